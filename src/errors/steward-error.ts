@@ -1,0 +1,69 @@
+/** The one error family of claude-steward: every failure we raise carries a stable code and an HTTP status. */
+
+const marker = Symbol.for('claude-steward.error');
+
+/** Stable error codes, each mapped to the HTTP status an API response uses for it. */
+export const errorStatus = {
+  'invalid-config': 500,
+  'invalid-request': 400,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'not-found': 404,
+  'permission-denied': 403,
+  'invalid-signature': 401,
+  'budget-exceeded': 402,
+  'queue-full': 503,
+  'store-unavailable': 503,
+  'runtime-failed': 502,
+  'runtime-timeout': 504,
+  aborted: 499,
+  'shutting-down': 503,
+  internal: 500,
+} as const;
+
+export type StewardErrorCode = keyof typeof errorStatus;
+
+export interface StewardErrorOptions {
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Base class of every error claude-steward throws on purpose.
+ *
+ * @example
+ * try { await agent.handle(message) } catch (error) {
+ *   if (StewardError.isInstance(error) && error.code === 'budget-exceeded') { ... }
+ * }
+ */
+export class StewardError extends Error {
+  readonly [marker] = true;
+  override readonly name: string = 'StewardError';
+  readonly code: StewardErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: StewardErrorCode, message: string, options: StewardErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = errorStatus[code];
+    this.details = options.details ?? {};
+  }
+
+  /** True for any StewardError, also one created by another copy of this package. */
+  static isInstance(error: unknown): error is StewardError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+
+  /** The JSON body an HTTP API returns for this error. */
+  toJSON(): { error: { code: StewardErrorCode; message: string; details: Record<string, unknown> } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+/** Wraps anything thrown into a StewardError, keeping StewardErrors as they are. */
+export function toStewardError(error: unknown, fallback: StewardErrorCode = 'internal'): StewardError {
+  if (StewardError.isInstance(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new StewardError(fallback, message, { cause: error });
+}
