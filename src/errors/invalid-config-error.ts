@@ -27,7 +27,7 @@ export class InvalidConfigError extends StewardError {
     this.issues = issues;
   }
 
-  static isInstance(error: unknown): error is InvalidConfigError {
+  static override isInstance(error: unknown): error is InvalidConfigError {
     return StewardError.isInstance(error) && error.code === 'invalid-config';
   }
 }

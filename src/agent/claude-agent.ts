@@ -1,0 +1,252 @@
+/** ClaudeAgent: the pipeline that wraps the Claude Agent SDK with the five primitives. */
+import { randomUUID } from 'node:crypto';
+import { validateConfig } from '../config/validate.js';
+import { StewardError, toStewardError } from '../errors/index.js';
+import { EventBus } from '../events/index.js';
+import type { EventScope } from '../events/events.js';
+import type { TierName } from '../optimize/config.js';
+import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
+import { createDefaultRuntime } from '../runtime/default-runtime.js';
+import { emptyUsage, type AgentRuntime } from '../runtime/types.js';
+import { openStore } from '../store/open-store.js';
+import type { StewardStore } from '../store/types.js';
+import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
+import { type AgentDescription, describeAgent } from './describe.js';
+import type { InteractionRecord } from './interaction.js';
+import { IntelligentTier } from './intelligent-tier.js';
+import type { InboundMessage, Reply } from './message.js';
+import { checkMessage } from './normalize.js';
+
+export interface HandleOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * An agent built on the Claude Agent SDK, made production-ready.
+ *
+ * @example
+ * const agent = new ClaudeAgent({ tenantId: 'acme-bakery', agentId: 'front-desk', systemPrompt: 'You answer customers of Acme Bakery.' });
+ * const reply = await agent.handle({ text: 'When do you open?' });
+ * await agent.close();
+ */
+export class ClaudeAgent {
+  readonly tenantId: string;
+  readonly agentId: string;
+  /** The typed event bus; audit and analytics subscribe here. */
+  readonly events = new EventBus();
+  private readonly config: ResolvedAgentConfig;
+  private readonly now: () => number;
+  private readonly createId: () => string;
+  private started: Promise<{ store: StewardStore; runtime: AgentRuntime; chain: AnswerTier[] }> | undefined;
+  private ownsStore = false;
+  private ownsRuntime = false;
+  private inFlight = 0;
+  private closing = false;
+
+  constructor(config: AgentConfig = {}) {
+    this.config = validateConfig(agentConfigSchema, config, 'ClaudeAgent config');
+    this.tenantId = this.config.tenantId;
+    this.agentId = this.config.agentId;
+    this.now = this.config.now ?? Date.now;
+    this.createId = this.config.createId ?? randomUUID;
+  }
+
+  /** Opens the store (migrating it) and the runtime; `handle` calls it on first use. */
+  async start(): Promise<void> {
+    await this.ensureStarted();
+  }
+
+  /**
+   * Runs one message through the pipeline and returns the reply once its record is durable.
+   * Throws StewardError: `invalid-request` / `payload-too-large` for bad input; `runtime-failed`,
+   * `runtime-timeout`, `queue-full` or `aborted` when no tier could answer (the failed interaction is
+   * still recorded; its id is in `error.details.interactionId`).
+   */
+  async handle(message: InboundMessage, options: HandleOptions = {}): Promise<Reply> {
+    if (this.closing) throw new StewardError('shutting-down', `agent ${this.agentId} is shutting down`);
+    const checked = checkMessage(message, {
+      maxMessageChars: this.config.limits.maxMessageChars,
+      normalize: this.config.messageHandling.normalizeInput,
+    });
+    this.inFlight++;
+    try {
+      const { store, runtime, chain } = await this.ensureStarted();
+      const startedAt = this.now();
+      const context: TierContext = {
+        tenantId: this.tenantId,
+        agentId: this.agentId,
+        interactionId: this.createId(),
+        conversationId: checked.conversationId ?? this.createId(),
+        channel: checked.channel,
+        text: checked.text,
+      };
+      if (options.signal) context.signal = options.signal;
+      const scope: EventScope = { ...context, at: startedAt };
+      await this.events.emit('message-received', {
+        ...scope,
+        text: context.text,
+        ...(checked.senderId ? { senderId: checked.senderId } : {}),
+      });
+
+      let answered: { tier: TierName; answer: TierAnswer } | undefined;
+      let failure: StewardError | undefined;
+      for (const tier of chain) {
+        try {
+          const answer = await tier.answer(context);
+          if (answer) {
+            answered = { tier: tier.name, answer };
+            break;
+          }
+        } catch (error) {
+          failure = toStewardError(error, 'runtime-failed');
+          break;
+        }
+      }
+
+      const record = this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
+      await store.interactions.insert(record);
+      if (this.config.messageHandling.maintainContext && answered) {
+        await store.conversations.recordTurn({
+          tenantId: this.tenantId,
+          agentId: this.agentId,
+          conversationId: context.conversationId,
+          channel: context.channel,
+          sdkSessionId: answered.answer.sdkSessionId ?? null,
+          at: record.createdAt,
+        });
+      }
+      await this.events.emit('interaction-completed', { interaction: record });
+      if (failure) {
+        throw new StewardError(failure.code, failure.message, {
+          cause: failure,
+          details: { ...failure.details, interactionId: record.id, conversationId: record.conversationId },
+        });
+      }
+      await this.events.emit('reply-sent', { ...scope, at: this.now(), text: record.replyText, tier: record.tier });
+      return toReply(record);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Which stages run, which are off, and which are configured but not built yet. */
+  async describe(): Promise<AgentDescription> {
+    const { store, runtime, chain } = await this.ensureStarted();
+    return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name) });
+  }
+
+  /** The store this agent writes to (opened by `start`). */
+  async store(): Promise<StewardStore> {
+    return (await this.ensureStarted()).store;
+  }
+
+  /** Waits for in-flight messages, then closes what this agent opened (a shared store or runtime stays open). */
+  async close(): Promise<void> {
+    this.closing = true;
+    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (!this.started) return;
+    const { store, runtime } = await this.started.catch(() => ({ store: undefined, runtime: undefined }));
+    if (this.ownsRuntime) await runtime?.close();
+    if (this.ownsStore) await store?.close();
+  }
+
+  private ensureStarted(): Promise<{ store: StewardStore; runtime: AgentRuntime; chain: AnswerTier[] }> {
+    this.started ??= this.open();
+    return this.started;
+  }
+
+  private async open(): Promise<{ store: StewardStore; runtime: AgentRuntime; chain: AnswerTier[] }> {
+    const configuredStore = this.config.store;
+    let store: StewardStore;
+    if (configuredStore && 'interactions' in configuredStore) {
+      store = configuredStore;
+    } else {
+      store = await openStore(configuredStore ?? {});
+      this.ownsStore = true;
+    }
+    let runtime = this.config.runtime;
+    if (!runtime) {
+      try {
+        runtime = createDefaultRuntime();
+      } catch (error) {
+        if (this.ownsStore) await store.close();
+        this.started = undefined;
+        throw error;
+      }
+      this.ownsRuntime = true;
+    }
+    return { store, runtime, chain: this.buildChain(store, runtime) };
+  }
+
+  /** The tiers that run, in the configured order; tiers whose primitive is not built are left out. */
+  private buildChain(store: StewardStore, runtime: AgentRuntime): AnswerTier[] {
+    const order = this.config.optimization?.fallback ?? ['intelligent'];
+    const intelligent = new IntelligentTier({
+      runtime,
+      store,
+      bus: this.events,
+      systemPrompt: this.config.systemPrompt,
+      model: this.config.model,
+      tools: this.config.tools,
+      maxTurns: this.config.limits.maxTurns,
+      timeoutMs: this.config.limits.timeoutMs,
+      maxBudgetUsd: this.config.optimization?.budget?.perRequest,
+      maintainContext: this.config.messageHandling.maintainContext,
+      permissionGuard: undefined,
+      now: this.now,
+    });
+    const available: Partial<Record<TierName, AnswerTier>> = { intelligent };
+    return order.flatMap((name) => available[name] ?? []);
+  }
+
+  private buildRecord(
+    context: TierContext,
+    startedAt: number,
+    answered: { tier: TierName; answer: TierAnswer } | undefined,
+    failure: StewardError | undefined,
+    simulatedModel: boolean,
+  ): InteractionRecord {
+    const answer = answered?.answer;
+    const record: InteractionRecord = {
+      id: context.interactionId,
+      tenantId: context.tenantId,
+      agentId: context.agentId,
+      conversationId: context.conversationId,
+      channel: context.channel,
+      tier: answered?.tier ?? 'none',
+      outcome: failure ? 'error' : (answer?.outcome ?? 'error'),
+      requestText: context.text,
+      replyText: answer && answer.text.trim() !== '' ? answer.text : this.config.fallbackReply,
+      costUsd: answer?.costUsd ?? 0,
+      usage: answer?.usage ?? emptyUsage(),
+      latencyMs: this.now() - startedAt,
+      queueWaitMs: answer?.queueWaitMs ?? 0,
+      toolCalls: answer?.toolCalls ?? [],
+      simulatedModel: answer?.simulatedModel ?? simulatedModel,
+      createdAt: startedAt,
+    };
+    const errorCode = failure?.code ?? answer?.errorCode ?? (answered ? undefined : 'runtime-failed');
+    const errorMessage = failure?.message ?? answer?.errorMessage ?? (answered ? undefined : 'no tier answered');
+    if (errorCode) record.errorCode = errorCode;
+    if (errorMessage) record.errorMessage = errorMessage;
+    if (answer?.sdkSessionId) record.sdkSessionId = answer.sdkSessionId;
+    return record;
+  }
+}
+
+function toReply(record: InteractionRecord): Reply {
+  const reply: Reply = {
+    interactionId: record.id,
+    conversationId: record.conversationId,
+    text: record.replyText,
+    tier: record.tier,
+    outcome: record.outcome,
+    costUsd: record.costUsd,
+    usage: record.usage,
+    latencyMs: record.latencyMs,
+    toolCalls: record.toolCalls,
+    simulatedModel: record.simulatedModel,
+  };
+  if (record.errorCode) reply.errorCode = record.errorCode;
+  return reply;
+}

@@ -1,0 +1,73 @@
+/** What `agent.describe()` and `GET /api/agents` report: which stages run and which do not. */
+import type { AgentRuntime } from '../runtime/types.js';
+import type { StewardStore } from '../store/types.js';
+import type { ResolvedAgentConfig } from './config-schema.js';
+
+/**
+ * - `on`: the stage runs for every message;
+ * - `off`: not configured, or configured with `enabled: false`;
+ * - `not-built`: configured, but this version of claude-steward does not implement it yet, so it is
+ *   absent from the pipeline (never silently pretended).
+ */
+export type StageStatus = 'on' | 'off' | 'not-built';
+
+export interface StageDescription {
+  name: 'audit' | 'cache' | 'pattern' | 'intelligent' | 'trust' | 'learn' | 'channels';
+  status: StageStatus;
+  note?: string;
+}
+
+export interface AgentDescription {
+  tenantId: string;
+  agentId: string;
+  model: string | null;
+  runtime: { name: string; simulatedModel: boolean };
+  store: { engine: string; location: string };
+  /** The tiers of the fallback chain that run, in order. */
+  chain: string[];
+  stages: StageDescription[];
+  maintainContext: boolean;
+  tools: string[];
+}
+
+export function describeAgent(
+  config: ResolvedAgentConfig,
+  parts: { store: StewardStore; runtime: AgentRuntime; chain: string[] },
+): AgentDescription {
+  const configured = (present: boolean, enabled = true): StageStatus =>
+    !present || !enabled ? 'off' : 'not-built';
+  const fallback = config.optimization?.fallback ?? ['intelligent'];
+  const stages: StageDescription[] = [
+    { name: 'audit', status: configured(config.audit !== undefined, config.audit?.enabled) },
+    {
+      name: 'cache',
+      status: configured(
+        config.optimization !== undefined && fallback.includes('cache'),
+        config.optimization?.enableCache,
+      ),
+    },
+    { name: 'pattern', status: configured(config.optimization !== undefined && fallback.includes('pattern')) },
+    {
+      name: 'intelligent',
+      status: parts.chain.includes('intelligent') ? 'on' : 'off',
+      note: parts.runtime.simulatedModel ? 'local simulated model, not Claude' : parts.runtime.name,
+    },
+    { name: 'trust', status: configured(config.trust !== undefined) },
+    { name: 'learn', status: configured(config.learning !== undefined, config.learning?.enabled) },
+    { name: 'channels', status: configured(config.channels.length > 0) },
+  ];
+  for (const stage of stages) {
+    if (stage.status === 'not-built') stage.note = 'configured; not implemented in this version, so it does not run';
+  }
+  return {
+    tenantId: config.tenantId,
+    agentId: config.agentId,
+    model: config.model ?? null,
+    runtime: { name: parts.runtime.name, simulatedModel: parts.runtime.simulatedModel },
+    store: { engine: parts.store.engine, location: parts.store.location },
+    chain: parts.chain,
+    stages,
+    maintainContext: config.messageHandling.maintainContext,
+    tools: config.tools,
+  };
+}

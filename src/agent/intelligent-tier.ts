@@ -1,0 +1,113 @@
+/** The last tier of the chain: a full model run through the AgentRuntime (the Claude Agent SDK). */
+import type { EventBus } from '../events/index.js';
+import type { EventScope } from '../events/events.js';
+import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
+import type { AgentRuntime, RuntimeEvent, ToolPermissionGuard } from '../runtime/types.js';
+import type { StewardStore } from '../store/types.js';
+
+export interface IntelligentTierOptions {
+  runtime: AgentRuntime;
+  store: StewardStore;
+  bus: EventBus;
+  systemPrompt: string | undefined;
+  model: string | undefined;
+  tools: string[];
+  maxTurns: number;
+  timeoutMs: number;
+  maxBudgetUsd: number | undefined;
+  maintainContext: boolean;
+  permissionGuard: ToolPermissionGuard | undefined;
+  now: () => number;
+}
+
+export class IntelligentTier implements AnswerTier {
+  readonly name = 'intelligent' as const;
+
+  constructor(private readonly options: IntelligentTierOptions) {}
+
+  async answer(context: TierContext): Promise<TierAnswer> {
+    const { runtime, store, bus, maintainContext, now } = this.options;
+    const conversation = maintainContext
+      ? await store.conversations.get(context.tenantId, context.agentId, context.conversationId)
+      : undefined;
+    const scope: EventScope = {
+      tenantId: context.tenantId,
+      agentId: context.agentId,
+      interactionId: context.interactionId,
+      conversationId: context.conversationId,
+      channel: context.channel,
+      at: 0,
+    };
+    // Events are emitted as the run reports them; the interaction waits for all of them before it is acknowledged.
+    const pendingEvents: Array<Promise<void>> = [];
+    const onEvent = (event: RuntimeEvent) => {
+      const emitted = emitRuntimeEvent(bus, { ...scope, at: now() }, event);
+      if (emitted) pendingEvents.push(emitted);
+    };
+    try {
+      const result = await runtime.run({
+        tenantId: context.tenantId,
+        agentId: context.agentId,
+        interactionId: context.interactionId,
+        conversationId: context.conversationId,
+        prompt: context.text,
+        systemPrompt: this.options.systemPrompt,
+        model: this.options.model,
+        tools: this.options.tools,
+        maxTurns: this.options.maxTurns,
+        timeoutMs: this.options.timeoutMs,
+        maxBudgetUsd: this.options.maxBudgetUsd,
+        resumeSessionId: conversation?.sdkSessionId ?? undefined,
+        sessions: maintainContext ? store.sessions.forAgent(context.tenantId, context.agentId) : undefined,
+        permissionGuard: this.options.permissionGuard,
+        signal: context.signal,
+        onEvent,
+      });
+      const denied = result.toolCalls.some((call) => call.status === 'denied') || result.permissionDenials.length > 0;
+      const answer: TierAnswer = {
+        text: result.text,
+        costUsd: result.costUsd,
+        usage: result.usage,
+        toolCalls: result.toolCalls,
+        outcome: result.isError ? 'error' : denied ? 'denied' : 'success',
+        queueWaitMs: result.queueWaitMs,
+        simulatedModel: result.simulatedModel,
+      };
+      if (result.sessionId) answer.sdkSessionId = result.sessionId;
+      if (result.isError) {
+        answer.errorCode = result.stopReason === 'max-budget' ? 'budget-exceeded' : 'runtime-failed';
+        answer.errorMessage = result.errorMessage ?? `the run stopped: ${result.stopReason}`;
+      }
+      return answer;
+    } finally {
+      await Promise.all(pendingEvents);
+    }
+  }
+}
+
+function emitRuntimeEvent(bus: EventBus, scope: EventScope, event: RuntimeEvent): Promise<void> | undefined {
+  switch (event.type) {
+    case 'tool-call-requested':
+      return bus.emit('tool-call-requested', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'input']) });
+    case 'tool-call-decided':
+      return event.decision.behavior === 'allow'
+        ? bus.emit('tool-call-allowed', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'source']) })
+        : bus.emit('tool-call-denied', {
+            ...scope,
+            ...pick(event, ['toolUseId', 'toolName', 'source']),
+            message: event.decision.message,
+          });
+    case 'tool-call-completed':
+      return bus.emit('tool-call-completed', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'output']) });
+    case 'tool-call-failed':
+      return bus.emit('tool-call-failed', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'error']) });
+    default:
+      return undefined;
+  }
+}
+
+function pick<Source extends object, Key extends keyof Source>(source: Source, keys: Key[]): Pick<Source, Key> {
+  const picked = {} as Pick<Source, Key>;
+  for (const key of keys) picked[key] = source[key];
+  return picked;
+}

@@ -1,0 +1,33 @@
+/** The durable record of one message handled by an agent. */
+import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
+
+/**
+ * How an interaction ended:
+ * - `success`: a tier answered and the run reported no error;
+ * - `denied`: the model answered, but at least one tool call was denied by the permission guard;
+ * - `error`: the runtime failed, timed out, hit its budget or reported `is_error`.
+ */
+export type InteractionOutcome = 'success' | 'denied' | 'error';
+
+export interface InteractionRecord {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  conversationId: string;
+  channel: string;
+  tier: string;
+  outcome: InteractionOutcome;
+  errorCode?: string;
+  errorMessage?: string;
+  requestText: string;
+  replyText: string;
+  costUsd: number;
+  usage: TokenUsage;
+  latencyMs: number;
+  queueWaitMs: number;
+  toolCalls: ToolCallRecord[];
+  /** True when a local simulated model answered, never Claude. */
+  simulatedModel: boolean;
+  sdkSessionId?: string;
+  createdAt: number;
+}

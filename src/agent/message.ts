@@ -1,0 +1,29 @@
+/** What the pipeline takes in and gives back. Channel adapters produce InboundMessage and consume Reply. */
+import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
+import type { InteractionOutcome } from './interaction.js';
+
+export interface InboundMessage {
+  /** The user's text. */
+  text: string;
+  /** Continues a conversation when set; a new conversation id is made otherwise. */
+  conversationId?: string;
+  /** Where it came from: `web`, `api`, `slack`, `email`, `sms` …; default `api`. */
+  channel?: string;
+  senderId?: string;
+}
+
+export interface Reply {
+  interactionId: string;
+  conversationId: string;
+  text: string;
+  /** The tier that answered (`cache`, `pattern`, `intelligent`). */
+  tier: string;
+  outcome: InteractionOutcome;
+  errorCode?: string;
+  costUsd: number;
+  usage: TokenUsage;
+  latencyMs: number;
+  toolCalls: ToolCallRecord[];
+  /** True when a local simulated model answered, never Claude. */
+  simulatedModel: boolean;
+}

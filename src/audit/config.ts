@@ -1,0 +1,38 @@
+/** The `audit` section of the ClaudeAgent config. */
+import { z } from 'zod';
+import { durationSchema } from '../config/duration.js';
+
+export const auditConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** minimal: event names and ids; standard: plus masked message text; detailed: plus tool inputs and outputs. */
+    level: z.enum(['minimal', 'standard', 'detailed']).default('standard'),
+    compliance: z
+      .object({
+        standards: z.array(z.enum(['SOC2', 'HIPAA', 'GDPR', 'PCI'])).default([]),
+        piiDetection: z.boolean().default(true),
+        encryption: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+    retention: z
+      .object({
+        duration: durationSchema.default('1y'),
+        /** Where sealed segments are archived: `file://…` or `s3://bucket/prefix`. */
+        storage: z.string().regex(/^(file|s3):\/\//, 'a file:// or s3:// URL').optional(),
+        format: z.enum(['json']).default('json'),
+      })
+      .strict()
+      .optional(),
+    analytics: z
+      .object({
+        dashboard: z.boolean().default(false),
+        alerts: z.array(z.enum(['unusual_activity', 'permission_escalation'])).default([]),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type AuditConfig = z.input<typeof auditConfigSchema>;
+export type ResolvedAuditConfig = z.output<typeof auditConfigSchema>;

@@ -1,0 +1,17 @@
+/** claude-steward: production primitives around agents built on the Claude Agent SDK. */
+export {
+  type AgentConfig,
+  type AgentDescription,
+  ClaudeAgent,
+  defineConfig,
+  type HandleOptions,
+  type InboundMessage,
+  type InteractionOutcome,
+  type InteractionRecord,
+  type Reply,
+  type StageDescription,
+  type StageStatus,
+} from './agent/index.js';
+export { type ConfigIssue, InvalidConfigError, StewardError, type StewardErrorCode } from './errors/index.js';
+export { EventBus, type StewardEvent, type StewardEventMap, type StewardEventName } from './events/index.js';
+export { openStore, type StewardStore, type StoreConfig } from './store/index.js';

@@ -1,0 +1,6 @@
+/** The seam learning joins through: it watches completed interactions to find repeated requests. */
+import type { InteractionRecord } from '../agent/interaction.js';
+
+export interface InteractionObserver {
+  observe(interaction: InteractionRecord): Promise<void>;
+}

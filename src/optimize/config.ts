@@ -1,0 +1,61 @@
+/** The `optimization` section of the ClaudeAgent config. */
+import { z } from 'zod';
+
+const seconds = z.number().int().min(1);
+
+export const cacheRuleSchema = z.union([
+  z
+    .object({
+      /** A named intent (`greeting`, `thanks` …) or a regular expression. */
+      pattern: z.string().min(1),
+      /** Seconds a served answer stays valid. */
+      ttl: seconds,
+      /** The reply to serve; omitted means "cache the model's first answer". */
+      response: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      /** Minimum cosine similarity (0..1) for a semantic hit. */
+      similarity: z.number().min(0).max(1),
+      ttl: seconds,
+    })
+    .strict(),
+]);
+
+export const tierNameSchema = z.enum(['cache', 'pattern', 'intelligent']);
+export type TierName = z.infer<typeof tierNameSchema>;
+
+export const optimizationConfigSchema = z
+  .object({
+    enableCache: z.boolean().default(true),
+    cacheRules: z.array(cacheRuleSchema).default([]),
+    patterns: z
+      .object({
+        autoDetect: z.boolean().default(false),
+        minFrequency: z.number().int().min(1).default(10),
+        confidence: z.number().min(0).max(1).default(0.9),
+      })
+      .strict()
+      .optional(),
+    budget: z
+      .object({
+        /** USD per tenant and agent per calendar day. */
+        daily: z.number().min(0).optional(),
+        /** USD ceiling for one model run (passed to the SDK as maxBudgetUsd). */
+        perRequest: z.number().gt(0).optional(),
+        /** Fraction (0..1) of the daily budget at which `budget-threshold-crossed` fires. */
+        alertThreshold: z.number().min(0).max(1).default(0.8),
+      })
+      .strict()
+      .optional(),
+    fallback: z
+      .array(tierNameSchema)
+      .min(1)
+      .refine((tiers) => new Set(tiers).size === tiers.length, { message: 'each tier at most once' })
+      .default(['cache', 'pattern', 'intelligent']),
+  })
+  .strict();
+
+export type OptimizationConfig = z.input<typeof optimizationConfigSchema>;
+export type ResolvedOptimizationConfig = z.output<typeof optimizationConfigSchema>;

@@ -1,0 +1,36 @@
+/** The seam of the fallback chain: each tier may answer a message or pass it on. */
+import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
+import type { TierName } from './config.js';
+
+export interface TierContext {
+  tenantId: string;
+  agentId: string;
+  interactionId: string;
+  conversationId: string;
+  channel: string;
+  text: string;
+  signal?: AbortSignal;
+}
+
+export interface TierAnswer {
+  text: string;
+  costUsd: number;
+  usage: TokenUsage;
+  toolCalls: ToolCallRecord[];
+  /** error: the tier answered but failed (the chain does not go on to the next tier). */
+  outcome: 'success' | 'denied' | 'error';
+  errorCode?: string;
+  errorMessage?: string;
+  sdkSessionId?: string;
+  queueWaitMs: number;
+  simulatedModel: boolean;
+}
+
+/**
+ * One tier of the chain cache → pattern → intelligent. `answer` resolves to undefined to pass the
+ * message on to the next tier.
+ */
+export interface AnswerTier {
+  readonly name: TierName;
+  answer(context: TierContext): Promise<TierAnswer | undefined>;
+}

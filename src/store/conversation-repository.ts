@@ -1,0 +1,71 @@
+/** Conversations and the SDK session that continues each, so any instance can resume any conversation. */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface ConversationState {
+  tenantId: string;
+  agentId: string;
+  conversationId: string;
+  channel: string;
+  sdkSessionId: string | null;
+  turns: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export class ConversationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(tenantId: string, agentId: string, conversationId: string): Promise<ConversationState | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('agent_id', '=', agentId)
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      tenantId: row.tenant_id,
+      agentId: row.agent_id,
+      conversationId: row.conversation_id,
+      channel: row.channel,
+      sdkSessionId: row.sdk_session_id,
+      turns: Number(row.turns),
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
+    };
+  }
+
+  /** Records a turn; keeps the previous session id when `sdkSessionId` is null (a turn no model answered). */
+  async recordTurn(input: {
+    tenantId: string;
+    agentId: string;
+    conversationId: string;
+    channel: string;
+    sdkSessionId: string | null;
+    at: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto('conversations')
+      .values({
+        tenant_id: input.tenantId,
+        agent_id: input.agentId,
+        conversation_id: input.conversationId,
+        channel: input.channel,
+        sdk_session_id: input.sdkSessionId,
+        turns: 1,
+        created_at: input.at,
+        updated_at: input.at,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id', 'conversation_id']).doUpdateSet((eb) => ({
+          turns: eb('conversations.turns', '+', 1),
+          updated_at: input.at,
+          sdk_session_id:
+            input.sdkSessionId === null ? eb.ref('conversations.sdk_session_id') : eb.val(input.sdkSessionId),
+        })),
+      )
+      .execute();
+  }
+}

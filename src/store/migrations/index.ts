@@ -1,0 +1,23 @@
+/** The one migration set both engines run, in order. Add a file, then list it here. */
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { StoreEngine } from '../types.js';
+import * as foundation from './0001-foundation.js';
+
+interface EngineMigration {
+  up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
+  down(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
+}
+
+const migrations: Record<string, EngineMigration> = {
+  '0001-foundation': foundation,
+};
+
+/** Migrations bound to an engine, for the few column types that differ (identity columns). */
+export function createMigrationProvider(engine: StoreEngine): MigrationProvider {
+  const bound: Record<string, Migration> = {};
+  for (const [name, migration] of Object.entries(migrations)) {
+    bound[name] = { up: (db) => migration.up(db, engine), down: (db) => migration.down(db, engine) };
+  }
+  return { getMigrations: async () => bound };
+}

@@ -1,0 +1,127 @@
+/** Opens the configured engine and migrates it to the current schema. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { StewardError } from '../errors/index.js';
+import { ConversationRepository } from './conversation-repository.js';
+import { InteractionRepository } from './interaction-repository.js';
+import { createMigrationProvider } from './migrations/index.js';
+import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
+import type { Database } from './schema.js';
+import { SessionTranscriptRepository } from './session-transcript-repository.js';
+import { createSqliteDialect } from './sqlite/sqlite-engine.js';
+import { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';
+import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
+
+export const defaultSqlitePath = './.steward/steward.db';
+
+interface ResolvedTarget {
+  engine: StoreEngine;
+  /** File path for SQLite, connection URL for PostgreSQL. */
+  target: string;
+}
+
+/** Decides the engine from the config, then `STEWARD_DATABASE_URL`, then the embedded default. */
+export function resolveStoreTarget(config: StoreConfig = {}, env: NodeJS.ProcessEnv = process.env): ResolvedTarget {
+  if (config.url !== undefined && config.path !== undefined) {
+    throw new StewardError('invalid-config', 'store: give either `url` or `path`, not both');
+  }
+  if (config.path !== undefined) return { engine: 'sqlite', target: config.path };
+  const url = config.url ?? env.STEWARD_DATABASE_URL;
+  if (url === undefined || url === '') return { engine: 'sqlite', target: defaultSqlitePath };
+  if (/^postgres(ql)?:\/\//.test(url)) return { engine: 'postgres', target: url };
+  if (url.startsWith('sqlite://')) {
+    const path = url.slice('sqlite://'.length);
+    return { engine: 'sqlite', target: path === '' ? defaultSqlitePath : path };
+  }
+  throw new StewardError(
+    'invalid-config',
+    `store.url (or STEWARD_DATABASE_URL) must start with postgres://, postgresql:// or sqlite://, received "${url.split(':')[0]}:…"`,
+  );
+}
+
+/**
+ * Opens and migrates a store.
+ *
+ * @example
+ * const store = await openStore({ url: process.env.STEWARD_DATABASE_URL });
+ */
+export async function openStore(config: StoreConfig = {}, env: NodeJS.ProcessEnv = process.env): Promise<StewardStore> {
+  const { engine, target } = resolveStoreTarget(config, env);
+  const warnings: string[] = [];
+  const dialect =
+    engine === 'postgres'
+      ? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 })
+      : createSqliteDialect({ path: target, synchronous: config.synchronous ?? 'normal' });
+  const db = new Kysely<Database>({ dialect });
+  try {
+    await migrate(db, engine);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    const where = engine === 'postgres' ? redactPostgresUrl(target) : resolve(target);
+    throw new StewardError('store-unavailable', `could not open the ${engine} store at ${where}: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  const cipher = loadCipher(engine, target, config.encryptionKey ?? env.STEWARD_SECRET_KEY, warnings);
+  const location = engine === 'postgres' ? redactPostgresUrl(target) : target === ':memory:' ? ':memory:' : resolve(target);
+  let closed: Promise<void> | undefined;
+  return {
+    engine,
+    location,
+    db,
+    warnings,
+    interactions: new InteractionRepository(db),
+    conversations: new ConversationRepository(db),
+    sessions: new SessionTranscriptRepository(db, cipher),
+    close() {
+      closed ??= db.destroy();
+      return closed;
+    },
+  };
+}
+
+async function migrate(db: Kysely<Database>, engine: StoreEngine): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: createMigrationProvider(engine),
+    migrationTableName: 'steward_migrations',
+    migrationLockTableName: 'steward_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${describe(error)}`, { cause: error });
+  }
+}
+
+function loadCipher(
+  engine: StoreEngine,
+  target: string,
+  key: string | undefined,
+  warnings: string[],
+): TranscriptCipher | undefined {
+  if (key) return createAesGcmCipher(parseSecretKey(key, 'store.encryptionKey / STEWARD_SECRET_KEY'));
+  if (engine === 'sqlite' && target !== ':memory:') {
+    const keyPath = join(dirname(target), 'secret.key');
+    if (!existsSync(keyPath)) {
+      writeFileSync(keyPath, `${randomHexKey()}\n`, { mode: 0o600, flag: 'wx' });
+    }
+    return createAesGcmCipher(parseSecretKey(readFileSync(keyPath, 'utf8'), keyPath));
+  }
+  if (engine === 'postgres') {
+    warnings.push(
+      'session transcripts are stored unencrypted: set STEWARD_SECRET_KEY (the same 32-byte key on every instance) to encrypt them',
+    );
+  }
+  return undefined;
+}
+
+function randomHexKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,44 @@
+/** The store seam: one interface over two engines (SQLite embedded, PostgreSQL for scale-out). */
+import type { Kysely } from 'kysely';
+import type { ConversationRepository } from './conversation-repository.js';
+import type { InteractionRepository } from './interaction-repository.js';
+import type { Database } from './schema.js';
+import type { SessionTranscriptRepository } from './session-transcript-repository.js';
+
+export type StoreEngine = 'sqlite' | 'postgres';
+
+/**
+ * Where state lives.
+ * - omitted: SQLite at `./.steward/steward.db`, or PostgreSQL when `STEWARD_DATABASE_URL` is set;
+ * - `{ url: 'postgres://…' }`: PostgreSQL;
+ * - `{ url: 'sqlite:///abs/path.db' }` or `{ path: './data/steward.db' }`: SQLite; `':memory:'` for tests.
+ */
+export interface StoreConfig {
+  url?: string;
+  path?: string;
+  /** PostgreSQL pool size; default 10. */
+  poolSize?: number;
+  /** SQLite durability: 'normal' survives a process crash (WAL), 'full' also a power cut; default 'normal'. */
+  synchronous?: 'normal' | 'full';
+  /**
+   * 32-byte key (hex or base64) that encrypts session transcripts at rest; default `STEWARD_SECRET_KEY`.
+   * Without one, a SQLite file store creates `secret.key` (mode 0600) beside the database; a PostgreSQL
+   * store shared by many instances needs the same key on each, so it stores transcripts in plaintext and warns.
+   */
+  encryptionKey?: string;
+}
+
+/** An open, migrated store. */
+export interface StewardStore {
+  readonly engine: StoreEngine;
+  /** A description safe to print (no password). */
+  readonly location: string;
+  readonly db: Kysely<Database>;
+  readonly interactions: InteractionRepository;
+  readonly conversations: ConversationRepository;
+  readonly sessions: SessionTranscriptRepository;
+  /** Things the operator should know about this store's setup (printed by `steward serve`). */
+  readonly warnings: readonly string[];
+  /** Closes the connections; pending writes finish first. */
+  close(): Promise<void>;
+}
