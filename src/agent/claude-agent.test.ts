@@ -23,7 +23,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function agentWith(answer: ConstructorParameters<typeof FunctionRuntime>[0], config: Partial<AgentConfig> = {}) {
+function agentWith(
+  answer: ConstructorParameters<typeof FunctionRuntime>[0],
+  config: Partial<AgentConfig> = {},
+) {
   let clock = 1_000;
   let counter = 0;
   return new ClaudeAgent({
@@ -43,11 +46,18 @@ describe('ClaudeAgent.handle', () => {
     const agent = agentWith(
       async (request) => {
         requests.push(request);
-        return { text: `echo: ${request.prompt}`, usage: { inputTokens: 7, outputTokens: 3, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 } };
+        return {
+          text: `echo: ${request.prompt}`,
+          usage: { inputTokens: 7, outputTokens: 3, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
+        };
       },
       { systemPrompt: 'Be brief.', tools: ['Read'], optimization: { budget: { perRequest: 0.5 } } },
     );
-    const reply = await agent.handle({ text: '  Hello\u0007 there \r\n', channel: 'web', conversationId: 'conv-1' });
+    const reply = await agent.handle({
+      text: '  Hello\u0007 there \r\n',
+      channel: 'web',
+      conversationId: 'conv-1',
+    });
     expect(reply).toMatchObject({
       text: 'echo: Hello there',
       tier: 'intelligent',
@@ -84,9 +94,16 @@ describe('ClaudeAgent.handle', () => {
     await expect(agent.handle({ text: '' })).rejects.toMatchObject({ code: 'invalid-request' });
     await expect(agent.handle({ text: 42 } as never)).rejects.toMatchObject({ code: 'invalid-request' });
     await expect(agent.handle(null as never)).rejects.toMatchObject({ code: 'invalid-request' });
-    await expect(agent.handle({ text: 'x'.repeat(11) })).rejects.toMatchObject({ code: 'payload-too-large', status: 413 });
-    await expect(agent.handle({ text: 'hi', channel: 'Not A Channel' })).rejects.toMatchObject({ code: 'invalid-request' });
-    await expect(agent.handle({ text: 'hi', conversationId: 'has space' })).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(agent.handle({ text: 'x'.repeat(11) })).rejects.toMatchObject({
+      code: 'payload-too-large',
+      status: 413,
+    });
+    await expect(agent.handle({ text: 'hi', channel: 'Not A Channel' })).rejects.toMatchObject({
+      code: 'invalid-request',
+    });
+    await expect(agent.handle({ text: 'hi', conversationId: 'has space' })).rejects.toMatchObject({
+      code: 'invalid-request',
+    });
     expect((await store.interactions.list({ tenantId: 'acme', limit: 500 })).items.length).toBe(before);
   });
 
@@ -99,21 +116,35 @@ describe('ClaudeAgent.handle', () => {
     const error = failure as StewardError;
     expect(error.code).toBe('runtime-timeout');
     const recorded = await store.interactions.get('acme', String(error.details.interactionId));
-    expect(recorded).toMatchObject({ outcome: 'error', errorCode: 'runtime-timeout', tier: 'none', costUsd: 0 });
+    expect(recorded).toMatchObject({
+      outcome: 'error',
+      errorCode: 'runtime-timeout',
+      tier: 'none',
+      costUsd: 0,
+    });
   });
 
   it('answers with the fallback reply when the run ends with is_error (e.g. a budget stop)', async () => {
-    const agent = agentWith(async () => ({ text: '', isError: true, stopReason: 'max-budget', errorMessage: 'budget' }), {
-      fallbackReply: 'We are busy, try later.',
-    });
+    const agent = agentWith(
+      async () => ({ text: '', isError: true, stopReason: 'max-budget', errorMessage: 'budget' }),
+      {
+        fallbackReply: 'We are busy, try later.',
+      },
+    );
     const reply = await agent.handle({ text: 'expensive' });
-    expect(reply).toMatchObject({ outcome: 'error', errorCode: 'budget-exceeded', text: 'We are busy, try later.' });
+    expect(reply).toMatchObject({
+      outcome: 'error',
+      errorCode: 'budget-exceeded',
+      text: 'We are busy, try later.',
+    });
   });
 
   it('marks an interaction with a denied tool call as denied', async () => {
     const agent = agentWith(async () => ({
       text: 'I could not write the file.',
-      toolCalls: [{ toolUseId: 't1', toolName: 'Write', input: {}, status: 'denied', message: 'needs trust 0.5' }],
+      toolCalls: [
+        { toolUseId: 't1', toolName: 'Write', input: {}, status: 'denied', message: 'needs trust 0.5' },
+      ],
       permissionDenials: [{ toolName: 'Write', toolUseId: 't1' }],
     }));
     expect((await agent.handle({ text: 'write it' })).outcome).toBe('denied');
@@ -163,7 +194,9 @@ describe('ClaudeAgent.handle', () => {
     await other.handle({ text: 'hi', conversationId: 'shared-id' });
     expect(await store.interactions.get('globex', reply.interactionId)).toBeUndefined();
     const globexItems = (await store.interactions.list({ tenantId: 'globex' })).items;
-    expect(globexItems.every((item) => item.tenantId === 'globex' && item.replyText === 'other reply')).toBe(true);
+    expect(globexItems.every((item) => item.tenantId === 'globex' && item.replyText === 'other reply')).toBe(
+      true,
+    );
   });
 
   it('refuses new messages once closing', async () => {
@@ -199,7 +232,9 @@ describe('ClaudeAgent.describe', () => {
 
 describe('ClaudeAgent construction', () => {
   it('throws invalid-config with the path for a bad config', () => {
-    expect(() => new ClaudeAgent({ optimization: { budget: { daily: -1 } } })).toThrow(/optimization\.budget\.daily/);
+    expect(() => new ClaudeAgent({ optimization: { budget: { daily: -1 } } })).toThrow(
+      /optimization\.budget\.daily/,
+    );
   });
 
   it('explains how to get a model when no runtime and no API key are given', async () => {
@@ -211,5 +246,29 @@ describe('ClaudeAgent construction', () => {
     } finally {
       if (previous !== undefined) process.env.ANTHROPIC_API_KEY = previous;
     }
+  });
+});
+
+describe('ClaudeAgent.close', () => {
+  it('waits for in-flight messages before closing', async () => {
+    let release: () => void = () => {};
+    const agent = agentWith(() => new Promise((resolve) => (release = () => resolve('done'))));
+    const pending = agent.handle({ text: 'slow' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let closed = false;
+    const closing = agent.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(false);
+    release();
+    expect((await pending).text).toBe('done');
+    await closing;
+    expect(closed).toBe(true);
+  });
+
+  it('stops waiting after the drain timeout', async () => {
+    const agent = agentWith(() => new Promise(() => {}));
+    void agent.handle({ text: 'never answered' }).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await agent.close({ drainTimeoutMs: 30 });
   });
 });

@@ -2,18 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import { validateConfig } from '../config/validate.js';
 import { StewardError, toStewardError } from '../errors/index.js';
-import { EventBus } from '../events/index.js';
 import type { EventScope } from '../events/events.js';
+import { EventBus } from '../events/index.js';
 import type { TierName } from '../optimize/config.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
 import { createDefaultRuntime } from '../runtime/default-runtime.js';
-import { emptyUsage, type AgentRuntime } from '../runtime/types.js';
+import { type AgentRuntime, emptyUsage } from '../runtime/types.js';
 import { openStore } from '../store/open-store.js';
 import type { StewardStore } from '../store/types.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
 import { type AgentDescription, describeAgent } from './describe.js';
-import type { InteractionRecord } from './interaction.js';
 import { IntelligentTier } from './intelligent-tier.js';
+import type { InteractionRecord } from './interaction.js';
 import type { InboundMessage, Reply } from './message.js';
 import { checkMessage } from './normalize.js';
 
@@ -41,6 +41,7 @@ export class ClaudeAgent {
   private ownsStore = false;
   private ownsRuntime = false;
   private inFlight = 0;
+  private onDrained: (() => void) | undefined;
   private closing = false;
 
   constructor(config: AgentConfig = {}) {
@@ -122,10 +123,16 @@ export class ClaudeAgent {
           details: { ...failure.details, interactionId: record.id, conversationId: record.conversationId },
         });
       }
-      await this.events.emit('reply-sent', { ...scope, at: this.now(), text: record.replyText, tier: record.tier });
+      await this.events.emit('reply-sent', {
+        ...scope,
+        at: this.now(),
+        text: record.replyText,
+        tier: record.tier,
+      });
       return toReply(record);
     } finally {
       this.inFlight--;
+      if (this.inFlight === 0) this.onDrained?.();
     }
   }
 
@@ -140,10 +147,23 @@ export class ClaudeAgent {
     return (await this.ensureStarted()).store;
   }
 
-  /** Waits for in-flight messages, then closes what this agent opened (a shared store or runtime stays open). */
-  async close(): Promise<void> {
+  /**
+   * Refuses new messages, waits up to `drainTimeoutMs` (default 30 s) for in-flight ones, then closes
+   * what this agent opened (a store or runtime passed in stays open for its owner to close).
+   */
+  async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     this.closing = true;
-    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (this.inFlight > 0) {
+      const drained = new Promise<void>((resolve) => {
+        this.onDrained = resolve;
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.drainTimeoutMs ?? 30_000);
+      });
+      await Promise.race([drained, deadline]);
+      clearTimeout(timer);
+    }
     if (!this.started) return;
     const { store, runtime } = await this.started.catch(() => ({ store: undefined, runtime: undefined }));
     if (this.ownsRuntime) await runtime?.close();
@@ -226,7 +246,8 @@ export class ClaudeAgent {
       createdAt: startedAt,
     };
     const errorCode = failure?.code ?? answer?.errorCode ?? (answered ? undefined : 'runtime-failed');
-    const errorMessage = failure?.message ?? answer?.errorMessage ?? (answered ? undefined : 'no tier answered');
+    const errorMessage =
+      failure?.message ?? answer?.errorMessage ?? (answered ? undefined : 'no tier answered');
     if (errorCode) record.errorCode = errorCode;
     if (errorMessage) record.errorMessage = errorMessage;
     if (answer?.sdkSessionId) record.sdkSessionId = answer.sdkSessionId;

@@ -79,7 +79,11 @@ describe('agent config', () => {
     const parsed = validateConfig(agentConfigSchema, {});
     expect(parsed).toMatchObject({ tenantId: 'default', agentId: 'default', tools: [], channels: [] });
     expect(parsed.trust).toBeUndefined();
-    expect(parsed.messageHandling).toEqual({ normalizeInput: true, detectUrgency: false, maintainContext: false });
+    expect(parsed.messageHandling).toEqual({
+      normalizeInput: true,
+      detectUrgency: false,
+      maintainContext: false,
+    });
     expect(parsed.limits).toEqual({ maxMessageChars: 32_000, timeoutMs: 120_000, maxTurns: 20 });
   });
 
@@ -97,12 +101,21 @@ describe('agent config', () => {
   it('rejects bad values in each section', () => {
     expect(issuesOf({ trust: { initial: 1.5 } })[0]?.path).toBe('trust.initial');
     expect(issuesOf({ trust: { permissions: { high: ['Read'] } } })[0]?.path).toBe('trust.permissions.high');
-    expect(issuesOf({ trust: { rules: [{ metric: 'vibes', threshold: 1, action: 'increment', amount: 0.1 }] } })[0])
-      .toMatchObject({ path: 'trust.rules.0.metric', expected: expect.stringContaining('"success_rate"') });
-    expect(issuesOf({ optimization: { fallback: ['cache', 'cache'] } })[0]?.path).toBe('optimization.fallback');
-    expect(issuesOf({ learning: { patterns: { timeWindow: 'a week' } } })[0]?.path).toBe('learning.patterns.timeWindow');
+    expect(
+      issuesOf({
+        trust: { rules: [{ metric: 'vibes', threshold: 1, action: 'increment', amount: 0.1 }] },
+      })[0],
+    ).toMatchObject({ path: 'trust.rules.0.metric', expected: expect.stringContaining('"success_rate"') });
+    expect(issuesOf({ optimization: { fallback: ['cache', 'cache'] } })[0]?.path).toBe(
+      'optimization.fallback',
+    );
+    expect(issuesOf({ learning: { patterns: { timeWindow: 'a week' } } })[0]?.path).toBe(
+      'learning.patterns.timeWindow',
+    );
     expect(issuesOf({ channels: [{ type: 'fax' }] })[0]?.path).toBe('channels.0.type');
-    expect(issuesOf({ audit: { retention: { storage: 'ftp://x' } } })[0]?.path).toBe('audit.retention.storage');
+    expect(issuesOf({ audit: { retention: { storage: 'ftp://x' } } })[0]?.path).toBe(
+      'audit.retention.storage',
+    );
     expect(issuesOf({ tenantId: 'has spaces' })[0]?.path).toBe('tenantId');
   });
 
@@ -127,5 +140,7 @@ describe('durations', () => {
     ['1.5h', 5_400_000],
   ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', '7', 'd7', '7 days', '-1d'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', '7', 'd7', '7 days', '-1d'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 });

@@ -11,7 +11,10 @@ import { trustConfigSchema } from '../trust/config.js';
 /** Tenant and agent ids: letters, digits and `._:-`, 1..128 characters, starting with a letter or digit. */
 export const idSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an id of 1-128 letters, digits or ._:- starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+    'an id of 1-128 letters, digits or ._:- starting with a letter or digit',
+  );
 
 const storeConfigSchema = z
   .object({
@@ -52,10 +55,15 @@ export const agentConfigSchema = z
     /** Tools the model may see (Claude Code tool names and `mcp__…`); default none. */
     tools: z.array(z.string().min(1)).default([]),
     store: z.union([storeConfigSchema, z.custom<StewardStore>(isStore, 'an open StewardStore')]).optional(),
-    runtime: z.custom<AgentRuntime>(isRuntime, 'an AgentRuntime (e.g. new ClaudeAgentSdkRuntime({...}))').optional(),
+    runtime: z
+      .custom<AgentRuntime>(isRuntime, 'an AgentRuntime (e.g. new ClaudeAgentSdkRuntime({...}))')
+      .optional(),
     limits: limitsSchema.default({ maxMessageChars: 32_000, timeoutMs: 120_000, maxTurns: 20 }),
     /** Reply given when no tier could answer (e.g. the model failed). */
-    fallbackReply: z.string().min(1).default("Sorry, I couldn't complete that request. Please try again shortly."),
+    fallbackReply: z
+      .string()
+      .min(1)
+      .default("Sorry, I couldn't complete that request. Please try again shortly."),
     trust: trustConfigSchema.optional(),
     optimization: optimizationConfigSchema.optional(),
     learning: learningConfigSchema.optional(),
@@ -67,9 +75,13 @@ export const agentConfigSchema = z
     }),
     audit: auditConfigSchema.optional(),
     /** Injected clock (epoch ms), for tests. */
-    now: z.custom<() => number>((value) => typeof value === 'function', 'a function returning epoch ms').optional(),
+    now: z
+      .custom<() => number>((value) => typeof value === 'function', 'a function returning epoch ms')
+      .optional(),
     /** Injected id generator, for tests. */
-    createId: z.custom<() => string>((value) => typeof value === 'function', 'a function returning a string').optional(),
+    createId: z
+      .custom<() => string>((value) => typeof value === 'function', 'a function returning a string')
+      .optional(),
   })
   .strict();
 

@@ -46,7 +46,10 @@ export function describeAgent(
         config.optimization?.enableCache,
       ),
     },
-    { name: 'pattern', status: configured(config.optimization !== undefined && fallback.includes('pattern')) },
+    {
+      name: 'pattern',
+      status: configured(config.optimization !== undefined && fallback.includes('pattern')),
+    },
     {
       name: 'intelligent',
       status: parts.chain.includes('intelligent') ? 'on' : 'off',
@@ -57,7 +60,8 @@ export function describeAgent(
     { name: 'channels', status: configured(config.channels.length > 0) },
   ];
   for (const stage of stages) {
-    if (stage.status === 'not-built') stage.note = 'configured; not implemented in this version, so it does not run';
+    if (stage.status === 'not-built')
+      stage.note = 'configured; not implemented in this version, so it does not run';
   }
   return {
     tenantId: config.tenantId,

@@ -1,6 +1,7 @@
 /** The last tier of the chain: a full model run through the AgentRuntime (the Claude Agent SDK). */
-import type { EventBus } from '../events/index.js';
+
 import type { EventScope } from '../events/events.js';
+import type { EventBus } from '../events/index.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
 import type { AgentRuntime, RuntimeEvent, ToolPermissionGuard } from '../runtime/types.js';
 import type { StewardStore } from '../store/types.js';
@@ -63,7 +64,8 @@ export class IntelligentTier implements AnswerTier {
         signal: context.signal,
         onEvent,
       });
-      const denied = result.toolCalls.some((call) => call.status === 'denied') || result.permissionDenials.length > 0;
+      const denied =
+        result.toolCalls.some((call) => call.status === 'denied') || result.permissionDenials.length > 0;
       const answer: TierAnswer = {
         text: result.text,
         costUsd: result.costUsd,
@@ -88,7 +90,10 @@ export class IntelligentTier implements AnswerTier {
 function emitRuntimeEvent(bus: EventBus, scope: EventScope, event: RuntimeEvent): Promise<void> | undefined {
   switch (event.type) {
     case 'tool-call-requested':
-      return bus.emit('tool-call-requested', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'input']) });
+      return bus.emit('tool-call-requested', {
+        ...scope,
+        ...pick(event, ['toolUseId', 'toolName', 'input']),
+      });
     case 'tool-call-decided':
       return event.decision.behavior === 'allow'
         ? bus.emit('tool-call-allowed', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'source']) })
@@ -98,7 +103,10 @@ function emitRuntimeEvent(bus: EventBus, scope: EventScope, event: RuntimeEvent)
             message: event.decision.message,
           });
     case 'tool-call-completed':
-      return bus.emit('tool-call-completed', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'output']) });
+      return bus.emit('tool-call-completed', {
+        ...scope,
+        ...pick(event, ['toolUseId', 'toolName', 'output']),
+      });
     case 'tool-call-failed':
       return bus.emit('tool-call-failed', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'error']) });
     default:
@@ -106,7 +114,10 @@ function emitRuntimeEvent(bus: EventBus, scope: EventScope, event: RuntimeEvent)
   }
 }
 
-function pick<Source extends object, Key extends keyof Source>(source: Source, keys: Key[]): Pick<Source, Key> {
+function pick<Source extends object, Key extends keyof Source>(
+  source: Source,
+  keys: Key[],
+): Pick<Source, Key> {
   const picked = {} as Pick<Source, Key>;
   for (const key of keys) picked[key] = source[key];
   return picked;

@@ -39,15 +39,26 @@ export function checkMessage(
       { details: { field: 'text', limit: options.maxMessageChars } },
     );
   }
-  if (conversationId !== undefined && (typeof conversationId !== 'string' || !conversationPattern.test(conversationId))) {
-    throw new StewardError('invalid-request', 'message.conversationId must be 1-256 printable ASCII characters', {
-      details: { field: 'conversationId' },
-    });
+  if (
+    conversationId !== undefined &&
+    (typeof conversationId !== 'string' || !conversationPattern.test(conversationId))
+  ) {
+    throw new StewardError(
+      'invalid-request',
+      'message.conversationId must be 1-256 printable ASCII characters',
+      {
+        details: { field: 'conversationId' },
+      },
+    );
   }
   if (channel !== undefined && (typeof channel !== 'string' || !channelPattern.test(channel))) {
-    throw new StewardError('invalid-request', 'message.channel must be a lowercase name such as "web" or "slack"', {
-      details: { field: 'channel' },
-    });
+    throw new StewardError(
+      'invalid-request',
+      'message.channel must be a lowercase name such as "web" or "slack"',
+      {
+        details: { field: 'channel' },
+      },
+    );
   }
   if (senderId !== undefined && (typeof senderId !== 'string' || senderId.length > 256)) {
     throw new StewardError('invalid-request', 'message.senderId must be a string of at most 256 characters', {

@@ -19,7 +19,10 @@ export const auditConfigSchema = z
       .object({
         duration: durationSchema.default('1y'),
         /** Where sealed segments are archived: `file://…` or `s3://bucket/prefix`. */
-        storage: z.string().regex(/^(file|s3):\/\//, 'a file:// or s3:// URL').optional(),
+        storage: z
+          .string()
+          .regex(/^(file|s3):\/\//, 'a file:// or s3:// URL')
+          .optional(),
         format: z.enum(['json']).default('json'),
       })
       .strict()

@@ -26,8 +26,6 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** A zod schema for a duration string such as `7d`; the parsed value stays the string. */
-export const durationSchema = z
-  .string()
-  .refine((text) => parseDuration(text) !== undefined, {
-    message: 'a duration such as 500ms, 30s, 15m, 12h, 7d, 2w or 7y',
-  });
+export const durationSchema = z.string().refine((text) => parseDuration(text) !== undefined, {
+  message: 'a duration such as 500ms, 30s, 15m, 12h, 7d, 2w or 7y',
+});

@@ -14,7 +14,10 @@ export function validateConfig<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new InvalidConfigError(result.error.issues.map((issue) => describeIssue(issue, input)), context);
+  throw new InvalidConfigError(
+    result.error.issues.map((issue) => describeIssue(issue, input)),
+    context,
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
@@ -45,7 +48,11 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
         expected: `${issue.origin === 'array' ? 'at most' : issue.inclusive ? '<=' : '<'} ${issue.maximum}${issue.origin === 'array' ? ' item(s)' : ''}`,
       };
     case 'invalid_value':
-      return { path, received: render(value), expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        path,
+        received: render(value),
+        expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'invalid_union':
       return { path, received: render(value), expected: issue.message || 'one of the documented shapes' };
     default:
@@ -64,7 +71,8 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 function render(value: unknown): string {
   if (value === undefined) return 'nothing (undefined)';
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (typeof value === 'function') return 'a function';
   try {
     const json = JSON.stringify(value);

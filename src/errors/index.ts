@@ -1,8 +1,8 @@
-export { InvalidConfigError, type ConfigIssue } from './invalid-config-error.js';
+export { type ConfigIssue, InvalidConfigError } from './invalid-config-error.js';
 export {
-  StewardError,
   errorStatus,
-  toStewardError,
+  StewardError,
   type StewardErrorCode,
   type StewardErrorOptions,
+  toStewardError,
 } from './steward-error.js';

@@ -22,7 +22,9 @@ export class InvalidConfigError extends StewardError {
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[], context = 'config') {
-    const lines = issues.map((issue) => `${issue.path || '(root)'}: expected ${issue.expected}, received ${issue.received}`);
+    const lines = issues.map(
+      (issue) => `${issue.path || '(root)'}: expected ${issue.expected}, received ${issue.received}`,
+    );
     super('invalid-config', `Invalid ${context}:\n  ${lines.join('\n  ')}`, { details: { issues } });
     this.issues = issues;
   }

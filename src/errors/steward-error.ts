@@ -10,6 +10,7 @@ export const errorStatus = {
   'unsupported-media-type': 415,
   'not-found': 404,
   'permission-denied': 403,
+  unauthorized: 401,
   'invalid-signature': 401,
   'budget-exceeded': 402,
   'queue-full': 503,

@@ -46,13 +46,16 @@ export class EventBus {
     const named = this.handlers.get(name);
     if (!named?.size && this.anyHandlers.size === 0) return;
     const pending: Array<void | Promise<void>> = [];
-    if (named) for (const handler of named) pending.push((handler as Handler<StewardEventMap[Name]>)(payload));
+    if (named)
+      for (const handler of named) pending.push((handler as Handler<StewardEventMap[Name]>)(payload));
     if (this.anyHandlers.size > 0) {
       const event = { name, payload } as StewardEvent;
       for (const handler of this.anyHandlers) pending.push(handler(event));
     }
     const results = await Promise.allSettled(pending);
-    const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    const failures = results.filter(
+      (result): result is PromiseRejectedResult => result.status === 'rejected',
+    );
     if (failures.length === 1) throw failures[0]!.reason;
     if (failures.length > 1) {
       throw new AggregateError(

@@ -40,7 +40,10 @@ export class ConcurrencyLimiter {
 
   constructor(options: ConcurrencyLimiterOptions) {
     if (!Number.isInteger(options.limit) || options.limit < 1) {
-      throw new StewardError('invalid-config', `concurrency limit must be an integer >= 1, received ${options.limit}`);
+      throw new StewardError(
+        'invalid-config',
+        `concurrency limit must be an integer >= 1, received ${options.limit}`,
+      );
     }
     this.limit = options.limit;
     this.maxQueued = options.maxQueued ?? 1000;

@@ -16,7 +16,11 @@ export interface ConversationState {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async get(tenantId: string, agentId: string, conversationId: string): Promise<ConversationState | undefined> {
+  async get(
+    tenantId: string,
+    agentId: string,
+    conversationId: string,
+  ): Promise<ConversationState | undefined> {
     const row = await this.db
       .selectFrom('conversations')
       .selectAll()

@@ -53,7 +53,10 @@ export class InteractionRepository {
     if (query.cursor) {
       const { createdAt, id } = decodeCursor(query.cursor);
       builder = builder.where((eb) =>
-        eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+        eb.or([
+          eb('created_at', '<', createdAt),
+          eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
+        ]),
       );
     }
     const rows = await builder
@@ -78,7 +81,10 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   } catch {
     // fall through to the typed error
   }
-  throw new StewardError('invalid-request', 'cursor is not one this API returned; pass nextCursor from the previous page');
+  throw new StewardError(
+    'invalid-request',
+    'cursor is not one this API returned; pass nextCursor from the previous page',
+  );
 }
 
 function toRow(record: InteractionRecord): InteractionsTable {

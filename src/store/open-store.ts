@@ -23,7 +23,10 @@ interface ResolvedTarget {
 }
 
 /** Decides the engine from the config, then `STEWARD_DATABASE_URL`, then the embedded default. */
-export function resolveStoreTarget(config: StoreConfig = {}, env: NodeJS.ProcessEnv = process.env): ResolvedTarget {
+export function resolveStoreTarget(
+  config: StoreConfig = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedTarget {
   if (config.url !== undefined && config.path !== undefined) {
     throw new StewardError('invalid-config', 'store: give either `url` or `path`, not both');
   }
@@ -47,7 +50,10 @@ export function resolveStoreTarget(config: StoreConfig = {}, env: NodeJS.Process
  * @example
  * const store = await openStore({ url: process.env.STEWARD_DATABASE_URL });
  */
-export async function openStore(config: StoreConfig = {}, env: NodeJS.ProcessEnv = process.env): Promise<StewardStore> {
+export async function openStore(
+  config: StoreConfig = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StewardStore> {
   const { engine, target } = resolveStoreTarget(config, env);
   const warnings: string[] = [];
   const dialect =
@@ -60,12 +66,17 @@ export async function openStore(config: StoreConfig = {}, env: NodeJS.ProcessEnv
   } catch (error) {
     await db.destroy().catch(() => {});
     const where = engine === 'postgres' ? redactPostgresUrl(target) : resolve(target);
-    throw new StewardError('store-unavailable', `could not open the ${engine} store at ${where}: ${describe(error)}`, {
-      cause: error,
-    });
+    throw new StewardError(
+      'store-unavailable',
+      `could not open the ${engine} store at ${where}: ${describe(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const cipher = loadCipher(engine, target, config.encryptionKey ?? env.STEWARD_SECRET_KEY, warnings);
-  const location = engine === 'postgres' ? redactPostgresUrl(target) : target === ':memory:' ? ':memory:' : resolve(target);
+  const location =
+    engine === 'postgres' ? redactPostgresUrl(target) : target === ':memory:' ? ':memory:' : resolve(target);
   let closed: Promise<void> | undefined;
   return {
     engine,
@@ -92,7 +103,9 @@ async function migrate(db: Kysely<Database>, engine: StoreEngine): Promise<void>
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${describe(error)}`, { cause: error });
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${describe(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -119,7 +132,9 @@ function loadCipher(
 }
 
 function randomHexKey(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
 }
 
 function describe(error: unknown): string {

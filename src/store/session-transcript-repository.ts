@@ -55,7 +55,9 @@ export class SessionTranscriptRepository {
       .insertInto('session_entries')
       .values(rows)
       .onConflict((conflict) =>
-        conflict.columns(['tenant_id', 'agent_id', 'project_key', 'session_id', 'subpath', 'uuid']).doNothing(),
+        conflict
+          .columns(['tenant_id', 'agent_id', 'project_key', 'session_id', 'subpath', 'uuid'])
+          .doNothing(),
       )
       .execute();
   }
@@ -77,7 +79,8 @@ export class SessionTranscriptRepository {
       .execute();
     if (rows.length === 0) return null;
     return rows.map(
-      (row) => JSON.parse(this.cipher ? this.cipher.decrypt(row.entry) : row.entry) as Record<string, unknown>,
+      (row) =>
+        JSON.parse(this.cipher ? this.cipher.decrypt(row.entry) : row.entry) as Record<string, unknown>,
     );
   }
 

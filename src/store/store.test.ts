@@ -19,7 +19,9 @@ function interaction(overrides: Partial<InteractionRecord> = {}): InteractionRec
     usage: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 1, cacheCreationInputTokens: 2 },
     latencyMs: 12.5,
     queueWaitMs: 0,
-    toolCalls: [{ toolUseId: 't1', toolName: 'Write', input: { file_path: 'a.txt' }, status: 'denied', message: 'no' }],
+    toolCalls: [
+      { toolUseId: 't1', toolName: 'Write', input: { file_path: 'a.txt' }, status: 'denied', message: 'no' },
+    ],
     simulatedModel: true,
     createdAt: 1_700_000_000_000,
     ...overrides,
@@ -59,7 +61,11 @@ describe.each(storeEngines)('store on $name', (engine) => {
     opened = await engine.open();
     for (let index = 0; index < 7; index++) {
       await opened.store.interactions.insert(
-        interaction({ id: `i-${index}`, agentId: index % 2 ? 'a' : 'b', createdAt: 1000 + Math.floor(index / 2) }),
+        interaction({
+          id: `i-${index}`,
+          agentId: index % 2 ? 'a' : 'b',
+          createdAt: 1000 + Math.floor(index / 2),
+        }),
       );
     }
     const seen: string[] = [];
@@ -91,7 +97,11 @@ describe.each(storeEngines)('store on $name', (engine) => {
     const turn = { tenantId: 'acme', agentId: 'fd', conversationId: 'c', channel: 'web' };
     await conversations.recordTurn({ ...turn, sdkSessionId: 's-1', at: 1 });
     await conversations.recordTurn({ ...turn, sdkSessionId: null, at: 2 });
-    expect(await conversations.get('acme', 'fd', 'c')).toMatchObject({ sdkSessionId: 's-1', turns: 2, updatedAt: 2 });
+    expect(await conversations.get('acme', 'fd', 'c')).toMatchObject({
+      sdkSessionId: 's-1',
+      turns: 2,
+      updatedAt: 2,
+    });
     await conversations.recordTurn({ ...turn, sdkSessionId: 's-2', at: 3 });
     expect((await conversations.get('acme', 'fd', 'c'))?.sdkSessionId).toBe('s-2');
     expect(await conversations.get('other', 'fd', 'c')).toBeUndefined();
@@ -124,7 +134,9 @@ describe.each(storeEngines)('store on $name', (engine) => {
 describe('store configuration', () => {
   it('explains a URL it cannot use', async () => {
     await expect(openStore({ url: 'mysql://x' }, {})).rejects.toThrow(/postgres:\/\/.*sqlite:\/\//);
-    await expect(openStore({ url: 'postgres://a', path: 'b' }, {})).rejects.toMatchObject({ code: 'invalid-config' });
+    await expect(openStore({ url: 'postgres://a', path: 'b' }, {})).rejects.toMatchObject({
+      code: 'invalid-config',
+    });
   });
 
   it('fails with store-unavailable and a redacted URL when PostgreSQL cannot be reached', async () => {
@@ -134,7 +146,9 @@ describe('store configuration', () => {
   });
 
   it('uses STEWARD_DATABASE_URL when no store is configured', async () => {
-    await expect(openStore({}, { STEWARD_DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x' })).rejects.toMatchObject({
+    await expect(
+      openStore({}, { STEWARD_DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x' }),
+    ).rejects.toMatchObject({
       code: 'store-unavailable',
     });
   });

@@ -13,7 +13,9 @@ export interface TranscriptCipher {
 /** Reads a 32-byte key written as 64 hex characters or base64. */
 export function parseSecretKey(text: string, origin: string): Buffer {
   const trimmed = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   if (key.length !== 32) {
     throw new StewardError(
       'invalid-config',
@@ -35,7 +37,8 @@ export function createAesGcmCipher(key: Buffer): TranscriptCipher {
     decrypt(stored) {
       if (!stored.startsWith('v1:')) return stored; // written before encryption was turned on
       const [, nonce, tag, data] = stored.split(':');
-      if (!nonce || !tag || data === undefined) throw new StewardError('internal', 'corrupt encrypted transcript entry');
+      if (!nonce || !tag || data === undefined)
+        throw new StewardError('internal', 'corrupt encrypted transcript entry');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');

@@ -51,7 +51,9 @@ export async function up(db: Kysely<unknown>, engine: StoreEngine): Promise<void
   await db.schema
     .createTable('session_entries')
     .addColumn('id', engine === 'postgres' ? 'bigint' : 'integer', (column) =>
-      engine === 'postgres' ? column.primaryKey().generatedByDefaultAsIdentity() : column.primaryKey().autoIncrement(),
+      engine === 'postgres'
+        ? column.primaryKey().generatedByDefaultAsIdentity()
+        : column.primaryKey().autoIncrement(),
     )
     .addColumn('tenant_id', 'varchar(128)', (column) => column.notNull())
     .addColumn('agent_id', 'varchar(128)', (column) => column.notNull())

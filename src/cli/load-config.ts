@@ -1,0 +1,65 @@
+/** Loads `steward.config.ts` (or .js/.mjs) with tsx, so TypeScript configs work without a build step. */
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import type { AgentConfig } from '../agent/config-schema.js';
+import { CliError } from './cli-io.js';
+
+export const defaultConfigFile = 'steward.config.ts';
+
+/**
+ * Imports the config file and returns its default export as a list of agent configs (a single
+ * config becomes a list of one). The configs are not validated here; constructing ClaudeAgent does that.
+ *
+ * @example
+ * const configs = await loadAgentConfigs('./steward.config.ts', process.cwd());
+ */
+export async function loadAgentConfigs(configPath: string, cwd: string): Promise<AgentConfig[]> {
+  const absolutePath = resolve(cwd, configPath);
+  const shown = relative(cwd, absolutePath) || absolutePath;
+  if (!existsSync(absolutePath) || !statSync(absolutePath).isFile()) {
+    throw new CliError(
+      `config file not found: ${absolutePath}\n` +
+        `  Create ${defaultConfigFile} in this directory (export default defineConfig({ tenantId, agentId, systemPrompt })),\n` +
+        '  or point to one with --config <file>; examples/steward.config.ts in the claude-steward repository is a start.',
+    );
+  }
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await tsImport(pathToFileURL(absolutePath).href, import.meta.url)) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(`could not load ${shown}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // Outside a `"type": "module"` package tsx compiles the file to CommonJS; ESM interop then puts
+  // `module.exports` (marked `__esModule`) at `default`, and the real default export one level deeper.
+  let exported = loaded.default;
+  if (isRecord(exported) && exported.__esModule === true) exported = exported.default;
+  if (exported === undefined) {
+    throw new CliError(
+      `${shown} has no default export; end it with \`export default defineConfig({ ... })\` (one agent) or an array of configs`,
+    );
+  }
+  const configs = Array.isArray(exported) ? exported : [exported];
+  if (configs.length === 0)
+    throw new CliError(`${shown} exports an empty array; give at least one agent config`);
+  configs.forEach((config, index) => {
+    if (!isRecord(config)) {
+      const where = Array.isArray(exported) ? `element ${index} of the default export` : 'the default export';
+      throw new CliError(
+        `${shown}: ${where} must be an agent config object, received ${describeValue(config)}`,
+      );
+    }
+  });
+  return configs as AgentConfig[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}

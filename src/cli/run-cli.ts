@@ -1,0 +1,85 @@
+/** Parses the `steward` command line and runs the command; returns the exit code instead of exiting. */
+import { parseArgs } from 'node:util';
+import { CliError, type CliIo, exitCode } from './cli-io.js';
+import { defaultConfigFile } from './load-config.js';
+import { serveCommand } from './serve-command.js';
+import { packageVersion, usage } from './usage.js';
+
+const options = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  config: { type: 'string', short: 'c' },
+  host: { type: 'string' },
+  port: { type: 'string', short: 'p' },
+} as const;
+
+/**
+ * @example
+ * process.exit(await runCli(process.argv.slice(2), processIo()));
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.error(`steward: ${error.message}`);
+      if (error.exitCode === exitCode.usage) io.error(`\n${usage.trimEnd()}`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // parseArgs explains unknown options and missing values well; drop its hint about `--` positionals.
+    const message =
+      error instanceof Error ? error.message.split('\n')[0]!.replace(/\. To specify .*$/, '') : String(error);
+    throw new CliError(message, exitCode.usage);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+
+  if (values.version) {
+    io.out(packageVersion());
+    return exitCode.ok;
+  }
+  if (values.help || command === 'help') {
+    io.out(usage.trimEnd());
+    return exitCode.ok;
+  }
+  if (command === undefined) throw new CliError('no command given', exitCode.usage);
+  if (command !== 'serve') throw new CliError(`unknown command "${command}"`, exitCode.usage);
+  if (rest.length > 0) throw new CliError(`unexpected argument "${rest[0]}" after serve`, exitCode.usage);
+
+  return serveCommand(
+    {
+      configPath: values.config ?? defaultConfigFile,
+      host: values.host ?? nonEmpty(io.env.STEWARD_HOST) ?? '127.0.0.1',
+      port: parsePort(values.port, io.env.STEWARD_PORT),
+    },
+    io,
+  );
+}
+
+function parsePort(flag: string | undefined, fromEnv: string | undefined): number {
+  const [text, source] = flag !== undefined ? [flag, '--port'] : [nonEmpty(fromEnv), 'STEWARD_PORT'];
+  if (text === undefined) return 8787;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    throw new CliError(
+      `${source} must be a whole number from 0 to 65535, received "${text}"`,
+      exitCode.usage,
+    );
+  }
+  return port;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

@@ -1,0 +1,179 @@
+/** `steward serve`: load the agents, share one store and one runtime, serve HTTP until SIGTERM/SIGINT. */
+import { ClaudeAgent } from '../agent/claude-agent.js';
+import type { AgentConfig } from '../agent/config-schema.js';
+import { InvalidConfigError, StewardError } from '../errors/index.js';
+import { createDefaultRuntime, createSimulatedRuntime } from '../runtime/default-runtime.js';
+import type { AgentRuntime } from '../runtime/types.js';
+import { createApp } from '../server/app.js';
+import { createMetrics, type StewardMetrics } from '../server/metrics.js';
+import { type RunningServer, startServer } from '../server/serve.js';
+import { openStore } from '../store/open-store.js';
+import type { StewardStore } from '../store/types.js';
+import { CliError, type CliIo, exitCode } from './cli-io.js';
+import { loadAgentConfigs } from './load-config.js';
+
+export interface ServeOptions {
+  configPath: string;
+  host: string;
+  port: number;
+}
+
+/** Runs the server and resolves with the exit code once it has shut down after SIGTERM or SIGINT. */
+export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
+  const configs = await loadAgentConfigs(options.configPath, io.cwd);
+  checkAgents(configs, options.configPath);
+
+  // Closed in reverse order when startup fails; after startup, the server's shutdown closes them.
+  const opened: Array<() => Promise<void>> = [];
+  const closeOpened = async () => {
+    for (const close of opened.reverse()) await close().catch(() => {});
+  };
+  let server: RunningServer;
+  const ownRuntimes: AgentRuntime[] = [];
+  try {
+    const store = await openSharedStore(configs[0]!, io);
+    opened.push(() => store.close());
+    const metrics = createMetrics();
+    const runtime = configs.every((config) => config.runtime)
+      ? undefined
+      : await createSharedRuntime(metrics, io);
+    if (runtime) opened.push(() => runtime.close());
+    const agents = configs.map((config) => {
+      const own = config.runtime;
+      if (own) {
+        ownRuntimes.push(own);
+        opened.push(() => own.close());
+        metrics.trackRuntime(own);
+      }
+      return new ClaudeAgent({ ...config, store, runtime: config.runtime ?? runtime });
+    });
+    for (const agent of agents) await agent.start();
+    const apiToken = io.env.STEWARD_API_TOKEN?.trim();
+    const app = createApp({ agents, store, runtime, metrics, ...(apiToken ? { apiToken } : {}) });
+    server = await startServer({ app, host: options.host, port: options.port }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = code === 'EADDRINUSE' ? '; pick another with --port (0 picks a free one)' : '';
+      throw new CliError(
+        `cannot listen on ${options.host}:${options.port}: ${(error as Error).message}${hint}`,
+      );
+    });
+    const descriptions = await Promise.all(agents.map((agent) => agent.describe()));
+    for (const warning of store.warnings) io.error(`steward: warning: ${warning}`);
+    // One write, so a reader that waits for the listening line also gets the rest.
+    const lines = [
+      `steward listening on ${server.url}`,
+      `  store: ${store.engine} ${store.location}`,
+      `  model: ${runtime ? (runtime.simulatedModel ? 'LOCAL SIMULATED MODEL (not Claude)' : 'Claude, through the Claude Agent SDK') : 'runtimes from the config'}`,
+      `  auth: ${apiToken ? 'Bearer token required on /api/* (STEWARD_API_TOKEN)' : 'off (set STEWARD_API_TOKEN to require a token)'}`,
+    ];
+    for (const description of descriptions) {
+      const notBuilt = description.stages
+        .filter((stage) => stage.status === 'not-built')
+        .map((stage) => stage.name);
+      lines.push(
+        `  agent ${description.agentId} (tenant ${description.tenantId}): chain ${description.chain.join(' > ') || '(none)'}; ` +
+          `POST ${server.url}/api/agents/${description.agentId}/messages` +
+          (notBuilt.length > 0 ? `; configured but not built yet: ${notBuilt.join(', ')}` : ''),
+      );
+    }
+    io.out(lines.join('\n'));
+  } catch (error) {
+    await closeOpened();
+    throw asCliError(error);
+  }
+
+  await waitForShutdownSignal(io);
+  try {
+    await server.close();
+    for (const runtime of ownRuntimes) await runtime.close();
+  } catch (error) {
+    io.error(`steward: shutdown did not finish cleanly: ${describe(error)}`);
+    return exitCode.failure;
+  }
+  io.out('steward stopped');
+  return exitCode.ok;
+}
+
+/** Each config must build a ClaudeAgent, and agentIds must be unique (the HTTP routes use them). */
+function checkAgents(configs: AgentConfig[], configPath: string): void {
+  const seen = new Map<string, number>();
+  configs.forEach((config, index) => {
+    let agent: ClaudeAgent;
+    try {
+      agent = new ClaudeAgent(config);
+    } catch (error) {
+      const which = configs.length > 1 ? ` (agent ${index + 1} of ${configs.length})` : '';
+      throw new CliError(`${configPath}${which}: ${describe(error)}`);
+    }
+    const first = seen.get(agent.agentId);
+    if (first !== undefined) {
+      throw new CliError(
+        `${configPath}: agents ${first + 1} and ${index + 1} both have agentId "${agent.agentId}"; ` +
+          'give each agent its own agentId (it names the agent in the URL and in every record)',
+      );
+    }
+    seen.set(agent.agentId, index);
+  });
+}
+
+async function openSharedStore(first: AgentConfig, io: CliIo): Promise<StewardStore> {
+  const configured = first.store;
+  if (configured && 'interactions' in configured) return configured;
+  return openStore(configured ?? {}, io.env);
+}
+
+/** One runtime for every agent: the concurrency limit is per host. */
+async function createSharedRuntime(metrics: StewardMetrics, io: CliIo): Promise<AgentRuntime> {
+  const onQueueWait = metrics.observeQueueWait;
+  if (io.env.ANTHROPIC_API_KEY) return createDefaultRuntime({ env: io.env, onQueueWait });
+  const runtime = await createSimulatedRuntime({ env: io.env, onQueueWait });
+  for (const line of simulatedModelBanner) io.error(line);
+  return runtime;
+}
+
+const simulatedModelBanner = [
+  '',
+  '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+  '!!  LOCAL SIMULATED MODEL: replies do NOT come from Claude.',
+  '!!  ANTHROPIC_API_KEY is not set, so the agents run the real Claude Agent SDK',
+  '!!  against a scripted stand-in for the Messages API on 127.0.0.1. Every reply',
+  '!!  and record is marked simulatedModel: true.',
+  '!!  To use Claude: set ANTHROPIC_API_KEY and restart, e.g.',
+  '!!      ANTHROPIC_API_KEY=sk-ant-... steward serve',
+  '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+  '',
+];
+
+/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
+function waitForShutdownSignal(io: CliIo): Promise<void> {
+  // A stray rejection (e.g. from a child process) must not take the whole server down.
+  process.on('unhandledRejection', (reason) => io.error(`steward: unhandled rejection: ${describe(reason)}`));
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      io.out(`steward: ${signal} received, finishing in-flight requests (again to force exit)`);
+      const force = (again: NodeJS.Signals) => {
+        io.error(`steward: ${again} received again, exiting without finishing`);
+        process.exit(exitCode.failure);
+      };
+      process.once('SIGTERM', force);
+      process.once('SIGINT', force);
+      resolve();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+/** Our own errors become one clear message; anything else is a bug, so it keeps its stack. */
+function asCliError(error: unknown): unknown {
+  if (error instanceof CliError) return error;
+  if (InvalidConfigError.isInstance(error) || StewardError.isInstance(error))
+    return new CliError(error.message);
+  return error;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,40 @@
+/** The help text and version of the `steward` command. */
+import { readFileSync } from 'node:fs';
+
+export const usage = `Usage: steward <command> [options]
+
+Commands:
+  serve                 Run the HTTP server: web chat API, JSON API, /metrics and /healthz
+
+Options for serve:
+  -c, --config <file>   Agent config whose default export is one config or an array of them
+                        (default: ./steward.config.ts)
+      --host <host>     Interface to listen on (default: 127.0.0.1, or STEWARD_HOST)
+  -p, --port <port>     Port to listen on; 0 picks a free one (default: 8787, or STEWARD_PORT)
+
+Options:
+  -h, --help            Show this help
+  -v, --version         Print the version
+
+Environment:
+  ANTHROPIC_API_KEY     Answer with Claude; without it, replies come from a LOCAL SIMULATED MODEL
+  STEWARD_DATABASE_URL  postgres://... or sqlite://<path> (default: SQLite in ./.steward/)
+  STEWARD_API_TOKEN     Require "Authorization: Bearer <token>" on /api/*
+  STEWARD_CONCURRENCY   Model runs at once on this host (default: 4)
+
+Examples:
+  steward serve
+  steward serve --config examples/steward.config.ts --port 0
+`;
+
+/** The package version, read from the package.json two levels up (the same from src/cli and dist/cli). */
+export function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,218 @@
+/** The options of ClaudeAgentSdkRuntime: schema, environment fallbacks, and the child's environment. */
+import { z } from 'zod';
+import { InvalidConfigError } from '../../errors/index.js';
+import { ConcurrencyLimiter } from '../concurrency-limiter.js';
+import type { McpToolDefinition } from './mcp-tools.js';
+
+export interface ClaudeAgentSdkRuntimeOptions {
+  /** Anthropic API key; falls back to `ANTHROPIC_API_KEY`. Any value works against the simulator. */
+  apiKey?: string;
+  /** Messages API base URL (`ANTHROPIC_BASE_URL` for the CLI); falls back to `ANTHROPIC_BASE_URL`. */
+  baseUrl?: string;
+  /** Model id for runs that do not name one; default: the CLI's default model. */
+  model?: string;
+  /** True when `baseUrl` points at the local simulated model: results are then marked as simulated. */
+  simulatedModel: boolean;
+  /** Runs at once on this host (each spawns a ~250 MB CLI child); default 4. Not with `limiter`. */
+  concurrency?: number;
+  /** A limiter shared with other runtimes, instead of `concurrency`/`maxQueued`. */
+  limiter?: ConcurrencyLimiter;
+  /** Waiting runs before `queue-full`; default 1000. Not with `limiter`. */
+  maxQueued?: number;
+  /** Timeout of a run that sets no `timeoutMs`; default 120000. */
+  defaultTimeoutMs?: number;
+  /** The CLI to run; default: the one bundled with the SDK. */
+  pathToClaudeCodeExecutable?: string;
+  /** More environment variables for the CLI child, e.g. `{ CLAUDE_CODE_MAX_RETRIES: '0' }`. */
+  extraEnv?: Record<string, string>;
+  /** Called with every run's wait for a concurrency slot, in milliseconds (for the queue-wait metric). */
+  onQueueWait?: (waitMs: number) => void;
+  /** In-process tools, offered to the model as `mcp__<server>__<name>`. */
+  mcpTools?: McpToolDefinition[];
+  /**
+   * Tools for runs that do not list `tools`: built-in names (`Read`, `Write`, …) and `mcp__<server>__<name>`
+   * names. Default: the CLI's default built-in set and every tool of `mcpTools`.
+   */
+  defaultTools?: string[];
+}
+
+/** The options after validation and environment fallbacks. */
+export interface ResolvedRuntimeOptions {
+  apiKey: string;
+  baseUrl?: string;
+  model?: string;
+  simulatedModel: boolean;
+  limiter: ConcurrencyLimiter;
+  defaultTimeoutMs: number;
+  pathToClaudeCodeExecutable?: string;
+  extraEnv: Record<string, string>;
+  onQueueWait?: (waitMs: number) => void;
+  mcpTools: McpToolDefinition[];
+  defaultTools?: string[];
+}
+
+const isFunction = (value: unknown): boolean => typeof value === 'function';
+const mcpNamePart = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-" (at most 64), as MCP names allow');
+
+const optionsSchema = z
+  .object({
+    apiKey: z.string().min(1).optional(),
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    model: z.string().min(1).optional(),
+    simulatedModel: z.boolean({ error: 'true or false (true when baseUrl is the simulated model)' }),
+    concurrency: z.number().int().min(1).optional(),
+    limiter: z.instanceof(ConcurrencyLimiter).optional(),
+    maxQueued: z.number().int().min(0).optional(),
+    defaultTimeoutMs: z.number().int().positive().optional(),
+    pathToClaudeCodeExecutable: z.string().min(1).optional(),
+    extraEnv: z.record(z.string(), z.string()).optional(),
+    onQueueWait: z.custom<(waitMs: number) => void>(isFunction, 'a function').optional(),
+    mcpTools: z
+      .array(
+        z.object({
+          server: mcpNamePart,
+          name: mcpNamePart,
+          description: z.string().min(1),
+          inputSchema: z.record(
+            z.string(),
+            z.custom<z.ZodType>((value) => value instanceof z.ZodType, 'a zod schema'),
+          ),
+          handler: z.custom<McpToolDefinition['handler']>(isFunction, 'a function'),
+        }),
+      )
+      .optional(),
+    defaultTools: z.array(z.string().min(1)).optional(),
+  })
+  .superRefine((options, context) => {
+    if (options.limiter && (options.concurrency !== undefined || options.maxQueued !== undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['limiter'],
+        message: 'either a shared limiter or concurrency/maxQueued, not both',
+      });
+    }
+    if (options.simulatedModel && !options.baseUrl) {
+      context.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: 'the simulated model URL (startSimulatedModel().url) when simulatedModel is true',
+      });
+    }
+    if (!options.simulatedModel && !options.apiKey) {
+      context.addIssue({
+        code: 'custom',
+        path: ['apiKey'],
+        message:
+          'an Anthropic API key: pass apiKey, or set ANTHROPIC_API_KEY; to run offline, start the simulated ' +
+          'model and pass { baseUrl: simulated.url, simulatedModel: true }',
+      });
+    }
+    const names = new Set<string>();
+    for (const [position, definition] of (options.mcpTools ?? []).entries()) {
+      const name = `mcp__${definition.server}__${definition.name}`;
+      if (names.has(name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['mcpTools', position, 'name'],
+          message: `a unique name, ${name} is taken`,
+        });
+      }
+      names.add(name);
+    }
+  });
+
+/** The environment variables the runtime falls back to, read in one place. */
+export function runtimeEnvironmentDefaults(
+  environment: NodeJS.ProcessEnv = process.env,
+): Pick<ClaudeAgentSdkRuntimeOptions, 'apiKey' | 'baseUrl'> {
+  const defaults: Pick<ClaudeAgentSdkRuntimeOptions, 'apiKey' | 'baseUrl'> = {};
+  if (environment.ANTHROPIC_API_KEY) defaults.apiKey = environment.ANTHROPIC_API_KEY;
+  if (environment.ANTHROPIC_BASE_URL) defaults.baseUrl = environment.ANTHROPIC_BASE_URL;
+  return defaults;
+}
+
+function render(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** Validates the options once, applying environment fallbacks; throws InvalidConfigError listing every problem. */
+export function resolveRuntimeOptions(
+  options: ClaudeAgentSdkRuntimeOptions,
+  environment: NodeJS.ProcessEnv = process.env,
+): ResolvedRuntimeOptions {
+  const withDefaults = { ...runtimeEnvironmentDefaults(environment), ...definedOnly(options ?? {}) };
+  const parsed = optionsSchema.safeParse(withDefaults);
+  if (!parsed.success) {
+    throw new InvalidConfigError(
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        expected: issue.message,
+        received: render(valueAt(withDefaults, issue.path)),
+      })),
+      'ClaudeAgentSdkRuntime options',
+    );
+  }
+  const value = parsed.data;
+  const resolved: ResolvedRuntimeOptions = {
+    apiKey: value.apiKey ?? 'sk-simulated-model',
+    simulatedModel: value.simulatedModel,
+    limiter:
+      value.limiter ??
+      new ConcurrencyLimiter({
+        limit: value.concurrency ?? 4,
+        ...(value.maxQueued === undefined ? {} : { maxQueued: value.maxQueued }),
+      }),
+    defaultTimeoutMs: value.defaultTimeoutMs ?? 120_000,
+    extraEnv: { ...value.extraEnv },
+    mcpTools: [...(options.mcpTools ?? [])],
+  };
+  if (value.baseUrl) resolved.baseUrl = value.baseUrl.replace(/\/+$/, '');
+  if (value.model) resolved.model = value.model;
+  if (value.pathToClaudeCodeExecutable)
+    resolved.pathToClaudeCodeExecutable = value.pathToClaudeCodeExecutable;
+  if (value.onQueueWait) resolved.onQueueWait = value.onQueueWait;
+  if (value.defaultTools) resolved.defaultTools = [...value.defaultTools];
+  return resolved;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/**
+ * The CLI child's whole environment (the SDK's `env` option replaces, not extends, `process.env`): only
+ * what the CLI needs, so no secret of the host process leaks into the agent's tools.
+ */
+export function childEnvironment(
+  options: ResolvedRuntimeOptions,
+  directories: { home: string; configDir: string },
+): Record<string, string> {
+  const environment: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: directories.home,
+    CLAUDE_CONFIG_DIR: directories.configDir,
+    ANTHROPIC_API_KEY: options.apiKey,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_AGENT_SDK_CLIENT_APP: 'claude-steward',
+  };
+  if (options.baseUrl) environment.ANTHROPIC_BASE_URL = options.baseUrl;
+  return { ...environment, ...options.extraEnv };
+}

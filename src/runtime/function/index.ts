@@ -1,0 +1,2 @@
+/** The in-process function runtime. */
+export { FunctionRuntime, type FunctionRuntimeOptions, type RuntimeFunction } from './function-runtime.js';

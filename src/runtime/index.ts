@@ -1,0 +1,42 @@
+/** The model runtime: the AgentRuntime seam, its implementations, and the local simulated model. */
+
+export {
+  callToolThenReply,
+  demoResponder,
+  failWithHttpError,
+  keepCallingTool,
+  playSteps,
+  replyWithText,
+  type SimulatedModel,
+  type SimulatedModelOptions,
+  type SimulatedResponder,
+  type SimulatedStep,
+  startSimulatedModel,
+} from '../simulator/index.js';
+export {
+  ClaudeAgentSdkRuntime,
+  type ClaudeAgentSdkRuntimeOptions,
+  createSessionStoreAdapter,
+  type McpToolDefinition,
+  mcpToolName,
+} from './claude-sdk/index.js';
+export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.js';
+export { FunctionRuntime, type FunctionRuntimeOptions, type RuntimeFunction } from './function/index.js';
+export {
+  type AgentRuntime,
+  emptyUsage,
+  type PermissionContext,
+  type PermissionDecision,
+  type PermissionSource,
+  type RuntimeEvent,
+  type RuntimeRequest,
+  type RuntimeResult,
+  type RuntimeStats,
+  type RuntimeStopReason,
+  type SessionTranscriptKey,
+  type SessionTranscriptStore,
+  type TokenUsage,
+  type ToolCallRecord,
+  type ToolCallStatus,
+  type ToolPermissionGuard,
+} from './types.js';

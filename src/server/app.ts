@@ -1,0 +1,170 @@
+/** The HTTP app of `steward serve`: health, metrics, the local web-chat channel and the JSON API. */
+import { type Context, Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { z } from 'zod';
+import type { ClaudeAgent } from '../agent/claude-agent.js';
+import { StewardError } from '../errors/index.js';
+import type { AgentRuntime } from '../runtime/types.js';
+import type { StewardStore } from '../store/types.js';
+import { requireBearerToken } from './auth.js';
+import { errorResponse, toHttpError } from './http-errors.js';
+import { parseInteractionsQuery } from './interactions-query.js';
+import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
+import { type AppLifecycle, createLifecycle } from './lifecycle.js';
+import type { StewardMetrics } from './metrics.js';
+
+export interface AppOptions {
+  /** The agents to serve; `POST /api/agents/:agentId/messages` routes by `agentId`, so ids must be unique. */
+  agents: ClaudeAgent[];
+  /** The store the agents write to; `GET /api/interactions` reads it. */
+  store: StewardStore;
+  /** The shared model runtime: its queue feeds the `steward_runtime_*` gauges; closed on shutdown. */
+  runtime?: AgentRuntime;
+  metrics: StewardMetrics;
+  /** Largest accepted request body in bytes; default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** When set, `/api/*` requires `Authorization: Bearer <apiToken>`; `/healthz` and `/metrics` stay open. */
+  apiToken?: string;
+  /** Where unexpected errors are logged; default stderr. */
+  logError?: (line: string, error: unknown) => void;
+}
+
+/** The Hono app, plus the shutdown state `startServer` drives. */
+export type StewardApp = Hono<AppEnv> & { readonly lifecycle: AppLifecycle };
+
+/** Values routes pass along on the context. */
+type AppEnv = { Variables: { clientSignal: AbortSignal } };
+
+const messageBodySchema = z
+  .object({
+    text: z.string(),
+    conversationId: z.string().optional(),
+    senderId: z.string().optional(),
+  })
+  .strict();
+
+const defaultBodyLimitBytes = 1024 * 1024;
+
+/**
+ * @example
+ * const metrics = createMetrics();
+ * const app = createApp({ agents: [agent], store, runtime, metrics });
+ * const server = await startServer({ app, port: 8787 });
+ */
+export function createApp(options: AppOptions): StewardApp {
+  const agents = new Map<string, ClaudeAgent>();
+  for (const agent of options.agents) {
+    if (agents.has(agent.agentId)) {
+      throw new StewardError(
+        'invalid-config',
+        `two agents have the agentId "${agent.agentId}"; agentIds must be unique`,
+      );
+    }
+    agents.set(agent.agentId, agent);
+  }
+  const { metrics, store } = options;
+  for (const agent of options.agents) metrics.trackAgent(agent);
+  if (options.runtime) metrics.trackRuntime(options.runtime);
+  const lifecycle = createLifecycle({ agents: options.agents, runtime: options.runtime, store });
+  const logError = options.logError ?? ((line, error) => console.error(line, error));
+  const bodyLimitBytes = options.bodyLimitBytes ?? defaultBodyLimitBytes;
+  if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1) {
+    throw new StewardError(
+      'invalid-config',
+      `bodyLimitBytes must be a whole number >= 1, received ${bodyLimitBytes}`,
+    );
+  }
+
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    await next();
+    metrics.observeHttpRequest(c.req.method, routeLabel(c), c.res.status);
+  });
+
+  app.get('/healthz', (c) =>
+    lifecycle.draining ? c.json({ status: 'shutting-down' }, 503) : c.json({ status: 'ok' }, 200),
+  );
+
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }),
+  );
+
+  app.use('/api/*', async (_c, next) => {
+    if (lifecycle.draining)
+      throw new StewardError('shutting-down', 'the server is shutting down; retry on another instance');
+    await next();
+  });
+  if (options.apiToken !== undefined) app.use('/api/*', requireBearerToken(options.apiToken));
+
+  app.get('/api/agents', async (c) => {
+    const described = await Promise.all([...agents.values()].map((agent) => agent.describe()));
+    return c.json({ agents: described }, 200);
+  });
+
+  app.post(
+    '/api/agents/:agentId/messages',
+    async (c, next) => {
+      const agentId = c.req.param('agentId');
+      if (!agents.has(agentId)) {
+        throw new StewardError('not-found', `there is no agent "${agentId}" on this server`, {
+          details: { agentId, agents: [...agents.keys()] },
+        });
+      }
+      // Taken before the body is read: the body limit replaces the request object.
+      c.set('clientSignal', c.req.raw.signal);
+      await next();
+    },
+    requireJsonBody(),
+    limitBody(bodyLimitBytes),
+    async (c) => {
+      const agent = agents.get(c.req.param('agentId'))!;
+      const body = await readJsonBody(c, messageBodySchema);
+      // The run stops when the client hangs up or when shutdown gives up waiting for it.
+      const link = linkSignals(c.get('clientSignal'), lifecycle.abortSignal);
+      try {
+        const reply = await agent.handle({ ...body, channel: 'web' }, { signal: link.signal });
+        return c.json(reply, 200);
+      } finally {
+        link.dispose();
+      }
+    },
+  );
+
+  app.get('/api/interactions', async (c) => {
+    const query = parseInteractionsQuery(new URL(c.req.url).searchParams);
+    const page = await store.interactions.list(query);
+    return c.json({ items: page.items, nextCursor: page.nextCursor }, 200);
+  });
+
+  app.notFound((c) =>
+    errorResponse(
+      new StewardError('not-found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+    ),
+  );
+  app.onError((error, c) => errorResponse(toHttpError(error, `${c.req.method} ${routeLabel(c)}`, logError)));
+
+  return Object.assign(app, { lifecycle });
+}
+
+/** One signal that aborts when any of `signals` does; `dispose` drops the listeners (no per-request leak). */
+function linkSignals(...signals: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  for (const signal of signals) {
+    if (signal.aborted) controller.abort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** The matched route pattern (bounded, safe as a metric label), or `unmatched`. */
+function routeLabel(c: Context<AppEnv>): string {
+  const routes = matchedRoutes(c).filter((route) => route.method !== 'ALL');
+  return routes.at(-1)?.path ?? 'unmatched';
+}

@@ -1,0 +1,69 @@
+/** Turns anything a route throws into a StewardError JSON response; unexpected errors never leak a stack. */
+import { HTTPException } from 'hono/http-exception';
+import type { z } from 'zod';
+import { StewardError } from '../errors/index.js';
+
+/** The JSON response for a StewardError: its `toJSON()` body with its status. */
+export function errorResponse(error: StewardError, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(error.toJSON()), {
+    status: error.status,
+    headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
+  });
+}
+
+/**
+ * Maps a thrown value to the StewardError the client sees. Errors we did not raise on purpose become
+ * `internal` with a generic message; the original goes to `log` (stderr), never into the response.
+ */
+export function toHttpError(
+  error: unknown,
+  where: string,
+  log: (line: string, error: unknown) => void,
+): StewardError {
+  if (StewardError.isInstance(error)) {
+    // 503s (queue full, shutting down, store down) are expected under load; everything else 5xx is worth a log line.
+    if (error.status >= 500 && error.status !== 503) log(`[steward] ${where} failed: ${error.code}`, error);
+    return error;
+  }
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return new StewardError('payload-too-large', 'the request body is too large');
+    if (error.status === 400) return new StewardError('invalid-request', error.message || 'bad request');
+  }
+  log(`[steward] unexpected error in ${where}`, error);
+  return new StewardError('internal', 'internal error; the server log has the details');
+}
+
+/** A 400 `invalid-request` naming the first offending field, with every issue in `details.issues`. */
+export function invalidRequestFromZod(error: z.ZodError, input: unknown, what: string): StewardError {
+  const issues = error.issues.map((issue) => {
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path;
+    return { field: path.map(String).join('.'), message: describeIssue(issue, valueAt(input, issue.path)) };
+  });
+  const first = issues[0] ?? { field: '', message: 'is invalid' };
+  const summary = issues
+    .map((issue) => `${what}${issue.field ? `.${issue.field}` : ''}: ${issue.message}`)
+    .join('; ');
+  return new StewardError('invalid-request', summary, { details: { field: first.field, issues } });
+}
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return 'is not an accepted field';
+    case 'invalid_type':
+      return value === undefined
+        ? `is required (${issue.expected})`
+        : `must be ${issue.expected}, received ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`;
+    default:
+      return issue.message;
+  }
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}

@@ -1,0 +1,31 @@
+/** A local simulated Anthropic Messages API, for the offline demo and the tests. Never Claude. */
+export {
+  allMessageText,
+  callToolThenReply,
+  demoResponder,
+  failWithHttpError,
+  keepCallingTool,
+  lastToolResults,
+  lastUserText,
+  playSteps,
+  replyWithText,
+  simulatedReplyPrefix,
+  type ToolThenReplyScript,
+} from './responders.js';
+export {
+  isSideRequest,
+  type SimulatedModel,
+  type SimulatedModelOptions,
+  startSimulatedModel,
+} from './simulated-model.js';
+export type {
+  MessagesApiMessage,
+  MessagesApiRequest,
+  MessagesContentBlock,
+  ReceivedToolResult,
+  RespondContext,
+  SimulatedResponder,
+  SimulatedStep,
+  SimulatedToolUse,
+  SimulatedUsage,
+} from './types.js';
