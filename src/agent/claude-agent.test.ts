@@ -272,3 +272,71 @@ describe('ClaudeAgent.close', () => {
     await agent.close({ drainTimeoutMs: 30 });
   });
 });
+
+describe('conversation recovery', () => {
+  it('starts a fresh session when the session to resume is gone', async () => {
+    const calls: Array<string | undefined> = [];
+    const agent = agentWith(
+      async (request) => {
+        calls.push(request.resumeSessionId);
+        if (request.resumeSessionId === 'lost-session') {
+          return {
+            text: '',
+            isError: true,
+            stopReason: 'session-not-found',
+            errorMessage: 'No conversation found',
+          };
+        }
+        return { text: 'fresh start', sessionId: 'new-session' };
+      },
+      { messageHandling: { maintainContext: true } },
+    );
+    await store.conversations.recordTurn({
+      tenantId: 'acme',
+      agentId: 'front-desk',
+      conversationId: 'purged',
+      channel: 'web',
+      sdkSessionId: 'lost-session',
+      at: 1,
+    });
+    const reply = await agent.handle({ text: 'hello again', conversationId: 'purged' });
+    expect(reply).toMatchObject({ text: 'fresh start', outcome: 'success' });
+    expect(calls).toEqual(['lost-session', undefined]);
+    expect((await store.conversations.get('acme', 'front-desk', 'purged'))?.sdkSessionId).toBe('new-session');
+  });
+});
+
+describe('tool-call events', () => {
+  it('reports each decision once, and a later deny of an allowed call', async () => {
+    const agent = agentWith(async (request) => {
+      const decide = (
+        toolUseId: string,
+        behavior: 'allow' | 'deny',
+        source: 'can-use-tool' | 'pre-tool-use-hook',
+      ) =>
+        request.onEvent?.({
+          type: 'tool-call-decided',
+          toolUseId,
+          toolName: 'Write',
+          source,
+          decision: behavior === 'allow' ? { behavior } : { behavior, message: 'no' },
+        });
+      decide('t1', 'allow', 'pre-tool-use-hook');
+      decide('t1', 'allow', 'can-use-tool');
+      decide('t2', 'allow', 'pre-tool-use-hook');
+      decide('t2', 'deny', 'can-use-tool');
+      decide('t3', 'deny', 'pre-tool-use-hook');
+      decide('t3', 'deny', 'can-use-tool');
+      return 'done';
+    });
+    const seen: string[] = [];
+    agent.events.on('tool-call-allowed', (event) => {
+      seen.push(`allowed ${event.toolUseId}`);
+    });
+    agent.events.on('tool-call-denied', (event) => {
+      seen.push(`denied ${event.toolUseId}`);
+    });
+    await agent.handle({ text: 'write' });
+    expect(seen).toEqual(['allowed t1', 'allowed t2', 'denied t2', 'denied t3']);
+  });
+});

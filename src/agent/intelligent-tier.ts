@@ -41,12 +41,20 @@ export class IntelligentTier implements AnswerTier {
     };
     // Events are emitted as the run reports them; the interaction waits for all of them before it is acknowledged.
     const pendingEvents: Array<Promise<void>> = [];
+    // The guard is asked twice per call (canUseTool and the PreToolUse hook): report a decision once,
+    // unless a later one denies what an earlier one allowed.
+    const decided = new Map<string, 'allow' | 'deny'>();
     const onEvent = (event: RuntimeEvent) => {
+      if (event.type === 'tool-call-decided') {
+        const previous = decided.get(event.toolUseId);
+        if (previous === 'deny' || previous === event.decision.behavior) return;
+        decided.set(event.toolUseId, event.decision.behavior);
+      }
       const emitted = emitRuntimeEvent(bus, { ...scope, at: now() }, event);
       if (emitted) pendingEvents.push(emitted);
     };
     try {
-      const result = await runtime.run({
+      const request = {
         tenantId: context.tenantId,
         agentId: context.agentId,
         interactionId: context.interactionId,
@@ -63,7 +71,12 @@ export class IntelligentTier implements AnswerTier {
         permissionGuard: this.options.permissionGuard,
         signal: context.signal,
         onEvent,
-      });
+      };
+      let result = await runtime.run(request);
+      if (result.stopReason === 'session-not-found') {
+        // The conversation's transcript is gone (retention, or a store reset): carry on in a fresh session.
+        result = await runtime.run({ ...request, resumeSessionId: undefined });
+      }
       const denied =
         result.toolCalls.some((call) => call.status === 'denied') || result.permissionDenials.length > 0;
       const answer: TierAnswer = {

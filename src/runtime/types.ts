@@ -106,7 +106,11 @@ export interface RuntimeRequest {
   onEvent?: (event: RuntimeEvent) => void;
 }
 
-export type RuntimeStopReason = 'completed' | 'max-budget' | 'max-turns' | 'error';
+/**
+ * Why a run ended. `session-not-found`: the session to resume is not in the transcript store (purged,
+ * or another tenant's); nothing was sent to the model, and the caller may start a fresh session.
+ */
+export type RuntimeStopReason = 'completed' | 'max-budget' | 'max-turns' | 'session-not-found' | 'error';
 
 export interface RuntimeResult {
   /** The final assistant text (the reply). */

@@ -57,6 +57,17 @@ describe('readResult', () => {
     expect(stopReasonOf(resultMessage({ subtype: 'success', is_error: true }))).toBe('error');
   });
 
+  it('recognises a resume of a session the store does not hold', () => {
+    const missing = 'No conversation found with session ID: 1234';
+    const asErrors = { subtype: 'error_during_execution', is_error: true, num_turns: 0, errors: [missing] };
+    expect(stopReasonOf(resultMessage(asErrors))).toBe('session-not-found');
+    expect(stopReasonOf(resultMessage({ is_error: true, num_turns: 0, result: missing }))).toBe(
+      'session-not-found',
+    );
+    // After a model call the same words are the model's, not the CLI's.
+    expect(stopReasonOf(resultMessage({ is_error: true, num_turns: 1, result: missing }))).toBe('error');
+  });
+
   it('takes the error text from `result` on an is_error success and from `errors` otherwise', () => {
     const apiError = readResult(resultMessage({ is_error: true, result: 'API Error: 529 Overloaded' }), '');
     expect(apiError).toMatchObject({ isError: true, errorMessage: 'API Error: 529 Overloaded', text: '' });

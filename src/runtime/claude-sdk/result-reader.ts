@@ -56,14 +56,27 @@ function sumUsage(perModel: ReadonlyArray<Record<string, unknown>>): TokenUsage 
 export function stopReasonOf(result: SDKResultMessage): RuntimeStopReason {
   switch (result.subtype) {
     case 'success':
-      return result.is_error ? 'error' : 'completed';
+      return result.is_error ? errorStopReason(result) : 'completed';
     case 'error_max_budget_usd':
       return 'max-budget';
     case 'error_max_turns':
       return 'max-turns';
     default:
-      return 'error';
+      return errorStopReason(result);
   }
+}
+
+/** The CLI's answer to `resume` of a session the store does not hold comes before any model call. */
+function errorStopReason(result: SDKResultMessage): RuntimeStopReason {
+  return result.num_turns === 0 && /^No conversation found with session ID/.test(errorMessageOf(result))
+    ? 'session-not-found'
+    : 'error';
+}
+
+function errorMessageOf(result: SDKResultMessage): string {
+  const message =
+    result.subtype === 'success' ? result.result : result.errors.map((line) => line.trim()).join('; ');
+  return message || result.subtype;
 }
 
 const finite = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
@@ -118,10 +131,6 @@ export function readResult(
     numTurns: finite(result.num_turns),
     durationMs: finite(result.duration_ms),
   };
-  if (result.is_error) {
-    const message =
-      result.subtype === 'success' ? result.result : result.errors.map((line) => line.trim()).join('; ');
-    summary.errorMessage = message || result.subtype;
-  }
+  if (result.is_error) summary.errorMessage = errorMessageOf(result);
   return summary;
 }

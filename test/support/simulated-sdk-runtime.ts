@@ -1,0 +1,80 @@
+/**
+ * Helpers for tests that drive the real Claude Agent SDK and CLI against the simulated Messages API:
+ * start both, collect a run's events, and close everything after each test.
+ */
+import { afterEach } from 'vitest';
+import { ClaudeAgentSdkRuntime } from '../../src/runtime/claude-sdk/claude-sdk-runtime.js';
+import type { ClaudeAgentSdkRuntimeOptions } from '../../src/runtime/claude-sdk/runtime-options.js';
+import type {
+  PermissionSource,
+  RuntimeEvent,
+  RuntimeRequest,
+  ToolPermissionGuard,
+} from '../../src/runtime/types.js';
+import { type SimulatedModel, startSimulatedModel } from '../../src/simulator/simulated-model.js';
+import type { ReceivedToolResult, SimulatedResponder } from '../../src/simulator/types.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+
+/** Registers the after-each cleanup; call once at the top of a test file. */
+export function closeAfterEach(): void {
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+}
+
+/** A runtime (closed after the test) for an existing simulated model. */
+export function runtimeFor(
+  model: SimulatedModel,
+  options: Partial<ClaudeAgentSdkRuntimeOptions> = {},
+): ClaudeAgentSdkRuntime {
+  const runtime = new ClaudeAgentSdkRuntime({ baseUrl: model.url, simulatedModel: true, ...options });
+  cleanups.push(() => runtime.close());
+  return runtime;
+}
+
+/** A simulated model scripted by `respond` and a runtime pointed at it, both closed after the test. */
+export async function startSimulatedRuntime(
+  respond: SimulatedResponder,
+  options: Partial<ClaudeAgentSdkRuntimeOptions> = {},
+): Promise<{ model: SimulatedModel; runtime: ClaudeAgentSdkRuntime }> {
+  const model = await startSimulatedModel({ respond });
+  cleanups.push(() => model.close());
+  return { model, runtime: runtimeFor(model, options) };
+}
+
+/** A run request whose events are collected in `events`. */
+export function runRequest(
+  overrides: Partial<RuntimeRequest> = {},
+): RuntimeRequest & { events: RuntimeEvent[] } {
+  const events: RuntimeEvent[] = [];
+  return {
+    tenantId: 'acme',
+    agentId: 'support',
+    interactionId: 'interaction-1',
+    prompt: 'Please help me',
+    onEvent: (event) => events.push(event),
+    events,
+    ...overrides,
+  };
+}
+
+/** A guard that records where it was asked, and answers with `answer`. */
+export function recordingGuard(answer: ToolPermissionGuard['decide']): ToolPermissionGuard & {
+  asked: Array<{ toolName: string; source: PermissionSource }>;
+} {
+  const asked: Array<{ toolName: string; source: PermissionSource }> = [];
+  return {
+    asked,
+    decide: (toolName, input, context) => {
+      asked.push({ toolName, source: context.source });
+      return answer(toolName, input, context);
+    },
+  };
+}
+
+/** The simulated model's final answer after a tool call: what the tool result said. */
+export const quoteResult = (result: ReceivedToolResult): string =>
+  `${result.isError ? 'Tool refused' : 'Tool said'}: ${result.content}`;
+
+export const writeNotes = { name: 'Write', input: { file_path: 'notes.txt', content: 'remember the milk' } };
