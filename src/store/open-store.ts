@@ -1,8 +1,7 @@
 /** Opens the configured engine and migrates it to the current schema. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Kysely } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Kysely, Migrator } from 'kysely';
 import { StewardError } from '../errors/index.js';
 import { ConversationRepository } from './conversation-repository.js';
 import { InteractionRepository } from './interaction-repository.js';

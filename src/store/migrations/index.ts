@@ -1,6 +1,5 @@
 /** The one migration set both engines run, in order. Add a file, then list it here. */
-import type { Kysely } from 'kysely';
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreEngine } from '../types.js';
 import * as foundation from './0001-foundation.js';
 
