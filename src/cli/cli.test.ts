@@ -82,6 +82,13 @@ describe('steward serve config errors (exit 1, a clear message, no stack trace)'
     expect(result.err).not.toMatch(/\n\s+at /);
   });
 
+  it('rejects a body limit that is not a whole number of bytes', async () => {
+    const file = writeConfig('limit.config.ts', "export default defineConfig({ agentId: 'desk' });");
+    const result = await run(['serve', '--config', file], { STEWARD_BODY_LIMIT_BYTES: '1.5mb' });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('STEWARD_BODY_LIMIT_BYTES must be a whole number of bytes');
+  });
+
   it('reports agents that share an agentId', async () => {
     const file = writeConfig(
       'duplicate.config.ts',

@@ -22,6 +22,7 @@ export interface ServeOptions {
 export async function serveCommand(options: ServeOptions, io: CliIo): Promise<number> {
   const configs = await loadAgentConfigs(options.configPath, io.cwd);
   checkAgents(configs, options.configPath);
+  const bodyLimitBytes = bodyLimitFrom(io.env);
 
   // Closed in reverse order when startup fails; after startup, the server's shutdown closes them.
   const opened: Array<() => Promise<void>> = [];
@@ -49,7 +50,14 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     });
     for (const agent of agents) await agent.start();
     const apiToken = io.env.STEWARD_API_TOKEN?.trim();
-    const app = createApp({ agents, store, runtime, metrics, ...(apiToken ? { apiToken } : {}) });
+    const app = createApp({
+      agents,
+      store,
+      runtime,
+      metrics,
+      ...(apiToken ? { apiToken } : {}),
+      ...(bodyLimitBytes === undefined ? {} : { bodyLimitBytes }),
+    });
     server = await startServer({ app, host: options.host, port: options.port }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
       const hint = code === 'EADDRINUSE' ? '; pick another with --port (0 picks a free one)' : '';
@@ -120,6 +128,17 @@ async function openSharedStore(first: AgentConfig, io: CliIo): Promise<StewardSt
   const configured = first.store;
   if (configured && 'interactions' in configured) return configured;
   return openStore(configured ?? {}, io.env);
+}
+
+/** `STEWARD_BODY_LIMIT_BYTES`: the largest request body the API accepts (default 1 MiB). */
+function bodyLimitFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.STEWARD_BODY_LIMIT_BYTES?.trim();
+  if (!text) return undefined;
+  const bytes = Number(text);
+  if (!Number.isInteger(bytes) || bytes < 1) {
+    throw new CliError(`STEWARD_BODY_LIMIT_BYTES must be a whole number of bytes >= 1, received "${text}"`);
+  }
+  return bytes;
 }
 
 /** One runtime for every agent: the concurrency limit is per host. */

@@ -21,6 +21,7 @@ Environment:
   STEWARD_DATABASE_URL  postgres://... or sqlite://<path> (default: SQLite in ./.steward/)
   STEWARD_API_TOKEN     Require "Authorization: Bearer <token>" on /api/*
   STEWARD_CONCURRENCY   Model runs at once on this host (default: 4)
+  STEWARD_BODY_LIMIT_BYTES  Largest request body accepted, larger gets 413 (default: 1048576)
 
 Examples:
   steward serve
