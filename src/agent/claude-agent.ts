@@ -10,8 +10,9 @@ import { createDefaultRuntime } from '../runtime/default-runtime.js';
 import { type AgentRuntime, emptyUsage } from '../runtime/types.js';
 import { openStore } from '../store/open-store.js';
 import type { StewardStore } from '../store/types.js';
+import { Trust, type TrustRunGuard } from '../trust/trust.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
-import { type AgentDescription, describeAgent } from './describe.js';
+import { type AgentDescription, describeAgent, type StageDescription } from './describe.js';
 import { IntelligentTier } from './intelligent-tier.js';
 import type { InteractionRecord } from './interaction.js';
 import type { InboundMessage, Reply } from './message.js';
@@ -19,6 +20,13 @@ import { checkMessage } from './normalize.js';
 
 export interface HandleOptions {
   signal?: AbortSignal;
+}
+
+interface Started {
+  store: StewardStore;
+  runtime: AgentRuntime;
+  chain: AnswerTier[];
+  trust: Trust | undefined;
 }
 
 /**
@@ -37,7 +45,7 @@ export class ClaudeAgent {
   private readonly config: ResolvedAgentConfig;
   private readonly now: () => number;
   private readonly createId: () => string;
-  private started: Promise<{ store: StewardStore; runtime: AgentRuntime; chain: AnswerTier[] }> | undefined;
+  private started: Promise<Started> | undefined;
   private ownsStore = false;
   private ownsRuntime = false;
   private inFlight = 0;
@@ -71,7 +79,7 @@ export class ClaudeAgent {
     });
     this.inFlight++;
     try {
-      const { store, runtime, chain } = await this.ensureStarted();
+      const { store, runtime, chain, trust } = await this.ensureStarted();
       const startedAt = this.now();
       const context: TierContext = {
         tenantId: this.tenantId,
@@ -82,9 +90,17 @@ export class ClaudeAgent {
         text: checked.text,
       };
       if (options.signal) context.signal = options.signal;
+      let guard: TrustRunGuard | undefined;
+      if (trust) {
+        guard = await trust.guardFor(
+          { tenantId: this.tenantId, agentId: this.agentId },
+          context.interactionId,
+        );
+        context.permissionGuard = guard;
+      }
       const scope: EventScope = { ...context, at: startedAt };
       await this.events.emit('message-received', {
-        ...scope,
+        ...eventScope(scope),
         text: context.text,
         ...(checked.senderId ? { senderId: checked.senderId } : {}),
       });
@@ -116,6 +132,7 @@ export class ClaudeAgent {
           at: record.createdAt,
         });
       }
+      await trust?.recordInteraction(record, guard);
       await this.events.emit('interaction-completed', { interaction: record });
       if (failure) {
         throw new StewardError(failure.code, failure.message, {
@@ -138,8 +155,54 @@ export class ClaudeAgent {
 
   /** Which stages run, which are off, and which are configured but not built yet. */
   async describe(): Promise<AgentDescription> {
-    const { store, runtime, chain } = await this.ensureStarted();
-    return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name) });
+    const { store, runtime, chain, trust } = await this.ensureStarted();
+    const built = new Set<StageDescription['name']>(trust ? ['trust'] : []);
+    return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
+  }
+
+  /** The Trust primitive of this agent, when `trust` is configured (opened by `start`). */
+  async trust(): Promise<Trust | undefined> {
+    return (await this.ensureStarted()).trust;
+  }
+
+  /**
+   * Records feedback on an interaction of this agent: `negative` turns a success into an error for trust.
+   * Throws `not-found` for an interaction this tenant's agent did not handle.
+   */
+  async feedback(interactionId: string, rating: 'positive' | 'negative', note?: string): Promise<void> {
+    if (rating !== 'positive' && rating !== 'negative') {
+      throw new StewardError(
+        'invalid-request',
+        `rating must be "positive" or "negative", received ${JSON.stringify(rating)}`,
+      );
+    }
+    if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) {
+      throw new StewardError('invalid-request', 'note must be a string of at most 2000 characters');
+    }
+    const { store, trust } = await this.ensureStarted();
+    const record = await store.interactions.get(this.tenantId, interactionId);
+    if (!record || record.agentId !== this.agentId) {
+      throw new StewardError('not-found', `agent ${this.agentId} has no interaction "${interactionId}"`);
+    }
+    const at = this.now();
+    await store.interactions.setFeedback(this.tenantId, interactionId, {
+      rating,
+      at,
+      ...(note === undefined ? {} : { note }),
+    });
+    await trust?.service.recordFeedback(
+      { tenantId: this.tenantId, agentId: this.agentId },
+      interactionId,
+      rating,
+    );
+    await this.events.emit('interaction-feedback-given', {
+      tenantId: this.tenantId,
+      agentId: this.agentId,
+      at,
+      interactionId,
+      rating,
+      ...(note === undefined ? {} : { note }),
+    });
   }
 
   /** The store this agent writes to (opened by `start`). */
@@ -170,12 +233,12 @@ export class ClaudeAgent {
     if (this.ownsStore) await store?.close();
   }
 
-  private ensureStarted(): Promise<{ store: StewardStore; runtime: AgentRuntime; chain: AnswerTier[] }> {
+  private ensureStarted(): Promise<Started> {
     this.started ??= this.open();
     return this.started;
   }
 
-  private async open(): Promise<{ store: StewardStore; runtime: AgentRuntime; chain: AnswerTier[] }> {
+  private async open(): Promise<Started> {
     const configuredStore = this.config.store;
     let store: StewardStore;
     if (configuredStore && 'interactions' in configuredStore) {
@@ -195,7 +258,10 @@ export class ClaudeAgent {
       }
       this.ownsRuntime = true;
     }
-    return { store, runtime, chain: this.buildChain(store, runtime) };
+    const trust = this.config.trust
+      ? new Trust(store, this.config.trust, { now: this.now, createId: this.createId, bus: this.events })
+      : undefined;
+    return { store, runtime, chain: this.buildChain(store, runtime), trust };
   }
 
   /** The tiers that run, in the configured order; tiers whose primitive is not built are left out. */
@@ -270,4 +336,18 @@ function toReply(record: InteractionRecord): Reply {
   };
   if (record.errorCode) reply.errorCode = record.errorCode;
   return reply;
+}
+
+/** The scope fields of an event, without the tier context's extra members. */
+function eventScope(
+  scope: EventScope & { permissionGuard?: unknown; text?: string; signal?: unknown },
+): EventScope {
+  return {
+    tenantId: scope.tenantId,
+    agentId: scope.agentId,
+    interactionId: scope.interactionId,
+    conversationId: scope.conversationId,
+    channel: scope.channel,
+    at: scope.at,
+  };
 }

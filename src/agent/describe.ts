@@ -32,32 +32,38 @@ export interface AgentDescription {
 
 export function describeAgent(
   config: ResolvedAgentConfig,
-  parts: { store: StewardStore; runtime: AgentRuntime; chain: string[] },
+  parts: {
+    store: StewardStore;
+    runtime: AgentRuntime;
+    chain: string[];
+    built: ReadonlySet<StageDescription['name']>;
+  },
 ): AgentDescription {
-  const configured = (present: boolean, enabled = true): StageStatus =>
-    !present || !enabled ? 'off' : 'not-built';
+  const status = (name: StageDescription['name'], present: boolean, enabled = true): StageStatus =>
+    !present || !enabled ? 'off' : parts.built.has(name) ? 'on' : 'not-built';
   const fallback = config.optimization?.fallback ?? ['intelligent'];
   const stages: StageDescription[] = [
-    { name: 'audit', status: configured(config.audit !== undefined, config.audit?.enabled) },
+    { name: 'audit', status: status('audit', config.audit !== undefined, config.audit?.enabled) },
     {
       name: 'cache',
-      status: configured(
+      status: status(
+        'cache',
         config.optimization !== undefined && fallback.includes('cache'),
         config.optimization?.enableCache,
       ),
     },
     {
       name: 'pattern',
-      status: configured(config.optimization !== undefined && fallback.includes('pattern')),
+      status: status('pattern', config.optimization !== undefined && fallback.includes('pattern')),
     },
     {
       name: 'intelligent',
       status: parts.chain.includes('intelligent') ? 'on' : 'off',
       note: parts.runtime.simulatedModel ? 'local simulated model, not Claude' : parts.runtime.name,
     },
-    { name: 'trust', status: configured(config.trust !== undefined) },
-    { name: 'learn', status: configured(config.learning !== undefined, config.learning?.enabled) },
-    { name: 'channels', status: configured(config.channels.length > 0) },
+    { name: 'trust', status: status('trust', config.trust !== undefined) },
+    { name: 'learn', status: status('learn', config.learning !== undefined, config.learning?.enabled) },
+    { name: 'channels', status: status('channels', config.channels.length > 0) },
   ];
   for (const stage of stages) {
     if (stage.status === 'not-built')

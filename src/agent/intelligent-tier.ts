@@ -68,7 +68,7 @@ export class IntelligentTier implements AnswerTier {
         maxBudgetUsd: this.options.maxBudgetUsd,
         resumeSessionId: conversation?.sdkSessionId ?? undefined,
         sessions: maintainContext ? store.sessions.forAgent(context.tenantId, context.agentId) : undefined,
-        permissionGuard: this.options.permissionGuard,
+        permissionGuard: context.permissionGuard ?? this.options.permissionGuard,
         signal: context.signal,
         onEvent,
       };
@@ -109,9 +109,14 @@ function emitRuntimeEvent(bus: EventBus, scope: EventScope, event: RuntimeEvent)
       });
     case 'tool-call-decided':
       return event.decision.behavior === 'allow'
-        ? bus.emit('tool-call-allowed', { ...scope, ...pick(event, ['toolUseId', 'toolName', 'source']) })
+        ? bus.emit('tool-call-allowed', {
+            ...scope,
+            ...event.decision.details,
+            ...pick(event, ['toolUseId', 'toolName', 'source']),
+          })
         : bus.emit('tool-call-denied', {
             ...scope,
+            ...event.decision.details,
             ...pick(event, ['toolUseId', 'toolName', 'source']),
             message: event.decision.message,
           });

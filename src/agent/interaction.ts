@@ -30,4 +30,6 @@ export interface InteractionRecord {
   simulatedModel: boolean;
   sdkSessionId?: string;
   createdAt: number;
+  /** Feedback given afterwards through `agent.feedback`. */
+  feedback?: { rating: 'positive' | 'negative'; note?: string; at: number };
 }

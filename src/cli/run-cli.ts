@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { defaultConfigFile } from './load-config.js';
 import { serveCommand } from './serve-command.js';
+import { trustCommand } from './trust-command.js';
 import { packageVersion, usage } from './usage.js';
 
 const options = {
@@ -11,6 +12,14 @@ const options = {
   config: { type: 'string', short: 'c' },
   host: { type: 'string' },
   port: { type: 'string', short: 'p' },
+  agent: { type: 'string' },
+  level: { type: 'string' },
+  actor: { type: 'string' },
+  reason: { type: 'string' },
+  note: { type: 'string' },
+  limit: { type: 'string' },
+  status: { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
 
 /**
@@ -54,6 +63,24 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return exitCode.ok;
   }
   if (command === undefined) throw new CliError('no command given', exitCode.usage);
+  if (command === 'trust') {
+    return trustCommand(
+      {
+        configPath: values.config ?? defaultConfigFile,
+        action: rest[0],
+        target: rest[1],
+        agent: values.agent,
+        level: values.level,
+        actor: values.actor,
+        reason: values.reason,
+        note: values.note,
+        limit: values.limit,
+        status: values.status,
+        json: values.json,
+      },
+      io,
+    );
+  }
   if (command !== 'serve') throw new CliError(`unknown command "${command}"`, exitCode.usage);
   if (rest.length > 0) throw new CliError(`unexpected argument "${rest[0]}" after serve`, exitCode.usage);
 

@@ -5,12 +5,24 @@ export const usage = `Usage: steward <command> [options]
 
 Commands:
   serve                 Run the HTTP server: web chat API, JSON API, /metrics and /healthz
+  trust show|history    Show an agent's trust level, allowed tools and window metrics, or its changes
+  trust set|freeze|unfreeze|reset
+                        Operator actions on an agent's trust (--actor and --reason are required;
+                        set takes --level)
+  trust approvals       List pending approvals (--status pending|approved|denied|expired)
+  trust approve|deny <approvalId>
+                        Decide a pending tool-call approval (--actor required, --note optional)
 
 Options for serve:
   -c, --config <file>   Agent config whose default export is one config or an array of them
                         (default: ./steward.config.ts)
       --host <host>     Interface to listen on (default: 127.0.0.1, or STEWARD_HOST)
   -p, --port <port>     Port to listen on; 0 picks a free one (default: 8787, or STEWARD_PORT)
+
+Options for trust:
+  -c, --config <file>   The agent config (default: ./steward.config.ts)
+      --agent <agentId> Which agent, when the config has several
+      --json            Print JSON instead of text
 
 Options:
   -h, --help            Show this help
@@ -26,6 +38,8 @@ Environment:
 Examples:
   steward serve
   steward serve --config examples/steward.config.ts --port 0
+  steward trust show --agent front-desk
+  steward trust set --agent front-desk --level 0.5 --actor alice --reason "passed onboarding review"
 `;
 
 /** The package version, read from the package.json two levels up (the same from src/cli and dist/cli). */

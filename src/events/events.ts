@@ -1,6 +1,6 @@
 /** The events of the pipeline, named noun-verb. Primitives add theirs by augmenting StewardEventMap. */
 import type { InteractionRecord } from '../agent/interaction.js';
-import type { PermissionSource } from '../runtime/types.js';
+import type { PermissionDecisionDetails, PermissionSource } from '../runtime/types.js';
 
 /** Who, where and which interaction an event belongs to. */
 export interface EventScope {
@@ -9,6 +9,13 @@ export interface EventScope {
   interactionId: string;
   conversationId: string;
   channel: string;
+  at: number;
+}
+
+/** Scope of events that belong to an agent rather than to one interaction (trust changes, operator actions). */
+export interface AgentScope {
+  tenantId: string;
+  agentId: string;
   at: number;
 }
 
@@ -27,4 +34,32 @@ export interface StewardEventMap {
   'tier-answered': EventScope & { tier: string; costUsd: number };
   'interaction-completed': { interaction: InteractionRecord };
   'reply-sent': EventScope & { text: string; tier: string };
+  'trust-level-changed': AgentScope & {
+    from: number;
+    to: number;
+    /** rule | decay | set | freeze | unfreeze | reset */
+    kind: string;
+    reason: string;
+    actor?: string;
+  };
+  'trust-approval-requested': AgentScope & {
+    approvalId: string;
+    interactionId: string;
+    toolName: string;
+    level: number;
+    requiredLevel?: number;
+    expiresAt: number;
+  };
+  'trust-approval-decided': AgentScope & {
+    approvalId: string;
+    interactionId: string;
+    toolName: string;
+    status: 'approved' | 'denied' | 'expired';
+    actor?: string;
+  };
+  'interaction-feedback-given': AgentScope & {
+    interactionId: string;
+    rating: 'positive' | 'negative';
+    note?: string;
+  };
 }

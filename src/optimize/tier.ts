@@ -1,5 +1,5 @@
 /** The seam of the fallback chain: each tier may answer a message or pass it on. */
-import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
+import type { TokenUsage, ToolCallRecord, ToolPermissionGuard } from '../runtime/types.js';
 import type { TierName } from './config.js';
 
 export interface TierContext {
@@ -10,6 +10,8 @@ export interface TierContext {
   channel: string;
   text: string;
   signal?: AbortSignal;
+  /** Decides the tool calls of this interaction (the Trust primitive's guard at the agent's current level). */
+  permissionGuard?: ToolPermissionGuard;
 }
 
 export interface TierAnswer {

@@ -1,9 +1,23 @@
 /** The one seam to the model: AgentRuntime and the values that cross it. */
 
+/** Why a guard decided as it did, carried into the tool-call-allowed / tool-call-denied events. */
+export interface PermissionDecisionDetails {
+  /** The agent's trust level when it decided. */
+  level?: number;
+  /** The permission pattern that allowed or denied the call. */
+  matchedPattern?: string;
+  /** Which rule decided: `level`, `deny-list`, `override-allow`, `override-deny`, `override-level`, `no-match`, `approval` … */
+  rule?: string;
+  /** The lowest level at which the call would be allowed, when there is one. */
+  requiredLevel?: number;
+  /** The approval that decided the call, when an operator was asked. */
+  approvalId?: string;
+}
+
 /** What a permission guard answers for one tool call. */
 export type PermissionDecision =
-  | { behavior: 'allow'; updatedInput?: Record<string, unknown> }
-  | { behavior: 'deny'; message: string };
+  | { behavior: 'allow'; updatedInput?: Record<string, unknown>; details?: PermissionDecisionDetails }
+  | { behavior: 'deny'; message: string; details?: PermissionDecisionDetails };
 
 /** Where a permission question came from: the SDK's canUseTool callback or the PreToolUse hook. */
 export type PermissionSource = 'can-use-tool' | 'pre-tool-use-hook';
@@ -15,6 +29,8 @@ export interface PermissionContext {
   toolUseId?: string;
   source: PermissionSource;
   signal?: AbortSignal;
+  /** The run's working directory: relative path patterns such as `Write(./docs/**)` resolve against it. */
+  cwd?: string;
 }
 
 /**

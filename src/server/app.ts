@@ -12,6 +12,7 @@ import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
+import { registerTrustRoutes } from './trust-routes.js';
 
 export interface AppOptions {
   /** The agents to serve; `POST /api/agents/:agentId/messages` routes by `agentId`, so ids must be unique. */
@@ -136,6 +137,8 @@ export function createApp(options: AppOptions): StewardApp {
     const page = await store.interactions.list(query);
     return c.json({ items: page.items, nextCursor: page.nextCursor }, 200);
   });
+
+  registerTrustRoutes(app, { agents, store, bodyLimitBytes });
 
   app.notFound((c) =>
     errorResponse(

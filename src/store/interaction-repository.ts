@@ -29,6 +29,27 @@ export class InteractionRepository {
     await this.db.insertInto('interactions').values(toRow(record)).execute();
   }
 
+  /** Records feedback on an interaction of this tenant; false when there is no such interaction. */
+  async setFeedback(
+    tenantId: string,
+    id: string,
+    feedback: { rating: 'positive' | 'negative'; note?: string; at: number },
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('interactions')
+      .set({ feedback: feedback.rating, feedback_note: feedback.note ?? null, feedback_at: feedback.at })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Looks an interaction up by id alone, for operator APIs that then check the tenant themselves. */
+  async findById(id: string): Promise<InteractionRecord | undefined> {
+    const row = await this.db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
   async get(tenantId: string, id: string): Promise<InteractionRecord | undefined> {
     const row = await this.db
       .selectFrom('interactions')
@@ -111,6 +132,9 @@ function toRow(record: InteractionRecord): InteractionsTable {
     simulated_model: record.simulatedModel ? 1 : 0,
     sdk_session_id: record.sdkSessionId ?? null,
     created_at: record.createdAt,
+    feedback: record.feedback?.rating ?? null,
+    feedback_note: record.feedback?.note ?? null,
+    feedback_at: record.feedback?.at ?? null,
   };
 }
 
@@ -141,5 +165,9 @@ function fromRow(row: Selectable<InteractionsTable>): InteractionRecord {
   if (row.error_code !== null) record.errorCode = row.error_code;
   if (row.error_message !== null) record.errorMessage = row.error_message;
   if (row.sdk_session_id !== null) record.sdkSessionId = row.sdk_session_id;
+  if (row.feedback === 'positive' || row.feedback === 'negative') {
+    record.feedback = { rating: row.feedback, at: Number(row.feedback_at) };
+    if (row.feedback_note !== null) record.feedback.note = row.feedback_note;
+  }
   return record;
 }

@@ -1,7 +1,7 @@
 /** Opens the configured engine and migrates it to the current schema. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { StewardError } from '../errors/index.js';
 import { ConversationRepository } from './conversation-repository.js';
 import { InteractionRepository } from './interaction-repository.js';
@@ -85,11 +85,33 @@ export async function openStore(
     interactions: new InteractionRepository(db),
     conversations: new ConversationRepository(db),
     sessions: new SessionTranscriptRepository(db, cipher),
+    writeTransaction: (work) => writeTransaction(db, engine, work),
     close() {
       closed ??= db.destroy();
       return closed;
     },
   };
+}
+
+async function writeTransaction<Result>(
+  db: Kysely<Database>,
+  engine: StoreEngine,
+  work: (db: Kysely<Database>) => Promise<Result>,
+): Promise<Result> {
+  if (engine === 'postgres') return db.transaction().execute(work);
+  // Kysely's SQLite transactions begin DEFERRED: two writers that both read first would fail with
+  // SQLITE_BUSY_SNAPSHOT. IMMEDIATE takes the write lock up front (waiting up to busy_timeout).
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const result = await work(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => {});
+      throw error;
+    }
+  });
 }
 
 async function migrate(db: Kysely<Database>, engine: StoreEngine): Promise<void> {

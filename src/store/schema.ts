@@ -27,6 +27,10 @@ export interface InteractionsTable {
   simulated_model: number;
   sdk_session_id: string | null;
   created_at: number;
+  /** positive | negative, set by agent.feedback */
+  feedback: string | null;
+  feedback_note: string | null;
+  feedback_at: number | null;
 }
 
 export interface ConversationsTable {

@@ -39,6 +39,11 @@ export interface StewardStore {
   readonly sessions: SessionTranscriptRepository;
   /** Things the operator should know about this store's setup (printed by `steward serve`). */
   readonly warnings: readonly string[];
+  /**
+   * Runs `work` in one write transaction. SQLite: `BEGIN IMMEDIATE`, so one writer at a time even across
+   * processes on one file; PostgreSQL: a transaction in which callers take row locks (`SELECT … FOR UPDATE`).
+   */
+  writeTransaction<Result>(work: (db: Kysely<Database>) => Promise<Result>): Promise<Result>;
   /** Closes the connections; pending writes finish first. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /** The `trust` section of the ClaudeAgent config: levels, the rules that move them, and the tools each level allows. */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration.js';
+import { checkPermissionConfig } from './permission-table.js';
 
 const level = z.number().min(0).max(1);
 
@@ -91,6 +92,10 @@ export const trustConfigSchema = z
         path: ['initial'],
         message: `a level within [floor ${config.floor}, ceiling ${config.ceiling}]`,
       });
+    }
+    // Patterns parse, and a higher level's list covers every pattern of each lower one.
+    for (const issue of checkPermissionConfig(config)) {
+      context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     }
   });
 

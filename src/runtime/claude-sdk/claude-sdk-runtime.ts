@@ -233,7 +233,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     abortController: AbortController,
     state: RunState,
   ): Options {
-    const bridge = createPermissionBridge(request, tracker);
+    const bridge = createPermissionBridge(request, tracker, directories.cwd);
     // A tool list names built-in tools and `mcp__<server>__<name>` tools alike; none means all of both.
     const requestedTools = request.tools ?? this.options.defaultTools;
     const builtInTools = requestedTools?.filter((name) => !name.startsWith('mcp__'));

@@ -38,7 +38,11 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function createPermissionBridge(request: RuntimeRequest, tracker: ToolCallTracker): PermissionBridge {
+export function createPermissionBridge(
+  request: RuntimeRequest,
+  tracker: ToolCallTracker,
+  cwd?: string,
+): PermissionBridge {
   const guard = request.permissionGuard ?? allowAll;
 
   /** Asks the guard; a guard that throws denies (fail closed). */
@@ -57,6 +61,7 @@ export function createPermissionBridge(request: RuntimeRequest, tracker: ToolCal
     };
     if (toolUseId !== undefined) context.toolUseId = toolUseId;
     if (signal) context.signal = signal;
+    if (cwd !== undefined) context.cwd = cwd;
     let decision: PermissionDecision;
     try {
       decision = await guard.decide(toolName, input, context);

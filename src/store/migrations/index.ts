@@ -2,6 +2,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreEngine } from '../types.js';
 import * as foundation from './0001-foundation.js';
+import * as trust from './0002-trust.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -10,6 +11,7 @@ interface EngineMigration {
 
 const migrations: Record<string, EngineMigration> = {
   '0001-foundation': foundation,
+  '0002-trust': trust,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */

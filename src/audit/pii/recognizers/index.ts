@@ -1,0 +1,41 @@
+/** The built-in recognizers, one per PII family, in the order the detector runs them. */
+import type { PiiRecognizer } from '../types.js';
+import { dateOfBirthRecognizer } from './date-of-birth.js';
+import { emailRecognizer } from './email.js';
+import { ibanRecognizer } from './iban.js';
+import { ipAddressRecognizer } from './ip-address.js';
+import { paymentCardRecognizer } from './payment-card.js';
+import { personNameRecognizer } from './person-name.js';
+import { phoneRecognizer } from './phone.js';
+import { secretRecognizer } from './secret.js';
+import { streetAddressRecognizer } from './street-address.js';
+import { urlCredentialsRecognizer } from './url-credentials.js';
+import { usSsnRecognizer } from './us-ssn.js';
+
+export const builtInRecognizers: readonly PiiRecognizer[] = [
+  emailRecognizer,
+  urlCredentialsRecognizer,
+  secretRecognizer,
+  paymentCardRecognizer,
+  usSsnRecognizer,
+  ibanRecognizer,
+  ipAddressRecognizer,
+  phoneRecognizer,
+  dateOfBirthRecognizer,
+  streetAddressRecognizer,
+  personNameRecognizer,
+];
+
+export {
+  dateOfBirthRecognizer,
+  emailRecognizer,
+  ibanRecognizer,
+  ipAddressRecognizer,
+  paymentCardRecognizer,
+  personNameRecognizer,
+  phoneRecognizer,
+  secretRecognizer,
+  streetAddressRecognizer,
+  urlCredentialsRecognizer,
+  usSsnRecognizer,
+};

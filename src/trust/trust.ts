@@ -1,0 +1,174 @@
+/**
+ * The Trust primitive: one object per agent that decides tool calls by the agent's level (a guard the
+ * runtime asks in canUseTool and again in the PreToolUse hook), records each interaction's outcome,
+ * and moves the level by the configured rules.
+ */
+import { homedir } from 'node:os';
+import type { InteractionRecord } from '../agent/interaction.js';
+import { parseDuration } from '../config/duration.js';
+import { validateConfig } from '../config/validate.js';
+import type { EventBus } from '../events/index.js';
+import type { PermissionContext, PermissionDecision, ToolPermissionGuard } from '../runtime/types.js';
+import type { StewardStore } from '../store/types.js';
+import { ApprovalService } from './approvals.js';
+import { type ResolvedTrustConfig, type TrustConfig, trustConfigSchema } from './config.js';
+import { createPermissionTable, type PermissionTable } from './permission-table.js';
+import { type OutcomeInput, type TrustScope, TrustService } from './trust-service.js';
+
+export interface TrustOptions {
+  now?: () => number;
+  createId?: () => string;
+  bus?: EventBus;
+  /** How often a waiting approval checks the store for a decision made on another instance; default 250 ms. */
+  approvalPollMs?: number;
+}
+
+/**
+ * @example
+ * const trust = new Trust(store, { initial: 0.3, permissions: { 0.3: ['Read'], 0.5: ['Read', 'Write'] } });
+ * const guard = await trust.guardFor({ tenantId: 'acme', agentId: 'desk' }, interactionId);
+ * await runtime.run({ ..., permissionGuard: guard });
+ * await trust.recordInteraction(record, guard);
+ */
+export class Trust {
+  readonly config: ResolvedTrustConfig;
+  readonly service: TrustService;
+  readonly approvals: ApprovalService;
+  readonly table: PermissionTable;
+
+  constructor(
+    store: StewardStore,
+    config: TrustConfig | ResolvedTrustConfig,
+    private readonly options: TrustOptions = {},
+  ) {
+    this.config = validateConfig(trustConfigSchema, config, 'trust config');
+    this.table = createPermissionTable(this.config);
+    this.service = new TrustService(store, this.config, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.bus ? { bus: options.bus } : {}),
+    });
+    this.approvals = new ApprovalService(store, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.createId ? { createId: options.createId } : {}),
+      ...(options.bus ? { bus: options.bus } : {}),
+      ...(options.approvalPollMs ? { pollMs: options.approvalPollMs } : {}),
+    });
+  }
+
+  /** A guard for one run, at the agent's level when the run starts. */
+  async guardFor(scope: TrustScope, interactionId: string): Promise<TrustRunGuard> {
+    const level = await this.service.level(scope);
+    return new TrustRunGuard(this, scope, interactionId, level);
+  }
+
+  /** Records the outcome of a finished interaction and applies the rules (see metrics.ts for what counts as an error). */
+  async recordInteraction(record: InteractionRecord, guard?: TrustRunGuard): Promise<void> {
+    const failedToolCalls = record.toolCalls.filter((call) => call.status === 'failed').length;
+    const outcome: OutcomeInput = {
+      interactionId: record.id,
+      kind: record.outcome === 'error' || failedToolCalls > 0 ? 'error' : 'success',
+      denied: record.toolCalls.some((call) => call.status === 'denied'),
+      escalations: guard?.escalations ?? 0,
+      latencyMs: record.latencyMs,
+      costUsd: record.costUsd,
+    };
+    await this.service.recordOutcome({ tenantId: record.tenantId, agentId: record.agentId }, outcome);
+  }
+}
+
+/**
+ * Decides the tool calls of one run. The runtime asks twice per call (canUseTool and the PreToolUse hook):
+ * the first answer for a tool_use id is kept, so a call is counted, escalated and approved once.
+ */
+export class TrustRunGuard implements ToolPermissionGuard {
+  /** Denied calls to tools a higher level would allow, in this run. */
+  escalations = 0;
+  private readonly decided = new Map<string, Promise<PermissionDecision>>();
+
+  constructor(
+    private readonly trust: Trust,
+    private readonly scope: TrustScope,
+    private readonly interactionId: string,
+    readonly level: number,
+  ) {}
+
+  decide(
+    toolName: string,
+    input: Record<string, unknown>,
+    context: PermissionContext,
+  ): Promise<PermissionDecision> {
+    const key = context.toolUseId ?? `${toolName}:${JSON.stringify(input)}`;
+    let decision = this.decided.get(key);
+    if (!decision) {
+      decision = this.decideOnce(toolName, input, context);
+      this.decided.set(key, decision);
+    }
+    return decision;
+  }
+
+  private async decideOnce(
+    toolName: string,
+    input: Record<string, unknown>,
+    context: PermissionContext,
+  ): Promise<PermissionDecision> {
+    const { level } = this;
+    const verdict = this.trust.table.decide(level, toolName, input, {
+      cwd: context.cwd ?? process.cwd(),
+      home: homedir(),
+    });
+    const details = {
+      level,
+      rule: verdict.reason,
+      ...(verdict.matchedPattern ? { matchedPattern: verdict.matchedPattern } : {}),
+      ...(verdict.requiredLevel === undefined ? {} : { requiredLevel: verdict.requiredLevel }),
+    };
+    if (verdict.allowed) {
+      await this.trust.service.countToolDecision(this.scope, toolName, true);
+      return { behavior: 'allow', updatedInput: input, details };
+    }
+    const escalation =
+      verdict.requiredLevel !== undefined &&
+      (verdict.reason === 'level' || verdict.reason === 'no-match' || verdict.reason === 'override-level');
+    if (escalation) this.escalations++;
+    const approval = this.trust.config.approval;
+    if (escalation && approval?.enabled) {
+      const pending = await this.trust.approvals.request({
+        ...this.scope,
+        interactionId: this.interactionId,
+        toolName,
+        input,
+        level,
+        requiredLevel: verdict.requiredLevel,
+        timeoutMs: parseDuration(approval.timeout)!,
+      });
+      const status = await this.trust.approvals.waitForDecision(pending, context.signal);
+      const approvalDetails = { ...details, rule: 'approval', approvalId: pending.id };
+      await this.trust.service.countToolDecision(this.scope, toolName, status === 'approved');
+      if (status === 'approved') return { behavior: 'allow', updatedInput: input, details: approvalDetails };
+      return {
+        behavior: 'deny',
+        message: `The operator ${status === 'denied' ? 'denied' : 'did not approve in time'} the use of "${toolName}" (approval ${pending.id}).`,
+        details: approvalDetails,
+      };
+    }
+    await this.trust.service.countToolDecision(this.scope, toolName, false);
+    return { behavior: 'deny', message: denyMessage(toolName, level, verdict), details };
+  }
+}
+
+function denyMessage(
+  toolName: string,
+  level: number,
+  verdict: { reason: string; matchedPattern?: string; requiredLevel?: number },
+): string {
+  if (verdict.reason === 'deny-list' || verdict.reason === 'override-deny') {
+    return `Tool "${toolName}" is not allowed for this agent by policy (${verdict.matchedPattern ?? 'deny list'}). Do not retry it.`;
+  }
+  if (verdict.requiredLevel !== undefined) {
+    return (
+      `Tool "${toolName}" needs trust level ${verdict.requiredLevel}; this agent is at ${level}. ` +
+      'Do not retry it now: continue without it, or tell the user that an operator can approve it or raise the agent’s trust.'
+    );
+  }
+  return `Tool "${toolName}" is not allowed at any trust level for this agent. Continue without it.`;
+}
