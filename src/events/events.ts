@@ -22,13 +22,15 @@ export interface AgentScope {
 export interface StewardEventMap {
   'message-received': EventScope & { text: string; senderId?: string };
   'tool-call-requested': EventScope & { toolUseId: string; toolName: string; input: Record<string, unknown> };
-  'tool-call-allowed': EventScope & { toolUseId: string; toolName: string; source: PermissionSource };
-  'tool-call-denied': EventScope & {
-    toolUseId: string;
-    toolName: string;
-    source: PermissionSource;
-    message: string;
-  };
+  'tool-call-allowed': EventScope &
+    PermissionDecisionDetails & { toolUseId: string; toolName: string; source: PermissionSource };
+  'tool-call-denied': EventScope &
+    PermissionDecisionDetails & {
+      toolUseId: string;
+      toolName: string;
+      source: PermissionSource;
+      message: string;
+    };
   'tool-call-completed': EventScope & { toolUseId: string; toolName: string; output: unknown };
   'tool-call-failed': EventScope & { toolUseId: string; toolName: string; error: string };
   'tier-answered': EventScope & { tier: string; costUsd: number };

@@ -20,12 +20,12 @@ const ORDINAL = '(?:st|nd|rd|th)?';
 const DATE_PATTERNS: Array<{ regex: RegExp; read: (match: RegExpExecArray) => boolean }> = [
   {
     // 1985-03-04, 1985/3/4
-    regex: /(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/gi,
+    regex: /(?<!\d|\d[/.-])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d|[/.-]\d)/gi,
     read: (match) => isDate(Number(match[1]), Number(match[2]), Number(match[3])),
   },
   {
     // 03/04/1985, 4.3.85, 03-04-1985: month-first or day-first, either will do
-    regex: /(?<![\d/.-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.-]|\.\d)/gi,
+    regex: /(?<!\d|\d[/.-])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[/.-]\d)/gi,
     read: (match) => {
       const year = normaliseYear(match[4] ?? '');
       const first = Number(match[1]);
