@@ -86,6 +86,15 @@ export const trustConfigSchema = z
     if (config.floor > config.ceiling) {
       context.addIssue({ code: 'custom', path: ['floor'], message: `a floor <= the ceiling (${config.ceiling})` });
     }
+    config.rules.forEach((rule, index) => {
+      if (rule.metric !== 'success_rate' && rule.action === 'decrement' && rule.threshold === 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'threshold'],
+          message: `a threshold > 0 (a ${rule.metric} of 0 or more always holds, so the rule would fire on every evaluation)`,
+        });
+      }
+    });
     if (config.initial < config.floor || config.initial > config.ceiling) {
       context.addIssue({
         code: 'custom',

@@ -144,6 +144,24 @@ describe.each(storeEngines)('TrustService on $name', (engine) => {
     expect(await trust.history({ tenantId: 'globex', agentId: 'front-desk' })).toEqual([]);
   });
 
+  it('decays toward the floor when idle, and records the decay', async () => {
+    const day = 86_400_000;
+    const clock = { now: 1_000_000 };
+    const { trust, changes } = await service(
+      { initial: 0.5, floor: 0.1, decay: { idleAfter: '1d', amount: 0.1, every: '1d' } },
+      clock,
+    );
+    await trust.recordOutcome(scope, outcome('success'));
+    clock.now += 1.5 * day;
+    expect(await trust.level(scope)).toBe(0.5);
+    clock.now += 2 * day;
+    expect(await trust.level(scope)).toBe(0.3);
+    clock.now += 30 * day;
+    expect(await trust.level(scope)).toBe(0.1);
+    expect(changes).toEqual(['decay 0.5->0.3', 'decay 0.3->0.1']);
+    expect((await trust.history(scope))[0]).toMatchObject({ kind: 'decay', actor: null });
+  });
+
   it('counts allowed and denied tool calls per tool', async () => {
     const { trust } = await service();
     await trust.countToolDecision(scope, 'Write', false);

@@ -366,6 +366,8 @@ export class TrustService {
           actor: null,
         });
         state = decayed.state;
+        // Decay restarts the window, so evidence from before the idle spell cannot promote straight back.
+        windowAfter = await this.lastOutcomeId(trx, scope);
       }
       const outcome = await work(trx, state);
       if (outcome.windowAfter !== undefined) windowAfter = outcome.windowAfter;
