@@ -10,6 +10,7 @@ import { ensureDatabase, startServer } from '../test/setup/postgres.js';
 import { createTestDatabase } from '../test/support/databases.js';
 import { benchPipeline, type PipelineFigures, printPipeline } from './pipeline.bench.js';
 import { benchSdkTurn, printSdkTurn } from './sdk-turn.bench.js';
+import { benchTrustRecordings, printTrustRecordings, type TrustRecordingFigures } from './trust.bench.js';
 
 async function withSqlite<T>(work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
@@ -52,6 +53,12 @@ async function main(): Promise<void> {
     figures.push(await withSqlite(benchPipeline));
     figures.push(await withPostgres(benchPipeline));
     printPipeline(figures);
+  }
+  if (wants('trust')) {
+    const figures: TrustRecordingFigures[] = [];
+    figures.push(await withSqlite(benchTrustRecordings));
+    figures.push(await withPostgres(benchTrustRecordings));
+    printTrustRecordings(figures);
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
 }
