@@ -333,27 +333,75 @@ export function bashRulesAllow(
   rules: ReadonlyArray<CompiledPermissionRule>,
   command: ParsedShellCommand,
 ): string[] | undefined {
-  return bashAllow(rules as ReadonlyArray<BashEntry>, command);
+  return new BashMatcher(rules as ReadonlyArray<BashEntry>).allow(command);
 }
 
-function bashAllow(rules: ReadonlyArray<BashEntry>, command: ParsedShellCommand): string[] | undefined {
-  for (const rule of rules) {
-    if (rule.bash?.form === 'exact' && rule.bash.text === command.normalized) return [rule.pattern];
+/** The first word of a command part: what most Bash rules are keyed on. */
+function firstWord(text: string): string {
+  const space = text.indexOf(' ');
+  return space < 0 ? text : text.slice(0, space);
+}
+
+/**
+ * The Bash rules of one list, indexed by the first word of their specifier so that each command
+ * part is checked only against rules that can match it (plus those starting with a wildcard).
+ */
+export class BashMatcher {
+  readonly #wholeLines = new Map<string, string>();
+  readonly #byFirstWord = new Map<string, BashEntry[]>();
+  readonly #anyFirstWord: BashEntry[] = [];
+
+  constructor(rules: ReadonlyArray<BashEntry>) {
+    for (const rule of rules) {
+      const specifier = rule.bash;
+      if (!specifier) continue;
+      if (specifier.form === 'exact' && !this.#wholeLines.has(specifier.text)) {
+        this.#wholeLines.set(specifier.text, rule.pattern);
+      }
+      const word = firstWord(specifier.text);
+      // The key is safe only when the first word is literal and complete in every match.
+      if (word.includes('*') || (specifier.form === 'wildcard' && word === specifier.text)) this.#anyFirstWord.push(rule);
+      else {
+        const list = this.#byFirstWord.get(word) ?? [];
+        list.push(rule);
+        this.#byFirstWord.set(word, list);
+      }
+    }
   }
-  if (!command.complete || command.segments.length === 0) return undefined;
-  const used: string[] = [];
-  for (const segment of command.segments) {
-    const rule = rules.find((candidate) => candidate.bash !== undefined && bashSegmentAllowed(candidate.bash, segment));
-    if (!rule) return undefined;
-    if (!used.includes(rule.pattern)) used.push(rule.pattern);
+
+  allow(command: ParsedShellCommand): string[] | undefined {
+    const whole = this.#wholeLines.get(command.normalized);
+    if (whole !== undefined) return [whole];
+    if (!command.complete || command.segments.length === 0) return undefined;
+    let used: string[] | undefined;
+    for (const segment of command.segments) {
+      const pattern = this.#allowSegment(segment);
+      if (pattern === undefined) return undefined;
+      if (!used) used = [pattern];
+      else if (!used.includes(pattern)) used.push(pattern);
+    }
+    return used;
   }
-  return used;
+
+  #allowSegment(segment: ShellSegment): string | undefined {
+    const keyed = this.#byFirstWord.get(firstWord(segment.text));
+    if (keyed) for (const rule of keyed) if (bashSegmentAllowed(rule.bash!, segment)) return rule.pattern;
+    for (const rule of this.#anyFirstWord) if (bashSegmentAllowed(rule.bash!, segment)) return rule.pattern;
+    return undefined;
+  }
+}
+
+/** One Bash rule's allow semantics: the whole line equals an exact rule, or the rule allows every part. */
+function bashAllowsAlone(specifier: BashSpecifier, command: ParsedShellCommand): boolean {
+  if (specifier.form === 'exact' && specifier.text === command.normalized) return true;
+  if (!command.complete || command.segments.length === 0) return false;
+  return command.segments.every((segment) => bashSegmentAllowed(specifier, segment));
 }
 
 const WRAPPERS = new Set(['env', 'nohup', 'nice', 'timeout', 'time', 'sudo', 'command', 'exec', 'xargs']);
 
 /** Every command a deny rule should look at: each part, each substitution, without grouping or wrappers. */
-function denyCandidates(command: ParsedShellCommand, depth = 0): string[] {
+export function denyCandidates(command: ParsedShellCommand, depth = 0): string[] {
   const candidates: string[] = [];
   for (const segment of command.segments) {
     const ungrouped = segment.text.replace(/^[\s({!]+/, '').replace(/[\s)}]+$/, '');
@@ -517,7 +565,8 @@ export class PermissionSubject {
   #command: ParsedShellCommand | null | undefined;
   #path: string | null | undefined;
   #host: string | null | undefined;
-  #bases = new Map<string, string | null>();
+  #denyCandidates: string[] | undefined;
+  #bases: Map<string, string | null> | undefined;
 
   constructor(
     readonly toolName: string,
@@ -532,6 +581,15 @@ export class PermissionSubject {
       this.#command = typeof command === 'string' ? parseShellCommand(command) : null;
     }
     return this.#command;
+  }
+
+  /** Every command a Bash deny rule looks at (parts, substitutions, without wrappers). */
+  denyCandidates(): string[] {
+    if (this.#denyCandidates === undefined) {
+      const command = this.command();
+      this.#denyCandidates = command ? denyCandidates(command) : [];
+    }
+    return this.#denyCandidates;
   }
 
   /** The absolute, normalised path the call touches (`..` resolved), or null when it cannot be read. */
@@ -564,6 +622,7 @@ export class PermissionSubject {
   base(base: PathBase, up: number): string | null {
     if (base === 'root') return '/';
     const key = `${base}:${up}`;
+    this.#bases ??= new Map();
     let directory = this.#bases.get(key);
     if (directory === undefined) {
       const start = base === 'cwd' ? this.context.cwd : this.context.home;
@@ -703,11 +762,11 @@ class PermissionRule implements CompiledPermissionRule {
     if (this.bash) {
       const command = subject.command();
       if (!command) return mode === 'deny';
-      if (mode === 'allow') return bashAllow([this], command) !== undefined;
+      if (mode === 'allow') return bashAllowsAlone(this.bash, command);
       const specifier = this.bash;
       return (
         (specifier.form === 'exact' && command.normalized === specifier.text) ||
-        denyCandidates(command).some((candidate) => bashTextMatches(specifier, candidate))
+        subject.denyCandidates().some((candidate) => bashTextMatches(specifier, candidate))
       );
     }
     if (this.path) {
@@ -773,7 +832,7 @@ function sameSpecifier(a: PermissionRule, b: PermissionRule): boolean {
 function bashCovers(broader: BashSpecifier, narrower: BashSpecifier): boolean {
   if (narrower.form === 'exact') {
     // The narrower rule allows just this command line; the broader one decides it as it would at run time.
-    return bashAllow([{ pattern: '', bash: broader }], parseShellCommand(narrower.text)) !== undefined;
+    return bashAllowsAlone(broader, parseShellCommand(narrower.text));
   }
   if (broader.form === 'wildcard' && broader.text.replace(/\*+/g, '*') === '*') return true;
   if (broader.form !== 'prefix' || broader.regex) return false;

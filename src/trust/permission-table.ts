@@ -5,7 +5,7 @@
 import { StewardError } from '../errors/index.js';
 import type { ResolvedTrustConfig } from './config.js';
 import {
-  bashRulesAllow,
+  BashMatcher,
   type CompiledPermissionRule,
   compilePermissionRule,
   covers,
@@ -68,6 +68,7 @@ class RuleIndex {
   readonly #bare = new Map<string, string>();
   readonly #servers = new Map<string, string>();
   readonly #specifiers = new Map<string, CompiledPermissionRule[]>();
+  readonly #bash: BashMatcher | undefined;
 
   constructor(readonly rules: readonly CompiledPermissionRule[]) {
     let anyTool: string | undefined;
@@ -100,6 +101,8 @@ class RuleIndex {
     }
     this.#anyTool = anyTool;
     this.#anyMcpTool = anyMcpTool;
+    const bashRules = this.#specifiers.get('Bash');
+    this.#bash = bashRules ? new BashMatcher(bashRules) : undefined;
   }
 
   /** The pattern(s) that match the call, most specific first, or undefined. */
@@ -109,11 +112,11 @@ class RuleIndex {
     if (bare !== undefined) return bare;
     const specifiers = this.#specifiers.get(toolName);
     if (specifiers) {
-      if (mode === 'allow' && toolName === 'Bash') {
+      if (mode === 'allow' && this.#bash && toolName === 'Bash') {
         // Different rules may allow different parts of one chained command.
         const command = subject.command();
-        const patterns = command ? bashRulesAllow(specifiers, command) : undefined;
-        if (patterns) return patterns.join(', ');
+        const patterns = command ? this.#bash.allow(command) : undefined;
+        if (patterns) return patterns.length === 1 ? patterns[0] : patterns.join(', ');
       } else {
         for (const rule of specifiers) if (matchRuleSubject(rule, subject, mode)) return rule.pattern;
       }
@@ -134,8 +137,18 @@ interface CompiledOverride {
   action: 'allow' | 'deny' | { minLevel: number };
 }
 
-function compileAll(patterns: readonly string[]): CompiledPermissionRule[] {
-  return patterns.map((pattern) => compilePermissionRule(pattern));
+/** Compiles each distinct pattern once, however many lists repeat it. */
+function compiler(): (patterns: readonly string[]) => CompiledPermissionRule[] {
+  const compiled = new Map<string, CompiledPermissionRule>();
+  return (patterns) =>
+    patterns.map((pattern) => {
+      let rule = compiled.get(pattern);
+      if (!rule) {
+        rule = compilePermissionRule(pattern);
+        compiled.set(pattern, rule);
+      }
+      return rule;
+    });
 }
 
 /** Thresholds ascending with their keys; throws `invalid-config` for a key that is not a level. */
@@ -167,6 +180,7 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
   const thresholds = parseThresholds(config.permissions);
   const levels = thresholds.map((threshold) => threshold.level);
   const lists = thresholds.map((threshold) => Object.freeze([...(config.permissions[threshold.key] ?? [])]));
+  const compileAll = compiler();
   const indexes = lists.map((patterns) => new RuleIndex(compileAll(patterns)));
   const deny = new RuleIndex(compileAll(config.deny));
   const overrides: CompiledOverride[] = Object.entries(config.toolOverrides).map(([pattern, action]) => {
@@ -206,8 +220,11 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
 
     const current = thresholdIndex(level);
     const currentMatch = current >= 0 ? indexes[current]!.match(subject, 'allow') : undefined;
+    // The lowest list that allows the call. Lists are monotone (trustConfigSchema checks it), so an
+    // allowed call needs a look only below the current list, and a denied one only above it.
     let requiredLevel: number | undefined;
-    for (let index = 0; index < indexes.length; index++) {
+    const [from, to] = currentMatch !== undefined ? [0, current] : [current + 1, indexes.length - 1];
+    for (let index = from; index <= to; index++) {
       const matched = index === current ? currentMatch : indexes[index]!.match(subject, 'allow');
       if (matched !== undefined) {
         requiredLevel = levels[index]!;
