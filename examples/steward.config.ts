@@ -9,6 +9,20 @@ export default defineConfig({
   tenantId: 'acme-bakery',
   agentId: 'front-desk',
   systemPrompt: 'You answer customers of Acme Bakery. Be brief and friendly.',
+  tools: ['Read', 'Write'],
+  trust: {
+    initial: 0.3,
+    rules: [
+      { metric: 'success_rate', threshold: 0.95, action: 'increment', amount: 0.1 },
+      { metric: 'error_rate', threshold: 0.1, action: 'decrement', amount: 0.2 },
+    ],
+    permissions: {
+      0.1: ['Read'],
+      0.3: ['Read', 'mcp__slack__*'],
+      0.5: ['Read', 'Write', 'mcp__*'],
+      0.9: ['*'],
+    },
+  },
   messageHandling: { normalizeInput: true, detectUrgency: true, maintainContext: true },
   optimization: {
     enableCache: true,

@@ -79,6 +79,9 @@ function datesIn(text: string, from: number, to: number): Array<{ start: number;
 /** "Birthday" also introduces cake orders and parties: these words between it and the date veto it. */
 const EVENT_WORDS = /cake|part(?:y|ies)|order|pick\s?-?up|deliver|celebrat|event|book|appointment|reserv|dinner|gift|surprise/i;
 
+/** A vet's patients are born too; their birth dates are not personal data. */
+const ANIMAL_WORDS = /\b(?:puppy|puppies|kitten|kittens|dog|cat|pup|litter|foal|calf|horse|pony|rabbit|parrot|pet)s?\b/i;
+
 /** Finds a date right after (score 0.85) or right before (0.7) a birth context word. */
 export const dateOfBirthRecognizer: PiiRecognizer = {
   type: 'date-of-birth',
@@ -92,18 +95,19 @@ export const dateOfBirthRecognizer: PiiRecognizer = {
       const after = datesIn(text, contextEnd, Math.min(text.length, contextEnd + AFTER));
       let date = after[0];
       let score = 0.85;
-      if (date === undefined) {
+      // "Birthday" before a date is an event far more often than a birth date; only look after it.
+      if (date === undefined && !weak) {
         date = datesIn(text, Math.max(0, context.index - BEFORE - 24), context.index)
           .filter((candidate) => candidate.end <= context.index && candidate.end >= context.index - BEFORE)
           .at(-1);
         score = 0.7;
       }
       if (date === undefined || date.start < covered) continue;
+      const lead = text.slice(Math.max(0, context.index - 40), context.index);
+      if (ANIMAL_WORDS.test(lead)) continue;
       if (weak) {
-        const between =
-          date.start > contextEnd ? text.slice(contextEnd, date.start) : text.slice(date.end, context.index);
-        const around = text.slice(Math.max(0, context.index - 24), context.index);
-        if (EVENT_WORDS.test(between) || EVENT_WORDS.test(around)) continue;
+        const between = text.slice(contextEnd, date.start);
+        if (EVENT_WORDS.test(between) || EVENT_WORDS.test(lead.slice(-24))) continue;
         score -= 0.1;
       }
       covered = date.end;

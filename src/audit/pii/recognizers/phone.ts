@@ -4,7 +4,7 @@
  * default region and keeps only numbers valid for their country. International numbers need their
  * `+` (or `00`) prefix; national numbers are read in `defaultRegion`.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { digitsOf } from '../text.js';
 import type { PiiCandidate, PiiRecognizer } from '../types.js';
 
@@ -16,6 +16,35 @@ const CANDIDATE =
 const EXTENSION = /^\s{0,2}(?:ext\.?|x|extension)\s{0,2}\d{1,6}/i;
 /** Looks like an IPv4 address or a dotted date; those have their own recognizers or are not PII. */
 const NOT_A_PHONE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$|^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
+
+/** Where `value` breaks its digits into groups, as digit counts from the right ("415-555-2671" → 4, 7). */
+function breaksFromRight(value: string): Set<number> {
+  const breaks = new Set<number>();
+  let digits = 0;
+  let pendingBreak = false;
+  for (let index = value.length - 1; index >= 0; index--) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) {
+      if (pendingBreak && digits > 0) breaks.add(digits);
+      pendingBreak = false;
+      digits++;
+    } else {
+      pendingBreak = true;
+    }
+  }
+  return breaks;
+}
+
+/** Whether every break in `raw` is one the national or international format also makes. */
+function groupingFits(raw: string, phone: PhoneNumber): boolean {
+  const allowed = new Set([...breaksFromRight(phone.formatNational()), ...breaksFromRight(phone.formatInternational())]);
+  const nationalLength = phone.nationalNumber.length;
+  for (const position of breaksFromRight(raw)) {
+    // Breaks left of the national number (after a country or trunk code) are always fine.
+    if (position < nationalLength && !allowed.has(position)) return false;
+  }
+  return true;
+}
 
 /** Finds phone numbers valid for their country per libphonenumber-js. */
 export const phoneRecognizer: PiiRecognizer = {
@@ -75,13 +104,16 @@ export const phoneRecognizer: PiiRecognizer = {
       const phone = parsePhoneNumberFromString(normalised, settings.defaultRegion);
       if (!phone?.isValid()) continue;
       const formatted = international || /[ ().-]/.test(raw);
+      // "7719-004512" parses, but nobody writes a phone number grouped like that: serials and
+      // receipt numbers do. Breaks that fit neither the national nor the international format cost.
+      const grouping = formatted && !groupingFits(raw, phone) ? 0.3 : 0;
       let end = match.index + raw.length;
       const extension = EXTENSION.exec(text.slice(end, end + 24));
       if (extension) end += extension[0].length;
       candidates.push({
         start: match.index,
         end,
-        score: international ? 0.8 : formatted ? 0.7 : 0.45,
+        score: (international ? 0.8 : formatted ? 0.7 : 0.45) - grouping,
         recognizer: international ? 'phone.international' : 'phone.national',
       });
     }
