@@ -9,6 +9,7 @@ import { openStore } from '../src/store/index.js';
 import { ensureDatabase, startServer } from '../test/setup/postgres.js';
 import { createTestDatabase } from '../test/support/databases.js';
 import { benchPipeline, type PipelineFigures, printPipeline } from './pipeline.bench.js';
+import { benchPermissionDecision, printPermissionDecision } from './permission.bench.js';
 import { benchSdkTurn, printSdkTurn } from './sdk-turn.bench.js';
 import { benchTrustRecordings, printTrustRecordings, type TrustRecordingFigures } from './trust.bench.js';
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     printPipeline(figures);
   }
   if (wants('trust')) {
+    printPermissionDecision(await benchPermissionDecision());
     const figures: TrustRecordingFigures[] = [];
     figures.push(await withSqlite(benchTrustRecordings));
     figures.push(await withPostgres(benchTrustRecordings));

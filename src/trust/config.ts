@@ -84,7 +84,11 @@ export const trustConfigSchema = z
   .strict()
   .superRefine((config, context) => {
     if (config.floor > config.ceiling) {
-      context.addIssue({ code: 'custom', path: ['floor'], message: `a floor <= the ceiling (${config.ceiling})` });
+      context.addIssue({
+        code: 'custom',
+        path: ['floor'],
+        message: `a floor <= the ceiling (${config.ceiling})`,
+      });
     }
     config.rules.forEach((rule, index) => {
       if (rule.metric !== 'success_rate' && rule.action === 'decrement' && rule.threshold === 0) {

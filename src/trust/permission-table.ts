@@ -9,10 +9,10 @@ import {
   type CompiledPermissionRule,
   compilePermissionRule,
   covers,
+  type MaskedRule,
+  matchRuleSubject,
   type PermissionMatchContext,
   PermissionSubject,
-  matchRuleSubject,
-  mcpServerOf,
   ruleServer,
 } from './permission-rule.js';
 
@@ -58,82 +58,130 @@ export interface PermissionTable {
 
 export type PermissionTableConfig = Pick<ResolvedTrustConfig, 'permissions' | 'deny' | 'toolOverrides'>;
 
+/** At most this many permission levels: one bit of a 32-bit mask each. */
+export const MAX_PERMISSION_LEVELS = 31;
+
+interface Entry {
+  pattern: string;
+  mask: number;
+}
+
+function addMasked(map: Map<string, Entry[]>, key: string, entry: Entry): void {
+  const list = map.get(key);
+  if (list) list.push(entry);
+  else map.set(key, [entry]);
+}
+
 /**
- * A list of compiled rules indexed for the call at hand: exact tool names and MCP servers in maps,
- * specifier rules grouped by tool, so a decision never scans rules for other tools.
+ * Compiled rules of one or more lists, indexed by what they name: exact tool names and MCP servers
+ * in maps, specifier rules grouped by tool, Bash rules by their first word. Each distinct rule
+ * carries a bit per list containing it, so one evaluation answers for every list at once and each
+ * rule is checked at most once per decision.
  */
-class RuleIndex {
-  readonly #anyTool: string | undefined;
-  readonly #anyMcpTool: string | undefined;
-  readonly #bare = new Map<string, string>();
-  readonly #servers = new Map<string, string>();
-  readonly #specifiers = new Map<string, CompiledPermissionRule[]>();
+class MaskIndex {
+  readonly #anyTool: Entry[] = [];
+  readonly #anyMcpTool: Entry[] = [];
+  readonly #bare = new Map<string, Entry[]>();
+  readonly #servers = new Map<string, Entry[]>();
+  readonly #specifiers = new Map<string, MaskedRule[]>();
   readonly #bash: BashMatcher | undefined;
 
-  constructor(readonly rules: readonly CompiledPermissionRule[]) {
-    let anyTool: string | undefined;
-    let anyMcpTool: string | undefined;
-    for (const rule of rules) {
+  constructor(lists: ReadonlyArray<ReadonlyArray<CompiledPermissionRule>>) {
+    const masks = new Map<CompiledPermissionRule, number>();
+    lists.forEach((rules, index) => {
+      for (const rule of rules) masks.set(rule, (masks.get(rule) ?? 0) | (1 << index));
+    });
+    for (const [rule, mask] of masks) {
+      const entry = { pattern: rule.pattern, mask };
       switch (rule.kind) {
         case 'any-tool':
-          anyTool ??= rule.pattern;
+          this.#anyTool.push(entry);
           break;
         case 'any-mcp-tool':
-          anyMcpTool ??= rule.pattern;
+          this.#anyMcpTool.push(entry);
           break;
         case 'mcp-server':
-          if (!this.#bare.has(rule.tool)) this.#bare.set(rule.tool, rule.pattern);
-          if (!this.#servers.has(ruleServer(rule)!)) this.#servers.set(ruleServer(rule)!, rule.pattern);
+          addMasked(this.#bare, rule.tool, entry);
+          addMasked(this.#servers, ruleServer(rule)!, entry);
           break;
         case 'mcp-server-tools':
-          if (!this.#servers.has(ruleServer(rule)!)) this.#servers.set(ruleServer(rule)!, rule.pattern);
+          addMasked(this.#servers, ruleServer(rule)!, entry);
           break;
         case 'tool':
-          if (!this.#bare.has(rule.tool)) this.#bare.set(rule.tool, rule.pattern);
+          addMasked(this.#bare, rule.tool, entry);
           break;
         case 'tool-specifier': {
-          const list = this.#specifiers.get(rule.tool) ?? [];
-          list.push(rule);
-          this.#specifiers.set(rule.tool, list);
+          const list = this.#specifiers.get(rule.tool);
+          if (list) list.push({ rule, mask });
+          else this.#specifiers.set(rule.tool, [{ rule, mask }]);
           break;
         }
       }
     }
-    this.#anyTool = anyTool;
-    this.#anyMcpTool = anyMcpTool;
     const bashRules = this.#specifiers.get('Bash');
     this.#bash = bashRules ? new BashMatcher(bashRules) : undefined;
   }
 
-  /** The pattern(s) that match the call, most specific first, or undefined. */
-  match(subject: PermissionSubject, mode: 'allow' | 'deny'): string | undefined {
+  /**
+   * Bit i of `mask` is set when list i matches the call; `pattern` names what matched in list `want`
+   * (most specific first; several patterns when different Bash rules allow parts of one command).
+   */
+  evaluate(subject: PermissionSubject, mode: 'allow' | 'deny', want: number): Verdict {
     const { toolName } = subject;
-    const bare = this.#bare.get(toolName);
-    if (bare !== undefined) return bare;
+    const wantBit = want >= 0 ? 1 << want : 0;
+    const verdict: Verdict = { mask: 0, pattern: undefined };
+    take(verdict, this.#bare.get(toolName), wantBit);
     const specifiers = this.#specifiers.get(toolName);
     if (specifiers) {
       if (mode === 'allow' && this.#bash && toolName === 'Bash') {
-        // Different rules may allow different parts of one chained command.
+        // Different rules of one list may allow different parts of one chained command.
         const command = subject.command();
-        const patterns = command ? this.#bash.allow(command) : undefined;
-        if (patterns) return patterns.length === 1 ? patterns[0] : patterns.join(', ');
+        if (command) {
+          const bash = this.#bash.evaluate(command, want);
+          verdict.mask |= bash.mask;
+          if (verdict.pattern === undefined && bash.patterns) verdict.pattern = bash.patterns.join(', ');
+        }
       } else {
-        for (const rule of specifiers) if (matchRuleSubject(rule, subject, mode)) return rule.pattern;
+        for (const { rule, mask } of specifiers) {
+          const addsBits = (verdict.mask | mask) !== verdict.mask;
+          const addsPattern = verdict.pattern === undefined && (mask & wantBit) !== 0;
+          if ((!addsBits && !addsPattern) || !matchRuleSubject(rule, subject, mode)) continue;
+          verdict.mask |= mask;
+          if (addsPattern) verdict.pattern = rule.pattern;
+        }
       }
     }
     if (toolName.startsWith('mcp__')) {
-      const server = mcpServerOf(toolName);
-      const byServer = server === null ? undefined : this.#servers.get(server);
-      if (byServer !== undefined) return byServer;
-      if (this.#anyMcpTool !== undefined) return this.#anyMcpTool;
+      const server = subject.mcpServer();
+      if (server !== null) take(verdict, this.#servers.get(server), wantBit);
+      take(verdict, this.#anyMcpTool, wantBit);
     }
-    return this.#anyTool;
+    take(verdict, this.#anyTool, wantBit);
+    return verdict;
   }
 }
 
+interface Verdict {
+  mask: number;
+  pattern: string | undefined;
+}
+
+/** Adds entries that match whatever the input (bare names, servers, wildcards) to a verdict. */
+function take(verdict: Verdict, entries: Entry[] | undefined, wantBit: number): void {
+  if (!entries) return;
+  for (const entry of entries) {
+    verdict.mask |= entry.mask;
+    if (verdict.pattern === undefined && (entry.mask & wantBit) !== 0) verdict.pattern = entry.pattern;
+  }
+}
+
+/** Index of the lowest set bit of a non-zero mask. */
+function lowestBit(mask: number): number {
+  return 31 - Math.clz32(mask & -mask);
+}
+
 interface CompiledOverride {
-  rule: CompiledPermissionRule;
-  index: RuleIndex;
+  index: MaskIndex;
   action: 'allow' | 'deny' | { minLevel: number };
 }
 
@@ -156,7 +204,10 @@ function parseThresholds(permissions: Record<string, string[]>): Array<{ key: st
   const entries = Object.keys(permissions).map((key) => {
     const level = Number(key);
     if (key.trim() === '' || !Number.isFinite(level) || level < 0 || level > 1) {
-      throw new StewardError('invalid-config', `Invalid permissions key "${key}": use a trust level between 0 and 1, e.g. 0.3.`);
+      throw new StewardError(
+        'invalid-config',
+        `Invalid permissions key "${key}": use a trust level between 0 and 1, e.g. 0.3.`,
+      );
     }
     return { key, level };
   });
@@ -178,19 +229,26 @@ function parseThresholds(permissions: Record<string, string[]>): Array<{ key: st
  */
 export function createPermissionTable(config: PermissionTableConfig): PermissionTable {
   const thresholds = parseThresholds(config.permissions);
+  if (thresholds.length > MAX_PERMISSION_LEVELS) {
+    throw new StewardError(
+      'invalid-config',
+      `Too many permission levels (${thresholds.length}): use at most ${MAX_PERMISSION_LEVELS} keys in trust.permissions.`,
+    );
+  }
   const levels = thresholds.map((threshold) => threshold.level);
   const lists = thresholds.map((threshold) => Object.freeze([...(config.permissions[threshold.key] ?? [])]));
   const compileAll = compiler();
-  const indexes = lists.map((patterns) => new RuleIndex(compileAll(patterns)));
-  const deny = new RuleIndex(compileAll(config.deny));
-  const overrides: CompiledOverride[] = Object.entries(config.toolOverrides).map(([pattern, action]) => {
-    const rule = compilePermissionRule(pattern);
-    return { rule, index: new RuleIndex([rule]), action };
-  });
+  const levelIndex = new MaskIndex(lists.map((patterns) => compileAll(patterns)));
+  const deny = new MaskIndex([compileAll(config.deny)]);
+  const overrides: CompiledOverride[] = Object.entries(config.toolOverrides).map(([pattern, action]) => ({
+    index: new MaskIndex([[compilePermissionRule(pattern)]]),
+    action,
+  }));
 
   /** Index of the highest threshold <= level, or -1. */
   const thresholdIndex = (level: number): number => {
-    for (let index = levels.length - 1; index >= 0; index--) if (levels[index]! <= level + EPSILON) return index;
+    for (let index = levels.length - 1; index >= 0; index--)
+      if (levels[index]! <= level + EPSILON) return index;
     return -1;
   };
 
@@ -201,14 +259,20 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
     context: PermissionMatchContext,
   ): PermissionTableDecision => {
     const subject = new PermissionSubject(toolName, input, context);
-    const denied = deny.match(subject, 'deny');
+    const denied = deny.evaluate(subject, 'deny', 0).pattern;
     if (denied !== undefined) return { allowed: false, reason: 'deny-list', matchedPattern: denied };
 
     for (const override of overrides) {
-      const matched = override.index.match(subject, override.action === 'deny' ? 'deny' : 'allow');
+      const matched = override.index.evaluate(
+        subject,
+        override.action === 'deny' ? 'deny' : 'allow',
+        0,
+      ).pattern;
       if (matched === undefined) continue;
-      if (override.action === 'deny') return { allowed: false, reason: 'override-deny', matchedPattern: matched };
-      if (override.action === 'allow') return { allowed: true, reason: 'override-allow', matchedPattern: matched };
+      if (override.action === 'deny')
+        return { allowed: false, reason: 'override-deny', matchedPattern: matched };
+      if (override.action === 'allow')
+        return { allowed: true, reason: 'override-allow', matchedPattern: matched };
       const { minLevel } = override.action;
       return {
         allowed: level + EPSILON >= minLevel,
@@ -219,25 +283,12 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
     }
 
     const current = thresholdIndex(level);
-    const currentMatch = current >= 0 ? indexes[current]!.match(subject, 'allow') : undefined;
-    // The lowest list that allows the call. Lists are monotone (trustConfigSchema checks it), so an
-    // allowed call needs a look only below the current list, and a denied one only above it.
-    let requiredLevel: number | undefined;
-    const [from, to] = currentMatch !== undefined ? [0, current] : [current + 1, indexes.length - 1];
-    for (let index = from; index <= to; index++) {
-      const matched = index === current ? currentMatch : indexes[index]!.match(subject, 'allow');
-      if (matched !== undefined) {
-        requiredLevel = levels[index]!;
-        break;
-      }
-    }
-    const decision: PermissionTableDecision = {
-      allowed: currentMatch !== undefined,
-      reason: currentMatch !== undefined ? 'level' : 'no-match',
-    };
-    if (currentMatch !== undefined) decision.matchedPattern = currentMatch;
+    const { mask, pattern } = levelIndex.evaluate(subject, 'allow', current);
+    const allowed = pattern !== undefined;
+    const decision: PermissionTableDecision = { allowed, reason: allowed ? 'level' : 'no-match' };
+    if (allowed) decision.matchedPattern = pattern;
     if (current >= 0) decision.levelThreshold = levels[current]!;
-    if (requiredLevel !== undefined) decision.requiredLevel = requiredLevel;
+    if (mask !== 0) decision.requiredLevel = levels[lowestBit(mask)]!;
     return decision;
   };
 
@@ -261,7 +312,8 @@ function tryCompile(pattern: string): CompiledPermissionRule | string {
   try {
     return compilePermissionRule(pattern);
   } catch (error) {
-    if (StewardError.isInstance(error) && typeof error.details.reason === 'string') return error.details.reason;
+    if (StewardError.isInstance(error) && typeof error.details.reason === 'string')
+      return error.details.reason;
     throw error;
   }
 }
@@ -273,7 +325,10 @@ function tryCompile(pattern: string): CompiledPermissionRule | string {
 export function checkPermissionConfig(config: Partial<PermissionTableConfig>): PermissionConfigIssue[] {
   const issues: PermissionConfigIssue[] = [];
   const invalid = (path: Array<string | number>, pattern: string, reason: string) =>
-    issues.push({ path, message: `a pattern in Claude Code's permission-rule grammar ("${pattern}": ${reason})` });
+    issues.push({
+      path,
+      message: `a pattern in Claude Code's permission-rule grammar ("${pattern}": ${reason})`,
+    });
 
   (config.deny ?? []).forEach((pattern, index) => {
     const compiled = tryCompile(pattern);
@@ -304,6 +359,12 @@ export function checkPermissionConfig(config: Partial<PermissionTableConfig>): P
     levels.push({ key, level, rules });
   }
 
+  if (levels.length > MAX_PERMISSION_LEVELS) {
+    issues.push({
+      path: ['permissions'],
+      message: `at most ${MAX_PERMISSION_LEVELS} levels (keys), not ${levels.length}`,
+    });
+  }
   levels.sort((a, b) => a.level - b.level);
   for (let higher = 1; higher < levels.length; higher++) {
     const upper = levels[higher]!;

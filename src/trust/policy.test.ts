@@ -504,7 +504,9 @@ describe('properties', () => {
       amount: hundredths(1, 100),
     })
     // The config rejects a decrement on a bad metric at threshold 0 (it would fire on every evaluation).
-    .filter((rule) => !(rule.metric !== 'success_rate' && rule.action === 'decrement' && rule.threshold === 0));
+    .filter(
+      (rule) => !(rule.metric !== 'success_rate' && rule.action === 'decrement' && rule.threshold === 0),
+    );
 
   const configArbitrary: fc.Arbitrary<ResolvedTrustConfig> = fc
     .record({

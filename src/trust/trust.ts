@@ -36,11 +36,7 @@ export class Trust {
   readonly approvals: ApprovalService;
   readonly table: PermissionTable;
 
-  constructor(
-    store: StewardStore,
-    config: TrustConfig | ResolvedTrustConfig,
-    private readonly options: TrustOptions = {},
-  ) {
+  constructor(store: StewardStore, config: TrustConfig | ResolvedTrustConfig, options: TrustOptions = {}) {
     this.config = validateConfig(trustConfigSchema, config, 'trust config');
     this.table = createPermissionTable(this.config);
     this.service = new TrustService(store, this.config, {
