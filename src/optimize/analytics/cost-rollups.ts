@@ -1,0 +1,207 @@
+/**
+ * Cost analytics from rollup tables, not scans of raw interactions: per tenant, agent, day and tier,
+ * requests, cost and the savings against an all-model baseline (the running average cost of a model
+ * answer when each cheaper answer was served). Every update is an atomic upsert increment.
+ */
+import type { Kysely } from 'kysely';
+import type { InteractionRecord } from '../../agent/interaction.js';
+import { StewardError } from '../../errors/index.js';
+import type { StewardStore } from '../../store/types.js';
+import { budgetDay } from '../budget/budget-day.js';
+import { fromMicroUsd, toMicroUsd } from '../budget/money.js';
+
+type CostTables = {
+  cost_rollups: {
+    tenant_id: string;
+    agent_id: string;
+    day: string;
+    tier: string;
+    requests: number;
+    errors: number;
+    cost_micro_usd: number;
+    baseline_micro_usd: number;
+    input_tokens: number;
+    output_tokens: number;
+  };
+  cost_baselines: {
+    tenant_id: string;
+    agent_id: string;
+    model_answers: number;
+    model_cost_micro_usd: number;
+  };
+};
+
+export interface CostQuery {
+  tenantId?: string;
+  agentId?: string;
+  /** First day, YYYY-MM-DD, inclusive. */
+  from?: string;
+  /** Last day, YYYY-MM-DD, inclusive. */
+  to?: string;
+}
+
+export interface CostRow {
+  tenantId: string;
+  agentId: string;
+  day: string;
+  tier: string;
+  requests: number;
+  errors: number;
+  costUsd: number;
+  baselineUsd: number;
+  savingsUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface CostReport {
+  rows: CostRow[];
+  totals: {
+    requests: number;
+    costUsd: number;
+    /** What all requests would have cost answered by the model. */
+    baselineUsd: number;
+    savingsUsd: number;
+    /** Share of requests answered by the cache tier. */
+    cacheHitRate: number;
+    /** Share answered by any tier cheaper than the model. */
+    offModelRate: number;
+    byTier: Record<string, { requests: number; costUsd: number; savingsUsd: number }>;
+  };
+}
+
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+
+export class CostRollups {
+  private readonly db: Kysely<CostTables>;
+
+  constructor(
+    store: StewardStore,
+    private readonly timeZone = 'UTC',
+  ) {
+    this.db = store.db.withTables<CostTables>() as unknown as Kysely<CostTables>;
+  }
+
+  /** Adds one finished interaction to its day's rollup. */
+  async record(record: InteractionRecord): Promise<void> {
+    const cost = toMicroUsd(record.costUsd);
+    let baseline = cost;
+    if (record.tier === 'intelligent') {
+      await this.db
+        .insertInto('cost_baselines')
+        .values({
+          tenant_id: record.tenantId,
+          agent_id: record.agentId,
+          model_answers: 1,
+          model_cost_micro_usd: cost,
+        })
+        .onConflict((conflict) =>
+          conflict.columns(['tenant_id', 'agent_id']).doUpdateSet((eb) => ({
+            model_answers: eb('cost_baselines.model_answers', '+', 1),
+            model_cost_micro_usd: eb('cost_baselines.model_cost_micro_usd', '+', cost),
+          })),
+        )
+        .execute();
+    } else {
+      const row = await this.db
+        .selectFrom('cost_baselines')
+        .select(['model_answers', 'model_cost_micro_usd'])
+        .where('tenant_id', '=', record.tenantId)
+        .where('agent_id', '=', record.agentId)
+        .executeTakeFirst();
+      const answers = Number(row?.model_answers ?? 0);
+      // Before any model answer there is no baseline: the cheaper answer claims no savings.
+      baseline = answers > 0 ? Math.round(Number(row!.model_cost_micro_usd) / answers) : cost;
+    }
+    const values = {
+      tenant_id: record.tenantId,
+      agent_id: record.agentId,
+      day: budgetDay(record.createdAt, this.timeZone),
+      tier: record.tier,
+      requests: 1,
+      errors: record.outcome === 'error' ? 1 : 0,
+      cost_micro_usd: cost,
+      baseline_micro_usd: baseline,
+      input_tokens: record.usage.inputTokens,
+      output_tokens: record.usage.outputTokens,
+    };
+    await this.db
+      .insertInto('cost_rollups')
+      .values(values)
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
+          requests: eb('cost_rollups.requests', '+', 1),
+          errors: eb('cost_rollups.errors', '+', values.errors),
+          cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
+          baseline_micro_usd: eb('cost_rollups.baseline_micro_usd', '+', baseline),
+          input_tokens: eb('cost_rollups.input_tokens', '+', values.input_tokens),
+          output_tokens: eb('cost_rollups.output_tokens', '+', values.output_tokens),
+        })),
+      )
+      .execute();
+  }
+
+  async report(query: CostQuery = {}): Promise<CostReport> {
+    for (const [name, value] of [
+      ['from', query.from],
+      ['to', query.to],
+    ] as const) {
+      if (value !== undefined && !dayPattern.test(value)) {
+        throw new StewardError('invalid-request', `${name} must be a day as YYYY-MM-DD, received "${value}"`);
+      }
+    }
+    let builder = this.db.selectFrom('cost_rollups').selectAll();
+    if (query.tenantId) builder = builder.where('tenant_id', '=', query.tenantId);
+    if (query.agentId) builder = builder.where('agent_id', '=', query.agentId);
+    if (query.from) builder = builder.where('day', '>=', query.from);
+    if (query.to) builder = builder.where('day', '<=', query.to);
+    const rows = (
+      await builder.orderBy('day').orderBy('tenant_id').orderBy('agent_id').orderBy('tier').execute()
+    ).map((row): CostRow => {
+      const costUsd = fromMicroUsd(Number(row.cost_micro_usd));
+      const baselineUsd = fromMicroUsd(Number(row.baseline_micro_usd));
+      return {
+        tenantId: row.tenant_id,
+        agentId: row.agent_id,
+        day: row.day,
+        tier: row.tier,
+        requests: Number(row.requests),
+        errors: Number(row.errors),
+        costUsd,
+        baselineUsd,
+        savingsUsd: Math.max(0, baselineUsd - costUsd),
+        inputTokens: Number(row.input_tokens),
+        outputTokens: Number(row.output_tokens),
+      };
+    });
+    const byTier: CostReport['totals']['byTier'] = {};
+    let requests = 0;
+    let costUsd = 0;
+    let baselineUsd = 0;
+    let savingsUsd = 0;
+    for (const row of rows) {
+      const tier = (byTier[row.tier] ??= { requests: 0, costUsd: 0, savingsUsd: 0 });
+      tier.requests += row.requests;
+      tier.costUsd += row.costUsd;
+      tier.savingsUsd += row.savingsUsd;
+      requests += row.requests;
+      costUsd += row.costUsd;
+      baselineUsd += row.baselineUsd;
+      savingsUsd += row.savingsUsd;
+    }
+    const share = (count: number) => (requests === 0 ? 0 : count / requests);
+    const offModel = rows.filter((row) => row.tier === 'cache' || row.tier === 'pattern');
+    return {
+      rows,
+      totals: {
+        requests,
+        costUsd,
+        baselineUsd,
+        savingsUsd,
+        cacheHitRate: share(byTier.cache?.requests ?? 0),
+        offModelRate: share(offModel.reduce((sum, row) => sum + row.requests, 0)),
+        byTier,
+      },
+    };
+  }
+}
