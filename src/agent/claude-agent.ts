@@ -4,6 +4,8 @@ import { validateConfig } from '../config/validate.js';
 import { StewardError, toStewardError } from '../errors/index.js';
 import type { EventScope } from '../events/events.js';
 import { EventBus } from '../events/index.js';
+import { CostRollups } from '../optimize/analytics/cost-rollups.js';
+import { BudgetService, defaultFallbackReply } from '../optimize/budget/index.js';
 import type { TierName } from '../optimize/config.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
 import { createDefaultRuntime } from '../runtime/default-runtime.js';
@@ -27,6 +29,8 @@ interface Started {
   runtime: AgentRuntime;
   chain: AnswerTier[];
   trust: Trust | undefined;
+  budget: BudgetService | undefined;
+  costs: CostRollups | undefined;
 }
 
 /**
@@ -79,7 +83,7 @@ export class ClaudeAgent {
     });
     this.inFlight++;
     try {
-      const { store, runtime, chain, trust } = await this.ensureStarted();
+      const { store, runtime, chain, trust, costs } = await this.ensureStarted();
       const startedAt = this.now();
       const context: TierContext = {
         tenantId: this.tenantId,
@@ -119,8 +123,16 @@ export class ClaudeAgent {
           break;
         }
       }
+      let refusal: StewardError | undefined;
+      if (failure?.code === 'budget-exceeded') {
+        // The daily budget is spent (or could not be confirmed): answer politely, record why, do not fail.
+        refusal = failure;
+        failure = undefined;
+      }
 
-      const record = this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
+      const record = refusal
+        ? this.buildRefusal(context, startedAt, refusal, runtime.simulatedModel)
+        : this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
       await store.interactions.insert(record);
       if (this.config.messageHandling.maintainContext && answered) {
         await store.conversations.recordTurn({
@@ -133,6 +145,7 @@ export class ClaudeAgent {
         });
       }
       await trust?.recordInteraction(record, guard);
+      await costs?.record(record);
       await this.events.emit('interaction-completed', { interaction: record });
       if (failure) {
         throw new StewardError(failure.code, failure.message, {
@@ -261,11 +274,28 @@ export class ClaudeAgent {
     const trust = this.config.trust
       ? new Trust(store, this.config.trust, { now: this.now, createId: this.createId, bus: this.events })
       : undefined;
-    return { store, runtime, chain: this.buildChain(store, runtime), trust };
+    const budgetConfig = this.config.optimization?.budget;
+    const budget = budgetConfig
+      ? new BudgetService(
+          store,
+          {
+            ...(budgetConfig.daily === undefined ? {} : { daily: budgetConfig.daily }),
+            alertThreshold: budgetConfig.alertThreshold,
+            ...(budgetConfig.timeZone ? { timeZone: budgetConfig.timeZone } : {}),
+          },
+          { now: this.now, newId: this.createId, bus: this.events },
+        )
+      : undefined;
+    const costs = this.config.optimization ? new CostRollups(store, budget?.timeZone) : undefined;
+    return { store, runtime, chain: this.buildChain(store, runtime, budget), trust, budget, costs };
   }
 
   /** The tiers that run, in the configured order; tiers whose primitive is not built are left out. */
-  private buildChain(store: StewardStore, runtime: AgentRuntime): AnswerTier[] {
+  private buildChain(
+    store: StewardStore,
+    runtime: AgentRuntime,
+    budget: BudgetService | undefined,
+  ): AnswerTier[] {
     const order = this.config.optimization?.fallback ?? ['intelligent'];
     const intelligent = new IntelligentTier({
       runtime,
@@ -275,14 +305,45 @@ export class ClaudeAgent {
       model: this.config.model,
       tools: this.config.tools,
       maxTurns: this.config.limits.maxTurns,
+      maxOutputTokens: this.config.limits.maxOutputTokens,
       timeoutMs: this.config.limits.timeoutMs,
       maxBudgetUsd: this.config.optimization?.budget?.perRequest,
+      budget: budget ? { service: budget, pricing: this.config.optimization?.budget?.pricing } : undefined,
       maintainContext: this.config.messageHandling.maintainContext,
       permissionGuard: undefined,
       now: this.now,
     });
     const available: Partial<Record<TierName, AnswerTier>> = { intelligent };
     return order.flatMap((name) => available[name] ?? []);
+  }
+
+  /** The record of a message no tier could answer within policy (the daily budget is spent). */
+  private buildRefusal(
+    context: TierContext,
+    startedAt: number,
+    refusal: StewardError,
+    simulatedModel: boolean,
+  ): InteractionRecord {
+    return {
+      id: context.interactionId,
+      tenantId: context.tenantId,
+      agentId: context.agentId,
+      conversationId: context.conversationId,
+      channel: context.channel,
+      tier: 'fallback',
+      outcome: 'refused',
+      errorCode: refusal.code,
+      errorMessage: refusal.message,
+      requestText: context.text,
+      replyText: this.config.optimization?.budget?.fallbackReply ?? defaultFallbackReply,
+      costUsd: 0,
+      usage: emptyUsage(),
+      latencyMs: this.now() - startedAt,
+      queueWaitMs: 0,
+      toolCalls: [],
+      simulatedModel,
+      createdAt: startedAt,
+    };
   }
 
   private buildRecord(

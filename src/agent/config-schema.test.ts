@@ -84,7 +84,12 @@ describe('agent config', () => {
       detectUrgency: false,
       maintainContext: false,
     });
-    expect(parsed.limits).toEqual({ maxMessageChars: 32_000, timeoutMs: 120_000, maxTurns: 20 });
+    expect(parsed.limits).toEqual({
+      maxMessageChars: 32_000,
+      timeoutMs: 120_000,
+      maxTurns: 20,
+      maxOutputTokens: 4096,
+    });
   });
 
   it('names the path, the value given and what would be valid', () => {

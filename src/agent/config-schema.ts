@@ -43,6 +43,8 @@ export const limitsSchema = z
     timeoutMs: z.number().int().min(1).default(120_000),
     /** Most model turns (tool round trips) in one run; default 20. */
     maxTurns: z.number().int().min(1).default(20),
+    /** Output tokens per model call; default 4096. Bounds what one call can cost (budgets rely on it). */
+    maxOutputTokens: z.number().int().min(1).max(128_000).default(4096),
   })
   .strict();
 
@@ -58,7 +60,12 @@ export const agentConfigSchema = z
     runtime: z
       .custom<AgentRuntime>(isRuntime, 'an AgentRuntime (e.g. new ClaudeAgentSdkRuntime({...}))')
       .optional(),
-    limits: limitsSchema.default({ maxMessageChars: 32_000, timeoutMs: 120_000, maxTurns: 20 }),
+    limits: limitsSchema.default({
+      maxMessageChars: 32_000,
+      timeoutMs: 120_000,
+      maxTurns: 20,
+      maxOutputTokens: 4096,
+    }),
     /** Reply given when no tier could answer (e.g. the model failed). */
     fallbackReply: z
       .string()

@@ -1,9 +1,13 @@
 /** The last tier of the chain: a full model run through the AgentRuntime (the Claude Agent SDK). */
 
+import { StewardError } from '../errors/index.js';
 import type { EventScope } from '../events/events.js';
 import type { EventBus } from '../events/index.js';
+import type { BudgetService, Reservation } from '../optimize/budget/index.js';
+import { planRunBudget } from '../optimize/budget/index.js';
+import { estimateRunCost, type PricingOverrides } from '../optimize/pricing.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
-import type { AgentRuntime, RuntimeEvent, ToolPermissionGuard } from '../runtime/types.js';
+import type { AgentRuntime, RuntimeEvent, RuntimeResult, ToolPermissionGuard } from '../runtime/types.js';
 import type { StewardStore } from '../store/types.js';
 
 export interface IntelligentTierOptions {
@@ -14,8 +18,12 @@ export interface IntelligentTierOptions {
   model: string | undefined;
   tools: string[];
   maxTurns: number;
+  maxOutputTokens: number;
   timeoutMs: number;
+  /** `optimization.budget.perRequest`: the most one run may cost. */
   maxBudgetUsd: number | undefined;
+  /** The daily budget: each run reserves its upper bound first and settles its actual cost after. */
+  budget: { service: BudgetService; pricing: PricingOverrides | undefined } | undefined;
   maintainContext: boolean;
   permissionGuard: ToolPermissionGuard | undefined;
   now: () => number;
@@ -53,6 +61,8 @@ export class IntelligentTier implements AnswerTier {
       const emitted = emitRuntimeEvent(bus, { ...scope, at: now() }, event);
       if (emitted) pendingEvents.push(emitted);
     };
+    const { maxBudgetUsd, reservation } = await this.reserve(context);
+    let result: RuntimeResult | undefined;
     try {
       const request = {
         tenantId: context.tenantId,
@@ -64,15 +74,16 @@ export class IntelligentTier implements AnswerTier {
         model: this.options.model,
         tools: this.options.tools,
         maxTurns: this.options.maxTurns,
+        maxOutputTokens: this.options.maxOutputTokens,
         timeoutMs: this.options.timeoutMs,
-        maxBudgetUsd: this.options.maxBudgetUsd,
+        maxBudgetUsd,
         resumeSessionId: conversation?.sdkSessionId ?? undefined,
         sessions: maintainContext ? store.sessions.forAgent(context.tenantId, context.agentId) : undefined,
         permissionGuard: context.permissionGuard ?? this.options.permissionGuard,
         signal: context.signal,
         onEvent,
       };
-      let result = await runtime.run(request);
+      result = await runtime.run(request);
       if (result.stopReason === 'session-not-found') {
         // The conversation's transcript is gone (retention, or a store reset): carry on in a fresh session.
         result = await runtime.run({ ...request, resumeSessionId: undefined });
@@ -94,9 +105,57 @@ export class IntelligentTier implements AnswerTier {
         answer.errorMessage = result.errorMessage ?? `the run stopped: ${result.stopReason}`;
       }
       return answer;
+    } catch (error) {
+      if (reservation) await this.settleFailed(reservation, error);
+      throw error;
     } finally {
       await Promise.all(pendingEvents);
+      if (reservation && result) await this.options.budget!.service.settle(reservation, result.costUsd);
     }
+  }
+
+  /**
+   * Reserves the run's upper bound in the daily budget (throws `budget-exceeded` when it does not fit, or
+   * when the store cannot confirm: fail closed) and works out the SDK's `maxBudgetUsd` for `perRequest`.
+   */
+  private async reserve(
+    context: TierContext,
+  ): Promise<{ maxBudgetUsd: number | undefined; reservation: Reservation | undefined }> {
+    const { budget, maxBudgetUsd: perRequestUsd } = this.options;
+    if (!budget && perRequestUsd === undefined) return { maxBudgetUsd: undefined, reservation: undefined };
+    const estimate = estimateRunCost({
+      ...(this.options.model ? { model: this.options.model } : {}),
+      promptChars: context.text.length,
+      systemPromptChars: this.options.systemPrompt?.length ?? 0,
+      maxOutputTokens: this.options.maxOutputTokens,
+      turns: this.options.maxTurns,
+      ...(budget?.pricing ? { pricing: budget.pricing } : {}),
+    });
+    const plan = planRunBudget({
+      perRequestUsd,
+      oneCallUsd: estimate.oneCallUsd,
+      runUpperBoundUsd: estimate.totalUsd,
+    });
+    if (!budget) return { maxBudgetUsd: plan.maxBudgetUsd, reservation: undefined };
+    const reservation = await budget.service.reserve(
+      { tenantId: context.tenantId, agentId: context.agentId },
+      { interactionId: context.interactionId, amountUsd: plan.reserveUsd },
+    );
+    return { maxBudgetUsd: plan.maxBudgetUsd, reservation };
+  }
+
+  /**
+   * A run that failed before it started (queue full, shutting down) spent nothing: release. One that failed
+   * while running (timeout, abort, crash) may have spent up to its reservation: settle it in full, so the
+   * daily budget is never undercounted.
+   */
+  private async settleFailed(reservation: Reservation, error: unknown): Promise<void> {
+    const service = this.options.budget!.service;
+    const neverStarted =
+      StewardError.isInstance(error) &&
+      ['queue-full', 'shutting-down', 'invalid-request'].includes(error.code);
+    if (neverStarted) await service.release(reservation);
+    else await service.settle(reservation, reservation.amountUsd);
   }
 }
 

@@ -2,12 +2,13 @@
 import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
 
 /**
- * How an interaction ended:
+ * How an interaction ended (`refused`: no tier could answer within policy, e.g. the daily budget is
+ * spent; the configured polite reply was sent and the record says why):
  * - `success`: a tier answered and the run reported no error;
  * - `denied`: the model answered, but at least one tool call was denied by the permission guard;
  * - `error`: the runtime failed, timed out, hit its budget or reported `is_error`.
  */
-export type InteractionOutcome = 'success' | 'denied' | 'error';
+export type InteractionOutcome = 'success' | 'denied' | 'error' | 'refused';
 
 export interface InteractionRecord {
   id: string;

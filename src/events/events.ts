@@ -64,4 +64,23 @@ export interface StewardEventMap {
     rating: 'positive' | 'negative';
     note?: string;
   };
+  /** Settled spend reached `alertThreshold × daily`; once per tenant, agent, day and threshold. */
+  'budget-threshold-crossed': AgentScope & {
+    /** The budget day, YYYY-MM-DD in `timeZone`. */
+    day: string;
+    timeZone: string;
+    threshold: number;
+    dailyUsd: number;
+    spentUsd: number;
+  };
+  /** The first reservation of the day the budget refused; once per tenant, agent and day. */
+  'budget-exhausted': AgentScope & {
+    day: string;
+    timeZone: string;
+    interactionId: string;
+    dailyUsd: number;
+    spentUsd: number;
+    reservedUsd: number;
+    requestedUsd: number;
+  };
 }

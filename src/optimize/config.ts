@@ -1,5 +1,6 @@
 /** The `optimization` section of the ClaudeAgent config. */
 import { z } from 'zod';
+import { pricingOverridesSchema } from './pricing.js';
 
 const seconds = z.number().int().min(1);
 
@@ -46,6 +47,18 @@ export const optimizationConfigSchema = z
         perRequest: z.number().gt(0).optional(),
         /** Fraction (0..1) of the daily budget at which `budget-threshold-crossed` fires. */
         alertThreshold: z.number().min(0).max(1).default(0.8),
+        /** IANA time zone whose calendar day the daily budget covers (e.g. 'Europe/Berlin'); default 'UTC'. */
+        timeZone: z
+          .string()
+          .refine(isTimeZone, { message: "an IANA time zone such as 'UTC' or 'America/New_York'" })
+          .optional(),
+        /**
+         * The reply sent when the budget is spent and neither cache nor pattern can answer; default
+         * `defaultFallbackReply` (optimize/budget).
+         */
+        fallbackReply: z.string().min(1).optional(),
+        /** Prices (USD per million tokens) by model id, over the built-in table (see optimize/pricing.ts). */
+        pricing: pricingOverridesSchema.optional(),
       })
       .strict()
       .optional(),
@@ -59,3 +72,12 @@ export const optimizationConfigSchema = z
 
 export type OptimizationConfig = z.input<typeof optimizationConfigSchema>;
 export type ResolvedOptimizationConfig = z.output<typeof optimizationConfigSchema>;
+
+function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

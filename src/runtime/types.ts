@@ -109,6 +109,8 @@ export interface RuntimeRequest {
   /** Hard ceiling for this run's spend, passed to the SDK as `maxBudgetUsd`. */
   maxBudgetUsd?: number;
   maxTurns?: number;
+  /** Cap on output tokens per model call (the CLI's CLAUDE_CODE_MAX_OUTPUT_TOKENS); bounds a call's cost. */
+  maxOutputTokens?: number;
   /** Tools the model may see; omitted means the runtime's default set. */
   tools?: string[];
   /** SDK session to resume (the conversation's previous turn). */

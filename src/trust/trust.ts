@@ -59,6 +59,8 @@ export class Trust {
 
   /** Records the outcome of a finished interaction and applies the rules (see metrics.ts for what counts as an error). */
   async recordInteraction(record: InteractionRecord, guard?: TrustRunGuard): Promise<void> {
+    // A refusal (budget spent) is policy, not the agent's doing: it is not an outcome of the agent.
+    if (record.outcome === 'refused') return;
     const failedToolCalls = record.toolCalls.filter((call) => call.status === 'failed').length;
     const outcome: OutcomeInput = {
       interactionId: record.id,

@@ -243,10 +243,15 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     const options: Options = {
       abortController,
       cwd: directories.cwd,
-      env: childEnvironment(this.options, {
-        home: directories.home,
-        configDir: join(directories.home, '.claude'),
-      }),
+      env: {
+        ...childEnvironment(this.options, {
+          home: directories.home,
+          configDir: join(directories.home, '.claude'),
+        }),
+        ...(request.maxOutputTokens === undefined
+          ? {}
+          : { CLAUDE_CODE_MAX_OUTPUT_TOKENS: String(request.maxOutputTokens) }),
+      },
       permissionMode: 'default',
       settingSources: [],
       canUseTool: bridge.canUseTool,

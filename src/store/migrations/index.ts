@@ -3,6 +3,8 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreEngine } from '../types.js';
 import * as foundation from './0001-foundation.js';
 import * as trust from './0002-trust.js';
+import * as budget from './0003-budget.js';
+import * as costs from './0004-costs.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -12,6 +14,8 @@ interface EngineMigration {
 const migrations: Record<string, EngineMigration> = {
   '0001-foundation': foundation,
   '0002-trust': trust,
+  '0003-budget': budget,
+  '0004-costs': costs,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */

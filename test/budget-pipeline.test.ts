@@ -1,0 +1,159 @@
+/**
+ * Budgets through ClaudeAgent: each model run reserves its upper bound and settles its actual cost; with
+ * the day's budget spent, the agent answers with the polite fallback and records why; two app instances
+ * on one PostgreSQL never spend past the budget together.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { ClaudeAgent } from '../src/agent/index.js';
+import { CostRollups } from '../src/optimize/analytics/cost-rollups.js';
+import { FunctionRuntime, type RuntimeRequest } from '../src/runtime/index.js';
+import { openStore, type StewardStore } from '../src/store/index.js';
+import { createTestDatabase, type TestDatabase } from './support/databases.js';
+import { storeEngines, type TestStore } from './support/engines.js';
+
+describe.each(storeEngines)('budgets through the pipeline on $name', (engine) => {
+  let opened: TestStore | undefined;
+  afterEach(async () => {
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  it('reserves, settles, and answers politely once the day is spent', async () => {
+    opened = await engine.open();
+    const requests: RuntimeRequest[] = [];
+    const runtime = new FunctionRuntime(
+      async (request) => {
+        requests.push(request);
+        return 'Our bakery opens at 7.';
+      },
+      { costUsd: 0.01 },
+    );
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'front-desk',
+      store: opened.store,
+      runtime,
+      model: 'claude-haiku-4-5',
+      limits: { maxOutputTokens: 1024 },
+      optimization: {
+        budget: {
+          daily: 0.1,
+          perRequest: 0.05,
+          alertThreshold: 0.5,
+          fallbackReply: 'We are closed for questions today.',
+        },
+        fallback: ['intelligent'],
+      },
+    });
+    const alerts: number[] = [];
+    agent.events.on('budget-threshold-crossed', (event) => {
+      alerts.push(event.threshold);
+    });
+    const replies = [];
+    for (let index = 0; index < 8; index++)
+      replies.push(await agent.handle({ text: `When do you open? ${index}` }));
+
+    // Each run settles at $0.01, reserving $0.05 first: 6 fit in $0.10, the 7th cannot reserve.
+    expect(
+      replies.slice(0, 6).every((reply) => reply.tier === 'intelligent' && reply.outcome === 'success'),
+    ).toBe(true);
+    expect(replies[6]).toMatchObject({
+      tier: 'fallback',
+      outcome: 'refused',
+      errorCode: 'budget-exceeded',
+      text: 'We are closed for questions today.',
+      costUsd: 0,
+    });
+    expect(requests).toHaveLength(6);
+    // The SDK gets perRequest minus one call's upper bound, and the output cap that bounds a call.
+    expect(requests[0]!.maxBudgetUsd).toBeGreaterThan(0);
+    expect(requests[0]!.maxBudgetUsd).toBeLessThan(0.05);
+    expect(requests[0]!.maxOutputTokens).toBe(1024);
+    expect(alerts).toEqual([0.5]);
+
+    const record = await opened.store.interactions.get('acme', replies[7]!.interactionId);
+    expect(record).toMatchObject({ outcome: 'refused', errorCode: 'budget-exceeded' });
+    const costs = await new CostRollups(opened.store).report({ tenantId: 'acme' });
+    expect(costs.totals.byTier).toMatchObject({ intelligent: { requests: 6 }, fallback: { requests: 2 } });
+    expect(costs.totals.costUsd).toBeCloseTo(0.06, 9);
+    await agent.close();
+  });
+
+  it('settles a run that timed out at its full reservation, and releases one that never started', async () => {
+    opened = await engine.open();
+    let mode: 'timeout' | 'queue' = 'timeout';
+    const runtime = new FunctionRuntime(async () => {
+      const { StewardError } = await import('../src/errors/index.js');
+      throw new StewardError(mode === 'timeout' ? 'runtime-timeout' : 'queue-full', mode);
+    });
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'slow',
+      store: opened.store,
+      runtime,
+      model: 'claude-haiku-4-5',
+      optimization: { budget: { daily: 1, perRequest: 0.2 }, fallback: ['intelligent'] },
+    });
+    await expect(agent.handle({ text: 'hello' })).rejects.toMatchObject({ code: 'runtime-timeout' });
+    mode = 'queue';
+    await expect(agent.handle({ text: 'hello' })).rejects.toMatchObject({ code: 'queue-full' });
+    const { BudgetService } = await import('../src/optimize/budget/index.js');
+    const status = await new BudgetService(opened.store, { daily: 1 }).status({
+      tenantId: 'acme',
+      agentId: 'slow',
+    });
+    expect(status.spentUsd).toBeCloseTo(0.2, 9);
+    expect(status.reservedUsd).toBe(0);
+    await agent.close();
+  });
+});
+
+describe('two app instances on one PostgreSQL', () => {
+  let database: TestDatabase | undefined;
+  const stores: StewardStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    await database?.drop();
+  });
+
+  it('let 50 concurrent requests spend no more than the daily budget', async () => {
+    database = await createTestDatabase(inject('postgresUrl'), 'budget_pipeline');
+    for (let instance = 0; instance < 2; instance++) stores.push(await openStore({ url: database.url }, {}));
+    let spent = 0;
+    const agents = stores.map(
+      (store) =>
+        new ClaudeAgent({
+          tenantId: 'acme',
+          agentId: 'front-desk',
+          store,
+          model: 'claude-haiku-4-5',
+          runtime: new FunctionRuntime(async () => {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+            const costUsd = 0.1 + Math.random() * 0.1; // never above the $0.20 reservation
+            spent += costUsd;
+            return { text: 'ok', costUsd };
+          }),
+          // With haiku's one-call upper bound (~$0.13 at turn 20) under $0.20, each run reserves perRequest.
+          optimization: { budget: { daily: 2, perRequest: 0.2 }, fallback: ['intelligent'] },
+        }),
+    );
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => agents[index % 2]!.handle({ text: `question ${index}` })),
+    );
+    const answered = replies.filter((reply) => reply.tier === 'intelligent');
+    const refused = replies.filter((reply) => reply.outcome === 'refused');
+    expect(answered.length + refused.length).toBe(50);
+    // $2.00 allows ten reservations of $0.20 at once; settling early frees some, so at least 10 get through.
+    expect(answered.length).toBeGreaterThanOrEqual(10);
+    expect(spent).toBeLessThanOrEqual(2 + 1e-9);
+    const { BudgetService } = await import('../src/optimize/budget/index.js');
+    const status = await new BudgetService(stores[0]!, { daily: 2 }).status({
+      tenantId: 'acme',
+      agentId: 'front-desk',
+    });
+    expect(status.spentUsd).toBeLessThanOrEqual(2);
+    expect(Math.abs(status.spentUsd - spent)).toBeLessThan(0.0001); // each settle rounds up to a micro-dollar
+    expect(status.reservedUsd).toBe(0);
+    for (const agent of agents) await agent.close();
+  });
+});
