@@ -173,6 +173,11 @@ export class ClaudeAgent {
     return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
   }
 
+  /** The daily budget of this agent, when `optimization.budget` is configured (opened by `start`). */
+  async budget(): Promise<BudgetService | undefined> {
+    return (await this.ensureStarted()).budget;
+  }
+
   /** The Trust primitive of this agent, when `trust` is configured (opened by `start`). */
   async trust(): Promise<Trust | undefined> {
     return (await this.ensureStarted()).trust;

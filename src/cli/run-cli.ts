@@ -1,6 +1,7 @@
 /** Parses the `steward` command line and runs the command; returns the exit code instead of exiting. */
 import { parseArgs } from 'node:util';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
+import { costsCommand } from './costs-command.js';
 import { defaultConfigFile } from './load-config.js';
 import { serveCommand } from './serve-command.js';
 import { trustCommand } from './trust-command.js';
@@ -20,6 +21,9 @@ const options = {
   limit: { type: 'string' },
   status: { type: 'string' },
   json: { type: 'boolean' },
+  tenant: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
 } as const;
 
 /**
@@ -76,6 +80,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         note: values.note,
         limit: values.limit,
         status: values.status,
+        json: values.json,
+      },
+      io,
+    );
+  }
+  if (command === 'costs') {
+    return costsCommand(
+      {
+        configPath: values.config ?? defaultConfigFile,
+        tenant: values.tenant,
+        agent: values.agent,
+        from: values.from,
+        to: values.to,
         json: values.json,
       },
       io,

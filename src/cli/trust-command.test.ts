@@ -138,3 +138,14 @@ describe('steward trust', () => {
     expect((await steward('trust', 'promote', '--agent', 'front-desk')).code).toBe(2);
   });
 });
+
+describe('steward costs', () => {
+  it('prints the rollups and rejects a bad day', async () => {
+    const printed = await steward('costs', '--tenant', 'acme');
+    expect(printed.code).toBe(0);
+    expect(printed.out).toMatch(/^total: 0 requests/m);
+    const bad = await steward('costs', '--from', 'last week');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('from must be a day as YYYY-MM-DD');
+  });
+});

@@ -12,6 +12,7 @@ import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
+import { registerOptimizeRoutes } from './optimize-routes.js';
 import { registerTrustRoutes } from './trust-routes.js';
 
 export interface AppOptions {
@@ -139,6 +140,7 @@ export function createApp(options: AppOptions): StewardApp {
   });
 
   registerTrustRoutes(app, { agents, store, bodyLimitBytes });
+  registerOptimizeRoutes(app, { agents, store });
 
   app.notFound((c) =>
     errorResponse(

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClaudeAgent } from '../agent/claude-agent.js';
+import { FunctionRuntime } from '../runtime/function/function-runtime.js';
+import { openStore } from '../store/open-store.js';
+import { createApp, type StewardApp } from './app.js';
+import { createMetrics } from './metrics.js';
+
+let dir: string;
+let app: StewardApp;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'steward-costs-api-'));
+  const store = await openStore({ path: join(dir, 'steward.db') }, {});
+  const runtime = new FunctionRuntime(async () => 'ok', { costUsd: 0.02 });
+  const agents = [
+    new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'front-desk',
+      store,
+      runtime,
+      model: 'claude-haiku-4-5',
+      optimization: { budget: { daily: 5, perRequest: 0.5 }, fallback: ['intelligent'] },
+    }),
+    new ClaudeAgent({ tenantId: 'globex', agentId: 'plain', store, runtime }),
+  ];
+  app = createApp({ agents, store, runtime, metrics: createMetrics({ processMetrics: false }) });
+  for (let index = 0; index < 3; index++) {
+    await app.request('/api/agents/front-desk/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `hello ${index}` }),
+    });
+  }
+});
+
+afterAll(async () => {
+  await app.lifecycle.closeResources();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('optimize API', () => {
+  it('reports costs per day and tier from the rollups', async () => {
+    const response = await app.request('/api/costs?tenantId=acme');
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { totals: { requests: number; costUsd: number } };
+    expect(report.totals.requests).toBe(3);
+    expect(report.totals.costUsd).toBeCloseTo(0.06, 9);
+    expect((await app.request('/api/costs?from=yesterday')).status).toBe(400);
+    expect((await app.request('/api/costs?bogus=1')).status).toBe(400);
+  });
+
+  it("shows an agent's budget for today", async () => {
+    const response = await app.request('/api/agents/front-desk/budget');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ dailyUsd: 5, reservedUsd: 0 });
+    expect((await app.request('/api/agents/plain/budget')).status).toBe(404);
+  });
+});

@@ -1,0 +1,47 @@
+/** The Optimize API: cost analytics from the rollup tables, and each agent's budget for today. */
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { ClaudeAgent } from '../agent/claude-agent.js';
+import { StewardError } from '../errors/index.js';
+import { CostRollups } from '../optimize/analytics/cost-rollups.js';
+import type { StewardStore } from '../store/types.js';
+import { invalidRequestFromZod } from './http-errors.js';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+const costsQuerySchema = z
+  .object({
+    tenantId: z.string().min(1).optional(),
+    agentId: z.string().min(1).optional(),
+    from: day.optional(),
+    to: day.optional(),
+  })
+  .strict();
+
+export interface OptimizeRoutesOptions {
+  agents: Map<string, ClaudeAgent>;
+  store: StewardStore;
+}
+
+export function registerOptimizeRoutes<Env extends object>(
+  app: Hono<Env & { Variables: object }>,
+  options: OptimizeRoutesOptions,
+): void {
+  const costs = new CostRollups(options.store);
+
+  app.get('/api/costs', async (c) => {
+    const raw = Object.fromEntries(new URL(c.req.url).searchParams.entries());
+    const parsed = costsQuerySchema.safeParse(raw);
+    if (!parsed.success) throw invalidRequestFromZod(parsed.error, raw, 'query');
+    const query = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+    return c.json(await costs.report(query), 200);
+  });
+
+  app.get('/api/agents/:agentId/budget', async (c) => {
+    const agent = options.agents.get(c.req.param('agentId'));
+    if (!agent)
+      throw new StewardError('not-found', `there is no agent "${c.req.param('agentId')}" on this server`);
+    const budget = await agent.budget();
+    if (!budget) throw new StewardError('not-found', `no budget is configured for agent "${agent.agentId}"`);
+    return c.json(await budget.status({ tenantId: agent.tenantId, agentId: agent.agentId }), 200);
+  });
+}
