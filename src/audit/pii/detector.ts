@@ -2,12 +2,13 @@
  * The PII detector: runs the recognizers, adjusts scores by the words around each candidate,
  * drops what falls below `minScore`, and resolves overlaps (higher score wins, then the longer span).
  */
-import { isSupportedCountry } from 'libphonenumber-js/max';
+
 import type { CountryCode } from 'libphonenumber-js/max';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { validateConfig } from '../../config/validate.js';
 import { builtInRecognizers } from './recognizers/index.js';
-import { clampScore, containsWord } from './text.js';
+import { clampScore, wordPattern } from './text.js';
 import { type PiiCandidate, type PiiFinding, type PiiRecognizer, type PiiType, piiTypes } from './types.js';
 
 export const piiDetectorOptionsSchema = z
@@ -21,10 +22,15 @@ export const piiDetectorOptionsSchema = z
     /** Region for phone numbers written without a country code (ISO 3166 alpha-2). Default 'US'. */
     defaultRegion: z
       .string()
-      .refine((region) => isSupportedCountry(region), 'an ISO 3166-1 alpha-2 region libphonenumber knows, e.g. "US"')
+      .refine(
+        (region) => isSupportedCountry(region),
+        'an ISO 3166-1 alpha-2 region libphonenumber knows, e.g. "US"',
+      )
       .default('US'),
     /** Replaces the built-in recognizers (for tests and extensions). */
-    recognizers: z.array(z.custom<PiiRecognizer>((value) => typeof value === 'object' && value !== null)).optional(),
+    recognizers: z
+      .array(z.custom<PiiRecognizer>((value) => typeof value === 'object' && value !== null))
+      .optional(),
   })
   .strict();
 
@@ -58,6 +64,7 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): PiiDetector
   );
   const settings = { defaultRegion: resolved.defaultRegion as CountryCode };
   const { minScore, contextWindow } = resolved;
+  const contexts = new Map(recognizers.map((recognizer) => [recognizer, compileContext(recognizer)]));
 
   return {
     types,
@@ -66,10 +73,12 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): PiiDetector
       if (typeof text !== 'string' || text.length === 0) return [];
       const findings: PiiFinding[] = [];
       for (const recognizer of recognizers) {
+        const context = contexts.get(recognizer)!;
         for (const candidate of recognizer.find(text, settings)) {
           const type = candidate.type ?? recognizer.type;
           if (!wanted.has(type)) continue;
-          const score = scoreInContext(text, candidate, recognizer, contextWindow);
+          if (candidate.score + context.boost < minScore) continue;
+          const score = scoreInContext(text, candidate, context, contextWindow);
           if (score < minScore) continue;
           findings.push({
             type,
@@ -104,18 +113,38 @@ function defaultDetector(): PiiDetector {
   return sharedDetector;
 }
 
-function scoreInContext(text: string, candidate: PiiCandidate, recognizer: PiiRecognizer, window: number): number {
+interface CompiledContext {
+  positive: RegExp | undefined;
+  boost: number;
+  negative: RegExp | undefined;
+}
+
+function compileContext(recognizer: PiiRecognizer): CompiledContext {
+  const positive = recognizer.contextWords?.length ? wordPattern(recognizer.contextWords) : undefined;
+  return {
+    positive,
+    boost: positive ? (recognizer.contextBoost ?? DEFAULT_BOOST) : 0,
+    negative: recognizer.negativeContextWords?.length
+      ? wordPattern(recognizer.negativeContextWords)
+      : undefined,
+  };
+}
+
+function scoreInContext(
+  text: string,
+  candidate: PiiCandidate,
+  context: CompiledContext,
+  window: number,
+): number {
   let score = candidate.score;
-  if (recognizer.contextWords && window > 0) {
-    const before = text.slice(Math.max(0, candidate.start - window), candidate.start).toLowerCase();
-    const after = text.slice(candidate.end, candidate.end + Math.ceil(window / 2)).toLowerCase();
-    if (containsWord(before, recognizer.contextWords) || containsWord(after, recognizer.contextWords)) {
-      score += recognizer.contextBoost ?? DEFAULT_BOOST;
-    }
+  if (context.positive && window > 0) {
+    const before = text.slice(Math.max(0, candidate.start - window), candidate.start);
+    const after = text.slice(candidate.end, candidate.end + Math.ceil(window / 2));
+    if (context.positive.test(before) || context.positive.test(after)) score += context.boost;
   }
-  if (recognizer.negativeContextWords) {
-    const before = text.slice(Math.max(0, candidate.start - NEGATIVE_WINDOW), candidate.start).toLowerCase();
-    if (containsWord(before, recognizer.negativeContextWords)) score -= NEGATIVE_PENALTY;
+  if (context.negative) {
+    const before = text.slice(Math.max(0, candidate.start - NEGATIVE_WINDOW), candidate.start);
+    if (context.negative.test(before)) score -= NEGATIVE_PENALTY;
   }
   return clampScore(score);
 }
@@ -126,28 +155,34 @@ function scoreInContext(text: string, candidate: PiiCandidate, recognizer: PiiRe
  */
 export function resolveOverlaps(findings: PiiFinding[]): PiiFinding[] {
   if (findings.length < 2) return findings;
-  const byStart = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
+  const byStart = [...findings].sort(byPosition);
   const kept: PiiFinding[] = [];
-  let cluster: PiiFinding[] = [];
+  let clusterStart = 0;
   let clusterEnd = -1;
-  const flush = () => {
-    if (cluster.length === 1) kept.push(cluster[0]!);
-    else if (cluster.length > 1) kept.push(...pickNonOverlapping(cluster));
-    cluster = [];
-  };
-  for (const finding of byStart) {
-    if (finding.start >= clusterEnd) flush();
-    cluster.push(finding);
-    clusterEnd = Math.max(clusterEnd, finding.end);
+  for (let index = 0; index <= byStart.length; index++) {
+    const finding = byStart[index];
+    if (finding === undefined || finding.start >= clusterEnd) {
+      // The cluster [clusterStart, index) is closed: nothing after it can overlap it.
+      if (index - clusterStart === 1) kept.push(byStart[clusterStart]!);
+      else if (index - clusterStart > 1) kept.push(...pickNonOverlapping(byStart.slice(clusterStart, index)));
+      clusterStart = index;
+    }
+    if (finding) clusterEnd = Math.max(clusterEnd, finding.end);
   }
-  flush();
   return kept;
 }
 
+// Comparators live at module level: hot paths allocate no closures.
+function byPosition(a: PiiFinding, b: PiiFinding): number {
+  return a.start - b.start || b.end - a.end;
+}
+
+function byStrength(a: PiiFinding, b: PiiFinding): number {
+  return b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start;
+}
+
 function pickNonOverlapping(cluster: PiiFinding[]): PiiFinding[] {
-  const ranked = [...cluster].sort(
-    (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
+  const ranked = cluster.sort(byStrength);
   // `chosen` stays sorted and non-overlapping, so a binary search finds the only possible clashes.
   const chosen: PiiFinding[] = [];
   for (const finding of ranked) {

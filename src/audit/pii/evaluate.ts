@@ -77,7 +77,12 @@ export function evaluatePii(
         counts[span.type].tp++;
       } else {
         counts[span.type].fn++;
-        errors.push({ id: item.id, kind: 'false-negative', type: span.type, text: item.text.slice(span.start, span.end) });
+        errors.push({
+          id: item.id,
+          kind: 'false-negative',
+          type: span.type,
+          text: item.text.slice(span.start, span.end),
+        });
       }
     }
     findings.forEach((finding, index) => {

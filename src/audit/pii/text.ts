@@ -10,11 +10,6 @@ export function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** True for what `\w` matches without the `u` flag: letters, digits, underscore. */
-export function isWordCode(code: number): boolean {
-  return isAsciiAlphanumeric(code) || code === 95;
-}
-
 /** The digits of `value`, in order, with everything else dropped. */
 export function digitsOf(value: string): string {
   let digits = '';
@@ -26,20 +21,12 @@ export function digitsOf(value: string): string {
 }
 
 /**
- * Whether `haystack` (already lower-case) contains one of `words` as a whole word or phrase, that is
- * not glued to letters or digits on either side ("card" matches "card:" but not "cardigan").
+ * A case-insensitive regex matching any of `words` (or phrases) as a whole word: "card" matches
+ * "Card:" but not "cardigan". Not global, so `test` keeps no state between calls.
  */
-export function containsWord(haystack: string, words: readonly string[]): boolean {
-  for (const word of words) {
-    let index = haystack.indexOf(word);
-    while (index !== -1) {
-      const before = index === 0 ? 32 : haystack.charCodeAt(index - 1);
-      const after = index + word.length >= haystack.length ? 32 : haystack.charCodeAt(index + word.length);
-      if (!isAsciiAlphanumeric(before) && !isAsciiAlphanumeric(after)) return true;
-      index = haystack.indexOf(word, index + 1);
-    }
-  }
-  return false;
+export function wordPattern(words: readonly string[]): RegExp {
+  const escaped = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s{1,3}'));
+  return new RegExp(`(?<![A-Za-z0-9])(?:${escaped.join('|')})(?![A-Za-z0-9])`, 'i');
 }
 
 /** Shannon entropy of `value` in bits per character. */

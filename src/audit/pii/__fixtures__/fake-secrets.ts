@@ -6,11 +6,22 @@
 const join = (...parts: string[]) => parts.join('');
 
 export const FAKE_SECRETS = {
-  anthropicKey: join('sk-', 'ant-', 'api03-', 'PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA_2O76UMFxFkM_R5Kjp1vRt-1fjORS_6ilI8ihN5KX'),
+  anthropicKey: join(
+    'sk-',
+    'ant-',
+    'api03-',
+    'PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA_2O76UMFxFkM_R5Kjp1vRt-1fjORS_6ilI8ihN5KX',
+  ),
   openAiKey: join('sk-', 'proj-', '4Qwb8DwkNhFdnXsiVpzz63FfkCzJr4i0B3JrTAwR4y9ojflj'),
   githubToken: join('gh', 'p_', 'oQoaF1LlqsajAIxNKu8iS2G8NPRVdD53X83R'),
   githubOauthToken: join('gh', 'o_', 'ZJzzzzgEOzdmenCkhvMdgaKjIg8xNbe3nNyj'),
-  githubPat: join('github', '_pat_', 'Oq9wMxEhh2FDEEtfjgVvVq', '_', 'E1SkHbn88HxjSI6bWHtP3fS2qHx6kwXoIIXGvOoNZYW2mZp0zVZomHFwUbb'),
+  githubPat: join(
+    'github',
+    '_pat_',
+    'Oq9wMxEhh2FDEEtfjgVvVq',
+    '_',
+    'E1SkHbn88HxjSI6bWHtP3fS2qHx6kwXoIIXGvOoNZYW2mZp0zVZomHFwUbb',
+  ),
   slackBotToken: join('xo', 'xb-', '2750123456789', '-', '4819203746512', '-', '1id6Vw5DQL05HA064GiIjHGb'),
   slackUserToken: join('xo', 'xp-', '2750123456789', '-', '5512093847261', '-', 'PgHV7iB3m03nbqnsGpWLuqIA'),
   awsAccessKey: join('AK', 'IA', 'IOSFODNN7EXAMPLE'),

@@ -10,6 +10,7 @@
 import type { PiiType } from '../types.js';
 import { foodMessages } from './messages-food.js';
 import { healthMessages } from './messages-health.js';
+import { mixedMessages } from './messages-mixed.js';
 import { retailMessages } from './messages-retail.js';
 import { servicesMessages } from './messages-services.js';
 import { tradesMessages } from './messages-trades.js';
@@ -77,4 +78,5 @@ export const labelledMessages: readonly LabelledMessage[] = [
   ...labelAll('health', healthMessages),
   ...labelAll('retail', retailMessages),
   ...labelAll('services', servicesMessages),
+  ...labelAll('mixed', mixedMessages),
 ];

@@ -20,7 +20,7 @@ export const foodMessages: RawMessage[] = [
   ],
   [
     'bakery',
-    "Your website charged me $1,299.00 twice for the catering package. Order ORD-2024-00017. Please refund to the card ending 4444.",
+    'Your website charged me $1,299.00 twice for the catering package. Order ORD-2024-00017. Please refund to the card ending 4444.',
   ],
   [
     'bakery',
@@ -40,7 +40,7 @@ export const foodMessages: RawMessage[] = [
   ],
   [
     'bakery',
-    "Please use my new email {{e:j.reyes+orders@outlook.com}} for receipts from now on. Thanks!\n{{n:Jonathan Reyes}}",
+    'Please use my new email {{e:j.reyes+orders@outlook.com}} for receipts from now on. Thanks!\n{{n:Jonathan Reyes}}',
   ],
   [
     'bakery',
@@ -58,10 +58,7 @@ export const foodMessages: RawMessage[] = [
     'cafe',
     'May I ask whether the oat milk is included in the $4.50 latte price? Will you have pumpkin spice again in October?',
   ],
-  [
-    'cafe',
-    'Loyalty card 6035 1234 5678 9012 is not getting stamps. My email is {{e:sam.taylor@yahoo.com}}.',
-  ],
+  ['cafe', 'Loyalty card 6035 1234 5678 9012 is not getting stamps. My email is {{e:sam.taylor@yahoo.com}}.'],
   [
     'cafe',
     'Hi {{n:Mark}}, the espresso machine (model 2024-118) is leaking again. Can your technician come before 10:30 tomorrow?',
@@ -82,13 +79,10 @@ export const foodMessages: RawMessage[] = [
     'restaurant',
     'Hello, I am writing about the gift voucher GV-2024-7781 that my colleague bought me. It says expired but it was issued on 01/15/2024.',
   ],
-  [
-    'restaurant',
-    'Thank you for a lovely evening! The lamb was perfect. Best regards,\n{{n:Sofia Rossi}}',
-  ],
+  ['restaurant', 'Thank you for a lovely evening! The lamb was perfect. Best regards,\n{{n:Sofia Rossi}}'],
   [
     'catering',
-    "We need lunch for 45 people delivered to {{a:55 Water St, Apt 4B, Brooklyn, NY 11201}}. Contact on the day: {{n:Daniel Kim}}, {{p:(718) 555-0162}}.",
+    'We need lunch for 45 people delivered to {{a:55 Water St, Apt 4B, Brooklyn, NY 11201}}. Contact on the day: {{n:Daniel Kim}}, {{p:(718) 555-0162}}.',
   ],
   [
     'catering',
@@ -114,10 +108,7 @@ export const foodMessages: RawMessage[] = [
     'cafe',
     'Hi Sweet Crumbs, do you do corporate accounts? Our office is at {{a:1208 Maple Avenue}}, just around the corner.',
   ],
-  [
-    'restaurant',
-    'Cheers,\n{{n:Liam O\'Connor}}\n{{p:+353 1 555 0142}}',
-  ],
+  ['restaurant', "Cheers,\n{{n:Liam O'Connor}}\n{{p:+353 1 555 0142}}"],
   [
     'bakery',
     'The app says version 3.2.1 and keeps crashing when I try to pay. I tried twice at 2:15pm. Receipt 000123456.',
@@ -130,16 +121,10 @@ export const foodMessages: RawMessage[] = [
     'restaurant',
     'Please charge the deposit to Amex {{c:3782 822463 10005}}. The name on the card is {{n:Robert Hale}}.',
   ],
-  [
-    'cafe',
-    'Quick one: are you open on Easter Monday? We usually come in around 8.',
-  ],
-  [
-    'bakery',
-    'Text me when the order is ready: {{p:720 555 0143}}. Order qty 12, total $86.40.',
-  ],
+  ['cafe', 'Quick one: are you open on Easter Monday? We usually come in around 8.'],
+  ['bakery', 'Text me when the order is ready: {{p:720 555 0143}}. Order qty 12, total $86.40.'],
   [
     'catering',
-    "For the staff party headcount is 64, dietary list attached. Billing contact is {{n:Grace Nakamura}} ({{e:grace.nakamura@fernhill.org}}).",
+    'For the staff party headcount is 64, dietary list attached. Billing contact is {{n:Grace Nakamura}} ({{e:grace.nakamura@fernhill.org}}).',
   ],
 ];

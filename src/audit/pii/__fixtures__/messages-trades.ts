@@ -22,10 +22,7 @@ export const tradesMessages: RawMessage[] = [
     'plumber',
     'Please charge my Visa {{c:4242 4242 4242 4242}} for the callout fee. Exp 11/26, CVV I will give on the phone.',
   ],
-  [
-    'plumber',
-    'The part number on the old valve is 6010-2233-4455-6679, do you stock it? Quote ref Q-88120.',
-  ],
+  ['plumber', 'The part number on the old valve is 6010-2233-4455-6679, do you stock it? Quote ref Q-88120.'],
   [
     'plumber',
     'Can your guy come between 9 and 5 on 04/18/2024? The gate code is 4821 and the dog is friendly.',
@@ -42,10 +39,7 @@ export const tradesMessages: RawMessage[] = [
     'electrician',
     'Good morning {{n:Sandra}}, the permit number is BLD-2024-11873 and the inspection is booked for 06/03/2024.',
   ],
-  [
-    'electrician',
-    'Regards,\n{{n:Marcus Bell}}\nBell Property Management\n{{p:+1 (303) 555-0124}}',
-  ],
+  ['electrician', 'Regards,\n{{n:Marcus Bell}}\nBell Property Management\n{{p:+1 (303) 555-0124}}'],
   [
     'electrician',
     'For the smart panel setup the installer needs the router login. It is admin / password: {{k:Bl0ssom!2024}}. The router IP is {{ip:192.168.1.254}}.',
@@ -64,19 +58,16 @@ export const tradesMessages: RawMessage[] = [
   ],
   [
     'landscaping',
-    "My name is {{n:Ahmed Hassan}}, the sprinkler system you installed at {{a:310 W 42nd St, New York, NY 10036}} stopped working.",
+    'My name is {{n:Ahmed Hassan}}, the sprinkler system you installed at {{a:310 W 42nd St, New York, NY 10036}} stopped working.',
   ],
-  [
-    'landscaping',
-    'Thanks, Will do. I will leave the side gate open on Tuesday.',
-  ],
+  ['landscaping', 'Thanks, Will do. I will leave the side gate open on Tuesday.'],
   [
     'garage',
     'My car is a 2018 Civic, VIN 2HGFC2F59JH512345, and the check engine light is on. Phone {{p:(404) 555-0102}}.',
   ],
   [
     'garage',
-    'Hi, it\'s {{n:Nora Lindqvist}} again, did the part arrive? You said order 55120934 would be in by Thursday.',
+    "Hi, it's {{n:Nora Lindqvist}} again, did the part arrive? You said order 55120934 would be in by Thursday.",
   ],
   [
     'garage',
@@ -86,18 +77,9 @@ export const tradesMessages: RawMessage[] = [
     'garage',
     'Please send the estimate to {{e:r.oyelaran@proton.me}} instead of my work address. Mileage is 84,512.',
   ],
-  [
-    'garage',
-    'The tyre pressure should be 35 psi front and 33 rear right? The manual says 2.4 bar.',
-  ],
-  [
-    'plumber',
-    'Best,\n{{n:Elena Petrova}}\nSent from my iPhone',
-  ],
-  [
-    'plumber',
-    'I was quoted 1200 for the repipe, invoice number 000451237 says 1450. Which one is right?',
-  ],
+  ['garage', 'The tyre pressure should be 35 psi front and 33 rear right? The manual says 2.4 bar.'],
+  ['plumber', 'Best,\n{{n:Elena Petrova}}\nSent from my iPhone'],
+  ['plumber', 'I was quoted 1200 for the repipe, invoice number 000451237 says 1450. Which one is right?'],
   [
     'electrician',
     'Hello {{n:Jamal}}, thanks for the quick fix yesterday. Can you also look at the porch light next visit?',
@@ -114,10 +96,7 @@ export const tradesMessages: RawMessage[] = [
     'plumber',
     'Our rental property is at {{a:88 Queen Street West, Toronto, ON M5H 2N2}}, the tenant {{n:Olivia Chen}} will let you in.',
   ],
-  [
-    'garage',
-    'Booked the MOT for 10/02/2024 at 8:30. Reg number is AB12 CDE. Can I wait in the shop?',
-  ],
+  ['garage', 'Booked the MOT for 10/02/2024 at 8:30. Reg number is AB12 CDE. Can I wait in the shop?'],
   [
     'electrician',
     'EV charger install: the app pairing code is 839-201 and the charger firmware shows 4.2.0.1. Is that the latest?',
@@ -126,8 +105,5 @@ export const tradesMessages: RawMessage[] = [
     'plumber',
     'Hi, I think you have my old number. The new one is {{p:+44 20 7946 0958}}. I moved to London last spring.',
   ],
-  [
-    'landscaping',
-    'Warm regards,\n{{n:Mary-Jane Watts}}',
-  ],
+  ['landscaping', 'Warm regards,\n{{n:Mary-Jane Watts}}'],
 ];

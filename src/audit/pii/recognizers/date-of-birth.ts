@@ -40,7 +40,10 @@ const DATE_PATTERNS: Array<{ regex: RegExp; read: (match: RegExpExecArray) => bo
   },
   {
     // 4 March 1985 / 4th of March, 1985
-    regex: new RegExp(`\\b(\\d{1,2})${ORDINAL}\\s{1,3}(?:of\\s{1,3})?${MONTH}\\.?,?\\s{1,3}(\\d{4})(?!\\d)`, 'gi'),
+    regex: new RegExp(
+      `\\b(\\d{1,2})${ORDINAL}\\s{1,3}(?:of\\s{1,3})?${MONTH}\\.?,?\\s{1,3}(\\d{4})(?!\\d)`,
+      'gi',
+    ),
     read: (match) => isDate(Number(match[3]), monthNumber(match[2] ?? ''), Number(match[1])),
   },
 ];
@@ -77,10 +80,12 @@ function datesIn(text: string, from: number, to: number): Array<{ start: number;
 }
 
 /** "Birthday" also introduces cake orders and parties: these words between it and the date veto it. */
-const EVENT_WORDS = /cake|part(?:y|ies)|order|pick\s?-?up|deliver|celebrat|event|book|appointment|reserv|dinner|gift|surprise/i;
+const EVENT_WORDS =
+  /cake|part(?:y|ies)|order|pick\s?-?up|deliver|celebrat|event|book|appointment|reserv|dinner|gift|surprise/i;
 
 /** A vet's patients are born too; their birth dates are not personal data. */
-const ANIMAL_WORDS = /\b(?:puppy|puppies|kitten|kittens|dog|cat|pup|litter|foal|calf|horse|pony|rabbit|parrot|pet)s?\b/i;
+const ANIMAL_WORDS =
+  /\b(?:puppy|puppies|kitten|kittens|dog|cat|pup|litter|foal|calf|horse|pony|rabbit|parrot|pet)s?\b/i;
 
 /** Finds a date right after (score 0.85) or right before (0.7) a birth context word. */
 export const dateOfBirthRecognizer: PiiRecognizer = {
@@ -89,7 +94,8 @@ export const dateOfBirthRecognizer: PiiRecognizer = {
   find(text) {
     const candidates: PiiCandidate[] = [];
     let covered = 0;
-    for (const context of text.matchAll(CONTEXT)) {
+    CONTEXT.lastIndex = 0;
+    for (let context = CONTEXT.exec(text); context !== null; context = CONTEXT.exec(text)) {
       const contextEnd = context.index + context[0].length;
       const weak = /^(?:birthday|birth\s{1,3}day|bday|b-day)/i.test(context[0]);
       const after = datesIn(text, contextEnd, Math.min(text.length, contextEnd + AFTER));

@@ -8,12 +8,27 @@ import type { PiiCandidate, PiiRecognizer } from '../types.js';
 const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
 
-/** Image and code file extensions: `logo@2x.png` is an asset name, not an address. */
-const FILE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'js', 'ts', 'css', 'map', 'ico']);
+/** File extensions that are no top-level domain: `logo@2x.png` is an asset name, not an address. */
+export const ASSET_EXTENSIONS: ReadonlySet<string> = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'svg',
+  'webp',
+  'js',
+  'css',
+  'ico',
+]);
+
+/** RFC 5322 atext plus dots, without quotes, backtick and '/': those far more often delimit prose or URLs. */
+const LOCAL_CHARS = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.!#$%&*+=?^_{|}~-') {
+  LOCAL_CHARS[character.charCodeAt(0)] = 1;
+}
 
 function isLocalCode(code: number): boolean {
-  // letters, digits and . _ % + -
-  return isAsciiAlphanumeric(code) || code === 46 || code === 95 || code === 37 || code === 43 || code === 45;
+  return code < 128 && LOCAL_CHARS[code] === 1;
 }
 
 function isDomainCode(code: number): boolean {
@@ -34,7 +49,8 @@ export const emailRecognizer: PiiRecognizer = {
       let start = at;
       while (start > 0 && at - start < MAX_LOCAL && isLocalCode(text.charCodeAt(start - 1))) start--;
       // The local part starts with a letter, digit or underscore, not with punctuation.
-      while (start < at && !isAsciiAlphanumeric(text.charCodeAt(start)) && text.charCodeAt(start) !== 95) start++;
+      while (start < at && !isAsciiAlphanumeric(text.charCodeAt(start)) && text.charCodeAt(start) !== 95)
+        start++;
       if (start < at && text.charCodeAt(at - 1) !== 46) {
         let end = at + 1;
         while (end < text.length && end - at <= MAX_DOMAIN && isDomainCode(text.charCodeAt(end))) end++;
@@ -62,6 +78,6 @@ function scoreDomain(domain: string): number {
   }
   const tld = labels[labels.length - 1]!;
   if (!/^[A-Za-z]{2,24}$/.test(tld)) return 0;
-  if (FILE_EXTENSIONS.has(tld.toLowerCase())) return 0.2;
+  if (ASSET_EXTENSIONS.has(tld.toLowerCase())) return 0.2;
   return 0.9;
 }

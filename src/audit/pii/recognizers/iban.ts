@@ -46,7 +46,8 @@ export const ibanRecognizer: PiiRecognizer = {
   contextBoost: 0.1,
   find(text) {
     const candidates: PiiCandidate[] = [];
-    for (const match of text.matchAll(START)) {
+    START.lastIndex = 0;
+    for (let match = START.exec(text); match !== null; match = START.exec(text)) {
       const country = match[0].slice(0, 2).toUpperCase();
       const length = IBAN_LENGTHS[country];
       if (length === undefined) continue;

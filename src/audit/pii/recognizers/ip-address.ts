@@ -6,8 +6,17 @@
 import type { PiiCandidate, PiiRecognizer } from '../types.js';
 
 const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)/g;
-// At least two colons; each step must consume a colon, so backtracking stays bounded.
-const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\d)/g;
+// At least two colons; each step must consume a colon, so backtracking stays bounded. Sticky: it
+// runs only where a scan for ':' between hex digits found a possible address.
+const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\d)/y;
+
+function isHexOrColon(code: number): boolean {
+  return (code >= 48 && code <= 58) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+function isSingleDigit(part: string): boolean {
+  return part.length === 1;
+}
 
 function isOctet(part: string): boolean {
   if (part.length > 1 && part.startsWith('0')) return false;
@@ -30,20 +39,29 @@ export function isIpv6(value: string): boolean {
 export const ipAddressRecognizer: PiiRecognizer = {
   type: 'ip-address',
   name: 'ip-address',
-  contextWords: ['ip', 'address', 'server', 'host', 'router', 'vpn', 'connect', 'connecting', 'login', 'logged'],
+  contextWords: [
+    'ip',
+    'address',
+    'server',
+    'host',
+    'router',
+    'vpn',
+    'connect',
+    'connecting',
+    'login',
+    'logged',
+  ],
   contextBoost: 0.15,
   negativeContextWords: ['version', 'v', 'build', 'release', 'firmware', 'section', 'chapter', 'step'],
   find(text) {
     const candidates: PiiCandidate[] = [];
     if (text.includes('.')) {
-      for (const match of text.matchAll(IPV4)) {
+      IPV4.lastIndex = 0;
+      for (let match = IPV4.exec(text); match !== null; match = IPV4.exec(text)) {
         const parts = match[0].split('.');
         if (!parts.every(isOctet)) continue;
-        const numbers = parts.map(Number);
         const trivial =
-          numbers.every((value) => value < 10) ||
-          match[0] === '0.0.0.0' ||
-          match[0] === '255.255.255.255';
+          parts.every(isSingleDigit) || match[0] === '0.0.0.0' || match[0] === '255.255.255.255';
         candidates.push({
           start: match.index,
           end: match.index + match[0].length,
@@ -52,19 +70,30 @@ export const ipAddressRecognizer: PiiRecognizer = {
         });
       }
     }
-    if (text.includes(':')) {
-      for (const match of text.matchAll(IPV6)) {
-        const value = match[0];
-        if (!isIpv6(value)) continue;
-        const groups = value.split(':').filter((group) => group !== '').length;
-        const hexDigits = value.replace(/:/g, '').length;
-        candidates.push({
-          start: match.index,
-          end: match.index + value.length,
-          score: groups >= 3 && hexDigits >= 4 ? 0.8 : 0.3,
-          recognizer: 'ip-address.v6',
-        });
+    let colon = text.indexOf(':');
+    while (colon !== -1) {
+      let next = colon + 1;
+      if (isHexOrColon(text.charCodeAt(colon + 1)) || isHexOrColon(text.charCodeAt(colon - 1))) {
+        let start = colon;
+        while (start > 0 && colon - start < 40 && isHexOrColon(text.charCodeAt(start - 1))) start--;
+        IPV6.lastIndex = start;
+        const match = IPV6.exec(text);
+        if (match) {
+          const value = match[0];
+          next = start + value.length;
+          if (isIpv6(value)) {
+            const groups = value.split(':').filter((group) => group !== '').length;
+            const hexDigits = value.replace(/:/g, '').length;
+            candidates.push({
+              start,
+              end: next,
+              score: groups >= 3 && hexDigits >= 4 ? 0.8 : 0.3,
+              recognizer: 'ip-address.v6',
+            });
+          }
+        }
       }
+      colon = text.indexOf(':', Math.max(next, colon + 1));
     }
     return candidates;
   },

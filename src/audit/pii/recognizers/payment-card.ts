@@ -107,7 +107,8 @@ function hasCardGrouping(candidate: string): boolean {
   if (hasSpace && hasDash) return false;
   if (!hasSpace && !hasDash) return true;
   const groups = candidate.split(hasSpace ? ' ' : '-');
-  return groups.every((group) => group.length >= 2 && group.length <= 6);
+  for (const group of groups) if (group.length < 2 || group.length > 6) return false;
+  return true;
 }
 
 /** Finds Luhn-valid card numbers; an unknown issuer scores below the default threshold unless "card" is near. */
@@ -133,7 +134,8 @@ export const paymentCardRecognizer: PiiRecognizer = {
   negativeContextWords: ['order', 'invoice', 'tracking', 'sku', 'ref', 'reference', 'confirmation', 'serial'],
   find(text) {
     const candidates: PiiCandidate[] = [];
-    for (const match of text.matchAll(CANDIDATE)) {
+    CANDIDATE.lastIndex = 0;
+    for (let match = CANDIDATE.exec(text); match !== null; match = CANDIDATE.exec(text)) {
       const raw = match[0];
       if (!hasCardGrouping(raw)) continue;
       const digits = raw.replace(/[ -]/g, '');

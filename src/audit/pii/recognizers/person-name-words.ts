@@ -21,7 +21,8 @@ export const NOT_NAMES: ReadonlySet<string> = new Set(
   november december christmas easter thanksgiving
   customer client patient guest member user owner manager admin staff support service sales billing
   management everyone's morning afternoon evening night day week weekend month year
-  regarding re fwd fw subject order invoice ticket`
+  regarding re fwd fw subject order invoice ticket warranty
+  i'm i’m im i've i'll i'd we're we've we'll you're they're let's don't can't won't didn't isn't`
     .split(/\s+/)
     .filter(Boolean),
 );

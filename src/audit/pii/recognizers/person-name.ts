@@ -7,48 +7,8 @@
  * product, a street or a month.
  */
 import type { PiiCandidate, PiiRecognizer } from '../types.js';
+import { CUE, CUE_KINDS, type CueKind, DASH_CUE, normaliseCue } from './person-name-cues.js';
 import { BUSINESS_WORDS, NOT_NAMES, TITLES } from './person-name-words.js';
-
-type CueKind =
-  | 'introduction'
-  | 'self'
-  | 'this-is'
-  | 'salutation'
-  | 'dear'
-  | 'signature'
-  | 'dash'
-  | 'title'
-  | 'relation'
-  | 'role';
-
-const RELATIVES =
-  'son|daughter|wife|husband|partner|mother|mom|mum|father|dad|brother|sister|friend|colleague|coworker|boss|neighbou?r|grandson|granddaughter|grandmother|grandma|grandfather|grandpa|child|kid|aunt|uncle|cousin|fianc[eé]e?|girlfriend|boyfriend|nephew|niece';
-const ROLES =
-  'tenant|patient|client|customer|guest|employee|new\\s{1,3}hire|technician|contractor|driver|courier|buyer|landlord|caretaker|nanny';
-
-// One pass finds every cue; the named group says which kind, and each kind has its own rule for
-// where the name starts and what must follow it.
-const CUE = new RegExp(
-  [
-    '\\b(?:',
-    "(?<introduction>my\\s{1,3}name\\s{1,3}is|my\\s{1,3}name's|name\\s{0,2}:|call\\s{1,3}me",
-    '|name\\s{1,3}on\\s{1,3}(?:the\\s{1,3})?(?:card|account)(?:\\s{1,3}is|\\s{0,2}:)?',
-    '|(?:contact|attention|attn)(?:[^:\\n]{0,16}:|\\s{1,3}(?:is|person)))',
-    "|(?<self>i['’]m|i\\s{1,3}am)",
-    "|(?<thisIs>this\\s{1,3}is|it['’]s)",
-    '|(?<dear>dear)',
-    '|(?<salutation>hi|hello|hey|good\\s{1,3}(?:morning|afternoon|evening))',
-    '|(?<signature>thanks(?:\\s{1,3}(?:again|so\\s{1,3}much|a\\s{1,3}lot))?|thank\\s{1,3}you(?:\\s{1,3}(?:again|so\\s{1,3}much))?',
-    '|many\\s{1,3}thanks|(?:best|kind|warm|warmest)\\s{1,3}regards|regards|best(?:\\s{1,3}wishes)?|cheers|sincerely',
-    '|yours\\s{1,3}(?:truly|sincerely)|respectfully|take\\s{1,3}care|talk\\s{1,3}soon|all\\s{1,3}the\\s{1,3}best)',
-    `|(?<relation>(?:my|our|his|her)\\s{1,3}(?:${RELATIVES}))`,
-    `|(?<role>(?:the\\s{1,3})?(?:${ROLES})|(?:booking|booked|reservation|reserved|table|appointment)\\s{1,3}(?:is\\s{1,3})?(?:for|under)|under(?:\\s{1,3}the\\s{1,3}name(?:\\s{1,3}of)?)?)`,
-    '|(?<title>mr|mrs|ms|miss|mx|dr|prof)(?=\\.?\\s{1,2}\\p{Lu})',
-    ")(?![\\w’'])",
-    '|(?<dash>(?:^|\\n)[ \\t]{0,4}(?:--|—|–|-|~)[ \\t]{0,2}(?=\\p{Lu}))',
-  ].join(''),
-  'giu',
-);
 
 // A name word: a capital, then letters, apostrophes or hyphens (O'Neil, Mary-Jane, McDonald), or an initial.
 const NAME_WORD = /\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}?[\p{L}\p{M}'’]+)?\.?/uy;
@@ -66,10 +26,12 @@ const BASE_SCORE: Record<CueKind, number> = {
   title: 0.75,
   relation: 0.75,
   role: 0.65,
+  contact: 0.8,
 };
 
 /** Words that may follow "I'm X" / "this is X" and confirm X is a name. */
-const CONFIRMING_NEXT = /^(?:[ \t]{0,2}(?:[,.!;:)\n—–]|$)|[ \t]{1,2}(?:from|and|here|with|at|of|calling|again|over)\b)/iu;
+const CONFIRMING_NEXT =
+  /^(?:[ \t]{0,2}(?:[,.!;:)\n—–]|$)|[ \t]{1,2}(?:from|and|here|with|at|of|calling|again|over)\b)/iu;
 /** A salutation or signature name ends its line or clause. */
 const CLAUSE_END = /^[ \t]{0,2}(?:[,.!:;)\n—–-]|$)/u;
 
@@ -77,6 +39,10 @@ interface NameSpan {
   start: number;
   end: number;
   words: string[];
+}
+
+function isShouted(word: string): boolean {
+  return word.length > 1 && word === word.toUpperCase();
 }
 
 function readName(text: string, from: number): NameSpan | undefined {
@@ -117,22 +83,8 @@ function readName(text: string, from: number): NameSpan | undefined {
   }
   if (nameWords === 0) return undefined;
   // All-capitals words are shouting or acronyms ("Hi ALL", "URGENT"), not names.
-  if (words.every((word) => word.length > 1 && word === word.toUpperCase())) return undefined;
+  if (words.every(isShouted)) return undefined;
   return { start: from, end, words };
-}
-
-function cueKind(groups: Record<string, string | undefined>): CueKind | undefined {
-  if (groups.introduction) return 'introduction';
-  if (groups.self) return 'self';
-  if (groups.thisIs) return 'this-is';
-  if (groups.dear) return 'dear';
-  if (groups.salutation) return 'salutation';
-  if (groups.signature) return 'signature';
-  if (groups.relation) return 'relation';
-  if (groups.role) return 'role';
-  if (groups.title) return 'title';
-  if (groups.dash !== undefined) return 'dash';
-  return undefined;
 }
 
 interface NameStart {
@@ -142,10 +94,14 @@ interface NameStart {
 }
 
 /** Where the name may start after a cue: same line for most, after a comma and line break for signatures. */
-function nameStart(text: string, cue: RegExpMatchArray & { index: number }, kind: CueKind): NameStart | undefined {
-  if (kind === 'title') return { start: cue.index, afterComma: false };
-  const cueEnd = cue.index + cue[0].length;
-  const rest = text.slice(cueEnd, cueEnd + 12);
+function nameStart(text: string, cueStart: number, cueEnd: number, kind: CueKind): NameStart | undefined {
+  if (kind === 'title') {
+    // "Dr. Patel": the title is part of the span, and a capitalised word must follow it.
+    return TITLE_FOLLOWED_BY_NAME.test(text.slice(cueEnd, cueEnd + 4))
+      ? { start: cueStart, afterComma: false }
+      : undefined;
+  }
+  const rest = text.slice(cueEnd, cueEnd + 24);
   const pattern =
     kind === 'signature'
       ? /^[ \t]{0,3}[,!.:—–-]?[ \t]{0,3}(?:\r?\n[ \t]{0,4}){0,2}/u
@@ -153,7 +109,9 @@ function nameStart(text: string, cue: RegExpMatchArray & { index: number }, kind
         ? /^,?[ \t]{1,3}/u
         : kind === 'dash'
           ? /^/u
-          : /^[ \t]{1,3}/u;
+          : kind === 'contact'
+            ? /^(?:[^:\n]{0,16}:|[ \t]{1,3}(?:is|person:?))[ \t]{1,3}/u
+            : /^[ \t]{1,3}/u;
   const skip = pattern.exec(rest);
   if (!skip) return undefined;
   // A signature must be separated from its cue by punctuation or a line break, not run on ("Thanks Bob for…").
@@ -161,12 +119,15 @@ function nameStart(text: string, cue: RegExpMatchArray & { index: number }, kind
   return { start: cueEnd + skip[0].length, afterComma: skip[0].startsWith(',') };
 }
 
+const TITLE_FOLLOWED_BY_NAME = /^\.?[ \t]{1,2}[A-Z\u00C0-\u00DE]/u;
+
 /** After "Hello," a name must announce itself: "Hello, Irina here" (not "Hi, Will you…"). */
 const ANNOUNCING_NEXT = /^[ \t]{1,2}(?:here|from|speaking|again)\b/iu;
 
 function accepts(kind: CueKind, following: string, name: NameSpan, afterComma: boolean): boolean {
   switch (kind) {
     case 'introduction':
+    case 'contact':
     case 'title':
     case 'relation':
       return true;
@@ -184,28 +145,54 @@ function accepts(kind: CueKind, following: string, name: NameSpan, afterComma: b
   }
 }
 
-/** Finds names that follow an introduction, salutation or signature cue. */
+/** Reads the name after one cue into `candidates`; returns how far the text is now covered. */
+function consider(
+  text: string,
+  kind: CueKind,
+  cueStart: number,
+  cueEnd: number,
+  covered: number,
+  candidates: PiiCandidate[],
+): number {
+  const position = nameStart(text, cueStart, cueEnd, kind);
+  if (position === undefined || position.start < covered) return covered;
+  const name = readName(text, position.start);
+  if (!name) return covered;
+  if (!accepts(kind, text.slice(name.end, name.end + 12), name, position.afterComma)) return covered;
+  const score = Math.min(0.95, BASE_SCORE[kind] + (name.words.length >= 2 ? 0.05 : 0));
+  candidates.push({ start: name.start, end: name.end, score, recognizer: `person-name.${kind}` });
+  // "Guest names: Pierre Lambert and Camille Lambert": a second name joined by and/&.
+  const joined = JOINED_NAME.exec(text.slice(name.end, name.end + 6));
+  const second = joined ? readName(text, name.end + joined[0].length) : undefined;
+  if (second && (second.words.length >= 2 || CLAUSE_END.test(text.slice(second.end, second.end + 4)))) {
+    candidates.push({ start: second.start, end: second.end, score, recognizer: `person-name.${kind}` });
+    return second.end;
+  }
+  return name.end;
+}
+
+const JOINED_NAME = /^ (?:and|&) /u;
+
+/** Finds names that follow an introduction, salutation, signature, title, relation or role cue. */
 export const personNameRecognizer: PiiRecognizer = {
   type: 'person-name',
   name: 'person-name',
   find(text) {
     const candidates: PiiCandidate[] = [];
     let covered = 0;
-    for (const cue of text.matchAll(CUE)) {
-      const kind = cueKind(cue.groups ?? {});
-      if (kind === undefined) continue;
-      const position = nameStart(text, cue, kind);
-      if (position === undefined || position.start < covered) continue;
-      const name = readName(text, position.start);
-      if (!name) continue;
-      if (!accepts(kind, text.slice(name.end, name.end + 12), name, position.afterComma)) continue;
-      covered = name.end;
-      candidates.push({
-        start: name.start,
-        end: name.end,
-        score: Math.min(0.95, BASE_SCORE[kind] + (name.words.length >= 2 ? 0.05 : 0)),
-        recognizer: `person-name.${kind}`,
-      });
+    CUE.lastIndex = 0;
+    for (let cue = CUE.exec(text); cue !== null; cue = CUE.exec(text)) {
+      const kind = CUE_KINDS.get(normaliseCue(cue[0]));
+      if (kind !== undefined)
+        covered = consider(text, kind, cue.index, cue.index + cue[0].length, covered, candidates);
+    }
+    if (text.includes('-') || text.includes('—') || text.includes('–') || text.includes('~')) {
+      DASH_CUE.lastIndex = 0;
+      for (let cue = DASH_CUE.exec(text); cue !== null; cue = DASH_CUE.exec(text)) {
+        covered = consider(text, 'dash', cue.index, cue.index + cue[0].length, covered, candidates);
+      }
+      // Dash signatures come after other cues in the text order; keep the output sorted.
+      candidates.sort((a, b) => a.start - b.start);
     }
     return candidates;
   },

@@ -8,28 +8,29 @@ import type { PiiCandidate, PiiRecognizer } from '../types.js';
 
 interface KeyPattern {
   name: string;
-  /** Starts with a literal, so the regex engine skips ahead cheaply. */
+  /** Sticky: tried only where PREFIX found the start of some vendor's key. */
   regex: RegExp;
   score: number;
-  /** Quick test before running the regex at all. */
-  hint: string;
 }
 
-const BOUNDARY = '(?<![A-Za-z0-9_-])';
+/** Where a vendor key may start; one scan of the text finds them all. */
+const PREFIX =
+  /(?<![A-Za-z0-9_-])(?:sk-|gh[pousr]_|github_pat_|xox[baprs]-|AKIA|ASIA|AIza|[srp]k_(?:live|test)_|eyJ|whsec_)/g;
 
+/** Tried in order at each prefix: the Anthropic pattern before the generic `sk-` one. */
 const KEY_PATTERNS: KeyPattern[] = [
-  { name: 'anthropic-key', hint: 'sk-ant-', regex: new RegExp(`${BOUNDARY}sk-ant-[A-Za-z0-9_-]{20,300}`, 'g'), score: 0.95 },
-  { name: 'openai-key', hint: 'sk-', regex: new RegExp(`${BOUNDARY}sk-(?!ant-)[A-Za-z0-9_-]{20,300}`, 'g'), score: 0.85 },
-  { name: 'github-token', hint: '_', regex: new RegExp(`${BOUNDARY}gh[pousr]_[A-Za-z0-9]{30,255}`, 'g'), score: 0.95 },
-  { name: 'github-pat', hint: 'github_pat_', regex: new RegExp(`${BOUNDARY}github_pat_[A-Za-z0-9_]{22,255}`, 'g'), score: 0.95 },
-  { name: 'slack-token', hint: 'xox', regex: new RegExp(`${BOUNDARY}xox[baprs]-[A-Za-z0-9-]{10,250}`, 'g'), score: 0.9 },
-  { name: 'aws-access-key', hint: 'IA', regex: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/g, score: 0.9 },
-  { name: 'google-api-key', hint: 'AIza', regex: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g, score: 0.9 },
-  { name: 'stripe-key', hint: 'k_', regex: new RegExp(`${BOUNDARY}(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,247}`, 'g'), score: 0.9 },
+  { name: 'anthropic-key', regex: /sk-ant-[A-Za-z0-9_-]{20,300}/y, score: 0.95 },
+  { name: 'openai-key', regex: /sk-[A-Za-z0-9_-]{20,300}/y, score: 0.85 },
+  { name: 'github-token', regex: /gh[pousr]_[A-Za-z0-9]{30,255}/y, score: 0.95 },
+  { name: 'github-pat', regex: /github_pat_[A-Za-z0-9_]{22,255}/y, score: 0.95 },
+  { name: 'slack-token', regex: /xox[baprs]-[A-Za-z0-9-]{10,250}/y, score: 0.9 },
+  { name: 'aws-access-key', regex: /(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/y, score: 0.9 },
+  { name: 'google-api-key', regex: /AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/y, score: 0.9 },
+  { name: 'stripe-key', regex: /[srp]k_(?:live|test)_[0-9A-Za-z]{16,247}/y, score: 0.9 },
+  { name: 'stripe-webhook-secret', regex: /whsec_[A-Za-z0-9+/=]{24,247}/y, score: 0.9 },
   {
     name: 'jwt',
-    hint: 'eyJ',
-    regex: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{8,2000}/g,
+    regex: /eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{8,2000}/y,
     score: 0.9,
   },
 ];
@@ -46,8 +47,44 @@ const NOT_PASSWORDS = new Set(
   locked forgotten lost weak strong case-sensitive different`.split(/\s+/),
 );
 
-const ENTROPY_TOKEN = /(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_+/=-]{20,512}(?![A-Za-z0-9_+/=-])/g;
 const ENTROPY_THRESHOLD = 3.6;
+const TOKEN_MIN = 20;
+const TOKEN_MAX = 512;
+
+/** ASCII characters a key or token is made of: letters, digits and _ + / = -. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') {
+  TOKEN_CHARS[character.charCodeAt(0)] = 1;
+}
+
+function isTokenCode(code: number): boolean {
+  return code < 128 && TOKEN_CHARS[code] === 1;
+}
+
+/**
+ * High-entropy runs of token characters, 20–512 long. Any such run covers one of every 20th
+ * position, so only those are probed and expanded (a regex restarts inside every word instead).
+ */
+function findHighEntropyRuns(text: string, candidates: PiiCandidate[]): void {
+  const length = text.length;
+  let probe = TOKEN_MIN - 1;
+  while (probe < length) {
+    if (!isTokenCode(text.charCodeAt(probe))) {
+      probe += TOKEN_MIN;
+      continue;
+    }
+    let start = probe;
+    while (start > 0 && isTokenCode(text.charCodeAt(start - 1))) start--;
+    let end = probe + 1;
+    while (end < length && isTokenCode(text.charCodeAt(end))) end++;
+    const runLength = end - start;
+    if (runLength >= TOKEN_MIN && runLength <= TOKEN_MAX && isHighEntropyToken(text.slice(start, end))) {
+      candidates.push({ start, end, score: 0.4, recognizer: 'secret.high-entropy' });
+    }
+    // The next run starts after `end` at the earliest, so end + 19 is the first probe it must cover.
+    probe = end + TOKEN_MIN - 1;
+  }
+}
 
 function trimTrailingPunctuation(value: string): string {
   return value.replace(/[.,;:)\]}>]+$/u, '');
@@ -72,44 +109,54 @@ export function isHighEntropyToken(token: string): boolean {
 export const secretRecognizer: PiiRecognizer = {
   type: 'secret',
   name: 'secret',
-  contextWords: ['key', 'api key', 'token', 'secret', 'credential', 'credentials', 'auth', 'password', 'apikey'],
+  contextWords: [
+    'key',
+    'api key',
+    'token',
+    'secret',
+    'credential',
+    'credentials',
+    'auth',
+    'password',
+    'apikey',
+  ],
   contextBoost: 0.3,
   find(text) {
     const candidates: PiiCandidate[] = [];
-    for (const pattern of KEY_PATTERNS) {
-      if (!text.includes(pattern.hint)) continue;
-      for (const match of text.matchAll(pattern.regex)) {
+    PREFIX.lastIndex = 0;
+    for (let prefix = PREFIX.exec(text); prefix !== null; prefix = PREFIX.exec(text)) {
+      for (const pattern of KEY_PATTERNS) {
+        pattern.regex.lastIndex = prefix.index;
+        const match = pattern.regex.exec(text);
+        if (match === null) continue;
+        const end = prefix.index + match[0].length;
         candidates.push({
-          start: match.index,
-          end: match.index + match[0].length,
+          start: prefix.index,
+          end,
           score: pattern.score,
           recognizer: `secret.${pattern.name}`,
         });
+        PREFIX.lastIndex = end;
+        break;
       }
     }
     if (text.includes('earer')) {
-      for (const match of text.matchAll(BEARER)) {
+      BEARER.lastIndex = 0;
+      for (let match = BEARER.exec(text); match !== null; match = BEARER.exec(text)) {
         const token = match[1] ?? '';
         const start = match.index + match[0].length - token.length;
         candidates.push({ start, end: start + token.length, score: 0.9, recognizer: 'secret.bearer-token' });
       }
     }
-    for (const match of text.matchAll(PASSWORD)) {
+    PASSWORD.lastIndex = 0;
+    for (let match = PASSWORD.exec(text); match !== null; match = PASSWORD.exec(text)) {
       const separator = (match.groups?.separator ?? '').toLowerCase();
       const value = trimTrailingPunctuation(match.groups?.value ?? '');
       if (!looksLikePassword(value, separator)) continue;
       const start = match.index + match[0].length - (match.groups?.value ?? '').length;
       candidates.push({ start, end: start + value.length, score: 0.85, recognizer: 'secret.password' });
     }
-    for (const match of text.matchAll(ENTROPY_TOKEN)) {
-      if (!isHighEntropyToken(match[0])) continue;
-      candidates.push({
-        start: match.index,
-        end: match.index + match[0].length,
-        score: 0.4,
-        recognizer: 'secret.high-entropy',
-      });
-    }
+    findHighEntropyRuns(text, candidates);
     return candidates;
   },
 };

@@ -10,7 +10,7 @@ const SUFFIX =
 const DIRECTION = '(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\\.?';
 const NAME_WORD = "(?:[A-Z][A-Za-z'’-]*\\.?|\\d{1,3}(?:st|nd|rd|th))";
 const UNIT = '(?:Apt|Apartment|Suite|Ste|Unit|Fl|Floor|Rm|Room|Bldg|#)';
-const CITY = '[A-Z][A-Za-z.’\'-]*(?:[ -][A-Z][A-Za-z.’\'-]*){0,2}';
+const CITY = "[A-Z][A-Za-z.’'-]*(?:[ -][A-Z][A-Za-z.’'-]*){0,2}";
 const US_TAIL = '(?:,?\\s{1,3}[A-Z]{2}(?:\\s{1,3}\\d{5}(?:-\\d{4})?)?(?![\\w-]))';
 const UK_POSTCODE = '(?:,?\\s{1,3}[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}(?!\\w))';
 
@@ -49,7 +49,8 @@ export const streetAddressRecognizer: PiiRecognizer = {
   contextBoost: 0.1,
   find(text) {
     const candidates: PiiCandidate[] = [];
-    for (const match of text.matchAll(STREET)) {
+    STREET.lastIndex = 0;
+    for (let match = STREET.exec(text); match !== null; match = STREET.exec(text)) {
       candidates.push({
         start: match.index,
         end: match.index + match[0].length,
@@ -58,7 +59,8 @@ export const streetAddressRecognizer: PiiRecognizer = {
       });
     }
     if (/box/i.test(text)) {
-      for (const match of text.matchAll(PO_BOX)) {
+      PO_BOX.lastIndex = 0;
+      for (let match = PO_BOX.exec(text); match !== null; match = PO_BOX.exec(text)) {
         candidates.push({
           start: match.index,
           end: match.index + match[0].length,

@@ -33,7 +33,8 @@ export const urlCredentialsRecognizer: PiiRecognizer = {
       while (start < marker && !/[A-Za-z]/.test(text[start]!)) start++;
       const userinfoStart = marker + 3;
       let at = userinfoStart;
-      while (at < text.length && at - userinfoStart < MAX_USERINFO && isUserinfoCode(text.charCodeAt(at))) at++;
+      while (at < text.length && at - userinfoStart < MAX_USERINFO && isUserinfoCode(text.charCodeAt(at)))
+        at++;
       let next = userinfoStart;
       if (start < marker && text.charCodeAt(at) === 64) {
         const userinfo = text.slice(userinfoStart, at);

@@ -38,7 +38,8 @@ export const usSsnRecognizer: PiiRecognizer = {
   ],
   find(text) {
     const candidates: PiiCandidate[] = [];
-    for (const match of text.matchAll(CANDIDATE)) {
+    CANDIDATE.lastIndex = 0;
+    for (let match = CANDIDATE.exec(text); match !== null; match = CANDIDATE.exec(text)) {
       const [raw, area = '', separator = '', group = '', serial = ''] = match;
       if (!isIssuableSsn(area, group, serial)) continue;
       const digits = area + group + serial;
