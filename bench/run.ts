@@ -8,8 +8,15 @@ import { join } from 'node:path';
 import { openStore } from '../src/store/index.js';
 import { ensureDatabase, startServer } from '../test/setup/postgres.js';
 import { createTestDatabase } from '../test/support/databases.js';
-import { benchPipeline, type PipelineFigures, printPipeline } from './pipeline.bench.js';
+import { type BudgetFigures, benchBudget, printBudget } from './budget.bench.js';
 import { benchPermissionDecision, printPermissionDecision } from './permission.bench.js';
+import {
+  benchPiiThroughput,
+  measurePrecisionRecall,
+  printPiiThroughput,
+  printPrecisionRecall,
+} from './pii.bench.js';
+import { benchPipeline, type PipelineFigures, printPipeline } from './pipeline.bench.js';
 import { benchSdkTurn, printSdkTurn } from './sdk-turn.bench.js';
 import { benchTrustRecordings, printTrustRecordings, type TrustRecordingFigures } from './trust.bench.js';
 
@@ -61,6 +68,18 @@ async function main(): Promise<void> {
     figures.push(await withSqlite(benchTrustRecordings));
     figures.push(await withPostgres(benchTrustRecordings));
     printTrustRecordings(figures);
+  }
+  if (wants('optimize')) {
+    const figures: BudgetFigures[] = [];
+    figures.push(await withSqlite(benchBudget));
+    figures.push(await withPostgres(benchBudget));
+    printBudget(figures);
+  }
+  if (wants('audit')) {
+    const { labelled, heldOut } = measurePrecisionRecall();
+    printPrecisionRecall(labelled, 'PII precision and recall, labelled set (tuned on)');
+    printPrecisionRecall(heldOut, 'PII precision and recall, held-out set (never tuned on)');
+    printPiiThroughput(await benchPiiThroughput());
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
 }
