@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// The `steward` command: runs the build when there is one, else the TypeScript sources through tsx.
+// The `steward` command. In a source checkout (src/ present) it runs the TypeScript sources through tsx,
+// so a stale build can never run instead of the code in front of you; an installed package runs dist/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const built = new URL('../dist/cli/main.js', import.meta.url);
-if (existsSync(fileURLToPath(built))) {
-  await import(built.href);
-} else {
-  // A source checkout: compile on the fly, so `node bin/steward.js` works without `npm run build`.
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(fileURLToPath(source))) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL('../dist/cli/main.js', import.meta.url).href);
 }

@@ -221,7 +221,7 @@ describe('ClaudeAgent.describe', () => {
       cache: 'not-built',
       pattern: 'off',
       intelligent: 'on',
-      trust: 'not-built',
+      trust: 'on',
       learn: 'off',
       channels: 'off',
     });

@@ -4,7 +4,6 @@ import { StewardError } from '../errors/index.js';
 import type { EventScope } from '../events/events.js';
 import type { EventBus } from '../events/index.js';
 import type { BudgetService, Reservation } from '../optimize/budget/index.js';
-import { planRunBudget } from '../optimize/budget/index.js';
 import { estimateRunCost, type PricingOverrides } from '../optimize/pricing.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
 import type { AgentRuntime, RuntimeEvent, RuntimeResult, ToolPermissionGuard } from '../runtime/types.js';
@@ -116,32 +115,36 @@ export class IntelligentTier implements AnswerTier {
 
   /**
    * Reserves the run's upper bound in the daily budget (throws `budget-exceeded` when it does not fit, or
-   * when the store cannot confirm: fail closed) and works out the SDK's `maxBudgetUsd` for `perRequest`.
+   * when the store cannot confirm: fail closed) and sets the SDK's `maxBudgetUsd` to `perRequest`.
+   *
+   * The SDK checks `maxBudgetUsd` only after each model call, and a run that crosses it ends as an error
+   * even when the model had finished. A ceiling lowered by one call's upper bound would turn ordinary
+   * one-call answers into errors, so the ceiling is `perRequest` itself: a run stops once it has spent
+   * that, and the call that crossed it may add at most one call's cost. The daily reservation covers that
+   * call too, so the daily budget holds whenever the estimates are upper bounds.
    */
   private async reserve(
     context: TierContext,
   ): Promise<{ maxBudgetUsd: number | undefined; reservation: Reservation | undefined }> {
     const { budget, maxBudgetUsd: perRequestUsd } = this.options;
-    if (!budget && perRequestUsd === undefined) return { maxBudgetUsd: undefined, reservation: undefined };
+    if (!budget) return { maxBudgetUsd: perRequestUsd, reservation: undefined };
     const estimate = estimateRunCost({
       ...(this.options.model ? { model: this.options.model } : {}),
       promptChars: context.text.length,
       systemPromptChars: this.options.systemPrompt?.length ?? 0,
       maxOutputTokens: this.options.maxOutputTokens,
       turns: this.options.maxTurns,
-      ...(budget?.pricing ? { pricing: budget.pricing } : {}),
+      ...(budget.pricing ? { pricing: budget.pricing } : {}),
     });
-    const plan = planRunBudget({
-      perRequestUsd,
-      oneCallUsd: estimate.oneCallUsd,
-      runUpperBoundUsd: estimate.totalUsd,
-    });
-    if (!budget) return { maxBudgetUsd: plan.maxBudgetUsd, reservation: undefined };
+    const reserveUsd =
+      perRequestUsd === undefined
+        ? estimate.totalUsd
+        : Math.min(estimate.totalUsd, perRequestUsd + estimate.oneCallUsd);
     const reservation = await budget.service.reserve(
       { tenantId: context.tenantId, agentId: context.agentId },
-      { interactionId: context.interactionId, amountUsd: plan.reserveUsd },
+      { interactionId: context.interactionId, amountUsd: reserveUsd },
     );
-    return { maxBudgetUsd: plan.maxBudgetUsd, reservation };
+    return { maxBudgetUsd: perRequestUsd, reservation };
   }
 
   /**
