@@ -180,7 +180,8 @@ export class CostRollups {
     let baselineUsd = 0;
     let savingsUsd = 0;
     for (const row of rows) {
-      const tier = (byTier[row.tier] ??= { requests: 0, costUsd: 0, savingsUsd: 0 });
+      const tier = byTier[row.tier] ?? { requests: 0, costUsd: 0, savingsUsd: 0 };
+      byTier[row.tier] = tier;
       tier.requests += row.requests;
       tier.costUsd += row.costUsd;
       tier.savingsUsd += row.savingsUsd;
