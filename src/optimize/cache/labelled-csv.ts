@@ -19,7 +19,9 @@ export function parseLabelledCsv(csv: string, textColumn = 'text', labelColumn =
   const textIndex = header.indexOf(textColumn);
   const labelIndex = header.indexOf(labelColumn);
   if (textIndex < 0 || labelIndex < 0) {
-    throw new Error(`CSV header ${JSON.stringify(header)} lacks the "${textColumn}" or "${labelColumn}" column`);
+    throw new Error(
+      `CSV header ${JSON.stringify(header)} lacks the "${textColumn}" or "${labelColumn}" column`,
+    );
   }
   return rows
     .filter((row) => row.length > Math.max(textIndex, labelIndex))

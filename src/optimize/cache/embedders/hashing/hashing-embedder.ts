@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { validateConfig } from '../../../../config/validate.js';
-import type { Embedder } from '../embedder.js';
+import { type Embedder, l2Normalize } from '../embedder.js';
 import { countFeatures, type FeatureCounts, type FeatureGroup, fnv1a } from './feature-hash.js';
 
 /** Document frequencies from `fit`, kept so a fitted embedder can be saved and rebuilt. */
@@ -39,9 +39,11 @@ export const hashingEmbedderConfigSchema = z
 
 export type HashingEmbedderConfig = z.input<typeof hashingEmbedderConfigSchema>;
 
-// How much each feature group contributes to a vector, before the final normalisation. Words carry the
-// topic, character n-grams tolerate typos and inflections, bigrams keep a little word order.
-const GROUP_WEIGHTS: Record<FeatureGroup, number> = { words: 1, bigrams: 0.5, characters: 1 };
+// How much each feature group contributes to a vector, before the final normalisation. Character
+// n-grams carry most of the signal (they tolerate typos and inflections: "refund"/"refunded"); words
+// and bigrams add a little exact-word and word-order evidence. Tuned by nearest-neighbour intent
+// accuracy on a split of banking77's train.csv (never on test.csv): 0.81 against 0.78 for 1/0.5/1.
+const GROUP_WEIGHTS: Record<FeatureGroup, number> = { words: 0.25, bigrams: 0.1, characters: 1 };
 const GROUPS = Object.keys(GROUP_WEIGHTS) as FeatureGroup[];
 
 /**
@@ -138,13 +140,7 @@ export class HashingEmbedder implements Embedder {
         vector[bucket] = vector[bucket]! + sign * weights[index++]! * scale;
       }
     }
-    let sum = 0;
-    for (let index = 0; index < vector.length; index++) sum += vector[index]! * vector[index]!;
-    if (sum > 0) {
-      const norm = 1 / Math.sqrt(sum);
-      for (let index = 0; index < vector.length; index++) vector[index] = vector[index]! * norm;
-    }
-    return vector;
+    return l2Normalize(vector);
   }
 }
 

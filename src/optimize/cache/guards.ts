@@ -1,0 +1,120 @@
+/**
+ * False-hit guards: checks run before a semantic hit is served. Embeddings place "cancel my order"
+ * and "don't cancel my order", or "$50" and "$500", close together; these checks compare the facts
+ * an embedding blurs and turn such a hit into a miss (the model answers instead).
+ */
+import { analyzeRequest, describeAntonymSide, type RequestSignature } from './request-signature.js';
+
+export type GuardReason = 'negation' | 'antonyms' | 'amounts' | 'dates' | 'numbers' | 'entities';
+
+/** Every guard, in the order they are checked. */
+export const GUARD_REASONS: readonly GuardReason[] = [
+  'negation',
+  'antonyms',
+  'amounts',
+  'dates',
+  'numbers',
+  'entities',
+];
+
+export type GuardResult = { ok: true } | { ok: false; reason: GuardReason; detail: string };
+
+export interface GuardOptions {
+  /** Guards to leave out, e.g. `['entities']` for an agent whose requests are all lower case names. */
+  skip?: GuardReason[];
+}
+
+/**
+ * Whether the answer cached for `cachedRequest` may be served for `request`. Either side may be a
+ * signature from `analyzeRequest`, so a cache can store each entry's signature once.
+ *
+ * @example
+ * checkSemanticHit("don't cancel my order", 'cancel my order')
+ * // { ok: false, reason: 'negation', detail: 'the request negates "cancel", the cached request does not' }
+ * checkSemanticHit('Refund $50 please', 'refund $500')
+ * // { ok: false, reason: 'amounts', detail: 'request has USD 50, cached request has USD 500' }
+ */
+export function checkSemanticHit(
+  request: string | RequestSignature,
+  cachedRequest: string | RequestSignature,
+  options: GuardOptions = {},
+): GuardResult {
+  const left = typeof request === 'string' ? analyzeRequest(request) : request;
+  const right = typeof cachedRequest === 'string' ? analyzeRequest(cachedRequest) : cachedRequest;
+  const skip = new Set(options.skip ?? []);
+  for (const reason of GUARD_REASONS) {
+    if (skip.has(reason)) continue;
+    const detail = CHECKS[reason](left, right);
+    if (detail !== undefined) return { ok: false, reason, detail };
+  }
+  return { ok: true };
+}
+
+type Check = (request: RequestSignature, cached: RequestSignature) => string | undefined;
+
+const CHECKS: Record<GuardReason, Check> = {
+  negation: (request, cached) => {
+    // A conflict is one request negating what the other asserts ("don't cancel" / "cancel"); two
+    // requests that negate different things, or negate something the other does not mention, agree.
+    for (const [from, to, label, otherLabel] of [
+      [request, cached, 'request', 'cached request'],
+      [cached, request, 'cached request', 'request'],
+    ] as const) {
+      for (const term of from.negatedTerms) {
+        const asserted =
+          term === '*' ? !to.negated : to.stems.includes(term) && !to.negatedTerms.includes(term);
+        if (asserted) {
+          return term === '*'
+            ? `the ${label} is negated and the ${otherLabel} is not`
+            : `the ${label} negates "${term}", the ${otherLabel} does not`;
+        }
+      }
+    }
+    return undefined;
+  },
+  antonyms: (request, cached) => {
+    // A conflict is one request naming one side of a pair and the other request naming only the other side.
+    for (const side of request.antonymSides) {
+      const [pair, which] = side.split(':');
+      const opposite = `${pair}:${which === '1' ? '2' : '1'}`;
+      if (
+        cached.antonymSides.includes(opposite) &&
+        !cached.antonymSides.includes(side) &&
+        !request.antonymSides.includes(opposite)
+      ) {
+        return `request says "${describeAntonymSide(side)}", cached request says "${describeAntonymSide(opposite)}"`;
+      }
+    }
+    return undefined;
+  },
+  amounts: (request, cached) => compareLists('amounts', request.amounts, cached.amounts),
+  dates: (request, cached) => compareLists('dates', request.dates, cached.dates),
+  numbers: (request, cached) => compareLists('numbers', request.numbers, cached.numbers),
+  entities: (request, cached) => {
+    const identifiers = compareLists('identifiers', request.identifiers, cached.identifiers);
+    if (identifiers !== undefined) return identifiers;
+    // A name in either request must occur (in any case) in the other one.
+    for (const [from, to, label] of [
+      [request, cached, 'cached request'],
+      [cached, request, 'request'],
+    ] as const) {
+      const missing = from.names.find((name) => !containsPhrase(to.words, name.split(' ')));
+      if (missing !== undefined) return `"${missing}" does not occur in the ${label}`;
+    }
+    return undefined;
+  },
+};
+
+function compareLists(label: string, request: string[], cached: string[]): string | undefined {
+  if (request.length === cached.length && request.every((value, index) => value === cached[index]))
+    return undefined;
+  const render = (values: string[]) => (values.length === 0 ? 'none' : values.join(', '));
+  return `request has ${label === 'amounts' ? '' : `${label} `}${render(request)}, cached request has ${render(cached)}`;
+}
+
+function containsPhrase(words: string[], phrase: string[]): boolean {
+  for (let start = 0; start + phrase.length <= words.length; start++) {
+    if (phrase.every((word, offset) => words[start + offset] === word.replace(/['’]/g, ''))) return true;
+  }
+  return false;
+}
