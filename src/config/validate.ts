@@ -31,11 +31,11 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
         expected: 'only documented options (check the spelling)',
       };
     case 'invalid_type':
-      return { path, received: render(value), expected: `a value of type ${issue.expected}` };
+      return { path, received: renderValue(value), expected: `a value of type ${issue.expected}` };
     case 'too_small':
       return {
         path,
-        received: render(value),
+        received: renderValue(value),
         expected:
           issue.origin === 'array'
             ? `at least ${issue.minimum} item(s)`
@@ -44,23 +44,28 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
     case 'too_big':
       return {
         path,
-        received: render(value),
+        received: renderValue(value),
         expected: `${issue.origin === 'array' ? 'at most' : issue.inclusive ? '<=' : '<'} ${issue.maximum}${issue.origin === 'array' ? ' item(s)' : ''}`,
       };
     case 'invalid_value':
       return {
         path,
-        received: render(value),
+        received: renderValue(value),
         expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
       };
     case 'invalid_union':
-      return { path, received: render(value), expected: issue.message || 'one of the documented shapes' };
+      return {
+        path,
+        received: renderValue(value),
+        expected: issue.message || 'one of the documented shapes',
+      };
     default:
-      return { path, received: render(value), expected: issue.message };
+      return { path, received: renderValue(value), expected: issue.message };
   }
 }
 
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+/** The value at `path` inside `input`, or undefined where the path leaves the object. */
+export function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let current = input;
   for (const key of path) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -69,7 +74,8 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
-function render(value: unknown): string {
+/** A short, human rendering of a config value for error messages (at most 80 characters). */
+export function renderValue(value: unknown): string {
   if (value === undefined) return 'nothing (undefined)';
   if (typeof value === 'string')
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);

@@ -1,6 +1,7 @@
 /** Turns anything a route throws into a StewardError JSON response; unexpected errors never leak a stack. */
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
+import { valueAt } from '../config/validate.js';
 import { StewardError } from '../errors/index.js';
 
 /** The JSON response for a StewardError: its `toJSON()` body with its status. */
@@ -57,13 +58,4 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     default:
       return issue.message;
   }
-}
-
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let current = input;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }

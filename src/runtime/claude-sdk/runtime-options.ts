@@ -1,5 +1,6 @@
 /** The options of ClaudeAgentSdkRuntime: schema, environment fallbacks, and the child's environment. */
 import { z } from 'zod';
+import { renderValue, valueAt } from '../../config/validate.js';
 import { InvalidConfigError } from '../../errors/index.js';
 import { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type { McpToolDefinition } from './mcp-tools.js';
@@ -133,26 +134,6 @@ export function runtimeEnvironmentDefaults(
   return defaults;
 }
 
-function render(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return String(value);
-  }
-}
-
-function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let value = root;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
 /** Validates the options once, applying environment fallbacks; throws InvalidConfigError listing every problem. */
 export function resolveRuntimeOptions(
   options: ClaudeAgentSdkRuntimeOptions,
@@ -165,7 +146,7 @@ export function resolveRuntimeOptions(
       parsed.error.issues.map((issue) => ({
         path: issue.path.map(String).join('.'),
         expected: issue.message,
-        received: render(valueAt(withDefaults, issue.path)),
+        received: renderValue(valueAt(withDefaults, issue.path)),
       })),
       'ClaudeAgentSdkRuntime options',
     );
