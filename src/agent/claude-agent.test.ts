@@ -214,11 +214,11 @@ describe('ClaudeAgent.describe', () => {
       optimization: { fallback: ['cache', 'intelligent'] },
     });
     const description = await agent.describe();
-    expect(description.chain).toEqual(['intelligent']);
+    expect(description.chain).toEqual(['cache', 'intelligent']);
     const status = Object.fromEntries(description.stages.map((stage) => [stage.name, stage.status]));
     expect(status).toEqual({
       audit: 'off',
-      cache: 'not-built',
+      cache: 'on',
       pattern: 'off',
       intelligent: 'on',
       trust: 'on',

@@ -6,6 +6,7 @@ import type { EventScope } from '../events/events.js';
 import { EventBus } from '../events/index.js';
 import { CostRollups } from '../optimize/analytics/cost-rollups.js';
 import { BudgetService, defaultFallbackReply } from '../optimize/budget/index.js';
+import { CacheTier } from '../optimize/cache-tier.js';
 import type { TierName } from '../optimize/config.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
 import { createDefaultRuntime } from '../runtime/default-runtime.js';
@@ -130,6 +131,10 @@ export class ClaudeAgent {
         failure = undefined;
       }
 
+      const cache = chain.find((tier): tier is CacheTier => tier instanceof CacheTier);
+      if (cache && answered?.tier === 'intelligent') {
+        await cache.store(context, answered.answer, answered.answer.followUp === true);
+      }
       const record = refusal
         ? this.buildRefusal(context, startedAt, refusal, runtime.simulatedModel)
         : this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
@@ -170,6 +175,7 @@ export class ClaudeAgent {
   async describe(): Promise<AgentDescription> {
     const { store, runtime, chain, trust } = await this.ensureStarted();
     const built = new Set<StageDescription['name']>(trust ? ['trust'] : []);
+    if (chain.some((tier) => tier.name === 'cache')) built.add('cache');
     return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
   }
 
@@ -319,6 +325,18 @@ export class ClaudeAgent {
       now: this.now,
     });
     const available: Partial<Record<TierName, AnswerTier>> = { intelligent };
+    const optimization = this.config.optimization;
+    if (optimization?.enableCache && optimization.fallback.includes('cache')) {
+      available.cache = new CacheTier(store, optimization, {
+        shape: {
+          ...(this.config.systemPrompt === undefined ? {} : { systemPrompt: this.config.systemPrompt }),
+          ...(this.config.model === undefined ? {} : { model: this.config.model }),
+          tools: this.config.tools,
+        },
+        now: this.now,
+        simulatedModel: runtime.simulatedModel,
+      });
+    }
     return order.flatMap((name) => available[name] ?? []);
   }
 

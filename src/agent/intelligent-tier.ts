@@ -99,6 +99,7 @@ export class IntelligentTier implements AnswerTier {
         simulatedModel: result.simulatedModel,
       };
       if (result.sessionId) answer.sdkSessionId = result.sessionId;
+      if (request.resumeSessionId) answer.followUp = true;
       if (result.isError) {
         answer.errorCode = result.stopReason === 'max-budget' ? 'budget-exceeded' : 'runtime-failed';
         answer.errorMessage = result.errorMessage ?? `the run stopped: ${result.stopReason}`;

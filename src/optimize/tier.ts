@@ -26,6 +26,8 @@ export interface TierAnswer {
   sdkSessionId?: string;
   queueWaitMs: number;
   simulatedModel: boolean;
+  /** The answer continued an earlier turn of the conversation (so it depends on more than this message). */
+  followUp?: boolean;
 }
 
 /**

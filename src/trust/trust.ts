@@ -59,8 +59,9 @@ export class Trust {
 
   /** Records the outcome of a finished interaction and applies the rules (see metrics.ts for what counts as an error). */
   async recordInteraction(record: InteractionRecord, guard?: TrustRunGuard): Promise<void> {
-    // A refusal (budget spent) is policy, not the agent's doing: it is not an outcome of the agent.
-    if (record.outcome === 'refused') return;
+    // Only the model's own runs measure the agent: a refusal (budget spent) is policy, and a cache or
+    // pattern answer involved no model decision and no tool.
+    if (record.outcome === 'refused' || record.tier === 'cache' || record.tier === 'pattern') return;
     const failedToolCalls = record.toolCalls.filter((call) => call.status === 'failed').length;
     const outcome: OutcomeInput = {
       interactionId: record.id,

@@ -5,6 +5,7 @@ import * as foundation from './0001-foundation.js';
 import * as trust from './0002-trust.js';
 import * as budget from './0003-budget.js';
 import * as costs from './0004-costs.js';
+import * as cache from './0005-cache.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -16,6 +17,7 @@ const migrations: Record<string, EngineMigration> = {
   '0002-trust': trust,
   '0003-budget': budget,
   '0004-costs': costs,
+  '0005-cache': cache,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */

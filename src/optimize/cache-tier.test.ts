@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { ClaudeAgent } from '../agent/claude-agent.js';
+import type { AgentConfig } from '../agent/config-schema.js';
+import { FunctionRuntime, type RuntimeFunction } from '../runtime/function/function-runtime.js';
+import type { RuntimeRequest } from '../runtime/types.js';
+import { CacheTier } from './cache-tier.js';
+
+describe.each(storeEngines)('the cache tier on $name', (engine) => {
+  let opened: TestStore | undefined;
+  afterEach(async () => {
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  async function agentFor(answer: RuntimeFunction, config: Partial<AgentConfig> = {}) {
+    opened ??= await engine.open();
+    const calls: RuntimeRequest[] = [];
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'front-desk',
+      store: opened.store,
+      runtime: new FunctionRuntime(
+        async (request) => {
+          calls.push(request);
+          return answer(request);
+        },
+        { costUsd: 0.03 },
+      ),
+      optimization: {
+        cacheRules: [
+          { pattern: 'greeting', ttl: 86400, response: 'Hello! How can I help?' },
+          { similarity: 0.8, ttl: 3600 },
+        ],
+      },
+      ...config,
+    });
+    return { agent, calls };
+  }
+
+  it('answers a repeated question from the cache at $0, across case, spacing and punctuation', async () => {
+    const { agent, calls } = await agentFor(async () => 'We open at 7am.');
+    const first = await agent.handle({ text: 'What time do you open?' });
+    const second = await agent.handle({ text: '  what TIME do you open ' });
+    expect(first).toMatchObject({ tier: 'intelligent', costUsd: 0.03 });
+    expect(second).toMatchObject({ tier: 'cache', costUsd: 0, text: 'We open at 7am.', outcome: 'success' });
+    expect(calls).toHaveLength(1);
+    expect((await agent.describe()).stages.find((stage) => stage.name === 'cache')?.status).toBe('on');
+  });
+
+  it('answers a configured intent with its fixed response, but not a message that only starts like one', async () => {
+    const { agent, calls } = await agentFor(async () => 'Let me check that card for you.');
+    expect(await agent.handle({ text: 'Hi there!' })).toMatchObject({
+      tier: 'cache',
+      text: 'Hello! How can I help?',
+    });
+    expect(await agent.handle({ text: 'hi, my card was stolen' })).toMatchObject({ tier: 'intelligent' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('serves a close paraphrase, and refuses a hit that negates or changes an amount', async () => {
+    const { agent, calls } = await agentFor(async (request) => `model answer to: ${request.prompt}`);
+    await agent.handle({ text: 'please cancel my order 1234' });
+    await agent.handle({ text: 'refund $50 to my card' });
+    const negated = await agent.handle({ text: "please don't cancel my order 1234" });
+    expect(negated.tier).toBe('intelligent');
+    const amount = await agent.handle({ text: 'refund $500 to my card' });
+    expect(amount.tier).toBe('intelligent');
+    const paraphrase = await agent.handle({ text: 'please cancel my order 1234 now' });
+    expect(paraphrase).toMatchObject({ tier: 'cache', text: 'model answer to: please cancel my order 1234' });
+    expect(calls).toHaveLength(4);
+  });
+
+  it('never stores answers with personal data, side-effect tools or errors', async () => {
+    let reply: Awaited<ReturnType<RuntimeFunction>> = 'Write to jane.doe@example.com for refunds.';
+    const { agent, calls } = await agentFor(async () => reply);
+    await agent.handle({ text: 'who handles refunds' });
+    await agent.handle({ text: 'who handles refunds' });
+    expect(calls).toHaveLength(2);
+    reply = {
+      text: 'Saved your note.',
+      toolCalls: [{ toolUseId: 't', toolName: 'Write', input: {}, status: 'succeeded' }],
+    };
+    await agent.handle({ text: 'save a note' });
+    await agent.handle({ text: 'save a note' });
+    expect(calls).toHaveLength(4);
+    reply = { text: 'partial', isError: true, stopReason: 'max-turns' };
+    await agent.handle({ text: 'a hard question' });
+    await agent.handle({ text: 'a hard question' });
+    expect(calls).toHaveLength(6);
+  });
+
+  it('keeps tenants apart and can be invalidated', async () => {
+    const { agent, calls } = await agentFor(async () => 'We open at 7am.');
+    const other = new ClaudeAgent({
+      tenantId: 'globex',
+      agentId: 'front-desk',
+      store: opened!.store,
+      runtime: new FunctionRuntime(async () => 'Globex opens at 9.'),
+      optimization: { cacheRules: [{ similarity: 0.8, ttl: 3600 }] },
+    });
+    await agent.handle({ text: 'When do you open?' });
+    expect(await other.handle({ text: 'When do you open?' })).toMatchObject({
+      tier: 'intelligent',
+      text: 'Globex opens at 9.',
+    });
+    expect((await agent.handle({ text: 'When do you open?' })).tier).toBe('cache');
+    const tier = new CacheTier(
+      opened!.store,
+      { enableCache: true, cacheRules: [], fallback: ['cache'] },
+      { shape: { tools: [] } },
+    );
+    expect(await tier.invalidate({ tenantId: 'acme', agentId: 'front-desk' })).toBe(1);
+    expect((await agent.handle({ text: 'When do you open?' })).tier).toBe('intelligent');
+    expect(calls).toHaveLength(2);
+  });
+});
