@@ -184,6 +184,21 @@ export class ClaudeAgent {
     return (await this.ensureStarted()).budget;
   }
 
+  /**
+   * Drops this agent's cached answers (one entry when `id` is given); returns how many were dropped.
+   * Throws `not-found` when the agent has no cache tier.
+   */
+  async invalidateCache(options: { id?: string } = {}): Promise<number> {
+    const { chain } = await this.ensureStarted();
+    const cache = chain.find((tier): tier is CacheTier => tier instanceof CacheTier);
+    if (!cache) throw new StewardError('not-found', `agent ${this.agentId} has no cache tier`);
+    return cache.invalidate({
+      tenantId: this.tenantId,
+      agentId: this.agentId,
+      ...(options.id ? { id: options.id } : {}),
+    });
+  }
+
   /** The Trust primitive of this agent, when `trust` is configured (opened by `start`). */
   async trust(): Promise<Trust | undefined> {
     return (await this.ensureStarted()).trust;

@@ -22,7 +22,7 @@ beforeAll(async () => {
       store,
       runtime,
       model: 'claude-haiku-4-5',
-      optimization: { budget: { daily: 5, perRequest: 0.5 }, fallback: ['intelligent'] },
+      optimization: { budget: { daily: 5, perRequest: 0.5 }, fallback: ['cache', 'intelligent'] },
     }),
     new ClaudeAgent({ tenantId: 'globex', agentId: 'plain', store, runtime }),
   ];
@@ -50,6 +50,19 @@ describe('optimize API', () => {
     expect(report.totals.costUsd).toBeCloseTo(0.06, 9);
     expect((await app.request('/api/costs?from=yesterday')).status).toBe(400);
     expect((await app.request('/api/costs?bogus=1')).status).toBe(400);
+  });
+
+  it('invalidates an agent’s cached answers', async () => {
+    const cached = await app.request('/api/agents/front-desk/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hello 0' }),
+    });
+    expect(((await cached.json()) as { tier: string }).tier).toBe('cache');
+    const response = await app.request('/api/agents/front-desk/cache', { method: 'DELETE' });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { removed: number }).removed).toBeGreaterThanOrEqual(1);
+    expect((await app.request('/api/agents/plain/cache', { method: 'DELETE' })).status).toBe(404);
   });
 
   it("shows an agent's budget for today", async () => {

@@ -36,6 +36,15 @@ export function registerOptimizeRoutes<Env extends object>(
     return c.json(await costs.report(query), 200);
   });
 
+  app.delete('/api/agents/:agentId/cache', async (c) => {
+    const agent = options.agents.get(c.req.param('agentId'));
+    if (!agent)
+      throw new StewardError('not-found', `there is no agent "${c.req.param('agentId')}" on this server`);
+    const id = c.req.query('id');
+    const removed = await agent.invalidateCache(id ? { id } : {});
+    return c.json({ removed }, 200);
+  });
+
   app.get('/api/agents/:agentId/budget', async (c) => {
     const agent = options.agents.get(c.req.param('agentId'));
     if (!agent)
