@@ -9,6 +9,14 @@ import { openStore } from '../src/store/index.js';
 import { ensureDatabase, startServer } from '../test/setup/postgres.js';
 import { createTestDatabase } from '../test/support/databases.js';
 import { type BudgetFigures, benchBudget, printBudget } from './budget.bench.js';
+import {
+  benchEmbedders,
+  benchExactLookups,
+  benchSemanticSearch,
+  printEmbedders,
+  printExactLookups,
+  printSemanticSearch,
+} from './cache.bench.js';
 import { benchPermissionDecision, printPermissionDecision } from './permission.bench.js';
 import {
   benchPiiThroughput,
@@ -70,6 +78,9 @@ async function main(): Promise<void> {
     printTrustRecordings(figures);
   }
   if (wants('optimize')) {
+    printExactLookups(await benchExactLookups());
+    printSemanticSearch(await benchSemanticSearch());
+    printEmbedders(await benchEmbedders());
     const figures: BudgetFigures[] = [];
     figures.push(await withSqlite(benchBudget));
     figures.push(await withPostgres(benchBudget));

@@ -2,7 +2,7 @@
  * Row storage and the scoring loop of the semantic index: one dot product per stored vector. Scoring
  * 10,000 vectors of 512 floats is 5 million multiply-adds; plain JavaScript does about one per
  * nanosecond on a small server, so where WebAssembly SIMD is available (Node 20 on x64 and arm64) a
- * 260-byte module scores four lanes at a time, about three times faster. The results are the same
+ * 260-byte module scores four lanes at a time, three to four times faster. The results are the same
  * up to float rounding; the JavaScript loop is the fallback and the reference in tests.
  */
 

@@ -97,6 +97,8 @@ const SAME_MEANING: Array<[string, string]> = [
   ["My card hasn't arrived yet", 'Where is my card?'],
   ['I still have not received my card', 'When will my card come?'],
   ["I don't see my refund", 'Where is my refund?'],
+  ["My card won't work.", "Why won't my card work?"],
+  ['My card has not arrived yet.', "Why hasn't my card arrived yet?"],
 ];
 
 describe('checkSemanticHit', () => {
@@ -121,7 +123,7 @@ describe('checkSemanticHit', () => {
     expect(checkSemanticHit("don't cancel my order", 'cancel my order')).toEqual({
       ok: false,
       reason: 'negation',
-      detail: 'the request negates "cancel", the cached request does not',
+      detail: 'the request negates "cancel", the cached request asserts it',
     });
     expect(checkSemanticHit('Why not?', 'Why?')).toMatchObject({
       detail: 'the request is negated and the cached request is not',
@@ -177,7 +179,10 @@ describe('analyzeRequest', () => {
 
   it('reads "one" as a count only where it is one', () => {
     expect(analyzeRequest('I need a new one').numbers).toEqual([]);
-    expect(analyzeRequest('I need one cake').numbers).toEqual(['1']);
+    expect(analyzeRequest('I need two cakes').numbers).toEqual(['2']);
+    // A count of one is no more than "a": "one card" and "a card" ask the same.
+    expect(analyzeRequest('I need one cake').numbers).toEqual([]);
+    expect(analyzeRequest('Can I have more than one card?').numbers).toEqual([]);
   });
 
   it('finds names mid-sentence but not sentence openers, Title Case or SHOUTING', () => {

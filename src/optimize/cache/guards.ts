@@ -54,21 +54,16 @@ type Check = (request: RequestSignature, cached: RequestSignature) => string | u
 
 const CHECKS: Record<GuardReason, Check> = {
   negation: (request, cached) => {
-    // A conflict is one request negating what the other asserts ("don't cancel" / "cancel"); two
-    // requests that negate different things, or negate something the other does not mention, agree.
-    for (const [from, to, label, otherLabel] of [
-      [request, cached, 'request', 'cached request'],
-      [cached, request, 'cached request', 'request'],
-    ] as const) {
-      for (const term of from.negatedTerms) {
-        const asserted =
-          term === '*' ? !to.negated : to.stems.includes(term) && !to.negatedTerms.includes(term);
-        if (asserted) {
-          return term === '*'
-            ? `the ${label} is negated and the ${otherLabel} is not`
-            : `the ${label} negates "${term}", the ${otherLabel} does not`;
-        }
-      }
+    // Two negated requests ("my card won't work" / "why won't my card work") agree. One negated request
+    // conflicts with an un-negated one that asserts what it negates ("don't cancel" / "cancel"), but
+    // not with one that does not mention it ("my card hasn't arrived" / "where is my card?").
+    if (request.negated === cached.negated) return undefined;
+    const [negated, other, label, otherLabel] = request.negated
+      ? [request, cached, 'request', 'cached request']
+      : [cached, request, 'cached request', 'request'];
+    for (const term of negated.negatedTerms) {
+      if (term === '*') return `the ${label} is negated and the ${otherLabel} is not`;
+      if (other.stems.includes(term)) return `the ${label} negates "${term}", the ${otherLabel} asserts it`;
     }
     return undefined;
   },

@@ -13,6 +13,7 @@ export {
   type IntentFalsePositives,
   intentFalsePositives,
   memoizeEmbedder,
+  RECOMMENDED_SIMILARITY,
   recommendThreshold,
 } from './calibration.js';
 export { createDotProductKernel, type DotProductKernel, simdAvailable } from './dot-product-kernel.js';

@@ -153,7 +153,8 @@ export function analyzeRequest(text: string): RequestSignature {
       (Number.isInteger(token.value) && token.value >= 1900 && token.value <= 2100)
     ) {
       signature.dates.push(`year:${token.value}`);
-    } else {
+    } else if (token.value !== 1) {
+      // A count of one says no more than "a": "one card" and "a card" ask the same.
       signature.numbers.push(formatNumber(token.value));
     }
   });
@@ -356,7 +357,8 @@ function names(tokens: Token[]): string[] {
     CURRENCY_WORDS[token.lower] === undefined;
   // Title Case or SHOUTED messages capitalise everything: no word in them stands out as a name.
   const inner = words.filter((token) => !token.sentenceStart && token.text.length > 1);
-  if (inner.length >= 3 && inner.filter(capitalised).length / inner.length >= 0.8) return [];
+  if (inner.length >= 3 && inner.filter((token) => /^\p{Lu}/u.test(token.text)).length / inner.length >= 0.8)
+    return [];
   const found: string[] = [];
   let run: string[] = [];
   let lastIndex = -2;

@@ -29,7 +29,7 @@ export const NUMBER_WORDS: Record<string, number> = Object.fromEntries(
       zero:0 one:1 two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10 eleven:11 twelve:12
       thirteen:13 fourteen:14 fifteen:15 sixteen:16 seventeen:17 eighteen:18 nineteen:19 twenty:20
       thirty:30 forty:40 fifty:50 sixty:60 seventy:70 eighty:80 ninety:90
-      dozen:12 couple:2 single:1 double:2 twice:2 once:1
+      dozen:12 couple:2 twice:2
     `),
   ).map(([word, value]) => [word, Number(value)]),
 );
@@ -79,7 +79,10 @@ export const NEGATION_SCOPE_SKIP = words(`
 `);
 
 /** Capitalised words that are not names. */
-export const NOT_NAMES = words('i im ive ill id ok okay hi hello hey thanks please dear mr mrs ms dr');
+export const NOT_NAMES = words(`
+  i im ive ill id ok okay hi hello hey thanks please dear mr mrs ms dr yes no it its why what how when where who which
+  the a an and but or so my your can do does did is are was will would should could
+`);
 
 /** Antonym pairs of common support verbs: name, the forms of one side, the forms of the other. */
 export const ANTONYMS: Array<[string, Set<string>, Set<string>]> = [
