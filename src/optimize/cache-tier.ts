@@ -123,12 +123,13 @@ export class CacheTier implements AnswerTier {
 
     if (this.similarity) {
       const [vector] = await this.embedder.embed([context.text]);
-      const [nearest] = await this.indexes.search(scope, vector!, 1, this.similarity.threshold);
-      if (nearest) {
+      // The nearest few, best first: serve the first one the false-hit guards accept.
+      const nearest = await this.indexes.search(scope, vector!, 5, this.similarity.threshold);
+      for (const candidate of nearest) {
         const entry = await this.db
           .selectFrom('cache_entries')
           .select(['id', 'request_text', 'response_text'])
-          .where('id', '=', nearest.id)
+          .where('id', '=', candidate.id)
           .where('tenant_id', '=', scope.tenantId)
           .where('expires_at', '>', now)
           .executeTakeFirst();
