@@ -336,7 +336,6 @@ export class ClaudeAgent {
       maxBudgetUsd: this.config.optimization?.budget?.perRequest,
       budget: budget ? { service: budget, pricing: this.config.optimization?.budget?.pricing } : undefined,
       maintainContext: this.config.messageHandling.maintainContext,
-      permissionGuard: undefined,
       now: this.now,
     });
     const available: Partial<Record<TierName, AnswerTier>> = { intelligent };

@@ -6,7 +6,7 @@ import type { EventBus } from '../events/index.js';
 import type { BudgetService, Reservation } from '../optimize/budget/index.js';
 import { estimateRunCost, type PricingOverrides } from '../optimize/pricing.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
-import type { AgentRuntime, RuntimeEvent, RuntimeResult, ToolPermissionGuard } from '../runtime/types.js';
+import type { AgentRuntime, RuntimeEvent, RuntimeResult } from '../runtime/types.js';
 import type { StewardStore } from '../store/types.js';
 
 export interface IntelligentTierOptions {
@@ -24,7 +24,6 @@ export interface IntelligentTierOptions {
   /** The daily budget: each run reserves its upper bound first and settles its actual cost after. */
   budget: { service: BudgetService; pricing: PricingOverrides | undefined } | undefined;
   maintainContext: boolean;
-  permissionGuard: ToolPermissionGuard | undefined;
   now: () => number;
 }
 
@@ -78,7 +77,7 @@ export class IntelligentTier implements AnswerTier {
         maxBudgetUsd,
         resumeSessionId: conversation?.sdkSessionId ?? undefined,
         sessions: maintainContext ? store.sessions.forAgent(context.tenantId, context.agentId) : undefined,
-        permissionGuard: context.permissionGuard ?? this.options.permissionGuard,
+        permissionGuard: context.permissionGuard,
         signal: context.signal,
         onEvent,
       };

@@ -10,5 +10,4 @@ export {
   type Reservation,
 } from './budget-service.js';
 export { fromMicroUsd, toMicroUsd } from './money.js';
-export { maxBudgetUsdFor, minimumMaxBudgetUsd, planRunBudget, type RunBudgetPlan } from './run-budget.js';
 export type { BudgetTables, ReservationStatus } from './schema.js';
