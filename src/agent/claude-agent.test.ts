@@ -158,7 +158,7 @@ describe('ClaudeAgent.handle', () => {
       seen.push(event.name);
     });
     await agent.handle({ text: 'hi' });
-    expect(seen).toEqual(['message-received', 'interaction-completed', 'reply-sent']);
+    expect(seen).toEqual(['message-received', 'tier-answered', 'interaction-completed', 'reply-sent']);
   });
 
   it('fails the interaction when a subscriber cannot make its events durable', async () => {

@@ -1,13 +1,16 @@
 /** ClaudeAgent: the pipeline that wraps the Claude Agent SDK with the five primitives. */
 import { randomUUID } from 'node:crypto';
 import { validateConfig } from '../config/validate.js';
-import { StewardError, toStewardError } from '../errors/index.js';
+import { StewardError } from '../errors/index.js';
 import type { EventScope } from '../events/events.js';
 import { EventBus } from '../events/index.js';
 import { CostRollups } from '../optimize/analytics/cost-rollups.js';
 import { BudgetService, defaultFallbackReply } from '../optimize/budget/index.js';
+import { createHashingEmbedder, type Embedder } from '../optimize/cache/index.js';
 import { CacheTier } from '../optimize/cache-tier.js';
+import { runFallbackChain } from '../optimize/chain.js';
 import type { TierName } from '../optimize/config.js';
+import { PatternTier } from '../optimize/patterns/index.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
 import { createDefaultRuntime } from '../runtime/default-runtime.js';
 import { type AgentRuntime, emptyUsage } from '../runtime/types.js';
@@ -102,6 +105,7 @@ export class ClaudeAgent {
           context.interactionId,
         );
         context.permissionGuard = guard;
+        context.trustBand = guard.band;
       }
       const scope: EventScope = { ...context, at: startedAt };
       await this.events.emit('message-received', {
@@ -110,30 +114,23 @@ export class ClaudeAgent {
         ...(checked.senderId ? { senderId: checked.senderId } : {}),
       });
 
-      let answered: { tier: TierName; answer: TierAnswer } | undefined;
-      let failure: StewardError | undefined;
-      for (const tier of chain) {
-        try {
-          const answer = await tier.answer(context);
-          if (answer) {
-            answered = { tier: tier.name, answer };
-            break;
-          }
-        } catch (error) {
-          failure = toStewardError(error, 'runtime-failed');
-          break;
-        }
-      }
-      let refusal: StewardError | undefined;
-      if (failure?.code === 'budget-exceeded') {
-        // The daily budget is spent (or could not be confirmed): answer politely, record why, do not fail.
-        refusal = failure;
-        failure = undefined;
-      }
+      // A refusal (the daily budget is spent or could not be confirmed) is answered politely and recorded.
+      const { answered, failure, refusal } = await runFallbackChain(chain, context);
 
-      const cache = chain.find((tier): tier is CacheTier => tier instanceof CacheTier);
-      if (cache && answered?.tier === 'intelligent') {
-        await cache.store(context, answered.answer, answered.answer.followUp === true);
+      if (answered) {
+        await this.events.emit('tier-answered', {
+          ...eventScope(scope),
+          at: this.now(),
+          tier: answered.tier,
+          costUsd: answered.answer.costUsd,
+        });
+      }
+      if (answered?.tier === 'intelligent') {
+        const followUp = answered.answer.followUp === true;
+        for (const tier of chain) {
+          if (tier instanceof CacheTier) await tier.store(context, answered.answer, followUp);
+          if (tier instanceof PatternTier) await tier.observe(context, answered.answer, followUp);
+        }
       }
       const record = refusal
         ? this.buildRefusal(context, startedAt, refusal, runtime.simulatedModel)
@@ -176,6 +173,7 @@ export class ClaudeAgent {
     const { store, runtime, chain, trust } = await this.ensureStarted();
     const built = new Set<StageDescription['name']>(trust ? ['trust'] : []);
     if (chain.some((tier) => tier.name === 'cache')) built.add('cache');
+    if (chain.some((tier) => tier.name === 'pattern')) built.add('pattern');
     return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
   }
 
@@ -197,6 +195,15 @@ export class ClaudeAgent {
       agentId: this.agentId,
       ...(options.id ? { id: options.id } : {}),
     });
+  }
+
+  /**
+   * The pattern tier of this agent (list, retire, invalidate patterns), when `optimization.patterns` is
+   * configured and `fallback` includes 'pattern'.
+   */
+  async patterns(): Promise<PatternTier | undefined> {
+    const { chain } = await this.ensureStarted();
+    return chain.find((tier): tier is PatternTier => tier instanceof PatternTier);
   }
 
   /** The Trust primitive of this agent, when `trust` is configured (opened by `start`). */
@@ -340,14 +347,31 @@ export class ClaudeAgent {
     });
     const available: Partial<Record<TierName, AnswerTier>> = { intelligent };
     const optimization = this.config.optimization;
+    const shape = {
+      ...(this.config.systemPrompt === undefined ? {} : { systemPrompt: this.config.systemPrompt }),
+      ...(this.config.model === undefined ? {} : { model: this.config.model }),
+      tools: this.config.tools,
+    };
+    let embedder: Embedder | undefined;
+    const sharedEmbedder = () => {
+      embedder ??= createHashingEmbedder();
+      return embedder;
+    };
     if (optimization?.enableCache && optimization.fallback.includes('cache')) {
       available.cache = new CacheTier(store, optimization, {
-        shape: {
-          ...(this.config.systemPrompt === undefined ? {} : { systemPrompt: this.config.systemPrompt }),
-          ...(this.config.model === undefined ? {} : { model: this.config.model }),
-          tools: this.config.tools,
-        },
+        shape,
+        embedder: sharedEmbedder(),
         now: this.now,
+        simulatedModel: runtime.simulatedModel,
+      });
+    }
+    if (optimization?.patterns && optimization.fallback.includes('pattern')) {
+      available.pattern = new PatternTier(store, optimization.patterns, {
+        shape,
+        embedder: sharedEmbedder(),
+        now: this.now,
+        newId: this.createId,
+        bus: this.events,
         simulatedModel: runtime.simulatedModel,
       });
     }

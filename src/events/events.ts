@@ -64,6 +64,8 @@ export interface StewardEventMap {
     rating: 'positive' | 'negative';
     note?: string;
   };
+  /** A pattern of the pattern tier became active (its answer was seen `minFrequency` times); once per pattern. */
+  'pattern-activated': AgentScope & { patternId: string; support: number };
   /** Settled spend reached `alertThreshold × daily`; once per tenant, agent, day and threshold. */
   'budget-threshold-crossed': AgentScope & {
     /** The budget day, YYYY-MM-DD in `timeZone`. */

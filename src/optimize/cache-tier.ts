@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { detectPii } from '../audit/pii/index.js';
 import { emptyUsage } from '../runtime/types.js';
 import type { StewardStore } from '../store/types.js';
 import {
@@ -22,6 +21,7 @@ import {
   shapeHash,
 } from './cache/index.js';
 import type { ResolvedOptimizationConfig } from './config.js';
+import { answerReusability } from './reusability.js';
 import type { AnswerTier, TierAnswer, TierContext } from './tier.js';
 
 type CacheTables = {
@@ -41,8 +41,6 @@ type CacheTables = {
   };
 };
 
-/** Tools that only read: a turn that used one of these (and nothing else) may still be cached. */
-const readOnlyTools = new Set(['Read', 'Glob', 'Grep']);
 const defaultTtlSeconds = 3600;
 
 export interface CacheTierOptions {
@@ -64,7 +62,9 @@ export class CacheTier implements AnswerTier {
   private readonly db: Kysely<CacheTables>;
   private readonly now: () => number;
   private readonly embedder: Embedder;
-  private readonly shapeHash: string;
+  private readonly shape: AnswerShape;
+  /** Shape hashes by trust band (the band is part of what shapes an answer). */
+  private readonly shapeHashes = new Map<string, string>();
   private readonly similarity: { threshold: number; ttl: number } | undefined;
   private readonly rules: Array<{ intent: string; response: string }>;
   private readonly intents: IntentMatcher | undefined;
@@ -79,7 +79,7 @@ export class CacheTier implements AnswerTier {
     this.db = store.db.withTables<CacheTables>() as unknown as Kysely<CacheTables>;
     this.now = options.now ?? Date.now;
     this.embedder = options.embedder ?? createHashingEmbedder();
-    this.shapeHash = shapeHash(options.shape);
+    this.shape = options.shape;
     this.simulatedModel = options.simulatedModel ?? false;
     const semantic = config.cacheRules.find((rule) => 'similarity' in rule);
     this.similarity =
@@ -147,15 +147,8 @@ export class CacheTier implements AnswerTier {
    */
   cacheability(context: TierContext, answer: TierAnswer, followUpTurn: boolean): CacheabilityVerdict {
     if (!this.config.enableCache) return { cacheable: false, reason: 'cache-off' };
-    if (answer.outcome !== 'success') return { cacheable: false, reason: 'error' };
-    if (answer.toolCalls.some((call) => !readOnlyTools.has(call.toolName))) {
-      return { cacheable: false, reason: 'side-effect-tool' };
-    }
-    if (followUpTurn) return { cacheable: false, reason: 'follow-up-turn' };
-    if (detectPii(context.text).length > 0 || detectPii(answer.text).length > 0) {
-      return { cacheable: false, reason: 'pii' };
-    }
-    return { cacheable: true };
+    const verdict = answerReusability(context, answer, followUpTurn);
+    return verdict.reusable ? { cacheable: true } : { cacheable: false, reason: verdict.reason };
   }
 
   /** Stores a model answer when it is cacheable; returns the verdict. */
@@ -212,7 +205,13 @@ export class CacheTier implements AnswerTier {
   }
 
   private scopeOf(context: TierContext): CacheScope {
-    return { tenantId: context.tenantId, agentId: context.agentId, shapeHash: this.shapeHash };
+    const band = context.trustBand ?? '';
+    let hash = this.shapeHashes.get(band);
+    if (!hash) {
+      hash = shapeHash({ ...this.shape, ...(context.trustBand ? { trustBand: context.trustBand } : {}) });
+      this.shapeHashes.set(band, hash);
+    }
+    return { tenantId: context.tenantId, agentId: context.agentId, shapeHash: hash };
   }
 
   private async hit(id: string, text: string): Promise<TierAnswer> {

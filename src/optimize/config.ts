@@ -33,9 +33,29 @@ export const optimizationConfigSchema = z
     cacheRules: z.array(cacheRuleSchema).default([]),
     patterns: z
       .object({
+        /** Turn repeated requests with one consistent model answer into patterns on their own. */
         autoDetect: z.boolean().default(false),
+        /** Model answers with the same answer a pattern needs before it is served. */
         minFrequency: z.number().int().min(1).default(10),
+        /**
+         * Share (0..1) of the similarity-weighted votes of a request's nearest observed requests that
+         * must go to one pattern's answer before the pattern serves it.
+         */
         confidence: z.number().min(0).max(1).default(0.9),
+        /** USD recorded for each pattern answer (embedding and lookup), default 0.001. */
+        costPerAnswer: z.number().min(0).default(0.001),
+        /** Nearest observed requests that vote; default 10. */
+        neighbors: z.number().int().min(1).max(100).default(10),
+        /** Cosine similarity the nearest request with the winning answer must reach; default 0.5. */
+        minSimilarity: z.number().min(-1).max(1).default(0.5),
+        /**
+         * 'serve': active patterns answer requests. 'shadow': they only say what they would have answered,
+         * the model still answers, and each pattern counts how often the model agreed (see `list`), so
+         * patterns can be judged on live traffic before they answer anyone.
+         */
+        mode: z.enum(['serve', 'shadow']).default('serve'),
+        /** Observed requests kept per tenant, agent and answer shape (oldest dropped first); default 20,000. */
+        maxObservations: z.number().int().min(10).default(20_000),
       })
       .strict()
       .optional(),

@@ -1,7 +1,41 @@
 /**
- * claude-steward/optimize: the cost fallback chain. This version holds the config schema and the tier
- * seam; the intelligent tier runs inside ClaudeAgent, cache and pattern tiers land with their issue.
+ * claude-steward/optimize: the cost fallback chain. Cache tier ($0: exact, rules, semantic), pattern
+ * tier (~$0.001: repeated requests with one consistent answer), daily budgets that hold across
+ * instances, the pricing table, and cost rollups. ClaudeAgent wires these; each also works alone.
  */
+export {
+  type CostQuery,
+  type CostReport,
+  CostRollups,
+  type CostRow,
+} from './analytics/cost-rollups.js';
+export {
+  type BudgetScope,
+  BudgetService,
+  type BudgetServiceConfig,
+  type BudgetServiceOptions,
+  type BudgetStatus,
+  budgetDay,
+  defaultFallbackReply,
+  type Reservation,
+} from './budget/index.js';
+export {
+  type AnswerShape,
+  BUILT_IN_INTENTS,
+  type CacheScope,
+  checkSemanticHit,
+  createHashingEmbedder,
+  createHttpEmbedder,
+  createIntentMatcher,
+  createUseEmbedder,
+  type Embedder,
+  type GuardResult,
+  normalizeRequest,
+  RECOMMENDED_SIMILARITY,
+  shapeHash,
+} from './cache/index.js';
+export { type CacheabilityVerdict, CacheTier, type CacheTierOptions } from './cache-tier.js';
+export { type ChainResult, runFallbackChain } from './chain.js';
 export {
   cacheRuleSchema,
   type OptimizationConfig,
@@ -10,4 +44,23 @@ export {
   type TierName,
   tierNameSchema,
 } from './config.js';
+export {
+  type Pattern,
+  type PatternConfig,
+  type PatternStatus,
+  PatternTier,
+  type PatternTierOptions,
+  voteOnNeighbours,
+} from './patterns/index.js';
+export {
+  costOf,
+  defaultModel,
+  estimateRunCost,
+  type ModelPrices,
+  modelPrices,
+  type PricingOverrides,
+  pricesFor,
+  pricingTableDate,
+} from './pricing.js';
+export { answerReusability, type ReusabilityVerdict, readOnlyTools } from './reusability.js';
 export type { AnswerTier, TierAnswer, TierContext } from './tier.js';

@@ -10,6 +10,11 @@ export interface TierContext {
   channel: string;
   text: string;
   signal?: AbortSignal;
+  /**
+   * The trust band the agent runs at (the permission threshold in force, e.g. `'0.3'`): part of what
+   * shapes an answer, so cached answers and patterns are kept apart per band.
+   */
+  trustBand?: string;
   /** Decides the tool calls of this interaction (the Trust primitive's guard at the agent's current level). */
   permissionGuard?: ToolPermissionGuard;
 }

@@ -22,7 +22,11 @@ beforeAll(async () => {
       store,
       runtime,
       model: 'claude-haiku-4-5',
-      optimization: { budget: { daily: 5, perRequest: 0.5 }, fallback: ['cache', 'intelligent'] },
+      optimization: {
+        budget: { daily: 5, perRequest: 0.5 },
+        patterns: { autoDetect: true, minFrequency: 2, confidence: 0.9 },
+        fallback: ['cache', 'pattern', 'intelligent'],
+      },
     }),
     new ClaudeAgent({ tenantId: 'globex', agentId: 'plain', store, runtime }),
   ];
@@ -63,6 +67,28 @@ describe('optimize API', () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as { removed: number }).removed).toBeGreaterThanOrEqual(1);
     expect((await app.request('/api/agents/plain/cache', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('lists, retires and forgets patterns', async () => {
+    const listed = await app.request('/api/agents/front-desk/patterns?status=candidate');
+    expect(listed.status).toBe(200);
+    // 'ok' answered three requests: one pattern, active at minFrequency 2.
+    expect(((await listed.json()) as { patterns: unknown[] }).patterns).toEqual([]);
+    const active = (await (await app.request('/api/agents/front-desk/patterns')).json()) as {
+      patterns: Array<{ id: string; status: string; support: number }>;
+    };
+    expect(active.patterns).toEqual([expect.objectContaining({ status: 'active', support: 3 })]);
+    const id = active.patterns[0]!.id;
+    expect(
+      (await app.request(`/api/agents/front-desk/patterns/${id}/retire`, { method: 'POST' })).status,
+    ).toBe(200);
+    expect(
+      (await app.request('/api/agents/front-desk/patterns/nope/retire', { method: 'POST' })).status,
+    ).toBe(404);
+    expect((await app.request('/api/agents/front-desk/patterns?status=bogus')).status).toBe(400);
+    expect((await app.request('/api/agents/plain/patterns')).status).toBe(404);
+    const removed = await app.request('/api/agents/front-desk/patterns', { method: 'DELETE' });
+    expect(await removed.json()).toEqual({ removed: 1 });
   });
 
   it("shows an agent's budget for today", async () => {

@@ -1,4 +1,7 @@
-/** The Optimize API: cost analytics from the rollup tables, and each agent's budget for today. */
+/**
+ * The Optimize API: cost analytics from the rollup tables, each agent's budget for today, cache
+ * invalidation, and the pattern tier's patterns (list, retire, forget).
+ */
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/claude-agent.js';
@@ -16,6 +19,8 @@ const costsQuerySchema = z
     to: day.optional(),
   })
   .strict();
+
+const patternStatusSchema = z.enum(['candidate', 'active', 'retired']);
 
 export interface OptimizeRoutesOptions {
   agents: Map<string, ClaudeAgent>;
@@ -42,6 +47,39 @@ export function registerOptimizeRoutes<Env extends object>(
       throw new StewardError('not-found', `there is no agent "${c.req.param('agentId')}" on this server`);
     const id = c.req.query('id');
     const removed = await agent.invalidateCache(id ? { id } : {});
+    return c.json({ removed }, 200);
+  });
+
+  const patternsOf = async (agentId: string) => {
+    const agent = options.agents.get(agentId);
+    if (!agent) throw new StewardError('not-found', `there is no agent "${agentId}" on this server`);
+    const patterns = await agent.patterns();
+    if (!patterns) throw new StewardError('not-found', `agent "${agentId}" has no pattern tier`);
+    return { agent, patterns };
+  };
+
+  app.get('/api/agents/:agentId/patterns', async (c) => {
+    const { agent, patterns } = await patternsOf(c.req.param('agentId'));
+    const status = c.req.query('status');
+    const parsed = patternStatusSchema.optional().safeParse(status);
+    if (!parsed.success) throw invalidRequestFromZod(parsed.error, status, 'query.status');
+    const list = await patterns.list({
+      tenantId: agent.tenantId,
+      agentId: agent.agentId,
+      ...(parsed.data ? { status: parsed.data } : {}),
+    });
+    return c.json({ patterns: list }, 200);
+  });
+
+  app.post('/api/agents/:agentId/patterns/:patternId/retire', async (c) => {
+    const { agent, patterns } = await patternsOf(c.req.param('agentId'));
+    await patterns.retire({ tenantId: agent.tenantId, agentId: agent.agentId, id: c.req.param('patternId') });
+    return c.json({ retired: c.req.param('patternId') }, 200);
+  });
+
+  app.delete('/api/agents/:agentId/patterns', async (c) => {
+    const { agent, patterns } = await patternsOf(c.req.param('agentId'));
+    const removed = await patterns.invalidate({ tenantId: agent.tenantId, agentId: agent.agentId });
     return c.json({ removed }, 200);
   });
 

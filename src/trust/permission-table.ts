@@ -54,6 +54,11 @@ export interface PermissionTable {
   allowedPatterns(level: number): readonly string[];
   /** The thresholds, ascending. */
   readonly thresholds: readonly number[];
+  /**
+   * The band a level falls in: the highest permission threshold or override `minLevel` <= level, as a
+   * string (`'none'` below all of them). Two levels in one band allow exactly the same tool calls.
+   */
+  band(level: number): string;
 }
 
 export type PermissionTableConfig = Pick<ResolvedTrustConfig, 'permissions' | 'deny' | 'toolOverrides'>;
@@ -245,6 +250,16 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
     action,
   }));
 
+  // Every level at which the set of allowed calls can change.
+  const bandEdges = [
+    ...new Set([
+      ...levels,
+      ...Object.values(config.toolOverrides).flatMap((action) =>
+        typeof action === 'object' ? [action.minLevel] : [],
+      ),
+    ]),
+  ].sort((a, b) => a - b);
+
   /** Index of the highest threshold <= level, or -1. */
   const thresholdIndex = (level: number): number => {
     for (let index = levels.length - 1; index >= 0; index--)
@@ -299,6 +314,11 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
       return index < 0 ? [] : lists[index]!;
     },
     thresholds: Object.freeze(levels),
+    band: (level) => {
+      for (let index = bandEdges.length - 1; index >= 0; index--)
+        if (bandEdges[index]! <= level + EPSILON) return String(bandEdges[index]);
+      return 'none';
+    },
   };
 }
 

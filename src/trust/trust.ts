@@ -91,6 +91,11 @@ export class TrustRunGuard implements ToolPermissionGuard {
     readonly level: number,
   ) {}
 
+  /** The permission band of this run's level (see PermissionTable.band). */
+  get band(): string {
+    return this.trust.table.band(this.level);
+  }
+
   decide(
     toolName: string,
     input: Record<string, unknown>,

@@ -6,6 +6,7 @@ import * as trust from './0002-trust.js';
 import * as budget from './0003-budget.js';
 import * as costs from './0004-costs.js';
 import * as cache from './0005-cache.js';
+import * as patterns from './0006-patterns.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: Record<string, EngineMigration> = {
   '0003-budget': budget,
   '0004-costs': costs,
   '0005-cache': cache,
+  '0006-patterns': patterns,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
