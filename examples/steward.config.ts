@@ -29,6 +29,7 @@ export default defineConfig({
     // A rule such as { pattern: 'greeting', ttl: 86400, response: 'Hello! How can I help?' } would answer
     // "hi" from the cache; the demo leaves it out so a first "hi" shows a reply from the SDK and CLI.
     cacheRules: [{ similarity: 0.95, ttl: 3600 }],
+    patterns: { autoDetect: true, minFrequency: 10, confidence: 0.9 },
     budget: { daily: 50.0, perRequest: 1.0, alertThreshold: 0.8 },
     fallback: ['cache', 'pattern', 'intelligent'],
   },

@@ -114,4 +114,20 @@ describe.each(storeEngines)('the cache tier on $name', (engine) => {
     expect((await agent.handle({ text: 'When do you open?' })).tier).toBe('intelligent');
     expect(calls).toHaveLength(2);
   });
+
+  it('keeps answers given at one trust band from being served at another', async () => {
+    const { agent, calls } = await agentFor(async () => 'We open at 7am.', {
+      trust: { initial: 0.3, permissions: { 0.3: ['Read'], 0.6: ['Read', 'Write'] } },
+    });
+    await agent.handle({ text: 'When do you open?' });
+    expect((await agent.handle({ text: 'When do you open?' })).tier).toBe('cache');
+    const trust = (await agent.trust())!;
+    const scope = { tenantId: 'acme', agentId: 'front-desk' };
+    // 0.35 is still in the 0.3 band: the same tools, the same cached answers.
+    await trust.service.operatorAction(scope, { type: 'set', level: 0.35 }, 'ops@acme', 'test');
+    expect((await agent.handle({ text: 'When do you open?' })).tier).toBe('cache');
+    await trust.service.operatorAction(scope, { type: 'set', level: 0.6 }, 'ops@acme', 'test');
+    expect((await agent.handle({ text: 'When do you open?' })).tier).toBe('intelligent');
+    expect(calls).toHaveLength(2);
+  });
 });
