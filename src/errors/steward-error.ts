@@ -12,6 +12,10 @@ export const errorStatus = {
   'permission-denied': 403,
   unauthorized: 401,
   'invalid-signature': 401,
+  /** Stored ciphertext could not be decrypted: wrong or missing key, tampering, or the wrong context. */
+  'decryption-failed': 500,
+  /** Stored data failed an integrity check (a hash, count or sequence does not match what was sealed). */
+  'integrity-check-failed': 500,
   'budget-exceeded': 402,
   'queue-full': 503,
   'store-unavailable': 503,
