@@ -1,5 +1,6 @@
 /** ClaudeAgent: the pipeline that wraps the Claude Agent SDK with the five primitives. */
 import { randomUUID } from 'node:crypto';
+import { type Redactor, redactInteraction, redactorForAudit } from '../audit/redactor.js';
 import { validateConfig } from '../config/validate.js';
 import { StewardError } from '../errors/index.js';
 import type { EventScope } from '../events/events.js';
@@ -53,6 +54,8 @@ export class ClaudeAgent {
   private readonly config: ResolvedAgentConfig;
   private readonly now: () => number;
   private readonly createId: () => string;
+  /** Masks PII before anything is stored, when audit PII detection is on. */
+  private readonly redactor: Redactor;
   private started: Promise<Started> | undefined;
   private ownsStore = false;
   private ownsRuntime = false;
@@ -66,6 +69,7 @@ export class ClaudeAgent {
     this.agentId = this.config.agentId;
     this.now = this.config.now ?? Date.now;
     this.createId = this.config.createId ?? randomUUID;
+    this.redactor = redactorForAudit(this.config.audit);
   }
 
   /** Opens the store (migrating it) and the runtime; `handle` calls it on first use. */
@@ -135,7 +139,8 @@ export class ClaudeAgent {
       const record = refusal
         ? this.buildRefusal(context, startedAt, refusal, runtime.simulatedModel)
         : this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
-      await store.interactions.insert(record);
+      // The reply keeps what the model said; the stored record is masked (audit PII detection).
+      await store.interactions.insert(redactInteraction(record, this.redactor));
       if (this.config.messageHandling.maintainContext && answered) {
         await store.conversations.recordTurn({
           tenantId: this.tenantId,
@@ -234,7 +239,7 @@ export class ClaudeAgent {
     await store.interactions.setFeedback(this.tenantId, interactionId, {
       rating,
       at,
-      ...(note === undefined ? {} : { note }),
+      ...(note === undefined ? {} : { note: this.redactor.text(note) }),
     });
     await trust?.service.recordFeedback(
       { tenantId: this.tenantId, agentId: this.agentId },
@@ -305,7 +310,12 @@ export class ClaudeAgent {
       this.ownsRuntime = true;
     }
     const trust = this.config.trust
-      ? new Trust(store, this.config.trust, { now: this.now, createId: this.createId, bus: this.events })
+      ? new Trust(store, this.config.trust, {
+          now: this.now,
+          createId: this.createId,
+          bus: this.events,
+          ...(this.redactor.enabled ? { redactor: this.redactor } : {}),
+        })
       : undefined;
     const budgetConfig = this.config.optimization?.budget;
     const budget = budgetConfig

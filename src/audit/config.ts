@@ -1,6 +1,7 @@
 /** The `audit` section of the ClaudeAgent config. */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration.js';
+import { piiTypes } from './pii/types.js';
 
 export const auditConfigSchema = z
   .object({
@@ -10,7 +11,17 @@ export const auditConfigSchema = z
     compliance: z
       .object({
         standards: z.array(z.enum(['SOC2', 'HIPAA', 'GDPR', 'PCI'])).default([]),
+        /** Mask PII before anything is stored (interactions, approvals, audit records); default true. */
         piiDetection: z.boolean().default(true),
+        /**
+         * Masking strategy per PII type (`email`, `payment-card` …) and `default`: 'redact' (`[EMAIL]`),
+         * 'partial' (`****1234`) or 'hash' (HMAC, stable for joins; needs `STEWARD_AUDIT_HASH_KEY`).
+         * Default `{ default: 'redact' }`.
+         */
+        masking: z
+          .partialRecord(z.enum(['default', ...piiTypes]), z.enum(['redact', 'partial', 'hash']))
+          .optional(),
+        /** Encrypt message bodies and tool inputs/outputs in audit records (AES-256-GCM, `STEWARD_AUDIT_KEY`). */
         encryption: z.boolean().default(false),
       })
       .strict()

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Redactor } from '../audit/redactor.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
 import type { StewardStore } from '../store/types.js';
@@ -46,6 +47,8 @@ export interface ApprovalServiceOptions {
   bus?: EventBus;
   /** How often a waiting run checks the store for a decision made on another instance; default 250 ms. */
   pollMs?: number;
+  /** Masks PII in tool inputs and notes before they are stored (audit PII detection). */
+  redactor?: Redactor;
 }
 
 export class ApprovalService {
@@ -74,7 +77,9 @@ export class ApprovalService {
       agent_id: request.agentId,
       interaction_id: request.interactionId,
       tool_name: request.toolName,
-      input: JSON.stringify(request.input),
+      input: JSON.stringify(
+        this.options.redactor ? this.options.redactor.value(request.input) : request.input,
+      ),
       level: request.level,
       required_level: request.requiredLevel ?? null,
       status: 'pending',
@@ -186,7 +191,12 @@ export class ApprovalService {
     const at = this.now();
     const result = await this.db
       .updateTable('trust_approvals')
-      .set({ status, decided_at: at, decided_by: actor, note })
+      .set({
+        status,
+        decided_at: at,
+        decided_by: actor,
+        note: note === null || !this.options.redactor ? note : this.options.redactor.text(note),
+      })
       .where('id', '=', approval.id)
       .where('status', '=', 'pending')
       .executeTakeFirst();

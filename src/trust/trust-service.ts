@@ -4,6 +4,7 @@
  * an outcome or apply a rule twice), and carries out operator actions, each with who and why.
  */
 import type { Kysely } from 'kysely';
+import type { Redactor } from '../audit/redactor.js';
 import { parseDuration } from '../config/duration.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
@@ -87,6 +88,8 @@ interface PendingChange {
 export interface TrustServiceOptions {
   now?: () => number;
   bus?: EventBus;
+  /** Masks PII in operator reasons before they are stored (audit PII detection). */
+  redactor?: Redactor;
 }
 
 export class TrustService {
@@ -173,6 +176,7 @@ export class TrustService {
     if (!actor.trim())
       throw new StewardError('invalid-request', 'an operator action needs an actor (who is acting)');
     if (!reason.trim()) throw new StewardError('invalid-request', 'an operator action needs a reason (why)');
+    if (this.options.redactor) reason = this.options.redactor.text(reason);
     if (action.type === 'set') {
       const { floor, ceiling } = this.config;
       if (!Number.isFinite(action.level) || action.level < floor || action.level > ceiling) {

@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os';
 import type { InteractionRecord } from '../agent/interaction.js';
+import type { Redactor } from '../audit/redactor.js';
 import { parseDuration } from '../config/duration.js';
 import { validateConfig } from '../config/validate.js';
 import type { EventBus } from '../events/index.js';
@@ -21,6 +22,8 @@ export interface TrustOptions {
   bus?: EventBus;
   /** How often a waiting approval checks the store for a decision made on another instance; default 250 ms. */
   approvalPollMs?: number;
+  /** Masks PII in approval inputs, notes and operator reasons before they are stored. */
+  redactor?: Redactor;
 }
 
 /**
@@ -42,12 +45,14 @@ export class Trust {
     this.service = new TrustService(store, this.config, {
       ...(options.now ? { now: options.now } : {}),
       ...(options.bus ? { bus: options.bus } : {}),
+      ...(options.redactor ? { redactor: options.redactor } : {}),
     });
     this.approvals = new ApprovalService(store, {
       ...(options.now ? { now: options.now } : {}),
       ...(options.createId ? { createId: options.createId } : {}),
       ...(options.bus ? { bus: options.bus } : {}),
       ...(options.approvalPollMs ? { pollMs: options.approvalPollMs } : {}),
+      ...(options.redactor ? { redactor: options.redactor } : {}),
     });
   }
 

@@ -1,0 +1,111 @@
+/**
+ * The one place text is masked before it is persisted: interaction records, approvals, operator
+ * reasons, feedback notes and audit records all go through a Redactor when PII detection is on.
+ */
+import type { InteractionRecord } from '../agent/interaction.js';
+import { InvalidConfigError } from '../errors/index.js';
+import type { ResolvedAuditConfig } from './config.js';
+import {
+  createPiiDetector,
+  type MaskingKeys,
+  type MaskPolicy,
+  maskText,
+  maskValue,
+  type PiiDetector,
+} from './pii/index.js';
+
+export interface Redactor {
+  /** False: text passes through unchanged (PII detection is off). */
+  readonly enabled: boolean;
+  /** `text` with every detected PII span masked by the policy. */
+  text(text: string): string;
+  /** A masked deep copy of a JSON-like value (tool inputs and outputs). */
+  value<Value>(value: Value): Value;
+}
+
+export interface RedactorOptions {
+  enabled?: boolean;
+  /** Strategy per PII type; default `{ default: 'redact' }` (`[EMAIL]`, `[CARD]` …). */
+  policy?: MaskPolicy;
+  /** HMAC key for `hash`, vault for `tokenize`. */
+  keys?: MaskingKeys;
+  detector?: PiiDetector;
+}
+
+/** Passes everything through: for stores of agents without audit PII detection. */
+export const passThroughRedactor: Redactor = {
+  enabled: false,
+  text: (text) => text,
+  value: (value) => value,
+};
+
+let sharedDetector: PiiDetector | undefined;
+
+/**
+ * @example
+ * const redactor = createRedactor({ policy: { default: 'redact', 'payment-card': 'partial' } });
+ * redactor.text('card 4111 1111 1111 1111, mail jo@example.com') // 'card ****1111, mail [EMAIL]'
+ */
+export function createRedactor(options: RedactorOptions = {}): Redactor {
+  if (options.enabled === false) return passThroughRedactor;
+  sharedDetector ??= createPiiDetector();
+  const detector = options.detector ?? sharedDetector;
+  const policy = options.policy ?? { default: 'redact' };
+  const keys = options.keys ?? {};
+  // Validates the policy against the keys once, here, rather than on the first message.
+  maskText('', [], policy, keys);
+  return {
+    enabled: true,
+    text(text) {
+      if (typeof text !== 'string' || text.length === 0) return text;
+      const findings = detector.detect(text);
+      return findings.length === 0 ? text : maskText(text, findings, policy, keys).text;
+    },
+    value<Value>(value: Value): Value {
+      return maskValue(value, detector, policy, keys).value as Value;
+    },
+  };
+}
+
+/** A copy of an interaction record with request, reply, error and tool calls masked. */
+export function redactInteraction(record: InteractionRecord, redactor: Redactor): InteractionRecord {
+  if (!redactor.enabled) return record;
+  const masked: InteractionRecord = {
+    ...record,
+    requestText: redactor.text(record.requestText),
+    replyText: redactor.text(record.replyText),
+    toolCalls: redactor.value(record.toolCalls),
+  };
+  if (record.errorMessage !== undefined) masked.errorMessage = redactor.text(record.errorMessage);
+  if (record.feedback?.note !== undefined) {
+    masked.feedback = { ...record.feedback, note: redactor.text(record.feedback.note) };
+  }
+  return masked;
+}
+
+/**
+ * The redactor an agent's `audit` config asks for: masking on when audit is enabled and
+ * `compliance.piiDetection` is not false; `hash` strategies take their key from `STEWARD_AUDIT_HASH_KEY`.
+ */
+export function redactorForAudit(
+  audit: ResolvedAuditConfig | undefined,
+  environment: NodeJS.ProcessEnv = process.env,
+): Redactor {
+  if (!audit?.enabled || audit.compliance?.piiDetection === false) return passThroughRedactor;
+  const policy: MaskPolicy = { default: 'redact', ...audit.compliance?.masking };
+  const hashKey = environment.STEWARD_AUDIT_HASH_KEY;
+  if (Object.values(policy).includes('hash') && !hashKey) {
+    throw new InvalidConfigError(
+      [
+        {
+          path: 'audit.compliance.masking',
+          received: 'a "hash" strategy without STEWARD_AUDIT_HASH_KEY',
+          expected:
+            'STEWARD_AUDIT_HASH_KEY set to an HMAC key of at least 16 bytes (e.g. `openssl rand -hex 32`), or "redact" / "partial"',
+        },
+      ],
+      'ClaudeAgent config',
+    );
+  }
+  return createRedactor({ policy, ...(hashKey ? { keys: { hashKey } } : {}) });
+}
