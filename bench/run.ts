@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openStore } from '../src/store/index.js';
 import { ensureDatabase, startServer } from '../test/setup/postgres.js';
 import { createTestDatabase } from '../test/support/databases.js';
+import { type AuditLogFigures, benchAuditLog, printAuditLog } from './audit-log.bench.js';
 import { type BudgetFigures, benchBudget, printBudget } from './budget.bench.js';
 import {
   benchEmbedders,
@@ -91,6 +92,10 @@ async function main(): Promise<void> {
     printPrecisionRecall(labelled, 'PII precision and recall, labelled set (tuned on)');
     printPrecisionRecall(heldOut, 'PII precision and recall, held-out set (never tuned on)');
     printPiiThroughput(await benchPiiThroughput());
+    const auditFigures: AuditLogFigures[] = [];
+    auditFigures.push(await withSqlite(benchAuditLog));
+    auditFigures.push(await withPostgres(benchAuditLog));
+    printAuditLog(auditFigures);
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
 }

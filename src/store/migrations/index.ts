@@ -7,6 +7,7 @@ import * as budget from './0003-budget.js';
 import * as costs from './0004-costs.js';
 import * as cache from './0005-cache.js';
 import * as patterns from './0006-patterns.js';
+import * as audit from './0007-audit.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: Record<string, EngineMigration> = {
   '0004-costs': costs,
   '0005-cache': cache,
   '0006-patterns': patterns,
+  '0007-audit': audit,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */

@@ -1,0 +1,243 @@
+/**
+ * One group commit: inside a single write transaction, lock the chain head of every tenant in the
+ * batch, chain the batch's records onto them, move the heads, and sign the checkpoints that are due.
+ * The AuditLog decides what goes in a batch; this module only writes it.
+ */
+import type { StoreEngine } from '../../store/types.js';
+import {
+  type AuditCheckpoint,
+  type CheckpointReason,
+  type CheckpointSigner,
+  checkpointMessage,
+  fromCheckpointRow,
+  toCheckpointRow,
+} from './checkpoints.js';
+import { GENESIS_HASH, type PreparedRecord, type SerializedAuditRecord, sealRecord } from './record.js';
+import { type AuditDatabase, type AuditRecordsTable, toRecordRow } from './schema.js';
+
+/** A checkpoint asked for: `force` signs the head even when no count or time rule says it is due. */
+export interface CheckpointRequest {
+  reason: CheckpointReason;
+  force: boolean;
+}
+
+export interface Batch {
+  /** One list per caller, in arrival order. */
+  appends: PreparedRecord[][];
+  checkpoints: ReadonlyMap<string, CheckpointRequest>;
+}
+
+export interface BatchContext {
+  engine: StoreEngine;
+  signer: CheckpointSigner;
+  /** Sign a tenant's head once this many records have been appended since its last checkpoint. */
+  checkpointEveryRecords: number;
+  /** …or once its last checkpoint is this old and records were appended since. */
+  checkpointEveryMs: number;
+  now: number;
+  /** Tenants whose head row is known to exist (skips an insert per batch); updated in place. */
+  knownTenants: Set<string>;
+  /** Insert the signer's public key with the first checkpoint. */
+  registerKey: boolean;
+}
+
+export interface BatchResult {
+  /** Per caller, the records as stored. */
+  sealed: SerializedAuditRecord[][];
+  /** Per tenant, the checkpoint covering its head after this batch, when one was written or asked for. */
+  checkpoints: Map<string, AuditCheckpoint>;
+  keyRegistered: boolean;
+}
+
+interface LockedHead {
+  /** The seq when locked, before this batch. */
+  lockedSeq: number;
+  seq: number;
+  hash: string;
+  checkpointSeq: number;
+  checkpointAt: number | null;
+}
+
+/** Rows per INSERT: far below both engines' bound-parameter limits (15 columns each). */
+const INSERT_CHUNK = 500;
+
+/** Writes the batch; run inside `store.writeTransaction`, with `db` the transaction's connection. */
+export async function writeBatch(
+  db: AuditDatabase,
+  batch: Batch,
+  context: BatchContext,
+): Promise<BatchResult> {
+  const tenants = new Set<string>(batch.checkpoints.keys());
+  for (const records of batch.appends) for (const record of records) tenants.add(record.tenantId);
+  const heads = await lockHeads(db, [...tenants].sort(), context);
+
+  const sealed: SerializedAuditRecord[][] = [];
+  const rows: AuditRecordsTable[] = [];
+  for (const records of batch.appends) {
+    const stored: SerializedAuditRecord[] = [];
+    for (const prepared of records) {
+      const head = heads.get(prepared.tenantId)!;
+      const record = sealRecord(prepared, head.seq + 1, head.hash);
+      head.seq = record.seq;
+      head.hash = record.hash;
+      stored.push(record);
+      rows.push(toRecordRow(record));
+    }
+    sealed.push(stored);
+  }
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    await db
+      .insertInto('audit_records')
+      .values(rows.slice(start, start + INSERT_CHUNK))
+      .execute();
+  }
+
+  const checkpoints = new Map<string, AuditCheckpoint>();
+  let keyRegistered = false;
+  for (const [tenantId, head] of heads) {
+    if (head.seq === 0) continue;
+    if (head.seq > head.lockedSeq) {
+      await db
+        .updateTable('audit_chain_heads')
+        .set({ seq: head.seq, hash: head.hash, updated_at: context.now })
+        .where('tenant_id', '=', tenantId)
+        .execute();
+    }
+    const request = batch.checkpoints.get(tenantId);
+    const reason = checkpointDue(head, request, context);
+    if (reason === undefined) continue;
+    if (context.registerKey && !keyRegistered) {
+      await db
+        .insertInto('audit_signing_keys')
+        .values({
+          key_id: context.signer.keyId,
+          public_key: context.signer.publicKeyPem,
+          created_at: context.now,
+        })
+        .onConflict((conflict) => conflict.column('key_id').doNothing())
+        .execute();
+      keyRegistered = true;
+    }
+    checkpoints.set(tenantId, await writeCheckpoint(db, tenantId, head, reason, context));
+  }
+  return { sealed, checkpoints, keyRegistered };
+}
+
+function checkpointDue(
+  head: LockedHead,
+  request: CheckpointRequest | undefined,
+  context: BatchContext,
+): CheckpointReason | undefined {
+  // A forced request on an already signed head returns the existing checkpoint (writeCheckpoint).
+  if (request?.force) return request.reason;
+  if (head.seq <= head.checkpointSeq) return undefined;
+  const dueByCount = head.seq - head.checkpointSeq >= context.checkpointEveryRecords;
+  const dueByTime =
+    head.checkpointAt === null || context.now - head.checkpointAt >= context.checkpointEveryMs;
+  return dueByCount || dueByTime ? (request?.reason ?? 'interval') : undefined;
+}
+
+async function writeCheckpoint(
+  db: AuditDatabase,
+  tenantId: string,
+  head: LockedHead,
+  reason: CheckpointReason,
+  context: BatchContext,
+): Promise<AuditCheckpoint> {
+  const signed = { tenantId, seq: head.seq, headHash: head.hash, recordCount: head.seq, at: context.now };
+  const checkpoint: AuditCheckpoint = {
+    ...signed,
+    signerKeyId: context.signer.keyId,
+    signature: context.signer.sign(checkpointMessage(signed)),
+    reason,
+  };
+  const inserted = await db
+    .insertInto('audit_checkpoints')
+    .values(toCheckpointRow(checkpoint))
+    .onConflict((conflict) => conflict.columns(['tenant_id', 'seq']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+    head.checkpointSeq = head.seq;
+    head.checkpointAt = context.now;
+    return checkpoint;
+  }
+  // This head was already signed (a manual checkpoint right after an interval one): that one stands.
+  const existing = await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('seq', '=', head.seq)
+    .executeTakeFirstOrThrow();
+  return fromCheckpointRow(existing);
+}
+
+/**
+ * The heads of `tenants` (sorted, so two writers lock rows in one order), created when missing and
+ * locked: PostgreSQL by `FOR UPDATE`, SQLite by the IMMEDIATE transaction around us.
+ */
+async function lockHeads(
+  db: AuditDatabase,
+  tenants: string[],
+  context: BatchContext,
+): Promise<Map<string, LockedHead>> {
+  const unknown = tenants.filter((tenantId) => !context.knownTenants.has(tenantId));
+  if (unknown.length > 0) await insertHeads(db, unknown, context.now);
+  const heads = await selectHeads(db, tenants, context.engine);
+  const missing = tenants.filter((tenantId) => !heads.has(tenantId));
+  if (missing.length > 0) {
+    // A known tenant's head row is gone (deleted by hand): start it again; verify will say so.
+    await insertHeads(db, missing, context.now);
+    for (const [tenantId, head] of await selectHeads(db, missing, context.engine)) heads.set(tenantId, head);
+  }
+  for (const tenantId of tenants) context.knownTenants.add(tenantId);
+  return heads;
+}
+
+async function insertHeads(db: AuditDatabase, tenants: string[], now: number): Promise<void> {
+  await db
+    .insertInto('audit_chain_heads')
+    .values(tenants.map((tenantId) => ({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH, updated_at: now })))
+    .onConflict((conflict) => conflict.column('tenant_id').doNothing())
+    .execute();
+}
+
+async function selectHeads(
+  db: AuditDatabase,
+  tenants: string[],
+  engine: StoreEngine,
+): Promise<Map<string, LockedHead>> {
+  const rows = await db
+    .selectFrom('audit_chain_heads as h')
+    .select(['h.tenant_id', 'h.seq', 'h.hash'])
+    .select((eb) => [
+      eb
+        .selectFrom('audit_checkpoints as c')
+        .select('c.seq')
+        .whereRef('c.tenant_id', '=', 'h.tenant_id')
+        .orderBy('c.seq', 'desc')
+        .limit(1)
+        .as('checkpoint_seq'),
+      eb
+        .selectFrom('audit_checkpoints as c')
+        .select('c.at')
+        .whereRef('c.tenant_id', '=', 'h.tenant_id')
+        .orderBy('c.seq', 'desc')
+        .limit(1)
+        .as('checkpoint_at'),
+    ])
+    .where('h.tenant_id', 'in', tenants)
+    .orderBy('h.tenant_id')
+    .$if(engine === 'postgres', (query) => query.forUpdate('h'))
+    .execute();
+  const heads = new Map<string, LockedHead>();
+  for (const row of rows) {
+    heads.set(row.tenant_id, {
+      lockedSeq: Number(row.seq),
+      seq: Number(row.seq),
+      hash: row.hash,
+      checkpointSeq: row.checkpoint_seq === null ? 0 : Number(row.checkpoint_seq),
+      checkpointAt: row.checkpoint_at === null ? null : Number(row.checkpoint_at),
+    });
+  }
+  return heads;
+}

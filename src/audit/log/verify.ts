@@ -1,0 +1,201 @@
+/**
+ * Verifies the audit log in the store: each tenant's chain streamed in seq order (keyset pages), its
+ * checkpoints' signatures, the chain against the signed heads, and the head row against the records.
+ *
+ * Truncation: records removed from the end leave a consistent chain, so it is found only by what
+ * outlives them: a signed checkpoint beyond the last record, or a head row ahead of it. An attacker who
+ * removes the tail, its checkpoints and fixes the head row is caught only by a checkpoint kept outside
+ * the database (archives, exports); pass `trustedKeys` so a key added to the table is not believed.
+ */
+import type { KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import type { StewardStore } from '../../store/types.js';
+import { type AuditProblem, ChainVerifier } from './chain-verifier.js';
+import { type AuditCheckpoint, fromCheckpointRow, verifyCheckpointSignature } from './checkpoints.js';
+import { type AuditDatabase, auditDatabase, fromRecordRow } from './schema.js';
+
+export interface VerifyChainOptions {
+  /** Only this tenant; default every tenant with records, a head or checkpoints. */
+  tenantId?: string;
+  /** Records per page; default 5,000. */
+  pageSize?: number;
+  /**
+   * Public keys (SPKI PEM) by key id that may sign checkpoints. Default: the `audit_signing_keys`
+   * table, which anyone who can write the database can also write to.
+   */
+  trustedKeys?: Readonly<Record<string, string>>;
+}
+
+export interface TenantVerification {
+  tenantId: string;
+  /** Records read. */
+  records: number;
+  /** The seq the head row claims (0 without a head row). */
+  headSeq: number;
+  /** The seq of the last stored record (0 without records). */
+  lastSeq: number;
+  /** Checkpoints whose signature verified and whose head hash the chain matched. */
+  checkpointsVerified: number;
+  problems: AuditProblem[];
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  tenants: TenantVerification[];
+}
+
+/**
+ * Verifies every tenant's chain (or one tenant's).
+ *
+ * @example
+ * const report = await verifyChain(store, { tenantId: 'acme' });
+ * if (!report.ok) console.error(report.tenants[0]?.problems[0]);
+ */
+export async function verifyChain(
+  store: StewardStore,
+  options: VerifyChainOptions = {},
+): Promise<ChainVerification> {
+  const db = auditDatabase(store.db);
+  const pageSize = options.pageSize ?? 5_000;
+  const keys = await loadKeys(db, options.trustedKeys);
+  const tenantIds = options.tenantId === undefined ? await listTenants(db) : [options.tenantId];
+  const tenants: TenantVerification[] = [];
+  for (const tenantId of tenantIds) tenants.push(await verifyTenant(db, tenantId, keys, pageSize));
+  return { ok: tenants.every((tenant) => tenant.problems.length === 0), tenants };
+}
+
+async function verifyTenant(
+  db: AuditDatabase,
+  tenantId: string,
+  keys: Map<string, KeyObject>,
+  pageSize: number,
+): Promise<TenantVerification> {
+  const problems: AuditProblem[] = [];
+  const head = await db
+    .selectFrom('audit_chain_heads')
+    .select(['seq', 'hash'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  const checkpoints = (
+    await db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('seq')
+      .execute()
+  ).map(fromCheckpointRow);
+
+  // Only checkpoints with a good signature are evidence; the first bad one is reported.
+  const anchors = new Map<number, string>();
+  const signed: AuditCheckpoint[] = [];
+  for (const checkpoint of checkpoints) {
+    const key = keys.get(checkpoint.signerKeyId);
+    if (key && verifyCheckpointSignature(checkpoint, key)) {
+      anchors.set(Number(checkpoint.seq), checkpoint.headHash);
+      signed.push(checkpoint);
+    } else if (!problems.some((problem) => problem.kind === 'bad-signature')) {
+      problems.push({
+        kind: 'bad-signature',
+        seq: Number(checkpoint.seq),
+        detail: key
+          ? `the checkpoint at seq ${checkpoint.seq} (${checkpoint.reason}, at ${checkpoint.at}) does not verify under key ${checkpoint.signerKeyId}: it was forged or altered`
+          : `the checkpoint at seq ${checkpoint.seq} names key ${checkpoint.signerKeyId}, which is not a known signing key`,
+      });
+    }
+  }
+
+  const verifier = new ChainVerifier({ anchors });
+  const fetchPage = (after: number) =>
+    db
+      .selectFrom('audit_records')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+  // The next page is read while this one is hashed (PostgreSQL works meanwhile; SQLite reads at once).
+  let next = fetchPage(0);
+  for (;;) {
+    const rows = await next;
+    if (rows.length === 0) break;
+    next = rows.length < pageSize ? Promise.resolve([]) : fetchPage(Number(rows.at(-1)!.seq));
+    verifier.push(rows.map(fromRecordRow));
+  }
+  verifier.finish();
+  if (verifier.problem) problems.unshift(verifier.problem);
+  const lastSeq = verifier.records === 0 ? 0 : verifier.lastSeq;
+
+  // What outlives a truncated tail: a signed checkpoint, or the head row, beyond the last record.
+  const lastSigned = signed.at(-1);
+  const headSeq = head ? Number(head.seq) : 0;
+  if ((lastSigned && lastSigned.seq > lastSeq) || headSeq > lastSeq) {
+    const evidence: string[] = [];
+    if (lastSigned && lastSigned.seq > lastSeq) {
+      evidence.push(`a checkpoint signed at ${lastSigned.at} covers ${lastSigned.seq} records`);
+    }
+    if (headSeq > lastSeq) evidence.push(`the chain head says ${headSeq}`);
+    problems.push({
+      kind: 'truncated',
+      seq: lastSeq + 1,
+      detail: `the chain ends at seq ${lastSeq}, but ${evidence.join(' and ')}: the records after ${lastSeq} were removed`,
+    });
+  } else if (!head && verifier.records > 0) {
+    problems.push({
+      kind: 'head-mismatch',
+      seq: lastSeq,
+      detail: 'the tenant has records but no chain head row',
+    });
+  } else if (head && headSeq < lastSeq) {
+    problems.push({
+      kind: 'head-mismatch',
+      seq: headSeq + 1,
+      detail: `the chain head says ${headSeq} records, but records run to seq ${lastSeq}: they were added outside the log or the head was rolled back`,
+    });
+  } else if (head && verifier.records > 0 && head.hash !== verifier.lastHash) {
+    problems.push({
+      kind: 'head-mismatch',
+      seq: lastSeq,
+      detail: `the chain head's hash ${head.hash.slice(0, 12)}… is not the hash of record ${lastSeq} (${verifier.lastHash.slice(0, 12)}…)`,
+    });
+  }
+  return {
+    tenantId,
+    records: verifier.records,
+    headSeq,
+    lastSeq,
+    checkpointsVerified: verifier.anchorsMatched,
+    problems,
+  };
+}
+
+async function loadKeys(
+  db: AuditDatabase,
+  trusted: Readonly<Record<string, string>> | undefined,
+): Promise<Map<string, KeyObject>> {
+  const pems = trusted
+    ? Object.entries(trusted)
+    : (await db.selectFrom('audit_signing_keys').select(['key_id', 'public_key']).execute()).map(
+        (row) => [row.key_id, row.public_key] as const,
+      );
+  const keys = new Map<string, KeyObject>();
+  for (const [keyId, pem] of pems) {
+    try {
+      keys.set(keyId, createPublicKey(pem));
+    } catch {
+      // An unreadable key verifies nothing: its checkpoints are reported as signed by an unknown key.
+    }
+  }
+  return keys;
+}
+
+async function listTenants(db: AuditDatabase): Promise<string[]> {
+  const [heads, records, checkpoints] = await Promise.all([
+    db.selectFrom('audit_chain_heads').select('tenant_id').execute(),
+    db.selectFrom('audit_records').select('tenant_id').distinct().execute(),
+    db.selectFrom('audit_checkpoints').select('tenant_id').distinct().execute(),
+  ]);
+  const tenants = new Set<string>();
+  for (const row of [...heads, ...records, ...checkpoints]) tenants.add(row.tenant_id);
+  return [...tenants].sort();
+}
