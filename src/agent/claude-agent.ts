@@ -1,5 +1,6 @@
 /** ClaudeAgent: the pipeline that wraps the Claude Agent SDK with the five primitives. */
 import { randomUUID } from 'node:crypto';
+import { Audit } from '../audit/audit.js';
 import { type Redactor, redactInteraction, redactorForAudit } from '../audit/redactor.js';
 import { validateConfig } from '../config/validate.js';
 import { StewardError } from '../errors/index.js';
@@ -36,6 +37,7 @@ interface Started {
   trust: Trust | undefined;
   budget: BudgetService | undefined;
   costs: CostRollups | undefined;
+  audit: Audit | undefined;
 }
 
 /**
@@ -176,7 +178,9 @@ export class ClaudeAgent {
   /** Which stages run, which are off, and which are configured but not built yet. */
   async describe(): Promise<AgentDescription> {
     const { store, runtime, chain, trust } = await this.ensureStarted();
+    const { audit } = await this.ensureStarted();
     const built = new Set<StageDescription['name']>(trust ? ['trust'] : []);
+    if (audit) built.add('audit');
     if (chain.some((tier) => tier.name === 'cache')) built.add('cache');
     if (chain.some((tier) => tier.name === 'pattern')) built.add('pattern');
     return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
@@ -209,6 +213,11 @@ export class ClaudeAgent {
   async patterns(): Promise<PatternTier | undefined> {
     const { chain } = await this.ensureStarted();
     return chain.find((tier): tier is PatternTier => tier instanceof PatternTier);
+  }
+
+  /** The Audit primitive of this agent, when `audit` is configured and enabled (opened by `start`). */
+  async audit(): Promise<Audit | undefined> {
+    return (await this.ensureStarted()).audit;
   }
 
   /** The Trust primitive of this agent, when `trust` is configured (opened by `start`). */
@@ -279,7 +288,12 @@ export class ClaudeAgent {
       clearTimeout(timer);
     }
     if (!this.started) return;
-    const { store, runtime } = await this.started.catch(() => ({ store: undefined, runtime: undefined }));
+    const { store, runtime, audit } = await this.started.catch(() => ({
+      store: undefined,
+      runtime: undefined,
+      audit: undefined,
+    }));
+    await audit?.close();
     if (this.ownsRuntime) await runtime?.close();
     if (this.ownsStore) await store?.close();
   }
@@ -330,7 +344,22 @@ export class ClaudeAgent {
         )
       : undefined;
     const costs = this.config.optimization ? new CostRollups(store, budget?.timeZone) : undefined;
-    return { store, runtime, chain: this.buildChain(store, runtime, budget), trust, budget, costs };
+    let audit: Audit | undefined;
+    if (this.config.audit?.enabled) {
+      try {
+        audit = new Audit(store, this.config.audit, { now: this.now, redactor: this.redactor });
+        audit.attach(this.events);
+        const { store: _store, runtime: _runtime, now: _now, createId: _createId, ...recorded } = this.config;
+        await audit.recordConfig({ tenantId: this.tenantId, agentId: this.agentId }, recorded);
+      } catch (error) {
+        await audit?.close();
+        if (this.ownsRuntime) await runtime.close();
+        if (this.ownsStore) await store.close();
+        this.started = undefined;
+        throw error;
+      }
+    }
+    return { store, runtime, chain: this.buildChain(store, runtime, budget), trust, budget, costs, audit };
   }
 
   /** The tiers that run, in the configured order; tiers whose primitive is not built are left out. */

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { ClaudeAgent } from '../agent/claude-agent.js';
+import type { AgentConfig } from '../agent/config-schema.js';
+import { FunctionRuntime } from '../runtime/function/function-runtime.js';
+import { Audit } from './audit.js';
+import { createEnvKeyProvider } from './crypto/index.js';
+import type { AuditRecord } from './log/index.js';
+
+const masterKey = Buffer.alloc(32, 7).toString('base64');
+const scope = {
+  tenantId: 'acme',
+  agentId: 'desk',
+  interactionId: 'i-1',
+  conversationId: 'c-1',
+  channel: 'api',
+};
+
+describe.each(storeEngines)('audit on $name', (engine) => {
+  let opened: TestStore | undefined;
+  afterEach(async () => {
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  async function agentWith(config: Partial<AgentConfig>) {
+    opened ??= await engine.open();
+    return new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'desk',
+      store: opened.store,
+      runtime: new FunctionRuntime(async () => 'We emailed maria.lopez@example.com the receipt.', {
+        costUsd: 0.02,
+      }),
+      ...config,
+    });
+  }
+
+  async function allRecords(audit: Audit, tenantId = 'acme'): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await audit.search({ tenantId, limit: 1000, ...(cursor ? { cursor } : {}) });
+      records.push(...page.records);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return records.sort((a, b) => a.seq - b.seq);
+  }
+
+  it('records every pipeline event masked and durable before the reply, in one verifiable chain', async () => {
+    const agent = await agentWith({ audit: { level: 'standard' } });
+    const reply = await agent.handle({ text: 'Send the receipt to maria.lopez@example.com please' });
+    expect(reply.text).toContain('maria.lopez@example.com');
+    const audit = (await agent.audit())!;
+    const records = await allRecords(audit);
+    expect(records.map((record) => record.eventType)).toEqual([
+      'config-changed',
+      'message-received',
+      'tier-answered',
+      'interaction-completed',
+      'reply-sent',
+    ]);
+    expect(records.map((record) => record.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(records[1]).toMatchObject({
+      interactionId: reply.interactionId,
+      conversationId: reply.conversationId,
+      channel: 'api',
+      level: 'standard',
+      payload: { text: 'Send the receipt to [EMAIL] please' },
+    });
+    expect(records[4]!.payload).toMatchObject({
+      text: 'We emailed [EMAIL] the receipt.',
+      tier: 'intelligent',
+    });
+    expect(JSON.stringify(records)).not.toContain('maria.lopez');
+    expect((await audit.verify({ tenantId: 'acme' })).ok).toBe(true);
+    expect((await agent.describe()).stages.find((stage) => stage.name === 'audit')?.status).toBe('on');
+    await agent.close();
+    // The same config again: no new config-changed record; a changed one names what changed.
+    const again = await agentWith({ audit: { level: 'standard' } });
+    await again.start();
+    const changed = await agentWith({ audit: { level: 'standard' }, systemPrompt: 'Be brief.' });
+    await changed.start();
+    const configs = (await allRecords((await changed.audit())!)).filter(
+      (record) => record.eventType === 'config-changed',
+    );
+    expect(configs).toHaveLength(2);
+    expect(configs[1]!.payload).toMatchObject({ changedKeys: ['systemPrompt'] });
+    await again.close();
+    await changed.close();
+  });
+
+  it('keeps text out at minimal and tool data out below detailed', async () => {
+    opened ??= await engine.open();
+    const levels = ['minimal', 'standard', 'detailed'] as const;
+    const stored: Record<string, AuditRecord> = {};
+    for (const level of levels) {
+      const audit = new Audit(opened.store, { level });
+      stored[`${level}-message`] = await audit.recordEvent({
+        name: 'message-received',
+        payload: { ...scope, at: 1, text: 'hello' },
+      });
+      stored[`${level}-tool`] = await audit.recordEvent({
+        name: 'tool-call-requested',
+        payload: {
+          ...scope,
+          at: 2,
+          toolUseId: 't1',
+          toolName: 'lookup',
+          input: { order: 'A-1', email: 'jo@example.com' },
+        },
+      });
+      await audit.close();
+    }
+    expect(stored['minimal-message']!.payload).toEqual({});
+    expect(stored['standard-message']!.payload).toEqual({ text: 'hello' });
+    expect(stored['minimal-tool']!.payload).toEqual({ toolUseId: 't1', toolName: 'lookup' });
+    expect(stored['standard-tool']!.payload).toEqual({ toolUseId: 't1', toolName: 'lookup' });
+    expect(stored['detailed-tool']!.payload).toEqual({
+      toolUseId: 't1',
+      toolName: 'lookup',
+      input: { order: 'A-1', email: '[EMAIL]' },
+    });
+  });
+
+  it('encrypts text and tool data, keeps the key id, and audits every decrypting read', async () => {
+    opened ??= await engine.open();
+    const keyProvider = createEnvKeyProvider({ keys: { k1: masterKey } });
+    const audit = new Audit(
+      opened.store,
+      { level: 'detailed', compliance: { encryption: true } },
+      { keyProvider },
+    );
+    const record = await audit.recordEvent({
+      name: 'message-received',
+      payload: { ...scope, at: 5, text: 'my card is 4111 1111 1111 1111, order A-77' },
+    });
+    expect(record.keyId).toBe('k1');
+    expect(String(record.payload.text)).toMatch(/^enc:v1:k1:/);
+    expect(JSON.stringify(record)).not.toContain('A-77');
+    keyProvider.rotate(Buffer.alloc(32, 9).toString('base64'), 'k2');
+    await audit.recordEvent({ name: 'message-received', payload: { ...scope, at: 6, text: 'second' } });
+    const [stored] = (await audit.search({ tenantId: 'acme', eventTypes: ['message-received'], limit: 2 }))
+      .records;
+    expect(stored?.keyId).toBe('k2');
+    const decrypted = await audit.decrypt(await allRecords(audit), 'auditor@acme');
+    expect(decrypted.map((entry) => entry.payload.text)).toEqual(['my card is [CARD], order A-77', 'second']);
+    const reads = (await audit.search({ tenantId: 'acme', eventTypes: ['audit-record-decrypted'] })).records;
+    expect(reads).toEqual([
+      expect.objectContaining({ actor: 'auditor@acme', payload: expect.objectContaining({ seqs: [1, 2] }) }),
+    ]);
+    // A ciphertext moved to another tenant's record does not decrypt there.
+    await expect(audit.decrypt([{ ...record, tenantId: 'globex' }], 'auditor@acme')).rejects.toMatchObject({
+      code: 'decryption-failed',
+    });
+    expect((await audit.verify()).ok).toBe(true);
+    await audit.close();
+  });
+});

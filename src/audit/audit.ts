@@ -1,0 +1,248 @@
+/**
+ * The Audit primitive: subscribes to an agent's event bus and appends every event to the tamper-evident
+ * log, masked (PII) and, with `compliance.encryption`, with its text and tool data encrypted, before the
+ * interaction is acknowledged. Also: search, decrypting reads that are themselves audited, config
+ * change records, verification.
+ */
+import { createHash } from 'node:crypto';
+import { validateConfig } from '../config/validate.js';
+import { StewardError } from '../errors/index.js';
+import type { EventBus, StewardEvent } from '../events/index.js';
+import type { StewardStore } from '../store/types.js';
+import { type AuditConfig, auditConfigSchema, type ResolvedAuditConfig } from './config.js';
+import {
+  createEnvKeyProvider,
+  createFieldCipher,
+  type FieldCipher,
+  type KeyProvider,
+} from './crypto/index.js';
+import { auditRecordFor, sensitivePaths } from './event-records.js';
+import {
+  AuditLog,
+  type AuditLogOptions,
+  type AuditRecord,
+  type AuditRecordInput,
+  type AuditSearchPage,
+  type AuditSearchQuery,
+  type ChainVerification,
+  searchAuditRecords,
+  verifyChain,
+} from './log/index.js';
+import { type Redactor, redactorForAudit } from './redactor.js';
+
+export interface AuditOptions {
+  now?: () => number;
+  /** Masks PII before storage; default from `compliance` (see redactorForAudit). */
+  redactor?: Redactor;
+  /** Master keys for `compliance.encryption`; default `STEWARD_AUDIT_KEY` (createEnvKeyProvider). */
+  keyProvider?: KeyProvider;
+  /** Options of the shared AuditLog of this store, used when this is the first Audit to open it. */
+  log?: AuditLogOptions;
+  environment?: NodeJS.ProcessEnv;
+}
+
+/** One AuditLog per store, shared by every agent on it, so their appends share group commits. */
+const sharedLogs = new WeakMap<StewardStore, { log: AuditLog; users: number }>();
+
+function acquireLog(
+  store: StewardStore,
+  options: AuditLogOptions | undefined,
+  environment: NodeJS.ProcessEnv,
+) {
+  let entry = sharedLogs.get(store);
+  if (!entry) {
+    entry = { log: new AuditLog(store, options ?? {}, environment), users: 0 };
+    sharedLogs.set(store, entry);
+  }
+  entry.users++;
+  return entry.log;
+}
+
+async function releaseLog(store: StewardStore): Promise<void> {
+  const entry = sharedLogs.get(store);
+  if (!entry) return;
+  entry.users--;
+  if (entry.users > 0) return;
+  sharedLogs.delete(store);
+  await entry.log.close();
+}
+
+/** The AAD context of encrypted fields: a ciphertext moved to another tenant does not decrypt. */
+const encryptionContext = (tenantId: string) => `steward-audit/tenant:${tenantId}`;
+
+/**
+ * @example
+ * const audit = new Audit(store, { level: 'detailed', compliance: { encryption: true } });
+ * const detach = audit.attach(agent.events);
+ * const page = await audit.search({ tenantId: 'acme', eventTypes: ['tool-call-denied'] });
+ */
+export class Audit {
+  readonly config: ResolvedAuditConfig;
+  readonly log: AuditLog;
+  readonly redactor: Redactor;
+  private readonly cipher: FieldCipher | undefined;
+  private readonly keyProvider: KeyProvider | undefined;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(
+    readonly store: StewardStore,
+    config: AuditConfig | ResolvedAuditConfig,
+    options: AuditOptions = {},
+  ) {
+    this.config = validateConfig(auditConfigSchema, config, 'audit config');
+    const environment = options.environment ?? process.env;
+    this.now = options.now ?? Date.now;
+    this.redactor = options.redactor ?? redactorForAudit(this.config, environment);
+    if (this.config.compliance?.encryption) {
+      this.keyProvider = options.keyProvider ?? createEnvKeyProvider({ environment });
+      this.cipher = createFieldCipher({ keyProvider: this.keyProvider });
+    }
+    this.log = acquireLog(
+      store,
+      options.log ?? (options.now ? { now: options.now } : undefined),
+      environment,
+    );
+  }
+
+  /** Audits every event of `bus` (awaited by `emit`, so an interaction is acknowledged after its records are durable). */
+  attach(bus: EventBus): () => void {
+    return bus.onAny((event) => this.recordEvent(event).then(() => undefined));
+  }
+
+  /** Appends the record of one pipeline event. */
+  async recordEvent(event: StewardEvent): Promise<AuditRecord> {
+    if (!this.config.enabled)
+      throw new StewardError('invalid-request', 'audit is disabled (audit.enabled: false)');
+    return this.append(auditRecordFor(event, this.config.level));
+  }
+
+  /**
+   * Appends a record of audit's own or an operator's (config changes, purges, key rotations …); the
+   * payload is masked and, with encryption on, its text fields encrypted, like every other record.
+   */
+  async append(input: AuditRecordInput): Promise<AuditRecord> {
+    let payload = this.redactor.value(input.payload);
+    let keyId: string | null = null;
+    if (this.cipher && this.keyProvider) {
+      payload = (await this.cipher.encryptFields(payload, sensitivePaths, {
+        aad: encryptionContext(input.tenantId),
+      })) as Record<string, unknown>;
+      keyId = await this.keyProvider.currentKeyId();
+    }
+    const [record] = await this.log.append({
+      ...input,
+      ...(input.actor ? { actor: input.actor } : {}),
+      payload,
+      ...(keyId ? { keyId } : {}),
+    });
+    return record!;
+  }
+
+  /**
+   * Records the agent's config when it differs from the last one recorded for this agent (by hash):
+   * `config-changed` with the top-level keys that changed. Secrets never reach the record: only
+   * hashes of each section are stored.
+   */
+  async recordConfig(
+    scope: { tenantId: string; agentId: string },
+    config: Record<string, unknown>,
+    actor = 'system',
+  ): Promise<boolean> {
+    const sections: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+      if (value === undefined || typeof value === 'function') continue;
+      sections[key] = sha256(stableJson(value)).slice(0, 16);
+    }
+    const configHash = sha256(stableJson(sections));
+    const [last] = (
+      await searchAuditRecords(this.store, {
+        tenantId: scope.tenantId,
+        agentId: scope.agentId,
+        eventTypes: ['config-changed'],
+        limit: 1,
+      })
+    ).records;
+    const previous = last?.payload as { configHash?: string; sections?: Record<string, string> } | undefined;
+    if (previous?.configHash === configHash) return false;
+    const keys = new Set([...Object.keys(sections), ...Object.keys(previous?.sections ?? {})]);
+    const changedKeys = [...keys].filter((key) => sections[key] !== previous?.sections?.[key]).sort();
+    await this.append({
+      ...scope,
+      eventType: 'config-changed',
+      at: this.now(),
+      actor,
+      level: this.config.level,
+      payload: { configHash, previousHash: previous?.configHash ?? null, changedKeys, sections },
+    });
+    return true;
+  }
+
+  /** A tenant's records, newest first (payloads as stored: masked, encrypted fields still encrypted). */
+  search(query: AuditSearchQuery): Promise<AuditSearchPage> {
+    return searchAuditRecords(this.store, query);
+  }
+
+  /**
+   * Records with their encrypted fields decrypted, for holders of the key. The read itself is audited
+   * (`audit-record-decrypted` with the actor and record ids), which reports use for access accounting.
+   */
+  async decrypt(records: readonly AuditRecord[], actor: string): Promise<AuditRecord[]> {
+    if (!actor.trim())
+      throw new StewardError('invalid-request', 'a decrypting read needs an actor (who reads)');
+    const cipher =
+      this.cipher ?? createFieldCipher({ keyProvider: this.keyProvider ?? createEnvKeyProvider() });
+    const decrypted: AuditRecord[] = [];
+    for (const record of records) {
+      decrypted.push({
+        ...record,
+        payload: await cipher.decryptFields(record.payload, { aad: encryptionContext(record.tenantId) }),
+      });
+    }
+    const byScope = new Map<string, AuditRecord[]>();
+    for (const record of records) {
+      const key = `${record.tenantId}\u0000${record.agentId}`;
+      byScope.set(key, [...(byScope.get(key) ?? []), record]);
+    }
+    for (const group of byScope.values()) {
+      await this.append({
+        tenantId: group[0]!.tenantId,
+        agentId: group[0]!.agentId,
+        eventType: 'audit-record-decrypted',
+        at: this.now(),
+        actor,
+        level: this.config.level,
+        payload: { recordIds: group.map((record) => record.id), seqs: group.map((record) => record.seq) },
+      });
+    }
+    return decrypted;
+  }
+
+  /** Verifies the live chain of every tenant (or one). */
+  verify(options: { tenantId?: string } = {}): Promise<ChainVerification> {
+    return verifyChain(this.store, options);
+  }
+
+  /** Flushes pending appends and releases the shared log (closed with its last user). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await releaseLog(this.store);
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal configs hash equally. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+      return Object.fromEntries(
+        Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+      );
+    }
+    return inner;
+  });
+}
