@@ -9,6 +9,7 @@ import { validateConfig } from '../config/validate.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus, StewardEvent } from '../events/index.js';
 import type { StewardStore } from '../store/types.js';
+import { createArchiveStore } from './archive/index.js';
 import { type AuditConfig, auditConfigSchema, type ResolvedAuditConfig } from './config.js';
 import {
   createEnvKeyProvider,
@@ -29,6 +30,7 @@ import {
   verifyChain,
 } from './log/index.js';
 import { type Redactor, redactorForAudit } from './redactor.js';
+import { AuditRetention } from './retention.js';
 
 export interface AuditOptions {
   now?: () => number;
@@ -84,6 +86,8 @@ export class Audit {
   private readonly keyProvider: KeyProvider | undefined;
   private readonly now: () => number;
   private closed = false;
+  private retentionService: AuditRetention | undefined;
+  private readonly environment: NodeJS.ProcessEnv;
 
   constructor(
     readonly store: StewardStore,
@@ -92,6 +96,7 @@ export class Audit {
   ) {
     this.config = validateConfig(auditConfigSchema, config, 'audit config');
     const environment = options.environment ?? process.env;
+    this.environment = environment;
     this.now = options.now ?? Date.now;
     this.redactor = options.redactor ?? redactorForAudit(this.config, environment);
     if (this.config.compliance?.encryption) {
@@ -121,8 +126,9 @@ export class Audit {
    * Appends a record of audit's own or an operator's (config changes, purges, key rotations …); the
    * payload is masked and, with encryption on, its text fields encrypted, like every other record.
    */
-  async append(input: AuditRecordInput): Promise<AuditRecord> {
-    let payload = this.redactor.value(input.payload);
+  async append(input: AuditRecordInput, options: { mask?: boolean } = {}): Promise<AuditRecord> {
+    // `mask: false` only for payloads audit builds itself from ids, counts and hashes (no user text).
+    let payload = options.mask === false ? input.payload : this.redactor.value(input.payload);
     let keyId: string | null = null;
     if (this.cipher && this.keyProvider) {
       payload = (await this.cipher.encryptFields(payload, sensitivePaths, {
@@ -167,14 +173,17 @@ export class Audit {
     if (previous?.configHash === configHash) return false;
     const keys = new Set([...Object.keys(sections), ...Object.keys(previous?.sections ?? {})]);
     const changedKeys = [...keys].filter((key) => sections[key] !== previous?.sections?.[key]).sort();
-    await this.append({
-      ...scope,
-      eventType: 'config-changed',
-      at: this.now(),
-      actor,
-      level: this.config.level,
-      payload: { configHash, previousHash: previous?.configHash ?? null, changedKeys, sections },
-    });
+    await this.append(
+      {
+        ...scope,
+        eventType: 'config-changed',
+        at: this.now(),
+        actor,
+        level: this.config.level,
+        payload: { configHash, previousHash: previous?.configHash ?? null, changedKeys, sections },
+      },
+      { mask: false },
+    );
     return true;
   }
 
@@ -205,17 +214,47 @@ export class Audit {
       byScope.set(key, [...(byScope.get(key) ?? []), record]);
     }
     for (const group of byScope.values()) {
-      await this.append({
-        tenantId: group[0]!.tenantId,
-        agentId: group[0]!.agentId,
-        eventType: 'audit-record-decrypted',
-        at: this.now(),
-        actor,
-        level: this.config.level,
-        payload: { recordIds: group.map((record) => record.id), seqs: group.map((record) => record.seq) },
-      });
+      await this.append(
+        {
+          tenantId: group[0]!.tenantId,
+          agentId: group[0]!.agentId,
+          eventType: 'audit-record-decrypted',
+          at: this.now(),
+          actor,
+          level: this.config.level,
+          payload: { recordIds: group.map((record) => record.id), seqs: group.map((record) => record.seq) },
+        },
+        { mask: false },
+      );
     }
     return decrypted;
+  }
+
+  /**
+   * Retention of this store's records per `retention` (duration, archive storage, Object Lock), or
+   * undefined when no retention is configured. `run()` archives and purges; see AuditRetention.
+   */
+  retention(): AuditRetention | undefined {
+    const policy = this.config.retention;
+    if (!policy) return undefined;
+    if (!this.retentionService) {
+      const endpoint = this.environment.STEWARD_AUDIT_S3_ENDPOINT;
+      const archive = policy.storage
+        ? createArchiveStore(policy.storage, {
+            s3: {
+              ...(this.environment.AWS_REGION ? { region: this.environment.AWS_REGION } : {}),
+              ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+              ...(policy.objectLock ? { objectLock: { mode: policy.objectLock } } : {}),
+            },
+            now: this.now,
+          })
+        : undefined;
+      this.retentionService = new AuditRetention(this.store, this, policy, {
+        ...(archive ? { archive } : {}),
+        now: this.now,
+      });
+    }
+    return this.retentionService;
   }
 
   /** Verifies the live chain of every tenant (or one). */

@@ -35,6 +35,12 @@ export const auditConfigSchema = z
           .regex(/^(file|s3):\/\//, 'a file:// or s3:// URL')
           .optional(),
         format: z.enum(['json']).default('json'),
+        /**
+         * S3 Object Lock mode for archived objects (retained until their records' retention ends);
+         * the bucket must have Object Lock enabled. S3 endpoint and credentials come from the AWS
+         * environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID` …) and `STEWARD_AUDIT_S3_ENDPOINT`.
+         */
+        objectLock: z.enum(['COMPLIANCE', 'GOVERNANCE']).optional(),
       })
       .strict()
       .optional(),

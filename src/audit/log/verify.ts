@@ -9,6 +9,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { StewardStore } from '../../store/types.js';
 import { type AuditProblem, ChainVerifier } from './chain-verifier.js';
 import { type AuditCheckpoint, fromCheckpointRow, verifyCheckpointSignature } from './checkpoints.js';
@@ -104,7 +105,26 @@ async function verifyTenant(
     }
   }
 
-  const verifier = new ChainVerifier({ anchors });
+  // Records purged after archiving (retention.ts): the live chain starts after the purge horizon,
+  // which a signed checkpoint and an `audit-purged` record in the live chain must both vouch for.
+  const horizon = await purgeHorizon(db, tenantId);
+  if (horizon && anchors.get(horizon.seq) !== horizon.hash) {
+    problems.push({
+      kind: 'truncated',
+      seq: 1,
+      detail: `records 1..${horizon.seq} are gone as purged, but no signed checkpoint holds seq ${horizon.seq} with that hash`,
+    });
+  } else if (horizon && !(await purgeRecorded(db, tenantId, horizon.seq))) {
+    problems.push({
+      kind: 'deleted',
+      seq: horizon.seq + 1,
+      detail: `records 1..${horizon.seq} are gone as purged, but the chain holds no audit-purged record for them`,
+    });
+  }
+  const verifier = new ChainVerifier({
+    anchors,
+    ...(horizon ? { startSeq: horizon.seq + 1, expectedPrevHash: horizon.hash } : {}),
+  });
   const fetchPage = (after: number) =>
     db
       .selectFrom('audit_records')
@@ -115,7 +135,7 @@ async function verifyTenant(
       .limit(pageSize)
       .execute();
   // The next page is read while this one is hashed (PostgreSQL works meanwhile; SQLite reads at once).
-  let next = fetchPage(0);
+  let next = fetchPage(horizon?.seq ?? 0);
   for (;;) {
     const rows = await next;
     if (rows.length === 0) break;
@@ -198,4 +218,47 @@ async function listTenants(db: AuditDatabase): Promise<string[]> {
   const tenants = new Set<string>();
   for (const row of [...heads, ...records, ...checkpoints]) tenants.add(row.tenant_id);
   return [...tenants].sort();
+}
+
+type PurgeTables = {
+  audit_archives: {
+    tenant_id: string;
+    first_seq: number;
+    last_seq: number;
+    last_hash: string;
+    purged_at: number | null;
+  };
+  audit_records: { tenant_id: string; seq: number; event_type: string; payload: string };
+};
+
+/** The last record purged from the front of the chain (its seq and hash), when any was. */
+async function purgeHorizon(
+  db: AuditDatabase,
+  tenantId: string,
+): Promise<{ seq: number; hash: string } | undefined> {
+  const row = await (db.withTables<PurgeTables>() as unknown as Kysely<PurgeTables>)
+    .selectFrom('audit_archives')
+    .select(['last_seq', 'last_hash'])
+    .where('tenant_id', '=', tenantId)
+    .where('purged_at', 'is not', null)
+    .orderBy('last_seq', 'desc')
+    .executeTakeFirst();
+  return row ? { seq: Number(row.last_seq), hash: row.last_hash } : undefined;
+}
+
+async function purgeRecorded(db: AuditDatabase, tenantId: string, throughSeq: number): Promise<boolean> {
+  const rows = await (db.withTables<PurgeTables>() as unknown as Kysely<PurgeTables>)
+    .selectFrom('audit_records')
+    .select('payload')
+    .where('tenant_id', '=', tenantId)
+    .where('event_type', '=', 'audit-purged')
+    .where('seq', '>', throughSeq)
+    .execute();
+  return rows.some((row) => {
+    try {
+      return (JSON.parse(row.payload) as { throughSeq?: unknown }).throughSeq === throughSeq;
+    } catch {
+      return false;
+    }
+  });
 }

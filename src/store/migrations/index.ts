@@ -8,6 +8,7 @@ import * as costs from './0004-costs.js';
 import * as cache from './0005-cache.js';
 import * as patterns from './0006-patterns.js';
 import * as audit from './0007-audit.js';
+import * as auditRetention from './0008-audit-retention.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -22,6 +23,7 @@ const migrations: Record<string, EngineMigration> = {
   '0005-cache': cache,
   '0006-patterns': patterns,
   '0007-audit': audit,
+  '0008-audit-retention': auditRetention,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
