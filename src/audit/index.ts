@@ -1,8 +1,43 @@
 /**
- * claude-steward/audit: this version holds the config schema, the sink seam, and PII detection and
- * masking (the tamper-evident log, encryption, retention and reports land with the rest of the Audit issue).
+ * claude-steward/audit: a tamper-evident record of every agent action. The Audit primitive (attached
+ * by ClaudeAgent), the hash-chained log with signed checkpoints and verification, PII detection and
+ * masking before storage, field encryption, retention with archives and legal holds.
  */
+export {
+  type ArchiveStore,
+  type ArchiveStoreOptions,
+  createArchiveStore,
+  createFileArchiveStore,
+  createS3ArchiveStore,
+  type SegmentManifest,
+  type SegmentVerification,
+} from './archive/index.js';
+export { Audit, type AuditOptions } from './audit.js';
 export { type AuditConfig, auditConfigSchema, type ResolvedAuditConfig } from './config.js';
+export {
+  createEnvKeyProvider,
+  createFieldCipher,
+  DecryptionFailedError,
+  type EnvKeyProvider,
+  type FieldCipher,
+  type KeyProvider,
+} from './crypto/index.js';
+export { type AuditLevel, auditRecordFor, sensitivePaths } from './event-records.js';
+export {
+  type AuditCheckpoint,
+  AuditLog,
+  type AuditLogOptions,
+  type AuditProblem,
+  type AuditRecord,
+  type AuditRecordInput,
+  type AuditSearchPage,
+  type AuditSearchQuery,
+  type ChainVerification,
+  createCheckpointSigner,
+  searchAuditRecords,
+  verifyChain,
+  verifyRecords,
+} from './log/index.js';
 export {
   createInMemoryTokenVault,
   createPiiDetector,
@@ -20,4 +55,12 @@ export {
   piiTypes,
   type TokenVault,
 } from './pii/index.js';
-export type { AuditSink } from './sink.js';
+export { createRedactor, type Redactor, redactInteraction, redactorForAudit } from './redactor.js';
+export {
+  type ArchiveVerification,
+  AUDIT_AGENT_ID,
+  AuditRetention,
+  type RetentionOptions,
+  type RetentionStatus,
+  type TenantRetentionResult,
+} from './retention.js';
