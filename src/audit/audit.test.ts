@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { ClaudeAgent } from '../agent/claude-agent.js';
 import type { AgentConfig } from '../agent/config-schema.js';
@@ -88,6 +88,23 @@ describe.each(storeEngines)('audit on $name', (engine) => {
     expect(configs[1]!.payload).toMatchObject({ changedKeys: ['systemPrompt'] });
     await again.close();
     await changed.close();
+  });
+
+  it('encrypts through the agent with STEWARD_AUDIT_KEY from the environment, and masks sender ids', async () => {
+    vi.stubEnv('STEWARD_AUDIT_KEY', `k1:${masterKey}`);
+    try {
+      const agent = await agentWith({ audit: { level: 'detailed', compliance: { encryption: true } } });
+      const reply = await agent.handle({ text: 'hello there', senderId: '+44 20 7946 0958' });
+      const audit = (await agent.audit())!;
+      const [message] = (await audit.search({ tenantId: 'acme', eventTypes: ['message-received'] })).records;
+      expect(message).toMatchObject({ keyId: 'k1', interactionId: reply.interactionId, actor: '[PHONE]' });
+      expect(String(message!.payload.text)).toMatch(/^enc:v1:k1:/);
+      const [decrypted] = await audit.decrypt([message!], 'auditor');
+      expect(decrypted!.payload.text).toBe('hello there');
+      await agent.close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('keeps text out at minimal and tool data out below detailed', async () => {

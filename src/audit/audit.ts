@@ -29,7 +29,7 @@ import {
   searchAuditRecords,
   verifyChain,
 } from './log/index.js';
-import { type Redactor, redactorForAudit } from './redactor.js';
+import { maskPayload, type Redactor, redactorForAudit } from './redactor.js';
 import { AuditRetention } from './retention.js';
 
 export interface AuditOptions {
@@ -100,7 +100,8 @@ export class Audit {
     this.now = options.now ?? Date.now;
     this.redactor = options.redactor ?? redactorForAudit(this.config, environment);
     if (this.config.compliance?.encryption) {
-      this.keyProvider = options.keyProvider ?? createEnvKeyProvider({ environment });
+      // A copy: zod's record check refuses process.env itself (its prototype is not Object's).
+      this.keyProvider = options.keyProvider ?? createEnvKeyProvider({ environment: { ...environment } });
       this.cipher = createFieldCipher({ keyProvider: this.keyProvider });
     }
     this.log = acquireLog(
@@ -119,7 +120,10 @@ export class Audit {
   async recordEvent(event: StewardEvent): Promise<AuditRecord> {
     if (!this.config.enabled)
       throw new StewardError('invalid-request', 'audit is disabled (audit.enabled: false)');
-    return this.append(auditRecordFor(event, this.config.level));
+    const input = auditRecordFor(event, this.config.level);
+    // A customer's sender id (a phone number, an email address) is personal data like any other.
+    if (event.name === 'message-received' && input.actor) input.actor = this.redactor.text(input.actor);
+    return this.append(input);
   }
 
   /**
@@ -128,7 +132,7 @@ export class Audit {
    */
   async append(input: AuditRecordInput, options: { mask?: boolean } = {}): Promise<AuditRecord> {
     // `mask: false` only for payloads audit builds itself from ids, counts and hashes (no user text).
-    let payload = options.mask === false ? input.payload : this.redactor.value(input.payload);
+    let payload = options.mask === false ? input.payload : maskPayload(input.payload, this.redactor);
     let keyId: string | null = null;
     if (this.cipher && this.keyProvider) {
       payload = (await this.cipher.encryptFields(payload, sensitivePaths, {

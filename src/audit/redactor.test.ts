@@ -3,7 +3,7 @@ import { storeEngines } from '../../test/support/engines.js';
 import { ClaudeAgent } from '../agent/claude-agent.js';
 import { FunctionRuntime } from '../runtime/function/function-runtime.js';
 import { auditConfigSchema } from './config.js';
-import { createRedactor, passThroughRedactor, redactorForAudit } from './redactor.js';
+import { createRedactor, maskPayload, passThroughRedactor, redactorForAudit } from './redactor.js';
 
 describe('redactor', () => {
   it('masks text and JSON values by the policy', () => {
@@ -13,6 +13,26 @@ describe('redactor', () => {
     );
     expect(redactor.value({ to: 'jo@example.com', count: 2 })).toEqual({ to: '[EMAIL]', count: 2 });
     expect(redactor.text('order 12345 ships Monday')).toBe('order 12345 ships Monday');
+  });
+
+  it('keeps structural fields such as tool names while masking the values around them', () => {
+    const redactor = createRedactor();
+    expect(
+      maskPayload(
+        {
+          toolName: 'Write',
+          tier: 'cache',
+          name: 'Bob',
+          toolCalls: [{ toolName: 'Write', input: { to: 'jo@example.com' } }],
+        },
+        redactor,
+      ),
+    ).toEqual({
+      toolName: 'Write',
+      tier: 'cache',
+      name: '[NAME]',
+      toolCalls: [{ toolName: 'Write', input: { to: '[EMAIL]' } }],
+    });
   });
 
   it('follows the audit config, and asks for a key when a hash strategy has none', () => {

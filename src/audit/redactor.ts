@@ -67,14 +67,74 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   };
 }
 
-/** A copy of an interaction record with request, reply, error and tool calls masked. */
+/**
+ * Fields that hold identifiers and enums the pipeline itself writes (tool names, tiers, rules, hashes),
+ * kept verbatim: read as context ("tool name: Write") they would look like PII to the detector.
+ */
+export const structuralFields: ReadonlySet<string> = new Set([
+  'toolName',
+  'toolUseId',
+  'tier',
+  'outcome',
+  'errorCode',
+  'kind',
+  'status',
+  'rule',
+  'matchedPattern',
+  'source',
+  'approvalId',
+  'patternId',
+  'interactionId',
+  'day',
+  'timeZone',
+  'configHash',
+  'previousHash',
+  'changedKeys',
+  'sections',
+  'recordIds',
+  'seqs',
+  'lastHash',
+  'objectSha256',
+  'model',
+]);
+
+/**
+ * A masked copy of a JSON payload: every value is masked except structural fields (at any depth),
+ * so `{ toolName: 'Write', input: { to: 'jo@example.com' } }` keeps its tool name.
+ *
+ * @example
+ * maskPayload({ toolName: 'Write', input: { to: 'jo@example.com' } }, redactor)
+ * // { toolName: 'Write', input: { to: '[EMAIL]' } }
+ */
+export function maskPayload<Value>(value: Value, redactor: Redactor): Value {
+  if (!redactor.enabled) return value;
+  return maskStructured(value, redactor, 0) as Value;
+}
+
+function maskStructured(value: unknown, redactor: Redactor, depth: number): unknown {
+  if (Array.isArray(value))
+    return depth > 8 ? redactor.value(value) : value.map((item) => maskStructured(item, redactor, depth + 1));
+  if (!value || typeof value !== 'object' || depth > 8) return redactor.value(value);
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return redactor.value(value);
+  const masked: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    if (structuralFields.has(key)) masked[key] = inner;
+    else if (inner && typeof inner === 'object') masked[key] = maskStructured(inner, redactor, depth + 1);
+    // The key stays beside its value, so `{ ssn: '219884410' }` is read with its context.
+    else masked[key] = (redactor.value({ [key]: inner }) as Record<string, unknown>)[key];
+  }
+  return masked;
+}
+
+/** A copy of an interaction record with request, reply, error and tool call inputs masked. */
 export function redactInteraction(record: InteractionRecord, redactor: Redactor): InteractionRecord {
   if (!redactor.enabled) return record;
   const masked: InteractionRecord = {
     ...record,
     requestText: redactor.text(record.requestText),
     replyText: redactor.text(record.replyText),
-    toolCalls: redactor.value(record.toolCalls),
+    toolCalls: maskPayload(record.toolCalls, redactor),
   };
   if (record.errorMessage !== undefined) masked.errorMessage = redactor.text(record.errorMessage);
   if (record.feedback?.note !== undefined) {
