@@ -33,3 +33,4 @@ export {
   type ToolPermissionGuard,
 } from './runtime/index.js';
 export { openStore, type StewardStore, type StoreConfig } from './store/index.js';
+export { attachTelemetry, type TelemetryOptions } from './telemetry/index.js';

@@ -18,6 +18,7 @@ import { createDefaultRuntime } from '../runtime/default-runtime.js';
 import { type AgentRuntime, emptyUsage } from '../runtime/types.js';
 import { openStore } from '../store/open-store.js';
 import type { StewardStore } from '../store/types.js';
+import { attachTelemetry } from '../telemetry/index.js';
 import { Trust, type TrustRunGuard } from '../trust/trust.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
 import { type AgentDescription, describeAgent, type StageDescription } from './describe.js';
@@ -72,6 +73,11 @@ export class ClaudeAgent {
     this.now = this.config.now ?? Date.now;
     this.createId = this.config.createId ?? randomUUID;
     this.redactor = redactorForAudit(this.config.audit);
+    // OpenTelemetry spans (invoke_agent, execute_tool): a no-op until the app registers a tracer provider.
+    attachTelemetry(this.events, {
+      agentName: this.agentId,
+      ...(this.config.model ? { model: this.config.model } : {}),
+    });
   }
 
   /** Opens the store (migrating it) and the runtime; `handle` calls it on first use. */

@@ -132,7 +132,19 @@ export class Audit {
    */
   async append(input: AuditRecordInput, options: { mask?: boolean } = {}): Promise<AuditRecord> {
     // `mask: false` only for payloads audit builds itself from ids, counts and hashes (no user text).
-    let payload = options.mask === false ? input.payload : maskPayload(input.payload, this.redactor);
+    let payload: Record<string, unknown>;
+    try {
+      payload = options.mask === false ? input.payload : maskPayload(input.payload, this.redactor);
+    } catch (error) {
+      // A payload that cannot be read (a throwing getter, a proxy) is refused for this caller only.
+      throw new StewardError(
+        'invalid-request',
+        `the audit payload could not be read: ${describeError(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
     let keyId: string | null = null;
     if (this.cipher && this.keyProvider) {
       payload = (await this.cipher.encryptFields(payload, sensitivePaths, {
@@ -288,4 +300,8 @@ function stableJson(value: unknown): string {
     }
     return inner;
   });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

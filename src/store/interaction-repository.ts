@@ -37,7 +37,11 @@ export class InteractionRepository {
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('interactions')
-      .set({ feedback: feedback.rating, feedback_note: feedback.note ?? null, feedback_at: feedback.at })
+      .set({
+        feedback: feedback.rating,
+        feedback_note: feedback.note === undefined ? null : storableText(feedback.note),
+        feedback_at: feedback.at,
+      })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .executeTakeFirst();
@@ -108,6 +112,14 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   );
 }
 
+/**
+ * Text as both engines can store it: PostgreSQL text cannot hold U+0000 (a model reply may contain
+ * one), so it becomes U+FFFD, as lone surrogates do on the way into UTF-8.
+ */
+export function storableText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
 function toRow(record: InteractionRecord): InteractionsTable {
   return {
     id: record.id,
@@ -118,9 +130,9 @@ function toRow(record: InteractionRecord): InteractionsTable {
     tier: record.tier,
     outcome: record.outcome,
     error_code: record.errorCode ?? null,
-    error_message: record.errorMessage ?? null,
-    request_text: record.requestText,
-    reply_text: record.replyText,
+    error_message: record.errorMessage === undefined ? null : storableText(record.errorMessage),
+    request_text: storableText(record.requestText),
+    reply_text: storableText(record.replyText),
     cost_usd: record.costUsd,
     input_tokens: record.usage.inputTokens,
     output_tokens: record.usage.outputTokens,
@@ -133,7 +145,7 @@ function toRow(record: InteractionRecord): InteractionsTable {
     sdk_session_id: record.sdkSessionId ?? null,
     created_at: record.createdAt,
     feedback: record.feedback?.rating ?? null,
-    feedback_note: record.feedback?.note ?? null,
+    feedback_note: record.feedback?.note === undefined ? null : storableText(record.feedback.note),
     feedback_at: record.feedback?.at ?? null,
   };
 }
