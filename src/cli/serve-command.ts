@@ -1,6 +1,7 @@
 /** `steward serve`: load the agents, share one store and one runtime, serve HTTP until SIGTERM/SIGINT. */
 import { ClaudeAgent } from '../agent/claude-agent.js';
 import type { AgentConfig } from '../agent/config-schema.js';
+import type { AuditRetention } from '../audit/retention.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
 import { createDefaultRuntime, createSimulatedRuntime } from '../runtime/default-runtime.js';
 import type { AgentRuntime } from '../runtime/types.js';
@@ -30,6 +31,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     for (const close of opened.reverse()) await close().catch(() => {});
   };
   let server: RunningServer;
+  let retentionTimer: NodeJS.Timeout | undefined;
   const ownRuntimes: AgentRuntime[] = [];
   try {
     const store = await openSharedStore(configs[0]!, io);
@@ -67,6 +69,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     });
     const descriptions = await Promise.all(agents.map((agent) => agent.describe()));
     for (const warning of store.warnings) io.error(`steward: warning: ${warning}`);
+    retentionTimer = await startAuditRetention(agents, io);
     // One write, so a reader that waits for the listening line also gets the rest.
     const lines = [
       `steward listening on ${server.url}`,
@@ -91,6 +94,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   }
 
   await waitForShutdownSignal(io);
+  if (retentionTimer) clearInterval(retentionTimer);
   try {
     await server.close();
     for (const runtime of ownRuntimes) await runtime.close();
@@ -195,4 +199,39 @@ function asCliError(error: unknown): unknown {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** How often `steward serve` archives and purges audit records past their retention. */
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Prints the audit log's setup warnings and runs retention now and hourly, through the first agent
+ * with `audit.retention` (every agent on the server shares one store and one audit log).
+ */
+async function startAuditRetention(agents: ClaudeAgent[], io: CliIo): Promise<NodeJS.Timeout | undefined> {
+  let retention: AuditRetention | undefined;
+  const warned = new Set<string>();
+  for (const agent of agents) {
+    const audit = await agent.audit();
+    for (const warning of audit?.log.warnings ?? []) {
+      if (!warned.has(warning)) io.error(`steward: warning: ${warning}`);
+      warned.add(warning);
+    }
+    retention ??= audit?.retention();
+  }
+  if (!retention) return undefined;
+  const run = () =>
+    retention
+      .run()
+      .then((results) => {
+        const purged = results.reduce((sum, result) => sum + result.purgedRecords, 0);
+        const archived = results.reduce((sum, result) => sum + result.archived.length, 0);
+        if (purged + archived > 0)
+          io.out(`steward: audit retention archived ${archived} segments, purged ${purged} records`);
+      })
+      .catch((error: unknown) => io.error(`steward: audit retention failed: ${describe(error)}`));
+  void run();
+  const timer = setInterval(run, RETENTION_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }
