@@ -1,5 +1,6 @@
 /** Parses the `steward` command line and runs the command; returns the exit code instead of exiting. */
 import { parseArgs } from 'node:util';
+import { auditCommand } from './audit-command.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { costsCommand } from './costs-command.js';
 import { defaultConfigFile } from './load-config.js';
@@ -24,6 +25,12 @@ const options = {
   tenant: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
+  type: { type: 'string', multiple: true },
+  seq: { type: 'string' },
+  decrypt: { type: 'boolean' },
+  standard: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 /**
@@ -93,6 +100,29 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         agent: values.agent,
         from: values.from,
         to: values.to,
+        json: values.json,
+      },
+      io,
+    );
+  }
+  if (command === 'audit') {
+    return auditCommand(
+      {
+        configPath: values.config ?? defaultConfigFile,
+        action: rest[0],
+        extra: rest.slice(1),
+        tenant: values.tenant,
+        agent: values.agent,
+        types: values.type,
+        from: values.from,
+        to: values.to,
+        limit: values.limit,
+        seq: values.seq,
+        decrypt: values.decrypt,
+        actor: values.actor,
+        standard: values.standard,
+        format: values.format,
+        out: values.out,
         json: values.json,
       },
       io,

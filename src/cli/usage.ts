@@ -14,6 +14,17 @@ Commands:
   trust approvals       List pending approvals (--status pending|approved|denied|expired)
   trust approve|deny <approvalId>
                         Decide a pending tool-call approval (--actor required, --note optional)
+  audit search          A tenant's audit records, newest first: seq, time, agent, event type, payload
+                        summary (--tenant required; --agent, --type <event-type> (repeatable or
+                        comma list), --from, --to, --limit 1-1000 (default 100), --json)
+  audit verify          Verify the hash chains and signed checkpoints of every tenant (or --tenant):
+                        records, checkpoints and the first problem per tenant (--json)
+  audit show            Print records (--tenant and --seq 3,4,10-12 required, --json); with --decrypt
+                        their encrypted fields are decrypted with STEWARD_AUDIT_KEY and the read is
+                        itself audited (--actor required)
+  audit report          A SOC2 or HIPAA compliance report of [--from, --to) (--standard, --from, --to
+                        required; --tenant; --format json|md|html, default from --out's extension,
+                        else md; --out <file>, default stdout)
 
 Options for serve:
   -c, --config <file>   Agent config whose default export is one config or an array of them
@@ -26,6 +37,10 @@ Options for trust:
       --agent <agentId> Which agent, when the config has several
       --json            Print JSON instead of text
 
+Options for audit:
+  -c, --config <file>   The agent config whose store is read (default: ./steward.config.ts)
+      --from, --to      ISO 8601 (2024-05-01, 2024-05-01T12:00:00Z) or epoch milliseconds; --to is exclusive
+
 Options:
   -h, --help            Show this help
   -v, --version         Print the version
@@ -36,12 +51,20 @@ Environment:
   STEWARD_API_TOKEN     Require "Authorization: Bearer <token>" on /api/*
   STEWARD_CONCURRENCY   Model runs at once on this host (default: 4)
   STEWARD_BODY_LIMIT_BYTES  Largest request body accepted, larger gets 413 (default: 1048576)
+  STEWARD_AUDIT_KEY     Audit field encryption key(s), for audit show --decrypt and POST /api/audit/decrypt
+
+Exit codes:
+  0 success, 1 failure (bad config, store unavailable, unknown record, missing key …), 2 wrong usage,
+  3 audit verify found a chain that does not verify (tampering)
 
 Examples:
   steward serve
   steward serve --config examples/steward.config.ts --port 0
   steward trust show --agent front-desk
   steward trust set --agent front-desk --level 0.5 --actor alice --reason "passed onboarding review"
+  steward audit verify
+  steward audit show --tenant acme --seq 42 --decrypt --actor alice
+  steward audit report --standard SOC2 --from 2024-01-01 --to 2024-04-01 --out q1.html
 `;
 
 /** The package version, read from the package.json two levels up (the same from src/cli and dist/cli). */

@@ -6,6 +6,7 @@ import type { ClaudeAgent } from '../agent/claude-agent.js';
 import { StewardError } from '../errors/index.js';
 import type { AgentRuntime } from '../runtime/types.js';
 import type { StewardStore } from '../store/types.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import { requireBearerToken } from './auth.js';
 import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
@@ -141,6 +142,7 @@ export function createApp(options: AppOptions): StewardApp {
 
   registerTrustRoutes(app, { agents, store, bodyLimitBytes });
   registerOptimizeRoutes(app, { agents, store });
+  registerAuditRoutes(app, { agents, store, bodyLimitBytes });
 
   app.notFound((c) =>
     errorResponse(

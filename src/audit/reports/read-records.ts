@@ -1,0 +1,173 @@
+/**
+ * What a report reads from the store: counts by event type and by agent (GROUP BYs), the
+ * oldest live record, and the records of one event type streamed in time order by keyset pages, so
+ * a report over millions of records holds one page at a time.
+ */
+import { sql } from 'kysely';
+import type { StewardStore } from '../../store/types.js';
+import { type AuditRecordsTable, auditDatabase } from '../log/schema.js';
+
+type PageRow = Pick<
+  AuditRecordsTable,
+  'tenant_id' | 'seq' | 'id' | 'agent_id' | 'event_type' | 'at' | 'actor' | 'payload'
+>;
+
+export interface ReportWindow {
+  /** Null: every tenant. */
+  tenantId: string | null;
+  /** Inclusive, epoch ms. */
+  from: number;
+  /** Exclusive, epoch ms. */
+  to: number;
+}
+
+export interface RecordCounts {
+  /** Records per tenant and event type. */
+  byEventType: { tenantId: string; eventType: string; count: number }[];
+  /** Records per tenant and agent. */
+  byAgent: { tenantId: string; agentId: string; count: number }[];
+}
+
+/**
+ * Records per event type and per agent in the window: two GROUP BYs that each read one covering
+ * index, `(tenant_id, event_type, at)` and `(tenant_id, agent_id, at)`. One GROUP BY over both
+ * columns would read every row from the table: ten times slower on a million records.
+ *
+ * @example
+ * const { byEventType, byAgent } = await countRecords(store, { tenantId: 'acme', from, to });
+ */
+export async function countRecords(store: StewardStore, window: ReportWindow): Promise<RecordCounts> {
+  const db = auditDatabase(store.db);
+  let byEventType = db
+    .selectFrom('audit_records')
+    .select(['tenant_id', 'event_type'])
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('at', '>=', window.from)
+    .where('at', '<', window.to);
+  let byAgent = db
+    .selectFrom('audit_records')
+    .select(['tenant_id', 'agent_id'])
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('at', '>=', window.from)
+    .where('at', '<', window.to);
+  if (window.tenantId !== null) {
+    byEventType = byEventType.where('tenant_id', '=', window.tenantId);
+    byAgent = byAgent.where('tenant_id', '=', window.tenantId);
+  }
+  const [eventRows, agentRows] = await Promise.all([
+    byEventType.groupBy(['tenant_id', 'event_type']).execute(),
+    byAgent.groupBy(['tenant_id', 'agent_id']).execute(),
+  ]);
+  return {
+    byEventType: eventRows.map((row) => ({
+      tenantId: row.tenant_id,
+      eventType: row.event_type,
+      count: Number(row.count),
+    })),
+    byAgent: agentRows.map((row) => ({
+      tenantId: row.tenant_id,
+      agentId: row.agent_id,
+      count: Number(row.count),
+    })),
+  };
+}
+
+/** A record as a report reads it: the columns it uses and the payload parsed. */
+export interface ReportRecord {
+  tenantId: string;
+  seq: number;
+  id: string;
+  agentId: string;
+  eventType: string;
+  at: number;
+  actor: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** Epoch ms of the oldest record in the live table (any time, not only the window); null when empty. */
+export async function oldestLiveRecordAt(
+  store: StewardStore,
+  tenantId: string | null,
+): Promise<number | null> {
+  let query = auditDatabase(store.db)
+    .selectFrom('audit_records')
+    .select((eb) => eb.fn.min<number | string | null>('at').as('oldest'));
+  if (tenantId !== null) query = query.where('tenant_id', '=', tenantId);
+  const row = await query.executeTakeFirst();
+  return row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest);
+}
+
+export interface StreamOptions {
+  tenantId: string;
+  eventType: string;
+  from: number;
+  to: number;
+  pageSize: number;
+}
+
+/**
+ * One tenant's records of one event type in the window, oldest first (by `at`, then seq), read in
+ * keyset pages over the `(tenant_id, event_type, at)` index; the next page is fetched while the
+ * caller works through this one.
+ *
+ * @example
+ * for await (const record of streamRecords(store, { tenantId: 'acme', eventType: 'tool-call-denied', from, to, pageSize: 2_000 })) …
+ */
+export async function* streamRecords(
+  store: StewardStore,
+  options: StreamOptions,
+): AsyncGenerator<ReportRecord, void, undefined> {
+  // Without planner statistics (no ANALYZE), SQLite serves `ORDER BY at` from the (tenant_id, at)
+  // index and reads every record of the period to find one event type's: named, the event index
+  // reads only those (20 ms against 2 ms for a rare type among 50,000 records).
+  const source =
+    store.engine === 'sqlite' ? sql`audit_records indexed by audit_records_event_time` : sql`audit_records`;
+  const fetchPage = async (after: { at: number; seq: number } | null) => {
+    // The plain lower bound starts the index range at the cursor; the OR breaks ties on `at` by seq.
+    const lowerBound =
+      after === null
+        ? sql`"at" >= ${options.from}`
+        : sql`"at" >= ${after.at} and ("at" > ${after.at} or "seq" > ${after.seq})`;
+    const result = await sql<PageRow>`
+      select "tenant_id", "seq", "id", "agent_id", "event_type", "at", "actor", "payload" from ${source}
+      where "tenant_id" = ${options.tenantId} and "event_type" = ${options.eventType}
+        and "at" < ${options.to} and ${lowerBound}
+      order by "at", "seq" limit ${options.pageSize}`.execute(store.db);
+    return result.rows;
+  };
+  let next = fetchPage(null);
+  for (;;) {
+    const rows = await next;
+    if (rows.length === 0) return;
+    const last = rows.at(-1)!;
+    next =
+      rows.length < options.pageSize
+        ? Promise.resolve([] as PageRow[])
+        : fetchPage({ at: Number(last.at), seq: Number(last.seq) });
+    for (const row of rows) {
+      yield {
+        tenantId: row.tenant_id,
+        seq: Number(row.seq),
+        id: row.id,
+        agentId: row.agent_id,
+        eventType: row.event_type,
+        at: Number(row.at),
+        actor: row.actor,
+        payload: parsePayload(row.payload),
+      };
+    }
+  }
+}
+
+/** A payload that is not JSON (edited by hand; verification reports it) is kept as its text. */
+function parsePayload(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // fall through
+  }
+  return { unreadablePayload: text };
+}

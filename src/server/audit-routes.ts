@@ -1,0 +1,327 @@
+/**
+ * The Audit API: search a tenant's audit records, verify the hash chains, and decrypt records in a read
+ * that is itself audited. Search and verify only read, so they call the log functions on the store
+ * directly (what `Audit.search`/`Audit.verify` do) instead of opening an Audit, whose log writes.
+ *
+ * Decryption errors: a server without a usable `STEWARD_AUDIT_KEY` answers 403 `permission-denied`
+ * (it holds no key, so it may not hand out plaintext); a key that does not open a record answers 500
+ * `decryption-failed` naming the record (the key is wrong, or the ciphertext was altered).
+ */
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { ClaudeAgent } from '../agent/claude-agent.js';
+import { idSchema } from '../agent/config-schema.js';
+import { Audit } from '../audit/audit.js';
+import {
+  type AuditRecord,
+  auditFieldLimits,
+  parseAuditRecord,
+  searchAuditRecords,
+  verifyChain,
+} from '../audit/log/index.js';
+import { auditDatabase, fromRecordRow } from '../audit/log/schema.js';
+import { StewardError } from '../errors/index.js';
+import type { StewardStore } from '../store/types.js';
+import { invalidRequestFromZod } from './http-errors.js';
+import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
+
+/** The header naming who decrypts; it is written into the `audit-record-decrypted` record. */
+export const actorHeader = 'X-Steward-Actor';
+
+/** Most records one lookup (and one decrypting read) may name. */
+const maxRecordsPerLookup = 1_000;
+
+const isoInstant = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * A point in time as epoch ms (`1700000000000`) or ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00Z`);
+ * undefined when it is neither.
+ *
+ * @example parseInstant('2024-05-01T00:00:00Z') // 1714521600000
+ */
+export function parseInstant(text: string): number | undefined {
+  if (/^\d{1,16}$/.test(text)) return Number(text);
+  const parsed = isoInstant.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+const instantSchema = z.string().transform((text, context) => {
+  const parsed = parseInstant(text);
+  if (parsed !== undefined) return parsed;
+  context.addIssue({
+    code: 'custom',
+    message:
+      'must be epoch milliseconds (e.g. 1700000000000) or an ISO 8601 date (e.g. 2024-05-01T12:00:00Z)',
+  });
+  return z.NEVER;
+});
+
+const eventTypeSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an event type such as tool-call-denied');
+
+const searchQuerySchema = z
+  .object({
+    tenantId: idSchema,
+    agentId: idSchema.optional(),
+    conversationId: z.string().min(1).max(auditFieldLimits.conversationId).optional(),
+    eventType: z.array(eventTypeSchema).min(1).max(100).optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be from 1 to 1000').max(1_000, 'must be from 1 to 1000'))
+      .optional(),
+    cursor: z.string().min(1).max(512).optional(),
+  })
+  .strict();
+
+const verifyQuerySchema = z.object({ tenantId: idSchema.optional() }).strict();
+
+const decryptBodySchema = z
+  .object({
+    tenantId: idSchema,
+    seqs: z.array(z.number().int().min(1)).min(1).max(maxRecordsPerLookup).optional(),
+    ids: z.array(z.string().min(1).max(auditFieldLimits.id)).min(1).max(maxRecordsPerLookup).optional(),
+  })
+  .strict()
+  .refine((body) => (body.seqs === undefined) !== (body.ids === undefined), {
+    message: 'give either seqs (record numbers) or ids (record ids), not both and not neither',
+    path: ['seqs'],
+  });
+
+export interface AuditRoutesOptions {
+  agents: Map<string, ClaudeAgent>;
+  store: StewardStore;
+  /** Largest accepted body of `POST /api/audit/decrypt`; default 64 KiB. */
+  bodyLimitBytes?: number;
+}
+
+/**
+ * `GET /api/audit`, `GET /api/audit/verify` and `POST /api/audit/decrypt`.
+ *
+ * @example
+ * registerAuditRoutes(app, { agents, store });
+ * // GET /api/audit?tenantId=acme&eventType=tool-call-denied,tool-call-approved&from=2024-05-01&limit=50
+ */
+export function registerAuditRoutes<Env extends object>(
+  app: Hono<Env & { Variables: object }>,
+  options: AuditRoutesOptions,
+): void {
+  const { agents, store } = options;
+  const json = [requireJsonBody(), limitBody(options.bodyLimitBytes ?? 64 * 1024)] as const;
+
+  app.get('/api/audit', async (c) => {
+    const query = parseSearchQuery(new URL(c.req.url).searchParams);
+    const page = await searchAuditRecords(store, query);
+    return c.json({ records: page.records, nextCursor: page.nextCursor }, 200);
+  });
+
+  app.get('/api/audit/verify', async (c) => {
+    const raw = singleValues(new URL(c.req.url).searchParams);
+    const parsed = verifyQuerySchema.safeParse(raw);
+    if (!parsed.success) throw invalidRequestFromZod(parsed.error, raw, 'query');
+    const report = await verifyChain(store, parsed.data.tenantId ? { tenantId: parsed.data.tenantId } : {});
+    return c.json(report, 200);
+  });
+
+  app.post('/api/audit/decrypt', ...json, async (c) => {
+    const actor = (c.req.header(actorHeader) ?? '').trim();
+    if (actor === '' || actor.length > auditFieldLimits.actor) {
+      throw new StewardError(
+        'invalid-request',
+        `a decrypting read is audited with who reads: send the header "${actorHeader}: <your name or id>" (1 to ${auditFieldLimits.actor} characters)`,
+        { details: { field: actorHeader } },
+      );
+    }
+    const body = await readJsonBody(c, decryptBodySchema);
+    const selector = body.seqs ? { seqs: body.seqs } : { ids: body.ids ?? [] };
+    const { records, missing } = await findAuditRecords(store, body.tenantId, selector);
+    if (missing.length > 0) {
+      throw new StewardError(
+        'not-found',
+        `tenant "${body.tenantId}" has no audit record with ${body.seqs ? 'seq' : 'id'} ${missing.join(', ')}`,
+        { details: { tenantId: body.tenantId, missing } },
+      );
+    }
+    const { audit, owned } = await auditForTenant(agents, store, body.tenantId);
+    try {
+      return c.json({ records: await decryptAuditRecords(audit, records, actor) }, 200);
+    } finally {
+      if (owned) await audit.close();
+    }
+  });
+}
+
+/**
+ * A tenant's records by seq or by id, in seq order, and the seqs or ids that matched none.
+ *
+ * @example
+ * const { records, missing } = await findAuditRecords(store, 'acme', { seqs: [3, 4] });
+ */
+export async function findAuditRecords(
+  store: StewardStore,
+  tenantId: string,
+  selector: { seqs: readonly number[] } | { ids: readonly string[] },
+): Promise<{ records: AuditRecord[]; missing: Array<number | string> }> {
+  const wanted = 'seqs' in selector ? [...new Set(selector.seqs)] : [...new Set(selector.ids)];
+  if (wanted.length > maxRecordsPerLookup) {
+    throw new StewardError(
+      'invalid-request',
+      `name at most ${maxRecordsPerLookup} records at once, received ${wanted.length}`,
+    );
+  }
+  if (wanted.length === 0) return { records: [], missing: [] };
+  const base = auditDatabase(store.db)
+    .selectFrom('audit_records')
+    .selectAll()
+    .where('tenant_id', '=', tenantId);
+  const rows =
+    'seqs' in selector
+      ? await base
+          .where('seq', 'in', wanted as number[])
+          .orderBy('seq')
+          .execute()
+      : await base
+          .where('id', 'in', wanted as string[])
+          .orderBy('seq')
+          .execute();
+  const records = rows.map((row) => readRecord(fromRecordRow(row)));
+  const found = new Set<number | string>(
+    records.map((record) => ('seqs' in selector ? Number(record.seq) : record.id)),
+  );
+  return { records, missing: wanted.filter((value) => !found.has(value)) };
+}
+
+/**
+ * `audit.decrypt(records, actor)` with key problems made clear: no usable `STEWARD_AUDIT_KEY` becomes a
+ * 403 `permission-denied`; a key that does not open a record keeps `decryption-failed`, naming the record.
+ *
+ * @example
+ * const plain = await decryptAuditRecords(audit, records, 'alice@example.com');
+ */
+export async function decryptAuditRecords(
+  audit: Audit,
+  records: readonly AuditRecord[],
+  actor: string,
+): Promise<AuditRecord[]> {
+  try {
+    return await audit.decrypt(records, actor);
+  } catch (error) {
+    if (isMissingAuditKey(error)) {
+      throw new StewardError(
+        'permission-denied',
+        'this server holds no usable audit key, so it cannot decrypt audit records: set STEWARD_AUDIT_KEY ' +
+          'to the key (or keyring "k2:<key>,k1:<older key>") the records were encrypted with, and restart. ' +
+          `(${(error as Error).message.replace(/\s+/g, ' ')})`,
+        { cause: error, details: { reason: 'no-key' } },
+      );
+    }
+    if (StewardError.isInstance(error) && error.code === 'decryption-failed') {
+      throw new StewardError(
+        'decryption-failed',
+        `${error.message} Check that STEWARD_AUDIT_KEY holds the key the records were encrypted with (and every older key after a rotation); if it does, the stored ciphertext was altered.`,
+        { cause: error, details: { ...error.details, seqs: records.map((record) => record.seq) } },
+      );
+    }
+    throw error;
+  }
+}
+
+/** The Audit of an agent of the tenant, else a read-only one on the store that the caller closes. */
+async function auditForTenant(
+  agents: Map<string, ClaudeAgent>,
+  store: StewardStore,
+  tenantId: string,
+): Promise<{ audit: Audit; owned: boolean }> {
+  for (const agent of agents.values()) {
+    if (agent.tenantId !== tenantId) continue;
+    const audit = await agent.audit();
+    if (audit) return { audit, owned: false };
+  }
+  return { audit: new Audit(store, {}), owned: true };
+}
+
+/** True for the config error of a missing or malformed `STEWARD_AUDIT_KEY` (createEnvKeyProvider). */
+function isMissingAuditKey(error: unknown): boolean {
+  if (!StewardError.isInstance(error) || error.code !== 'invalid-config') return false;
+  const issues = error.details.issues;
+  return (
+    Array.isArray(issues) &&
+    issues.some((issue) => String((issue as { path?: unknown }).path).startsWith('STEWARD_AUDIT_KEY'))
+  );
+}
+
+/** A stored payload that is not JSON (edited by hand: verify reports it) is returned as its text. */
+function readRecord(record: ReturnType<typeof fromRecordRow>): AuditRecord {
+  try {
+    return parseAuditRecord(record);
+  } catch {
+    return { ...record, payload: { unreadablePayload: record.payload } };
+  }
+}
+
+/** `eventType` may repeat and hold comma lists; every other parameter must be given once. */
+function parseSearchQuery(params: URLSearchParams) {
+  const raw: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of params) {
+    if (key === 'eventType') {
+      const types = value
+        .split(',')
+        .map((type) => type.trim())
+        .filter((type) => type !== '');
+      raw.eventType = [...((raw.eventType as string[] | undefined) ?? []), ...types];
+    } else if (Object.hasOwn(raw, key)) {
+      throw repeated(key);
+    } else {
+      raw[key] = value;
+    }
+  }
+  if (params.has('eventType') && (raw.eventType?.length ?? 0) === 0) {
+    throw new StewardError('invalid-request', 'query.eventType: give at least one event type', {
+      details: { field: 'eventType' },
+    });
+  }
+  if (!Object.hasOwn(raw, 'tenantId')) {
+    throw new StewardError(
+      'invalid-request',
+      'query.tenantId is required: audit searches never cross tenants (e.g. /api/audit?tenantId=acme)',
+      { details: { field: 'tenantId' } },
+    );
+  }
+  const parsed = searchQuerySchema.safeParse(raw);
+  if (!parsed.success) throw invalidRequestFromZod(parsed.error, raw, 'query');
+  const { eventType, ...rest } = parsed.data;
+  if (rest.from !== undefined && rest.to !== undefined && rest.from > rest.to) {
+    throw new StewardError('invalid-request', 'query: "from" must not be later than "to"', {
+      details: { field: 'from' },
+    });
+  }
+  const query: Parameters<typeof searchAuditRecords>[1] = { tenantId: rest.tenantId };
+  for (const [key, value] of Object.entries(rest)) {
+    if (value !== undefined) (query as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (eventType) query.eventTypes = [...new Set(eventType)];
+  return query;
+}
+
+function singleValues(params: URLSearchParams): Record<string, string> {
+  const raw: Record<string, string> = Object.create(null);
+  for (const [key, value] of params) {
+    if (Object.hasOwn(raw, key)) throw repeated(key);
+    raw[key] = value;
+  }
+  return raw;
+}
+
+function repeated(key: string): StewardError {
+  return new StewardError(
+    'invalid-request',
+    `query parameter "${key}" is given more than once; give it once`,
+    {
+      details: { field: key },
+    },
+  );
+}
