@@ -30,6 +30,7 @@ import {
   verifyChain,
 } from './log/index.js';
 import { maskPayload, type Redactor, redactorForAudit } from './redactor.js';
+import { type AuditReport, type AuditReportOptions, generateAuditReport } from './reports/index.js';
 import { AuditRetention } from './retention.js';
 
 export interface AuditOptions {
@@ -271,6 +272,34 @@ export class Audit {
       });
     }
     return this.retentionService;
+  }
+
+  /**
+   * A compliance report over `[from, to)` with this store's chain verification and, for one tenant, its
+   * retention status filled in.
+   */
+  async report(options: Omit<AuditReportOptions, 'verify' | 'retention'>): Promise<AuditReport> {
+    const retention = this.retention();
+    const status = retention && options.tenantId ? await retention.status(options.tenantId) : undefined;
+    return generateAuditReport(this.store, {
+      ...options,
+      verify: (tenantId) => verifyChain(this.store, { tenantId }),
+      ...(this.config.retention
+        ? {
+            retention: {
+              policyDuration: this.config.retention.duration,
+              ...(status
+                ? {
+                    oldestLiveRecordAt: status.oldestLiveAt,
+                    archivedSegments: status.archivedSegments,
+                    legalHold: status.legalHold !== null,
+                    ...(status.legalHold ? { legalHoldReason: status.legalHold.reason } : {}),
+                  }
+                : {}),
+            },
+          }
+        : {}),
+    });
   }
 
   /** Verifies the live chain of every tenant (or one). */

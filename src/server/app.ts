@@ -3,9 +3,11 @@ import { type Context, Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/claude-agent.js';
+import { createRedactor } from '../audit/redactor.js';
 import { StewardError } from '../errors/index.js';
 import type { AgentRuntime } from '../runtime/types.js';
 import type { StewardStore } from '../store/types.js';
+import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { requireBearerToken } from './auth.js';
 import { errorResponse, toHttpError } from './http-errors.js';
@@ -69,7 +71,15 @@ export function createApp(options: AppOptions): StewardApp {
   for (const agent of options.agents) metrics.trackAgent(agent);
   if (options.runtime) metrics.trackRuntime(options.runtime);
   const lifecycle = createLifecycle({ agents: options.agents, runtime: options.runtime, store });
-  const logError = options.logError ?? ((line, error) => console.error(line, error));
+  // Server logs are masked like everything else that is kept: an error may quote a customer's message.
+  const logRedactor = createRedactor();
+  const logError =
+    options.logError ??
+    ((line, error) =>
+      console.error(
+        logRedactor.text(line),
+        logRedactor.text(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      ));
   const bodyLimitBytes = options.bodyLimitBytes ?? defaultBodyLimitBytes;
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1) {
     throw new StewardError(
@@ -143,6 +153,7 @@ export function createApp(options: AppOptions): StewardApp {
   registerTrustRoutes(app, { agents, store, bodyLimitBytes });
   registerOptimizeRoutes(app, { agents, store });
   registerAuditRoutes(app, { agents, store, bodyLimitBytes });
+  registerAuditDashboard(app, { agents });
 
   app.notFound((c) =>
     errorResponse(

@@ -1,0 +1,68 @@
+/**
+ * The audit dashboard (`audit.analytics.dashboard: true`): one tenant's last 24 hours (or a chosen
+ * period) as the compliance report's HTML page: activity by event and agent, access accounting,
+ * permission and trust changes, denials, approvals, alerts, chain integrity and retention.
+ */
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { ClaudeAgent } from '../agent/claude-agent.js';
+import { renderReport } from '../audit/reports/index.js';
+import { StewardError } from '../errors/index.js';
+import { invalidRequestFromZod } from './http-errors.js';
+
+const DAY_MS = 86_400_000;
+
+const dashboardQuerySchema = z
+  .object({
+    tenantId: z.string().min(1),
+    standard: z.enum(['SOC2', 'HIPAA']).optional(),
+    hours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 366)
+      .optional(),
+  })
+  .strict();
+
+export interface AuditDashboardOptions {
+  agents: Map<string, ClaudeAgent>;
+  now?: () => number;
+}
+
+/**
+ * @example
+ * registerAuditDashboard(app, { agents }); // GET /api/audit/dashboard?tenantId=acme&hours=24
+ */
+export function registerAuditDashboard<Env extends object>(
+  app: Hono<Env & { Variables: object }>,
+  options: AuditDashboardOptions,
+): void {
+  const now = options.now ?? Date.now;
+  app.get('/api/audit/dashboard', async (c) => {
+    const raw = Object.fromEntries(new URL(c.req.url).searchParams.entries());
+    const parsed = dashboardQuerySchema.safeParse(raw);
+    if (!parsed.success) throw invalidRequestFromZod(parsed.error, raw, 'query');
+    const { tenantId, hours } = parsed.data;
+    let audit: Awaited<ReturnType<ClaudeAgent['audit']>>;
+    for (const agent of options.agents.values()) {
+      if (agent.tenantId !== tenantId) continue;
+      const candidate = await agent.audit();
+      if (candidate?.config.analytics?.dashboard) {
+        audit = candidate;
+        break;
+      }
+    }
+    if (!audit) {
+      throw new StewardError(
+        'not-found',
+        `no agent of tenant "${tenantId}" on this server has audit.analytics.dashboard turned on`,
+      );
+    }
+    const standard =
+      parsed.data.standard ?? audit.config.compliance?.standards.find((name) => name === 'HIPAA') ?? 'SOC2';
+    const to = now() + 1;
+    const report = await audit.report({ standard, tenantId, from: to - (hours ?? 24) * (DAY_MS / 24), to });
+    return c.html(renderReport(report, 'html'));
+  });
+}
