@@ -9,6 +9,7 @@ import { openStore } from '../src/store/index.js';
 import { ensureDatabase, startServer } from '../test/setup/postgres.js';
 import { createTestDatabase } from '../test/support/databases.js';
 import { type AuditLogFigures, benchAuditLog, printAuditLog } from './audit-log.bench.js';
+import { benchAuditReport, printAuditReport } from './audit-report.bench.js';
 import { type BudgetFigures, benchBudget, printBudget } from './budget.bench.js';
 import {
   benchEmbedders,
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     auditFigures.push(await withSqlite(benchAuditLog));
     auditFigures.push(await withPostgres(benchAuditLog));
     printAuditLog(auditFigures);
+    printAuditReport([await withSqlite(benchAuditReport)]);
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
 }

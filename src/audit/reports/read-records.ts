@@ -38,25 +38,32 @@ export interface RecordCounts {
  */
 export async function countRecords(store: StewardStore, window: ReportWindow): Promise<RecordCounts> {
   const db = auditDatabase(store.db);
-  let byEventType = db
+  const base = db
     .selectFrom('audit_records')
-    .select(['tenant_id', 'event_type'])
     .select((eb) => eb.fn.countAll<number | string>().as('count'))
     .where('at', '>=', window.from)
     .where('at', '<', window.to);
-  let byAgent = db
-    .selectFrom('audit_records')
-    .select(['tenant_id', 'agent_id'])
-    .select((eb) => eb.fn.countAll<number | string>().as('count'))
-    .where('at', '>=', window.from)
-    .where('at', '<', window.to);
-  if (window.tenantId !== null) {
-    byEventType = byEventType.where('tenant_id', '=', window.tenantId);
-    byAgent = byAgent.where('tenant_id', '=', window.tenantId);
+  const { tenantId } = window;
+  if (tenantId !== null) {
+    // Without tenant_id in the GROUP BY: with it, SQLite picks the (tenant_id, at) index and reads
+    // every row from the table (1.3 s against 0.17 s on a million records).
+    const scoped = base.where('tenant_id', '=', tenantId);
+    const [eventRows, agentRows] = await Promise.all([
+      scoped.select('event_type').groupBy('event_type').execute(),
+      scoped.select('agent_id').groupBy('agent_id').execute(),
+    ]);
+    return {
+      byEventType: eventRows.map((row) => ({
+        tenantId,
+        eventType: row.event_type,
+        count: Number(row.count),
+      })),
+      byAgent: agentRows.map((row) => ({ tenantId, agentId: row.agent_id, count: Number(row.count) })),
+    };
   }
   const [eventRows, agentRows] = await Promise.all([
-    byEventType.groupBy(['tenant_id', 'event_type']).execute(),
-    byAgent.groupBy(['tenant_id', 'agent_id']).execute(),
+    base.select(['tenant_id', 'event_type']).groupBy(['tenant_id', 'event_type']).execute(),
+    base.select(['tenant_id', 'agent_id']).groupBy(['tenant_id', 'agent_id']).execute(),
   ]);
   return {
     byEventType: eventRows.map((row) => ({
