@@ -3,6 +3,7 @@ import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { ClaudeAgent } from '../agent/claude-agent.js';
 import type { AgentConfig } from '../agent/config-schema.js';
 import { FunctionRuntime } from '../runtime/function/function-runtime.js';
+import { type Alert, createChannelAlertSink } from './alerts/index.js';
 import { Audit } from './audit.js';
 import { createEnvKeyProvider } from './crypto/index.js';
 import type { AuditRecord } from './log/index.js';
@@ -105,6 +106,32 @@ describe.each(storeEngines)('audit on $name', (engine) => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it('raises permission_escalation alerts as audit records and delivers them to the sinks', async () => {
+    const agent = await agentWith({
+      trust: { initial: 0.3, permissions: { 0.3: ['Read'], 0.6: ['Read', 'Write'] } },
+      audit: { analytics: { alerts: ['permission_escalation'] } },
+    });
+    await agent.start();
+    const audit = (await agent.audit())!;
+    const delivered: Alert[] = [];
+    audit.addAlertSink(createChannelAlertSink({ send: async (alert) => void delivered.push(alert) }));
+    await agent.handle({ text: 'hello' });
+    const trust = (await agent.trust())!;
+    await trust.service.operatorAction(
+      { tenantId: 'acme', agentId: 'desk' },
+      { type: 'set', level: 0.7 },
+      'ops@acme',
+      'pilot',
+    );
+    await agent.close();
+    const [raised] = (await allRecords(audit)).filter((record) => record.eventType === 'audit-alert-raised');
+    expect(raised).toMatchObject({
+      agentId: 'desk',
+      payload: { type: 'permission_escalation', reason: 'operator-override' },
+    });
+    expect(delivered).toEqual([expect.objectContaining({ type: 'permission_escalation', tenantId: 'acme' })]);
   });
 
   it('keeps text out at minimal and tool data out below detailed', async () => {

@@ -9,6 +9,15 @@ import { validateConfig } from '../config/validate.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus, StewardEvent } from '../events/index.js';
 import type { StewardStore } from '../store/types.js';
+import {
+  AlertEngine,
+  type AlertEngineOptions,
+  type AlertSink,
+  alertRecordInput,
+  createLogAlertSink,
+  createWebhookAlertSink,
+  deliverAlert,
+} from './alerts/index.js';
 import { createArchiveStore } from './archive/index.js';
 import { type AuditConfig, auditConfigSchema, type ResolvedAuditConfig } from './config.js';
 import {
@@ -42,7 +51,17 @@ export interface AuditOptions {
   /** Options of the shared AuditLog of this store, used when this is the first Audit to open it. */
   log?: AuditLogOptions;
   environment?: NodeJS.ProcessEnv;
+  /**
+   * Where `analytics.alerts` go; default a JSON line on stderr, plus a signed webhook when
+   * `STEWARD_ALERT_WEBHOOK_URL` and `STEWARD_ALERT_WEBHOOK_SECRET` are set.
+   */
+  alertSinks?: AlertSink[];
+  /** Detector thresholds (see AlertEngineOptions); `alerts` comes from the config. */
+  alertEngine?: Omit<AlertEngineOptions, 'alerts'>;
 }
+
+/** How far back the alert baselines are rebuilt from the log when an Audit starts. */
+const ALERT_WARM_UP_MS = 7 * 86_400_000;
 
 /** One AuditLog per store, shared by every agent on it, so their appends share group commits. */
 const sharedLogs = new WeakMap<StewardStore, { log: AuditLog; users: number }>();
@@ -88,6 +107,10 @@ export class Audit {
   private readonly now: () => number;
   private closed = false;
   private retentionService: AuditRetention | undefined;
+  private readonly alerts: AlertEngine | undefined;
+  private readonly alertSinks: AlertSink[];
+  private alertsWarm: Promise<unknown> | undefined;
+  private readonly deliveries = new Set<Promise<unknown>>();
   private readonly environment: NodeJS.ProcessEnv;
 
   constructor(
@@ -105,11 +128,21 @@ export class Audit {
       this.keyProvider = options.keyProvider ?? createEnvKeyProvider({ environment: { ...environment } });
       this.cipher = createFieldCipher({ keyProvider: this.keyProvider });
     }
+    const alertTypes = this.config.analytics?.alerts ?? [];
+    this.alertSinks = [...(options.alertSinks ?? defaultAlertSinks(environment))];
+    if (alertTypes.length > 0) {
+      this.alerts = new AlertEngine({ ...options.alertEngine, alerts: alertTypes, now: this.now });
+    }
     this.log = acquireLog(
       store,
       options.log ?? (options.now ? { now: options.now } : undefined),
       environment,
     );
+  }
+
+  /** Delivers alerts to one more sink too (e.g. a channel: `createChannelAlertSink({ send })`). */
+  addAlertSink(sink: AlertSink): void {
+    this.alertSinks.push(sink);
   }
 
   /** Audits every event of `bus` (awaited by `emit`, so an interaction is acknowledged after its records are durable). */
@@ -132,6 +165,13 @@ export class Audit {
    * payload is masked and, with encryption on, its text fields encrypted, like every other record.
    */
   async append(input: AuditRecordInput, options: { mask?: boolean } = {}): Promise<AuditRecord> {
+    // The alert baselines are rebuilt from the recent log before the first new record is seen.
+    if (this.alerts) {
+      this.alertsWarm ??= this.alerts
+        .warmUp(this.store, { since: Math.max(0, this.now() - ALERT_WARM_UP_MS) })
+        .catch(() => undefined);
+      await this.alertsWarm;
+    }
     // `mask: false` only for payloads audit builds itself from ids, counts and hashes (no user text).
     let payload: Record<string, unknown>;
     try {
@@ -159,7 +199,22 @@ export class Audit {
       payload,
       ...(keyId ? { keyId } : {}),
     });
+    if (this.alerts && record!.eventType !== 'audit-alert-raised') await this.raiseAlerts(record!);
     return record!;
+  }
+
+  /**
+   * Feeds a record to the alert detectors; each alert is appended as `audit-alert-raised` (durable with
+   * the record that caused it) and delivered to the sinks in the background (`close` waits for them).
+   */
+  private async raiseAlerts(record: AuditRecord): Promise<void> {
+    for (const alert of await this.alerts!.observe(record)) {
+      await this.log.append(alertRecordInput(alert, this.config.level));
+      const delivery: Promise<unknown> = deliverAlert(alert, this.alertSinks).finally(() =>
+        this.deliveries.delete(delivery),
+      );
+      this.deliveries.add(delivery);
+    }
   }
 
   /**
@@ -311,6 +366,7 @@ export class Audit {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.allSettled([...this.deliveries]);
     await releaseLog(this.store);
   }
 }
@@ -333,4 +389,12 @@ function stableJson(value: unknown): string {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function defaultAlertSinks(environment: NodeJS.ProcessEnv): AlertSink[] {
+  const sinks: AlertSink[] = [createLogAlertSink()];
+  const url = environment.STEWARD_ALERT_WEBHOOK_URL;
+  const secret = environment.STEWARD_ALERT_WEBHOOK_SECRET;
+  if (url && secret) sinks.push(createWebhookAlertSink({ url, secret }));
+  return sinks;
 }

@@ -81,6 +81,8 @@ function trustChange(record: AuditRecord, state: AgentState): AlertCandidate[] {
 }
 
 function configChange(record: AuditRecord, state: AgentState): AlertCandidate[] {
+  // The first config recorded for an agent is where its history starts, not a change.
+  if ('previousHash' in record.payload && record.payload.previousHash === null) return [];
   const changed = Array.isArray(record.payload.changedKeys)
     ? record.payload.changedKeys.filter((key): key is string => typeof key === 'string')
     : [];
