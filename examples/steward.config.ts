@@ -33,4 +33,13 @@ export default defineConfig({
     budget: { daily: 50.0, perRequest: 1.0, alertThreshold: 0.8 },
     fallback: ['cache', 'pattern', 'intelligent'],
   },
+  // Encryption needs a master key: set STEWARD_AUDIT_KEY (openssl rand -base64 32) and add
+  // `encryption: true` to compliance. Archives go beside the demo database.
+  audit: {
+    enabled: true,
+    level: 'standard',
+    compliance: { standards: ['SOC2'], piiDetection: true },
+    retention: { duration: '1y', storage: 'file://./.steward/audit-archive', format: 'json' },
+    analytics: { dashboard: true, alerts: ['unusual_activity', 'permission_escalation'] },
+  },
 });

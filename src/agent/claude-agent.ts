@@ -169,7 +169,7 @@ export class ClaudeAgent {
         });
       }
       await this.events.emit('reply-sent', {
-        ...scope,
+        ...eventScope(scope),
         at: this.now(),
         text: record.replyText,
         tier: record.tier,

@@ -69,7 +69,7 @@ describe.each(storeEngines)('audit on $name', (engine) => {
       level: 'standard',
       payload: { text: 'Send the receipt to [EMAIL] please' },
     });
-    expect(records[4]!.payload).toMatchObject({
+    expect(records[4]!.payload).toEqual({
       text: 'We emailed [EMAIL] the receipt.',
       tier: 'intelligent',
     });

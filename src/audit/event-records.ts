@@ -85,7 +85,7 @@ export function auditRecordFor(event: StewardEvent, level: AuditLevel): AuditRec
   };
   const payload: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
-    if (scopeFields.has(key) || value === undefined) continue;
+    if (scopeFields.has(key) || value === undefined || !isPlainData(value)) continue;
     if (textFieldSet.has(key) && level === 'minimal') continue;
     if (toolFieldSet.has(key) && level !== 'detailed') continue;
     payload[key] = value;
@@ -104,4 +104,12 @@ export function auditRecordFor(event: StewardEvent, level: AuditLevel): AuditRec
   const actor = source.actor ?? source.senderId;
   if (typeof actor === 'string') input.actor = actor;
   return input;
+}
+
+/** JSON-like data: what an event's payload should hold (never a live object such as a guard or a signal). */
+function isPlainData(value: unknown): boolean {
+  if (typeof value === 'function' || typeof value === 'symbol') return false;
+  if (value === null || typeof value !== 'object') return true;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
 }

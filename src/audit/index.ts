@@ -4,6 +4,18 @@
  * masking before storage, field encryption, retention with archives and legal holds.
  */
 export {
+  type Alert,
+  AlertEngine,
+  type AlertEngineOptions,
+  type AlertSink,
+  type AlertType,
+  createChannelAlertSink,
+  createLogAlertSink,
+  createWebhookAlertSink,
+  deliverAlert,
+  verifyAlertSignature,
+} from './alerts/index.js';
+export {
   type ArchiveStore,
   type ArchiveStoreOptions,
   createArchiveStore,
@@ -56,6 +68,14 @@ export {
   type TokenVault,
 } from './pii/index.js';
 export { createRedactor, type Redactor, redactInteraction, redactorForAudit } from './redactor.js';
+export {
+  type AuditReport,
+  type AuditReportOptions,
+  type ComplianceStandard,
+  generateAuditReport,
+  type ReportFormat,
+  renderReport,
+} from './reports/index.js';
 export {
   type ArchiveVerification,
   AUDIT_AGENT_ID,
