@@ -201,15 +201,24 @@ export class ClaudeAgent {
    * Drops this agent's cached answers (one entry when `id` is given); returns how many were dropped.
    * Throws `not-found` when the agent has no cache tier.
    */
-  async invalidateCache(options: { id?: string } = {}): Promise<number> {
+  async invalidateCache(options: { id?: string; actor?: string } = {}): Promise<number> {
     const { chain } = await this.ensureStarted();
     const cache = chain.find((tier): tier is CacheTier => tier instanceof CacheTier);
     if (!cache) throw new StewardError('not-found', `agent ${this.agentId} has no cache tier`);
-    return cache.invalidate({
+    const removed = await cache.invalidate({
       tenantId: this.tenantId,
       agentId: this.agentId,
       ...(options.id ? { id: options.id } : {}),
     });
+    await this.events.emit('operator-action', {
+      tenantId: this.tenantId,
+      agentId: this.agentId,
+      at: this.now(),
+      action: 'cache-invalidated',
+      ...(options.actor ? { actor: options.actor } : {}),
+      details: { removed, ...(options.id ? { entryId: options.id } : {}) },
+    });
+    return removed;
   }
 
   /**

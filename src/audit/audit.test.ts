@@ -134,6 +134,29 @@ describe.each(storeEngines)('audit on $name', (engine) => {
     expect(delivered).toEqual([expect.objectContaining({ type: 'permission_escalation', tenantId: 'acme' })]);
   });
 
+  it('records operator actions: cache invalidation and pattern retirement, with the actor', async () => {
+    const agent = await agentWith({
+      runtime: new FunctionRuntime(async () => 'We open at 9.'),
+      audit: {},
+      optimization: {
+        cacheRules: [{ similarity: 0.9, ttl: 60 }],
+        patterns: { autoDetect: true, minFrequency: 1, confidence: 0.9 },
+      },
+    });
+    await agent.handle({ text: 'when do you open' });
+    expect(await agent.invalidateCache({ actor: 'ops@acme' })).toBe(1);
+    const patterns = (await agent.patterns())!;
+    const [pattern] = await patterns.list({ tenantId: 'acme' });
+    await patterns.retire({ tenantId: 'acme', agentId: 'desk', id: pattern!.id, actor: 'ops@acme' });
+    const audit = (await agent.audit())!;
+    const actions = (await allRecords(audit)).filter((record) => record.eventType === 'operator-action');
+    expect(actions.map((record) => [record.actor, record.payload.action])).toEqual([
+      ['ops@acme', 'cache-invalidated'],
+      ['ops@acme', 'pattern-retired'],
+    ]);
+    await agent.close();
+  });
+
   it('keeps text out at minimal and tool data out below detailed', async () => {
     opened ??= await engine.open();
     const levels = ['minimal', 'standard', 'detailed'] as const;
@@ -187,11 +210,14 @@ describe.each(storeEngines)('audit on $name', (engine) => {
     const [stored] = (await audit.search({ tenantId: 'acme', eventTypes: ['message-received'], limit: 2 }))
       .records;
     expect(stored?.keyId).toBe('k2');
-    const decrypted = await audit.decrypt(await allRecords(audit), 'auditor@acme');
+    const [rotation] = (await audit.search({ tenantId: 'acme', eventTypes: ['audit-key-rotated'] })).records;
+    expect(rotation).toMatchObject({ seq: 2, payload: { previousKeyId: 'k1', keyId: 'k2' } });
+    const messages = (await allRecords(audit)).filter((entry) => entry.eventType === 'message-received');
+    const decrypted = await audit.decrypt(messages, 'auditor@acme');
     expect(decrypted.map((entry) => entry.payload.text)).toEqual(['my card is [CARD], order A-77', 'second']);
     const reads = (await audit.search({ tenantId: 'acme', eventTypes: ['audit-record-decrypted'] })).records;
     expect(reads).toEqual([
-      expect.objectContaining({ actor: 'auditor@acme', payload: expect.objectContaining({ seqs: [1, 2] }) }),
+      expect.objectContaining({ actor: 'auditor@acme', payload: expect.objectContaining({ seqs: [1, 3] }) }),
     ]);
     // A ciphertext moved to another tenant's record does not decrypt there.
     await expect(audit.decrypt([{ ...record, tenantId: 'globex' }], 'auditor@acme')).rejects.toMatchObject({

@@ -38,6 +38,7 @@ import {
   searchAuditRecords,
   verifyChain,
 } from './log/index.js';
+import { auditDatabase } from './log/schema.js';
 import { maskPayload, type Redactor, redactorForAudit } from './redactor.js';
 import { type AuditReport, type AuditReportOptions, generateAuditReport } from './reports/index.js';
 import { AuditRetention } from './retention.js';
@@ -111,6 +112,8 @@ export class Audit {
   private readonly alertSinks: AlertSink[];
   private alertsWarm: Promise<unknown> | undefined;
   private readonly deliveries = new Set<Promise<unknown>>();
+  /** The master key id each tenant's records were last encrypted under (from this process or the log). */
+  private readonly keyIds = new Map<string, string>();
   private readonly environment: NodeJS.ProcessEnv;
 
   constructor(
@@ -192,6 +195,7 @@ export class Audit {
         aad: encryptionContext(input.tenantId),
       })) as Record<string, unknown>;
       keyId = await this.keyProvider.currentKeyId();
+      await this.noteKeyRotation(input, keyId);
     }
     const [record] = await this.log.append({
       ...input,
@@ -201,6 +205,33 @@ export class Audit {
     });
     if (this.alerts && record!.eventType !== 'audit-alert-raised') await this.raiseAlerts(record!);
     return record!;
+  }
+
+  /**
+   * Records `audit-key-rotated` the first time a tenant's records are encrypted under a master key other
+   * than the one its last encrypted record used (the keyring's current key changed).
+   */
+  private async noteKeyRotation(input: AuditRecordInput, keyId: string): Promise<void> {
+    if (this.keyIds.get(input.tenantId) === keyId) return;
+    const previous = await auditDatabase(this.store.db)
+      .selectFrom('audit_records')
+      .select('key_id')
+      .where('tenant_id', '=', input.tenantId)
+      .where('key_id', 'is not', null)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    this.keyIds.set(input.tenantId, keyId);
+    if (!previous?.key_id || previous.key_id === keyId) return;
+    await this.log.append({
+      tenantId: input.tenantId,
+      agentId: input.agentId,
+      eventType: 'audit-key-rotated',
+      at: this.now(),
+      actor: 'system',
+      level: this.config.level,
+      payload: { previousKeyId: previous.key_id, keyId },
+    });
   }
 
   /**

@@ -64,6 +64,8 @@ export interface StewardEventMap {
     rating: 'positive' | 'negative';
     note?: string;
   };
+  /** An operator changed something outside the config: invalidated the cache, retired or forgot patterns. */
+  'operator-action': AgentScope & { action: string; actor?: string; details: Record<string, unknown> };
   /** A pattern of the pattern tier became active (its answer was seen `minFrequency` times); once per pattern. */
   'pattern-activated': AgentScope & { patternId: string; support: number };
   /** Settled spend reached `alertThreshold × daily`; once per tenant, agent, day and threshold. */

@@ -46,7 +46,8 @@ export function registerOptimizeRoutes<Env extends object>(
     if (!agent)
       throw new StewardError('not-found', `there is no agent "${c.req.param('agentId')}" on this server`);
     const id = c.req.query('id');
-    const removed = await agent.invalidateCache(id ? { id } : {});
+    const actor = c.req.header('x-steward-actor');
+    const removed = await agent.invalidateCache({ ...(id ? { id } : {}), ...(actor ? { actor } : {}) });
     return c.json({ removed }, 200);
   });
 
@@ -73,13 +74,24 @@ export function registerOptimizeRoutes<Env extends object>(
 
   app.post('/api/agents/:agentId/patterns/:patternId/retire', async (c) => {
     const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    await patterns.retire({ tenantId: agent.tenantId, agentId: agent.agentId, id: c.req.param('patternId') });
+    const actor = c.req.header('x-steward-actor');
+    await patterns.retire({
+      tenantId: agent.tenantId,
+      agentId: agent.agentId,
+      id: c.req.param('patternId'),
+      ...(actor ? { actor } : {}),
+    });
     return c.json({ retired: c.req.param('patternId') }, 200);
   });
 
   app.delete('/api/agents/:agentId/patterns', async (c) => {
     const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    const removed = await patterns.invalidate({ tenantId: agent.tenantId, agentId: agent.agentId });
+    const actor = c.req.header('x-steward-actor');
+    const removed = await patterns.invalidate({
+      tenantId: agent.tenantId,
+      agentId: agent.agentId,
+      ...(actor ? { actor } : {}),
+    });
     return c.json({ removed }, 200);
   });
 

@@ -291,7 +291,7 @@ export class PatternTier implements AnswerTier {
    * Stops a pattern from answering, for good (it does not come back as more answers agree). Throws
    * `not-found` for a pattern this tenant's agent does not have.
    */
-  async retire(selector: { tenantId: string; agentId: string; id: string }): Promise<void> {
+  async retire(selector: { tenantId: string; agentId: string; id: string; actor?: string }): Promise<void> {
     const result = await this.db
       .updateTable('patterns')
       .set({ status: 'retired', updated_at: this.now() })
@@ -302,10 +302,18 @@ export class PatternTier implements AnswerTier {
     if (Number(result.numUpdatedRows) === 0) {
       throw new StewardError('not-found', `agent ${selector.agentId} has no pattern "${selector.id}"`);
     }
+    await this.bus?.emit('operator-action', {
+      tenantId: selector.tenantId,
+      agentId: selector.agentId,
+      at: this.now(),
+      action: 'pattern-retired',
+      ...(selector.actor ? { actor: selector.actor } : {}),
+      details: { patternId: selector.id },
+    });
   }
 
   /** Forgets a tenant's (or one agent's) patterns and observations; returns how many patterns were dropped. */
-  async invalidate(selector: { tenantId: string; agentId?: string }): Promise<number> {
+  async invalidate(selector: { tenantId: string; agentId?: string; actor?: string }): Promise<number> {
     let observations = this.db.deleteFrom('pattern_observations').where('tenant_id', '=', selector.tenantId);
     let patterns = this.db.deleteFrom('patterns').where('tenant_id', '=', selector.tenantId);
     if (selector.agentId) {
@@ -315,7 +323,18 @@ export class PatternTier implements AnswerTier {
     await observations.execute();
     const result = await patterns.executeTakeFirst();
     this.indexes.invalidate(selector);
-    return Number(result.numDeletedRows);
+    const removed = Number(result.numDeletedRows);
+    if (selector.agentId) {
+      await this.bus?.emit('operator-action', {
+        tenantId: selector.tenantId,
+        agentId: selector.agentId,
+        at: this.now(),
+        action: 'patterns-forgotten',
+        ...(selector.actor ? { actor: selector.actor } : {}),
+        details: { removed },
+      });
+    }
+    return removed;
   }
 
   private async activate(scope: CacheScope, answerKey: string, now: number): Promise<void> {
