@@ -175,56 +175,7 @@ export class AuditRetention {
    * checkpoint signature, and the chain across segments from the genesis hash to the live records.
    */
   async verifyArchives(tenantId: string): Promise<ArchiveVerification> {
-    const rows = await this.db
-      .selectFrom('audit_archives')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .orderBy('first_seq')
-      .execute();
-    const keys = await auditDatabase(this.store.db).selectFrom('audit_signing_keys').selectAll().execute();
-    const publicKeys = new Map(keys.map((row) => [row.key_id, createPublicKey(row.public_key)]));
-    const problems: ArchiveVerification['problems'] = [];
-    let expectedPrevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    for (const row of rows) {
-      const name = `${tenantId}/${row.first_seq}-${row.last_seq}`;
-      if (Number(row.first_seq) !== expectedSeq || row.first_prev_hash !== expectedPrevHash) {
-        problems.push({ segment: name, detail: `does not continue the chain at seq ${expectedSeq}` });
-      }
-      expectedSeq = Number(row.last_seq) + 1;
-      expectedPrevHash = row.last_hash;
-      if (row.location === null || !this.options.archive) {
-        if (row.location !== null)
-          problems.push({
-            segment: name,
-            detail: 'archived, but no archive storage is configured to read it',
-          });
-        continue;
-      }
-      const ref = { tenantId, firstSeq: Number(row.first_seq), lastSeq: Number(row.last_seq) };
-      const verification = await this.options.archive.verifySegment(ref, {
-        verifyCheckpoint: (checkpoint) => {
-          const key = publicKeys.get(String(checkpoint.signerKeyId));
-          return (
-            key !== undefined && verifyCheckpointSignature(checkpoint as unknown as AuditCheckpoint, key)
-          );
-        },
-      });
-      for (const issue of verification.issues)
-        problems.push({ segment: name, detail: `${issue.kind}: ${issue.message}` });
-      if (!verification.ok) continue;
-      const records = await this.options.archive.readSegment<SerializedAuditRecord>(ref);
-      const chain = verifyRecords(records, {
-        expectedPrevHash: row.first_prev_hash,
-        startSeq: Number(row.first_seq),
-      });
-      const first = chain.problems[0];
-      if (first)
-        problems.push({ segment: name, detail: `${first.kind} at seq ${first.seq}: ${first.detail}` });
-      else if (chain.lastHash !== row.last_hash)
-        problems.push({ segment: name, detail: 'its last hash is not the one recorded at archiving' });
-    }
-    return { tenantId, ok: problems.length === 0, segments: rows.length, problems };
+    return verifyArchives(this.store, this.options.archive, tenantId);
   }
 
   private async runTenant(tenantId: string): Promise<TenantRetentionResult> {
@@ -444,4 +395,66 @@ function requireText(value: string, name: string): void {
       `a legal hold change needs ${name === 'actor' ? 'an actor (who)' : 'a reason (why)'}`,
     );
   }
+}
+
+/**
+ * Reads back every archived segment of a tenant: object and content hashes, the manifest, the
+ * checkpoint signature, and the chain across segments from the genesis hash to the live records.
+ * Needs no keys and writes nothing (what `steward audit verify` runs).
+ *
+ * @example
+ * const report = await verifyArchives(store, createArchiveStore('file:///var/audit'), 'acme');
+ */
+export async function verifyArchives(
+  store: StewardStore,
+  archive: ArchiveStore | undefined,
+  tenantId: string,
+): Promise<ArchiveVerification> {
+  const rows = await (store.db.withTables<RetentionTables>() as unknown as Kysely<RetentionTables>)
+    .selectFrom('audit_archives')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('first_seq')
+    .execute();
+  const keys = await auditDatabase(store.db).selectFrom('audit_signing_keys').selectAll().execute();
+  const publicKeys = new Map(keys.map((row) => [row.key_id, createPublicKey(row.public_key)]));
+  const problems: ArchiveVerification['problems'] = [];
+  let expectedPrevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const row of rows) {
+    const name = `${tenantId}/${row.first_seq}-${row.last_seq}`;
+    if (Number(row.first_seq) !== expectedSeq || row.first_prev_hash !== expectedPrevHash) {
+      problems.push({ segment: name, detail: `does not continue the chain at seq ${expectedSeq}` });
+    }
+    expectedSeq = Number(row.last_seq) + 1;
+    expectedPrevHash = row.last_hash;
+    if (row.location === null || !archive) {
+      if (row.location !== null)
+        problems.push({
+          segment: name,
+          detail: 'archived, but no archive storage is configured to read it',
+        });
+      continue;
+    }
+    const ref = { tenantId, firstSeq: Number(row.first_seq), lastSeq: Number(row.last_seq) };
+    const verification = await archive.verifySegment(ref, {
+      verifyCheckpoint: (checkpoint) => {
+        const key = publicKeys.get(String(checkpoint.signerKeyId));
+        return key !== undefined && verifyCheckpointSignature(checkpoint as unknown as AuditCheckpoint, key);
+      },
+    });
+    for (const issue of verification.issues)
+      problems.push({ segment: name, detail: `${issue.kind}: ${issue.message}` });
+    if (!verification.ok) continue;
+    const records = await archive.readSegment<SerializedAuditRecord>(ref);
+    const chain = verifyRecords(records, {
+      expectedPrevHash: row.first_prev_hash,
+      startSeq: Number(row.first_seq),
+    });
+    const first = chain.problems[0];
+    if (first) problems.push({ segment: name, detail: `${first.kind} at seq ${first.seq}: ${first.detail}` });
+    else if (chain.lastHash !== row.last_hash)
+      problems.push({ segment: name, detail: 'its last hash is not the one recorded at archiving' });
+  }
+  return { tenantId, ok: problems.length === 0, segments: rows.length, problems };
 }

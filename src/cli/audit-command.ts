@@ -5,11 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import type { AgentConfig } from '../agent/config-schema.js';
+import { createArchiveStore } from '../audit/archive/index.js';
 import { Audit } from '../audit/audit.js';
 import { type AuditConfig, auditConfigSchema } from '../audit/config.js';
 import { createEnvKeyProvider, type KeyProvider } from '../audit/crypto/index.js';
 import { searchAuditRecords, verifyChain } from '../audit/log/index.js';
 import { generateAuditReport, type ReportFormat, renderReport } from '../audit/reports/index.js';
+import { type ArchiveVerification, verifyArchives } from '../audit/retention.js';
 import { StewardError } from '../errors/index.js';
 import { decryptAuditRecords, findAuditRecords, parseInstant } from '../server/audit-routes.js';
 import { openStore } from '../store/open-store.js';
@@ -71,7 +73,7 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
       case 'search':
         return await search(store, options, io);
       case 'verify':
-        return await verify(store, options, io);
+        return await verify(store, options, configs, io);
       case 'show':
         return await show(store, options, configs, io);
       default:
@@ -118,12 +120,30 @@ async function search(store: StewardStore, options: AuditCommandOptions, io: Cli
   return exitCode.ok;
 }
 
-async function verify(store: StewardStore, options: AuditCommandOptions, io: CliIo): Promise<number> {
+async function verify(
+  store: StewardStore,
+  options: AuditCommandOptions,
+  configs: AgentConfig[],
+  io: CliIo,
+): Promise<number> {
   const result = await verifyChain(store, options.tenant ? { tenantId: options.tenant } : {});
-  const code = result.ok ? exitCode.ok : auditExitCode.tampered;
+  // Archived segments too, where the config names the archive storage.
+  const storage = configs.find((config) => config.audit?.retention?.storage)?.audit?.retention?.storage;
+  const archive = storage ? createArchiveStore(storage, { cwd: io.cwd }) : undefined;
+  const archives: ArchiveVerification[] = [];
+  for (const tenant of result.tenants) archives.push(await verifyArchives(store, archive, tenant.tenantId));
+  const archivesOk = archives.every((entry) => entry.ok);
+  const code = result.ok && archivesOk ? exitCode.ok : auditExitCode.tampered;
   if (options.json) {
-    io.out(JSON.stringify(result, null, 2));
+    io.out(JSON.stringify({ ...result, ok: result.ok && archivesOk, archives }, null, 2));
     return code;
+  }
+  for (const entry of archives) {
+    if (entry.segments === 0) continue;
+    const [problem] = entry.problems;
+    io.out(
+      `${entry.tenantId}: ${entry.segments} archived segments, ${problem ? `TAMPERED: ${problem.segment}: ${problem.detail}` : 'ok'}`,
+    );
   }
   if (result.tenants.length === 0) io.out('no audit records to verify');
   for (const tenant of result.tenants) {
@@ -139,7 +159,9 @@ async function verify(store: StewardStore, options: AuditCommandOptions, io: Cli
         `${more.length > 0 ? ` (+${more.length} more problem${more.length === 1 ? '' : 's'})` : ''}`,
     );
   }
-  const failed = result.tenants.filter((tenant) => tenant.problems.length > 0).length;
+  const failed = result.tenants.filter(
+    (tenant, index) => tenant.problems.length > 0 || archives[index]?.ok === false,
+  ).length;
   if (failed > 0) io.error(`tampering found in ${failed} of ${result.tenants.length} tenants`);
   return code;
 }
