@@ -13,12 +13,14 @@ import {
   checkSemanticHit,
   createHashingEmbedder,
   createIntentMatcher,
+  createScoper,
+  decodeVector,
   type Embedder,
+  encodeVector,
   exactKey,
   type IntentMatcher,
   normalizeRequest,
   ScopedIndexes,
-  shapeHash,
 } from './cache/index.js';
 import type { ResolvedOptimizationConfig } from './config.js';
 import { answerReusability } from './reusability.js';
@@ -62,9 +64,7 @@ export class CacheTier implements AnswerTier {
   private readonly db: Kysely<CacheTables>;
   private readonly now: () => number;
   private readonly embedder: Embedder;
-  private readonly shape: AnswerShape;
-  /** Shape hashes by trust band (the band is part of what shapes an answer). */
-  private readonly shapeHashes = new Map<string, string>();
+  private readonly scoper: (context: TierContext) => CacheScope;
   private readonly similarity: { threshold: number; ttl: number } | undefined;
   private readonly rules: Array<{ intent: string; response: string }>;
   private readonly intents: IntentMatcher | undefined;
@@ -79,7 +79,7 @@ export class CacheTier implements AnswerTier {
     this.db = store.db.withTables<CacheTables>() as unknown as Kysely<CacheTables>;
     this.now = options.now ?? Date.now;
     this.embedder = options.embedder ?? createHashingEmbedder();
-    this.shape = options.shape;
+    this.scoper = createScoper(options.shape);
     this.simulatedModel = options.simulatedModel ?? false;
     const semantic = config.cacheRules.find((rule) => 'similarity' in rule);
     this.similarity =
@@ -161,9 +161,7 @@ export class CacheTier implements AnswerTier {
     const expiresAt = now + (this.similarity?.ttl ?? defaultTtlSeconds) * 1000;
     const vector = this.similarity ? (await this.embedder.embed([context.text]))[0] : undefined;
     const id = randomUUID();
-    const embedding = vector
-      ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64')
-      : null;
+    const embedding = vector ? encodeVector(vector) : null;
     await this.db
       .insertInto('cache_entries')
       .values({
@@ -205,13 +203,7 @@ export class CacheTier implements AnswerTier {
   }
 
   private scopeOf(context: TierContext): CacheScope {
-    const band = context.trustBand ?? '';
-    let hash = this.shapeHashes.get(band);
-    if (!hash) {
-      hash = shapeHash({ ...this.shape, ...(context.trustBand ? { trustBand: context.trustBand } : {}) });
-      this.shapeHashes.set(band, hash);
-    }
-    return { tenantId: context.tenantId, agentId: context.agentId, shapeHash: hash };
+    return this.scoper(context);
   }
 
   private async hit(id: string, text: string): Promise<TierAnswer> {
@@ -235,10 +227,7 @@ export class CacheTier implements AnswerTier {
       .execute();
     return rows.flatMap((row) => {
       if (!row.embedding) return [];
-      const bytes = Buffer.from(row.embedding, 'base64');
-      const vector = new Float32Array(
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      );
+      const vector = decodeVector(row.embedding);
       return [{ id: row.id, vector, expiresAt: Number(row.expires_at) }];
     });
   }

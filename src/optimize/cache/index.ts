@@ -57,6 +57,9 @@ export { type LabelledText, parseLabelledCsv } from './labelled-csv.js';
 export {
   type AnswerShape,
   type CacheScope,
+  createScoper,
+  decodeVector,
+  encodeVector,
   exactKey,
   normalizeRequest,
   scopeKey,

@@ -100,3 +100,37 @@ export function scopeKey(scope: CacheScope): string {
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
+
+/**
+ * The cache scope of a request, per trust band: the shape hash of `shape` plus the band the agent runs
+ * at, computed once per band.
+ *
+ * @example
+ * const scopeOf = createScoper({ tools: ['Read'] });
+ * scopeOf({ tenantId: 'acme', agentId: 'desk', trustBand: '0.3' }) // { tenantId, agentId, shapeHash }
+ */
+export function createScoper(
+  shape: AnswerShape,
+): (request: { tenantId: string; agentId: string; trustBand?: string }) => CacheScope {
+  const hashes = new Map<string, string>();
+  return (request) => {
+    const band = request.trustBand ?? '';
+    let hash = hashes.get(band);
+    if (!hash) {
+      hash = shapeHash({ ...shape, ...(request.trustBand ? { trustBand: request.trustBand } : {}) });
+      hashes.set(band, hash);
+    }
+    return { tenantId: request.tenantId, agentId: request.agentId, shapeHash: hash };
+  };
+}
+
+/** A vector as stored in a text column (base64 of its bytes). */
+export function encodeVector(vector: Float32Array): string {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+}
+
+/** The vector `encodeVector` stored. */
+export function decodeVector(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}

@@ -17,10 +17,12 @@ import {
   type CacheScope,
   checkSemanticHit,
   createHashingEmbedder,
+  createScoper,
+  decodeVector,
   type Embedder,
+  encodeVector,
   normalizeRequest,
   ScopedIndexes,
-  shapeHash,
 } from '../cache/index.js';
 import type { ResolvedOptimizationConfig } from '../config.js';
 import { answerReusability, type ReusabilityVerdict } from '../reusability.js';
@@ -113,8 +115,7 @@ export class PatternTier implements AnswerTier {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly bus: EventBus | undefined;
-  private readonly shape: AnswerShape;
-  private readonly shapeHashes = new Map<string, string>();
+  private readonly scoper: (context: TierContext) => CacheScope;
   private readonly indexes: ScopedIndexes;
   private readonly simulatedModel: boolean;
   private readonly sinceCheck = new Map<string, number>();
@@ -128,7 +129,7 @@ export class PatternTier implements AnswerTier {
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.bus = options.bus;
-    this.shape = options.shape;
+    this.scoper = createScoper(options.shape);
     this.simulatedModel = options.simulatedModel ?? false;
     this.indexes = new ScopedIndexes({
       dimensions: this.embedder.dimensions,
@@ -228,7 +229,7 @@ export class PatternTier implements AnswerTier {
         shape_hash: scope.shapeHash,
         answer_key: answerKey,
         request_text: context.text,
-        embedding: Buffer.from(vector!.buffer, vector!.byteOffset, vector!.byteLength).toString('base64'),
+        embedding: encodeVector(vector!),
         embedder_id: this.embedder.id,
         interaction_id: context.interactionId,
         created_at: now,
@@ -395,13 +396,7 @@ export class PatternTier implements AnswerTier {
   }
 
   private scopeOf(context: TierContext): CacheScope {
-    const band = context.trustBand ?? '';
-    let hash = this.shapeHashes.get(band);
-    if (!hash) {
-      hash = shapeHash({ ...this.shape, ...(context.trustBand ? { trustBand: context.trustBand } : {}) });
-      this.shapeHashes.set(band, hash);
-    }
-    return { tenantId: context.tenantId, agentId: context.agentId, shapeHash: hash };
+    return this.scoper(context);
   }
 
   private async loadScope(scope: CacheScope) {
@@ -414,10 +409,7 @@ export class PatternTier implements AnswerTier {
       .where('embedder_id', '=', this.embedder.id)
       .execute();
     return rows.map((row) => {
-      const bytes = Buffer.from(row.embedding, 'base64');
-      const vector = new Float32Array(
-        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      );
+      const vector = decodeVector(row.embedding);
       return { id: indexId(row.answer_key, row.id), vector };
     });
   }
