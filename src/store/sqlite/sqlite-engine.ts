@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Dialect, SqliteDialect } from 'kysely';
+import { cacheStatements } from './statement-cache.js';
 
 export interface SqliteEngineOptions {
   path: string;
@@ -16,5 +17,5 @@ export function createSqliteDialect(options: SqliteEngineOptions): Dialect {
   database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database });
+  return new SqliteDialect({ database: cacheStatements(database) as unknown as BetterSqlite3.Database });
 }
