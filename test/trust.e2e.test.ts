@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaudeAgent } from '../src/agent/index.js';
+import type { AuditRecord } from '../src/audit/index.js';
 import { ClaudeAgentSdkRuntime } from '../src/runtime/index.js';
 import { type SimulatedModel, type SimulatedStep, startSimulatedModel } from '../src/simulator/index.js';
 import { openStore, type StewardStore } from '../src/store/index.js';
@@ -71,6 +72,7 @@ describe('trust through the real SDK', () => {
         cooldown: '0s',
         maxDailyGain: 1,
       },
+      audit: { level: 'detailed', analytics: { alerts: ['permission_escalation'] } },
     });
     const denied: string[] = [];
     agent.events.on('tool-call-denied', (event) => {
@@ -117,6 +119,35 @@ describe('trust through the real SDK', () => {
     ]);
     const snapshot = await trust.service.snapshot(scope);
     expect(snapshot.tools).toEqual([{ toolName: 'Write', allowed: 1, denied: 2 }]);
+
+    // The audit log holds the SDK's tool calls, the trust changes and the escalation alert, verifiably.
+    const audit = (await agent.audit())!;
+    const records: AuditRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await audit.search({
+        tenantId: 'acme-bakery',
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      });
+      records.push(...page.records);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const count = (type: string) => records.filter((record) => record.eventType === type).length;
+    expect(count('tool-call-denied')).toBe(2);
+    expect(count('tool-call-allowed')).toBe(1);
+    expect(count('tool-call-completed')).toBe(1);
+    expect(count('trust-level-changed')).toBe(2);
+    const deniedRecord = records.find((record) => record.eventType === 'tool-call-denied')!;
+    expect(deniedRecord.payload).toMatchObject({ toolName: 'Write', level: 0.3, requiredLevel: 0.5 });
+    const requested = records.find((record) => record.eventType === 'tool-call-requested')!;
+    expect(requested.payload).toMatchObject({ toolName: 'Write', input: expect.any(Object) });
+    expect(
+      records
+        .filter((record) => record.eventType === 'audit-alert-raised')
+        .map((record) => record.payload.reason),
+    ).toContain('trust-raised');
+    expect((await audit.verify({ tenantId: 'acme-bakery' })).ok).toBe(true);
     await agent.close();
   }, 120_000);
 });
