@@ -15,11 +15,12 @@ import { Audit } from '../audit/audit.js';
 import {
   type AuditRecord,
   auditFieldLimits,
-  parseAuditRecord,
+  findAuditRecords,
+  maxRecordsPerLookup,
   searchAuditRecords,
   verifyChain,
 } from '../audit/log/index.js';
-import { auditDatabase, fromRecordRow } from '../audit/log/schema.js';
+import { parseInstant } from '../config/instant.js';
 import { StewardError } from '../errors/index.js';
 import type { StewardStore } from '../store/types.js';
 import { invalidRequestFromZod } from './http-errors.js';
@@ -27,23 +28,6 @@ import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 
 /** The header naming who decrypts; it is written into the `audit-record-decrypted` record. */
 export const actorHeader = 'X-Steward-Actor';
-
-/** Most records one lookup (and one decrypting read) may name. */
-const maxRecordsPerLookup = 1_000;
-
-const isoInstant = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/**
- * A point in time as epoch ms (`1700000000000`) or ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00Z`);
- * undefined when it is neither.
- *
- * @example parseInstant('2024-05-01T00:00:00Z') // 1714521600000
- */
-export function parseInstant(text: string): number | undefined {
-  if (/^\d{1,16}$/.test(text)) return Number(text);
-  const parsed = isoInstant.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(parsed) ? undefined : parsed;
-}
 
 const instantSchema = z.string().transform((text, context) => {
   const parsed = parseInstant(text);
@@ -156,46 +140,6 @@ export function registerAuditRoutes<Env extends object>(
 }
 
 /**
- * A tenant's records by seq or by id, in seq order, and the seqs or ids that matched none.
- *
- * @example
- * const { records, missing } = await findAuditRecords(store, 'acme', { seqs: [3, 4] });
- */
-export async function findAuditRecords(
-  store: StewardStore,
-  tenantId: string,
-  selector: { seqs: readonly number[] } | { ids: readonly string[] },
-): Promise<{ records: AuditRecord[]; missing: Array<number | string> }> {
-  const wanted = 'seqs' in selector ? [...new Set(selector.seqs)] : [...new Set(selector.ids)];
-  if (wanted.length > maxRecordsPerLookup) {
-    throw new StewardError(
-      'invalid-request',
-      `name at most ${maxRecordsPerLookup} records at once, received ${wanted.length}`,
-    );
-  }
-  if (wanted.length === 0) return { records: [], missing: [] };
-  const base = auditDatabase(store.db)
-    .selectFrom('audit_records')
-    .selectAll()
-    .where('tenant_id', '=', tenantId);
-  const rows =
-    'seqs' in selector
-      ? await base
-          .where('seq', 'in', wanted as number[])
-          .orderBy('seq')
-          .execute()
-      : await base
-          .where('id', 'in', wanted as string[])
-          .orderBy('seq')
-          .execute();
-  const records = rows.map((row) => readRecord(fromRecordRow(row)));
-  const found = new Set<number | string>(
-    records.map((record) => ('seqs' in selector ? Number(record.seq) : record.id)),
-  );
-  return { records, missing: wanted.filter((value) => !found.has(value)) };
-}
-
-/**
  * `audit.decrypt(records, actor)` with key problems made clear: no usable `STEWARD_AUDIT_KEY` becomes a
  * 403 `permission-denied`; a key that does not open a record keeps `decryption-failed`, naming the record.
  *
@@ -255,14 +199,6 @@ function isMissingAuditKey(error: unknown): boolean {
 }
 
 /** A stored payload that is not JSON (edited by hand: verify reports it) is returned as its text. */
-function readRecord(record: ReturnType<typeof fromRecordRow>): AuditRecord {
-  try {
-    return parseAuditRecord(record);
-  } catch {
-    return { ...record, payload: { unreadablePayload: record.payload } };
-  }
-}
-
 /** `eventType` may repeat and hold comma lists; every other parameter must be given once. */
 function parseSearchQuery(params: URLSearchParams) {
   const raw: Record<string, string | string[]> = Object.create(null);

@@ -21,7 +21,13 @@ export {
   signingKeyId,
   verifyCheckpointSignature,
 } from './checkpoints.js';
-export { type AuditSearchPage, type AuditSearchQuery, searchAuditRecords } from './query.js';
+export {
+  type AuditSearchPage,
+  type AuditSearchQuery,
+  findAuditRecords,
+  maxRecordsPerLookup,
+  searchAuditRecords,
+} from './query.js';
 export {
   type AuditRecord,
   type AuditRecordInput,

@@ -114,3 +114,46 @@ function decodeCursor(cursor: string): { at: number; seq: number } {
     'cursor is not one this API returned; pass nextCursor from the previous page',
   );
 }
+
+/** Most records one lookup (and one decrypting read) may name. */
+export const maxRecordsPerLookup = 1_000;
+
+/**
+ * A tenant's records by seq or by id, in seq order, and the seqs or ids that matched none.
+ *
+ * @example
+ * const { records, missing } = await findAuditRecords(store, 'acme', { seqs: [3, 4] });
+ */
+export async function findAuditRecords(
+  store: StewardStore,
+  tenantId: string,
+  selector: { seqs: readonly number[] } | { ids: readonly string[] },
+): Promise<{ records: AuditRecord[]; missing: Array<number | string> }> {
+  const wanted = 'seqs' in selector ? [...new Set(selector.seqs)] : [...new Set(selector.ids)];
+  if (wanted.length > maxRecordsPerLookup) {
+    throw new StewardError(
+      'invalid-request',
+      `name at most ${maxRecordsPerLookup} records at once, received ${wanted.length}`,
+    );
+  }
+  if (wanted.length === 0) return { records: [], missing: [] };
+  const base = auditDatabase(store.db)
+    .selectFrom('audit_records')
+    .selectAll()
+    .where('tenant_id', '=', tenantId);
+  const rows =
+    'seqs' in selector
+      ? await base
+          .where('seq', 'in', wanted as number[])
+          .orderBy('seq')
+          .execute()
+      : await base
+          .where('id', 'in', wanted as string[])
+          .orderBy('seq')
+          .execute();
+  const records = rows.map((row) => readRecord(fromRecordRow(row)));
+  const found = new Set<number | string>(
+    records.map((record) => ('seqs' in selector ? Number(record.seq) : record.id)),
+  );
+  return { records, missing: wanted.filter((value) => !found.has(value)) };
+}
