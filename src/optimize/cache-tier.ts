@@ -23,6 +23,7 @@ import {
   ScopedIndexes,
 } from './cache/index.js';
 import type { ResolvedOptimizationConfig } from './config.js';
+import { embedRequest } from './request-embedding.js';
 import { answerReusability } from './reusability.js';
 import type { AnswerTier, TierAnswer, TierContext } from './tier.js';
 
@@ -122,9 +123,9 @@ export class CacheTier implements AnswerTier {
     }
 
     if (this.similarity) {
-      const [vector] = await this.embedder.embed([context.text]);
+      const vector = await embedRequest(this.embedder, context);
       // The nearest few, best first: serve the first one the false-hit guards accept.
-      const nearest = await this.indexes.search(scope, vector!, 5, this.similarity.threshold);
+      const nearest = await this.indexes.search(scope, vector, 5, this.similarity.threshold);
       for (const candidate of nearest) {
         const entry = await this.db
           .selectFrom('cache_entries')
@@ -159,7 +160,7 @@ export class CacheTier implements AnswerTier {
     const normalized = normalizeRequest(context.text);
     const now = this.now();
     const expiresAt = now + (this.similarity?.ttl ?? defaultTtlSeconds) * 1000;
-    const vector = this.similarity ? (await this.embedder.embed([context.text]))[0] : undefined;
+    const vector = this.similarity ? await embedRequest(this.embedder, context) : undefined;
     const id = randomUUID();
     const embedding = vector ? encodeVector(vector) : null;
     await this.db

@@ -3,8 +3,10 @@ import { storeEngines, type TestStore } from '../../../test/support/engines.js';
 import { ClaudeAgent } from '../../agent/claude-agent.js';
 import type { AgentConfig } from '../../agent/config-schema.js';
 import { FunctionRuntime, type RuntimeFunction } from '../../runtime/function/function-runtime.js';
-import type { RuntimeRequest } from '../../runtime/types.js';
+import { emptyUsage, type RuntimeRequest } from '../../runtime/types.js';
 import { CostRollups } from '../analytics/cost-rollups.js';
+import { createHashingEmbedder, type Embedder } from '../cache/index.js';
+import { CacheTier } from '../cache-tier.js';
 import type { TierAnswer, TierContext } from '../tier.js';
 import { PatternTier } from './pattern-tier.js';
 
@@ -247,7 +249,7 @@ describe('the pattern tier, directly', () => {
       const answer: TierAnswer = {
         text: hoursAnswer,
         costUsd: 0.04,
-        usage: { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+        usage: emptyUsage(),
         toolCalls: [],
         outcome: 'success',
         queueWaitMs: 0,
@@ -275,6 +277,65 @@ describe('the pattern tier, directly', () => {
         .execute();
       expect(remaining).toHaveLength(10);
       expect(remaining.map((row) => row.request_text)).toContain('question number 255');
+    } finally {
+      await opened.cleanup();
+    }
+  });
+
+  it('shares one embedding of a request between the cache and pattern tiers', async () => {
+    const opened = await storeEngines[0]!.open();
+    try {
+      const hashing = createHashingEmbedder();
+      let texts = 0;
+      const embedder: Embedder = {
+        id: hashing.id,
+        dimensions: hashing.dimensions,
+        embed: (batch) => {
+          texts += batch.length;
+          return hashing.embed(batch);
+        },
+      };
+      const cache = new CacheTier(
+        opened.store,
+        { enableCache: true, cacheRules: [{ similarity: 0.9, ttl: 60 }], fallback: ['cache', 'pattern'] },
+        { shape: { tools: [] }, embedder },
+      );
+      const patterns = new PatternTier(
+        opened.store,
+        {
+          autoDetect: true,
+          minFrequency: 2,
+          confidence: 0.9,
+          costPerAnswer: 0.001,
+          neighbors: 5,
+          minSimilarity: 0.5,
+          mode: 'serve',
+          maxObservations: 100,
+        },
+        { shape: { tools: [] }, embedder },
+      );
+      const context: TierContext = {
+        tenantId: 'acme',
+        agentId: 'desk',
+        interactionId: 'i1',
+        conversationId: 'c1',
+        channel: 'api',
+        text: 'when do you open',
+      };
+      expect(await cache.answer(context)).toBeUndefined();
+      expect(await patterns.answer(context)).toBeUndefined();
+      const answer: TierAnswer = {
+        text: hoursAnswer,
+        costUsd: 0.04,
+        usage: emptyUsage(),
+        toolCalls: [],
+        outcome: 'success',
+        queueWaitMs: 0,
+        simulatedModel: false,
+      };
+      await cache.store(context, answer, false);
+      await patterns.observe(context, answer, false);
+      expect(texts).toBe(1);
     } finally {
       await opened.cleanup();
     }

@@ -25,6 +25,7 @@ import {
   ScopedIndexes,
 } from '../cache/index.js';
 import type { ResolvedOptimizationConfig } from '../config.js';
+import { embedRequest } from '../request-embedding.js';
 import { answerReusability, type ReusabilityVerdict } from '../reusability.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../tier.js';
 import { voteOnNeighbours } from './vote.js';
@@ -141,8 +142,8 @@ export class PatternTier implements AnswerTier {
 
   async answer(context: TierContext): Promise<TierAnswer | undefined> {
     const scope = this.scopeOf(context);
-    const [vector] = await this.embedder.embed([context.text]);
-    const nearest = await this.indexes.search(scope, vector!, this.config.neighbors);
+    const vector = await embedRequest(this.embedder, context);
+    const nearest = await this.indexes.search(scope, vector, this.config.neighbors);
     const vote = voteOnNeighbours(
       nearest.map((match) => ({ answerKey: answerKeyOf(match.id), similarity: match.similarity })),
     );
@@ -217,7 +218,7 @@ export class PatternTier implements AnswerTier {
         .where('tenant_id', '=', scope.tenantId)
         .execute();
     }
-    const [vector] = await this.embedder.embed([context.text]);
+    const vector = await embedRequest(this.embedder, context);
     const now = this.now();
     const observationId = this.newId();
     await this.db
@@ -229,7 +230,7 @@ export class PatternTier implements AnswerTier {
         shape_hash: scope.shapeHash,
         answer_key: answerKey,
         request_text: context.text,
-        embedding: encodeVector(vector!),
+        embedding: encodeVector(vector),
         embedder_id: this.embedder.id,
         interaction_id: context.interactionId,
         created_at: now,
@@ -261,7 +262,7 @@ export class PatternTier implements AnswerTier {
       )
       .execute();
     if (this.config.autoDetect) await this.activate(scope, answerKey, now);
-    await this.indexes.add(scope, { id: indexId(answerKey, observationId), vector: vector! });
+    await this.indexes.add(scope, { id: indexId(answerKey, observationId), vector: vector });
     await this.pruneIfDue(scope);
     return verdict;
   }
