@@ -314,7 +314,9 @@ export class Audit {
     const byScope = new Map<string, AuditRecord[]>();
     for (const record of records) {
       const key = `${record.tenantId}\u0000${record.agentId}`;
-      byScope.set(key, [...(byScope.get(key) ?? []), record]);
+      const group = byScope.get(key);
+      if (group) group.push(record);
+      else byScope.set(key, [record]);
     }
     for (const group of byScope.values()) {
       await this.append(

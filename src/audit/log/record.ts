@@ -76,18 +76,7 @@ export const auditFieldLimits = {
 } as const;
 
 /** An input validated and encoded, waiting for its place (seq and prevHash) in a chain. */
-export interface PreparedRecord {
-  tenantId: string;
-  id: string;
-  agentId: string;
-  eventType: string;
-  at: number;
-  conversationId: string | null;
-  interactionId: string | null;
-  channel: string | null;
-  actor: string | null;
-  level: string;
-  keyId: string | null;
+export interface PreparedRecord extends Omit<AuditRecordFields, 'seq' | 'prevHash' | 'hash'> {
   /** Canonical JSON, at most `maxPayloadBytes` of UTF-8. */
   payloadJson: string;
   truncated: boolean;
