@@ -9,7 +9,7 @@ import { createMigrationProvider } from './migrations/index.js';
 import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
-import { createSqliteDialect } from './sqlite/sqlite-engine.js';
+import { createSqliteEngine } from './sqlite/sqlite-engine.js';
 import { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';
 import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
 
@@ -55,15 +55,25 @@ export async function openStore(
 ): Promise<StewardStore> {
   const { engine, target } = resolveStoreTarget(config, env);
   const warnings: string[] = [];
-  const dialect =
-    engine === 'postgres'
-      ? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 })
-      : createSqliteDialect({ path: target, synchronous: config.synchronous ?? 'normal' });
+  const sqlite =
+    engine === 'sqlite'
+      ? createSqliteEngine({
+          path: target,
+          synchronous: config.synchronous ?? 'normal',
+          onWarning: (message) => warnings.push(message),
+        })
+      : undefined;
+  const dialect = sqlite?.dialect ?? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 });
   const db = new Kysely<Database>({ dialect });
+  // The checkpoint worker stops first, so the main connection closes last and folds the WAL back in.
+  const destroy = async () => {
+    await sqlite?.checkpointer?.stop();
+    await db.destroy();
+  };
   try {
     await migrate(db, engine);
   } catch (error) {
-    await db.destroy().catch(() => {});
+    await destroy().catch(() => {});
     const where = engine === 'postgres' ? redactPostgresUrl(target) : resolve(target);
     throw new StewardError(
       'store-unavailable',
@@ -87,7 +97,7 @@ export async function openStore(
     sessions: new SessionTranscriptRepository(db, cipher),
     writeTransaction: (work) => writeTransaction(db, engine, work),
     close() {
-      closed ??= db.destroy();
+      closed ??= destroy();
       return closed;
     },
   };
