@@ -352,6 +352,12 @@ export class AuditRetention {
           .where('seq', '<=', Number(segment.last_seq))
           .executeTakeFirst();
         await db
+          .deleteFrom('audit_conversation_seqs')
+          .where('tenant_id', '=', tenantId)
+          .where('seq', '>=', Number(segment.first_seq))
+          .where('seq', '<=', Number(segment.last_seq))
+          .execute();
+        await db
           .updateTable('audit_archives')
           .set({ purged_at: at })
           .where('tenant_id', '=', tenantId)

@@ -50,6 +50,11 @@ export const auditLogOptionsSchema = z
     checkpointEveryRecords: z.number().int().min(1).default(10_000),
     /** …or once its last checkpoint is this old and there are new records; default 60,000 (1 min). */
     checkpointEveryMs: z.number().int().min(1).default(60_000),
+    /**
+     * A tenant's records join the conversation lookup (`audit_conversation_seqs`) in bulk once this many
+     * are outside it; searches by conversation read those few from the records. Default 4,096.
+     */
+    conversationIndexEvery: z.number().int().min(1).max(1_000_000).default(4_096),
     /** Signs checkpoints; default {@link loadCheckpointSigner} for the store (`signingKey`, env, key file). */
     signer: z
       .custom<CheckpointSigner>(
@@ -337,6 +342,7 @@ export class AuditLog {
             signer: this.signer,
             checkpointEveryRecords: this.config.checkpointEveryRecords,
             checkpointEveryMs: this.config.checkpointEveryMs,
+            conversationIndexEvery: this.config.conversationIndexEvery,
             now: this.now(),
             knownTenants: this.knownTenants,
             registerKey: !this.keyRegistered,

@@ -4,6 +4,7 @@ import { fakeClock, recordInput } from './__fixtures__/records.js';
 import { AuditLog } from './audit-log.js';
 import { generateCheckpointSigner } from './checkpoints.js';
 import { searchAuditRecords } from './query.js';
+import { auditDatabase } from './schema.js';
 
 const base = Date.parse('2026-06-15T00:00:00Z');
 
@@ -65,6 +66,60 @@ describe.each(storeEngines)('searchAuditRecords on $name', (engine) => {
     expect(
       await indexes({ agentId: 'front-desk', eventTypes: ['tool-call-denied'], from: base + 1 }),
     ).toEqual([8, 4]);
+  });
+
+  it('finds a conversation’s records on both sides of the bulk-filled lookup, and only the tenant’s', async () => {
+    opened = await engine.open();
+    const log = new AuditLog(opened.store, {
+      now: fakeClock().now,
+      signer: generateCheckpointSigner(),
+      conversationIndexEvery: 4,
+    });
+    for (let index = 0; index < 11; index++) {
+      await log.append(
+        recordInput({ at: base + index, conversationId: `c-${index % 2}`, payload: { index } }),
+      );
+      await log.append(recordInput({ tenantId: 'globex', at: base + index, conversationId: 'c-0' }));
+    }
+    await log.close();
+    const db = auditDatabase(opened.store.db);
+    const head = await db
+      .selectFrom('audit_chain_heads')
+      .select(['seq', 'conversation_indexed_seq'])
+      .where('tenant_id', '=', 'acme')
+      .executeTakeFirstOrThrow();
+    // Filled at seqs 4 and 8 (each commit that left 4 records outside); 9..11 are read from the records.
+    expect([Number(head.seq), Number(head.conversation_indexed_seq)]).toEqual([11, 8]);
+    const indexed = await db
+      .selectFrom('audit_conversation_seqs')
+      .select('seq')
+      .where('tenant_id', '=', 'acme')
+      .where('conversation_id', '=', 'c-0')
+      .orderBy('seq')
+      .execute();
+    expect(indexed.map((row) => Number(row.seq))).toEqual([1, 3, 5, 7]);
+    const pages: number[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await searchAuditRecords(opened.store, {
+        tenantId: 'acme',
+        conversationId: 'c-0',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      pages.push(page.records.map((record) => record.payload.index as number));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual([
+      [10, 8],
+      [6, 4],
+      [2, 0],
+    ]);
+    const odd = await searchAuditRecords(opened.store, { tenantId: 'acme', conversationId: 'c-1' });
+    expect(odd.records.map((record) => record.payload.index)).toEqual([9, 7, 5, 3, 1]);
+    const globex = await searchAuditRecords(opened.store, { tenantId: 'globex', conversationId: 'c-0' });
+    expect(globex.records).toHaveLength(11);
+    expect(globex.records.every((record) => record.tenantId === 'globex')).toBe(true);
   });
 
   it('never returns another tenant’s records', async () => {

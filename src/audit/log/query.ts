@@ -55,8 +55,31 @@ export async function searchAuditRecords(
     .selectAll()
     .where('tenant_id', '=', query.tenantId);
   if (query.agentId !== undefined) builder = builder.where('agent_id', '=', query.agentId);
-  if (query.conversationId !== undefined)
-    builder = builder.where('conversation_id', '=', query.conversationId);
+  const { conversationId } = query;
+  if (conversationId !== undefined) {
+    // The lookup table holds the records up to the head's conversation_indexed_seq; later ones are
+    // few (at most a few thousand) and read from the records themselves (chain-writer.ts).
+    builder = builder.where('seq', 'in', (eb) =>
+      eb
+        .selectFrom('audit_conversation_seqs')
+        .select('seq')
+        .where('tenant_id', '=', query.tenantId)
+        .where('conversation_id', '=', conversationId)
+        .unionAll(
+          eb
+            .selectFrom('audit_records')
+            .select('seq')
+            .where('tenant_id', '=', query.tenantId)
+            .where('seq', '>', (inner) =>
+              inner
+                .selectFrom('audit_chain_heads')
+                .select('conversation_indexed_seq')
+                .where('tenant_id', '=', query.tenantId),
+            )
+            .where('conversation_id', '=', conversationId),
+        ),
+    );
+  }
   if (query.eventTypes !== undefined) {
     if (query.eventTypes.length === 0) return { records: [], nextCursor: null };
     if (query.eventTypes.length > 100) {

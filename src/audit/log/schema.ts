@@ -26,6 +26,15 @@ export interface AuditChainHeadsTable {
   seq: number;
   hash: string;
   updated_at: number;
+  /** Records up to this seq are in `audit_conversation_seqs`; later ones are found in `audit_records`. */
+  conversation_indexed_seq: number;
+}
+
+/** The conversation lookup, filled in bulk by the writer (migration 0009 says why). */
+export interface AuditConversationSeqsTable {
+  tenant_id: string;
+  conversation_id: string;
+  seq: number;
 }
 
 export interface AuditCheckpointsTable {
@@ -49,6 +58,7 @@ export interface AuditSigningKeysTable {
 export type AuditTables = {
   audit_records: AuditRecordsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  audit_conversation_seqs: AuditConversationSeqsTable;
   audit_checkpoints: AuditCheckpointsTable;
   audit_signing_keys: AuditSigningKeysTable;
 };
@@ -58,6 +68,46 @@ export type AuditDatabase = Kysely<AuditTables>;
 /** The store's connection (or transaction) seen with the audit tables. */
 export function auditDatabase(db: Kysely<Database>): AuditDatabase {
   return db.withTables<AuditTables>() as unknown as AuditDatabase;
+}
+
+/** The columns of `audit_records` in the order {@link recordValues} pushes them. */
+export const recordColumns = [
+  'tenant_id',
+  'seq',
+  'id',
+  'agent_id',
+  'event_type',
+  'at',
+  'conversation_id',
+  'interaction_id',
+  'channel',
+  'actor',
+  'level',
+  'payload',
+  'key_id',
+  'prev_hash',
+  'hash',
+] as const satisfies ReadonlyArray<keyof AuditRecordsTable>;
+
+/** Pushes the record's column values onto `parameters`, in {@link recordColumns} order. */
+export function recordValues(record: SerializedAuditRecord, parameters: unknown[]): void {
+  parameters.push(
+    record.tenantId,
+    record.seq,
+    record.id,
+    record.agentId,
+    record.eventType,
+    record.at,
+    record.conversationId,
+    record.interactionId,
+    record.channel,
+    record.actor,
+    record.level,
+    record.payload,
+    record.keyId,
+    record.prevHash,
+    record.hash,
+  );
 }
 
 export function toRecordRow(record: SerializedAuditRecord): AuditRecordsTable {

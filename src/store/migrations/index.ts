@@ -9,6 +9,7 @@ import * as cache from './0005-cache.js';
 import * as patterns from './0006-patterns.js';
 import * as audit from './0007-audit.js';
 import * as auditRetention from './0008-audit-retention.js';
+import * as auditConversationIndex from './0009-audit-conversation-index.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -24,6 +25,7 @@ const migrations: Record<string, EngineMigration> = {
   '0006-patterns': patterns,
   '0007-audit': audit,
   '0008-audit-retention': auditRetention,
+  '0009-audit-conversation-index': auditConversationIndex,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
