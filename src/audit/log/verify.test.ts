@@ -11,7 +11,7 @@ import { AuditLog } from './audit-log.js';
 import { generateCheckpointSigner } from './checkpoints.js';
 import { hashRecord, type SerializedAuditRecord, sealRecord } from './record.js';
 import { auditDatabase, fromRecordRow, toRecordRow } from './schema.js';
-import { verifyChain } from './verify.js';
+import { type VerifyChainOptions, verifyChain as verifyChainOf } from './verify.js';
 
 const RECORDS = 25;
 
@@ -53,7 +53,15 @@ async function rehashFrom(store: StewardStore, from: number): Promise<void> {
   }
 }
 
-describe.each(storeEngines)('verifyChain on $name', (engine) => {
+// SQLite twice: sequentially, and through the parallel workers (which find the break, then hand over).
+const variants = [
+  ...storeEngines.map((engine) => ({ name: engine.name, engine, options: { parallel: false } })),
+  { name: 'sqlite in parallel', engine: storeEngines[0]!, options: { parallelMinRecords: 1 } },
+];
+
+describe.each(variants)('verifyChain on $name', ({ engine, options }) => {
+  const verifyChain = (store: StewardStore, more: VerifyChainOptions = {}) =>
+    verifyChainOf(store, { ...options, ...more });
   let opened: TestStore;
   let store: StewardStore;
   let log: AuditLog;

@@ -13,6 +13,8 @@ import type { Kysely } from 'kysely';
 import type { StewardStore } from '../../store/types.js';
 import { type AuditProblem, ChainVerifier } from './chain-verifier.js';
 import { type AuditCheckpoint, fromCheckpointRow, verifyCheckpointSignature } from './checkpoints.js';
+import { PARALLEL_MIN_RECORDS, verifyChainInParallel } from './parallel-verify.js';
+import { GENESIS_HASH } from './record.js';
 import { type AuditDatabase, auditDatabase, fromRecordRow } from './schema.js';
 
 export interface VerifyChainOptions {
@@ -25,6 +27,13 @@ export interface VerifyChainOptions {
    * table, which anyone who can write the database can also write to.
    */
   trustedKeys?: Readonly<Record<string, string>>;
+  /**
+   * SQLite files: check a large chain on every core (parallel-verify.ts); default true. A chain that is
+   * not intact is always checked again sequentially, which names the first bad record.
+   */
+  parallel?: boolean;
+  /** The fewest records worth the worker threads; default 50,000. */
+  parallelMinRecords?: number;
 }
 
 export interface TenantVerification {
@@ -61,12 +70,16 @@ export async function verifyChain(
   const keys = await loadKeys(db, options.trustedKeys);
   const tenantIds = options.tenantId === undefined ? await listTenants(db) : [options.tenantId];
   const tenants: TenantVerification[] = [];
-  for (const tenantId of tenantIds) tenants.push(await verifyTenant(db, tenantId, keys, pageSize));
+  for (const tenantId of tenantIds) {
+    tenants.push(await verifyTenant(db, store, options, tenantId, keys, pageSize));
+  }
   return { ok: tenants.every((tenant) => tenant.problems.length === 0), tenants };
 }
 
 async function verifyTenant(
   db: AuditDatabase,
+  store: StewardStore,
+  options: VerifyChainOptions,
   tenantId: string,
   keys: Map<string, KeyObject>,
   pageSize: number,
@@ -121,30 +134,13 @@ async function verifyTenant(
       detail: `records 1..${horizon.seq} are gone as purged, but the chain holds no audit-purged record for them`,
     });
   }
-  const verifier = new ChainVerifier({
-    anchors,
-    ...(horizon ? { startSeq: horizon.seq + 1, expectedPrevHash: horizon.hash } : {}),
-  });
-  const fetchPage = (after: number) =>
-    db
-      .selectFrom('audit_records')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
-  // The next page is read while this one is hashed (PostgreSQL works meanwhile; SQLite reads at once).
-  let next = fetchPage(horizon?.seq ?? 0);
-  for (;;) {
-    const rows = await next;
-    if (rows.length === 0) break;
-    next = rows.length < pageSize ? Promise.resolve([]) : fetchPage(Number(rows.at(-1)!.seq));
-    verifier.push(rows.map(fromRecordRow));
-  }
-  verifier.finish();
-  if (verifier.problem) problems.unshift(verifier.problem);
-  const lastSeq = verifier.records === 0 ? 0 : verifier.lastSeq;
+  const startSeq = (horizon?.seq ?? 0) + 1;
+  const startPrevHash = horizon?.hash ?? GENESIS_HASH;
+  const chain =
+    (await verifyInParallel(db, store, options, { tenantId, startSeq, startPrevHash, anchors })) ??
+    (await verifySequentially(db, tenantId, pageSize, { startSeq, startPrevHash, anchors }));
+  if (chain.problem) problems.unshift(chain.problem);
+  const lastSeq = chain.records === 0 ? 0 : chain.lastSeq;
 
   // What outlives a truncated tail: a signed checkpoint, or the head row, beyond the last record.
   const lastSigned = signed.at(-1);
@@ -160,7 +156,7 @@ async function verifyTenant(
       seq: lastSeq + 1,
       detail: `the chain ends at seq ${lastSeq}, but ${evidence.join(' and ')}: the records after ${lastSeq} were removed`,
     });
-  } else if (!head && verifier.records > 0) {
+  } else if (!head && chain.records > 0) {
     problems.push({
       kind: 'head-mismatch',
       seq: lastSeq,
@@ -172,20 +168,103 @@ async function verifyTenant(
       seq: headSeq + 1,
       detail: `the chain head says ${headSeq} records, but records run to seq ${lastSeq}: they were added outside the log or the head was rolled back`,
     });
-  } else if (head && verifier.records > 0 && head.hash !== verifier.lastHash) {
+  } else if (head && chain.records > 0 && head.hash !== chain.lastHash) {
     problems.push({
       kind: 'head-mismatch',
       seq: lastSeq,
-      detail: `the chain head's hash ${head.hash.slice(0, 12)}… is not the hash of record ${lastSeq} (${verifier.lastHash.slice(0, 12)}…)`,
+      detail: `the chain head's hash ${head.hash.slice(0, 12)}… is not the hash of record ${lastSeq} (${chain.lastHash.slice(0, 12)}…)`,
     });
   }
   return {
     tenantId,
-    records: verifier.records,
+    records: chain.records,
     headSeq,
     lastSeq,
-    checkpointsVerified: verifier.anchorsMatched,
+    checkpointsVerified: chain.anchorsMatched,
     problems,
+  };
+}
+
+/** What the pass over a tenant's records found. */
+interface ChainPass {
+  records: number;
+  lastSeq: number;
+  lastHash: string;
+  anchorsMatched: number;
+  problem?: AuditProblem;
+}
+
+interface ChainStart {
+  startSeq: number;
+  startPrevHash: string;
+  anchors: ReadonlyMap<number, string>;
+}
+
+/**
+ * A large chain in a SQLite file, checked on every core (parallel-verify.ts). Undefined when that does
+ * not apply, or when the chain is not intact: the sequential pass then names the first bad record.
+ */
+async function verifyInParallel(
+  db: AuditDatabase,
+  store: StewardStore,
+  options: VerifyChainOptions,
+  start: ChainStart & { tenantId: string },
+): Promise<ChainPass | undefined> {
+  if (store.engine !== 'sqlite' || store.location === ':memory:' || options.parallel === false)
+    return undefined;
+  const last = await db
+    .selectFrom('audit_records')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('tenant_id', '=', start.tenantId)
+    .executeTakeFirst();
+  const toSeq = last?.seq === null || last?.seq === undefined ? 0 : Number(last.seq);
+  if (toSeq - start.startSeq + 1 < (options.parallelMinRecords ?? PARALLEL_MIN_RECORDS)) return undefined;
+  return verifyChainInParallel({
+    path: store.location,
+    tenantId: start.tenantId,
+    fromSeq: start.startSeq,
+    toSeq,
+    expectedPrevHash: start.startPrevHash,
+    anchors: start.anchors,
+  });
+}
+
+/** Keyset pages in seq order through the ChainVerifier, which classifies a break. */
+async function verifySequentially(
+  db: AuditDatabase,
+  tenantId: string,
+  pageSize: number,
+  start: ChainStart,
+): Promise<ChainPass> {
+  const verifier = new ChainVerifier({
+    anchors: start.anchors,
+    startSeq: start.startSeq,
+    expectedPrevHash: start.startPrevHash,
+  });
+  const fetchPage = (after: number) =>
+    db
+      .selectFrom('audit_records')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+  // The next page is read while this one is hashed (PostgreSQL works meanwhile; SQLite reads at once).
+  let next = fetchPage(start.startSeq - 1);
+  for (;;) {
+    const rows = await next;
+    if (rows.length === 0) break;
+    next = rows.length < pageSize ? Promise.resolve([]) : fetchPage(Number(rows.at(-1)!.seq));
+    verifier.push(rows.map(fromRecordRow));
+  }
+  verifier.finish();
+  return {
+    records: verifier.records,
+    lastSeq: verifier.lastSeq,
+    lastHash: verifier.lastHash,
+    anchorsMatched: verifier.anchorsMatched,
+    ...(verifier.problem ? { problem: verifier.problem } : {}),
   };
 }
 
