@@ -1,7 +1,8 @@
 /**
  * The tamper-evident audit log: durable appends per second (each call resolves after its commit),
  * sequential and with 64 concurrent callers sharing group commits, and verification in records per
- * second, over the store (verifyChain, keyset pages) and in memory (verifyRecords, hashing only).
+ * second, over the store (verifyChain: worker threads on SQLite, and one thread through keyset pages)
+ * and in memory (verifyRecords, hashing only).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -33,7 +34,10 @@ export interface AuditLogFigures {
   recordsPerCommit: number;
   /** 64 concurrent callers each appending one interaction's 4 events per call. */
   concurrentInteractionsRecordsPerSecond: number;
+  /** End to end from the store: on SQLite with worker threads (parallel-verify.ts). */
   verifyChainPerSecond: number;
+  /** End to end from the store, one thread (keyset pages through the ChainVerifier). */
+  verifyChainSequentialPerSecond: number;
   verifyRecordsPerSecond: number;
   verifiedRecords: number;
 }
@@ -127,12 +131,17 @@ export async function benchAuditLog(store: StewardStore): Promise<AuditLogFigure
     }
     await log.flush();
 
-    const verifyStart = performance.now();
-    const report = await verifyChain(store, { tenantId: 'concurrent' });
-    const verifySeconds = (performance.now() - verifyStart) / 1000;
-    const tenant = report.tenants[0]!;
-    if (!report.ok)
-      throw new Error(`the benchmark's chain does not verify: ${JSON.stringify(tenant.problems)}`);
+    const timedVerify = async (parallel: boolean) => {
+      const started = performance.now();
+      const report = await verifyChain(store, { tenantId: 'concurrent', parallel });
+      const seconds = (performance.now() - started) / 1000;
+      const tenant = report.tenants[0]!;
+      if (!report.ok)
+        throw new Error(`the benchmark's chain does not verify: ${JSON.stringify(tenant.problems)}`);
+      return { tenant, seconds };
+    };
+    const { tenant, seconds: verifySeconds } = await timedVerify(true);
+    const { seconds: sequentialVerifySeconds } = await timedVerify(false);
 
     const rows = await auditDatabase(store.db)
       .selectFrom('audit_records')
@@ -154,6 +163,7 @@ export async function benchAuditLog(store: StewardStore): Promise<AuditLogFigure
       recordsPerCommit: issued / Math.max(1, commits),
       concurrentInteractionsRecordsPerSecond: interactionRecords / interactionsSeconds,
       verifyChainPerSecond: tenant.records / verifySeconds,
+      verifyChainSequentialPerSecond: tenant.records / sequentialVerifySeconds,
       verifyRecordsPerSecond: records.length / memorySeconds,
       verifiedRecords: tenant.records,
     };
@@ -175,6 +185,7 @@ export function printAuditLog(figures: AuditLogFigures[]): void {
         figure.concurrentInteractionsRecordsPerSecond,
       ),
       'verifyChain records/s': Math.round(figure.verifyChainPerSecond),
+      'verifyChain, one thread': Math.round(figure.verifyChainSequentialPerSecond),
       'verifyRecords records/s': Math.round(figure.verifyRecordsPerSecond),
       'records verified': figure.verifiedRecords,
     })),
