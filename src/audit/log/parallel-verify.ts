@@ -19,7 +19,6 @@ import {
   planRanges,
   type RangeResult,
   type SharedPlan,
-  takeRange,
   verifyRange,
 } from './verify-range.js';
 
