@@ -14,13 +14,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { startModuleWorker } from '../../threads/module-worker.js';
-import {
-  planRange,
-  planRanges,
-  type RangeResult,
-  type SharedPlan,
-  verifyRange,
-} from './verify-range.js';
+import { planRange, planRanges, type RangeResult, type SharedPlan, verifyRange } from './verify-range.js';
 
 export interface ParallelChainInput {
   /** The SQLite database file. */
