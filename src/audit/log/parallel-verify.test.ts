@@ -53,7 +53,7 @@ describe('verifyChainInParallel (SQLite file, worker threads)', () => {
       rangeRecords: 50,
     });
 
-  it('agrees with the sequential verifier on an intact chain split over 10 ranges and 1 to 3 workers', async () => {
+  it('agrees with the sequential verifier on an intact chain split over 10 ranges, with 0 (the calling thread alone) to 3 workers', async () => {
     const rows = await auditDatabase(opened.store.db)
       .selectFrom('audit_records')
       .selectAll()
@@ -65,7 +65,7 @@ describe('verifyChainInParallel (SQLite file, worker threads)', () => {
     sequential.finish();
     expect(sequential.ok).toBe(true);
     expect(anchors.size).toBeGreaterThanOrEqual(4);
-    for (const workers of [1, 2, 3]) {
+    for (const workers of [0, 1, 2, 3]) {
       expect(await run(workers)).toEqual({
         records: RECORDS,
         lastSeq: RECORDS,
@@ -92,6 +92,7 @@ describe('verifyChainInParallel (SQLite file, worker threads)', () => {
   ])('says the chain is not intact with %s', async (_, tamper) => {
     await tamper.execute(opened.store.db);
     expect(await run()).toBeUndefined();
+    expect(await run(0)).toBeUndefined();
   });
 
   it('catches a break between ranges: records re-hashed from a range start on, each range alone consistent', async () => {

@@ -11,7 +11,6 @@
  * caller verifies sequentially, which names and classifies the first bad record.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { startModuleWorker } from '../../threads/module-worker.js';
 import { planRange, planRanges, type RangeResult, type SharedPlan, verifyRange } from './verify-range.js';
@@ -27,7 +26,7 @@ export interface ParallelChainInput {
   expectedPrevHash: string;
   /** Signed head hashes by seq. */
   anchors: ReadonlyMap<number, string>;
-  /** Worker threads; default one per core, at most 4. */
+  /** Worker threads; default one per core, at most 4; 0: the calling thread checks every range. */
   workers?: number;
   /** Records per range; default 10,000. */
   rangeRecords?: number;
@@ -62,9 +61,8 @@ export async function verifyChainInParallel(
   };
   const ranges = planRanges(plan);
   const results: Array<RangeResult | undefined> = new Array(ranges);
-  const workerCount = Math.max(1, Math.min(4, input.workers ?? availableParallelism()));
+  const workerCount = Math.max(0, Math.min(4, input.workers ?? availableParallelism()));
   const finished: Array<Promise<void>> = [];
-  const workers: Worker[] = [];
   for (let index = 0; index < Math.min(workerCount, ranges); index++) {
     const worker = startModuleWorker('./verify-worker', import.meta.url, {
       workerData: { ...plan, path: input.path },
@@ -72,26 +70,19 @@ export async function verifyChainInParallel(
       // canonical texts): 64 MiB made its ranges ~1.5× faster here.
       resourceLimits: { maxYoungGenerationSizeMb: 64 },
     });
-    workers.push(worker);
     worker.on('message', (message: { result?: RangeResult }) => {
       if (message.result) results[message.result.index] = message.result;
     });
-    // Done, failed or crashed, the worker ends here; a range it took and never reported is redone below.
-    finished.push(
-      new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
-        worker.once('error', () => resolve());
-      }),
-    );
+    // Done, failed or crashed, the worker exits (after its posted results arrive); a range it took and
+    // never reported is redone below. The listener keeps a worker's error from throwing here.
+    worker.on('error', () => {});
+    finished.push(new Promise<void>((resolve) => worker.once('exit', () => resolve())));
   }
 
-  try {
-    await Promise.all(finished);
-  } finally {
-    for (const worker of workers) void worker.terminate();
-  }
+  await Promise.all(finished);
   if (Atomics.load(plan.counter, 1) !== 0) return undefined;
-  const missing = results.flatMap((result, index) => (result ? [] : [index]));
+  const missing: number[] = [];
+  for (let index = 0; index < ranges; index++) if (!results[index]) missing.push(index);
   if (missing.length > 0) {
     // Ranges a failed worker took and never reported (every range, if no worker could start).
     const database = new BetterSqlite3(input.path, { readonly: true, fileMustExist: true });
