@@ -13,8 +13,6 @@ import {
 export interface SqliteEngineOptions {
   path: string;
   synchronous: 'normal' | 'full';
-  /** Page cache per connection in KiB; default 32 MiB (SQLite's default is 2 MiB). */
-  cacheKiB?: number;
   /** Told when the checkpoint worker fails (the connection's own checkpoints carry on). */
   onWarning?: (message: string) => void;
 }
@@ -33,8 +31,9 @@ export function createSqliteEngine(options: SqliteEngineOptions): SqliteEngine {
   database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  // The audit tables' indexes outgrow the default 2 MiB within minutes of steady appends.
-  database.pragma(`cache_size = -${options.cacheKiB ?? 32 * 1024}`);
+  // 32 MiB of page cache (SQLite's default is 2 MiB): the audit tables' indexes outgrow 2 MiB within
+  // minutes of steady appends.
+  database.pragma('cache_size = -32768');
   let checkpointer: WalCheckpointer | undefined;
   if (!inMemory) {
     database.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
