@@ -68,8 +68,10 @@ async function main(): Promise<void> {
 
   if (wants('pipeline')) {
     const figures: PipelineFigures[] = [];
-    figures.push(await withSqlite(benchPipeline));
-    figures.push(await withPostgres(benchPipeline));
+    for (const variant of ['bare', 'composed'] as const) {
+      figures.push(await withSqlite((store) => benchPipeline(store, variant)));
+      figures.push(await withPostgres((store) => benchPipeline(store, variant)));
+    }
     printPipeline(figures);
   }
   if (wants('trust')) {
