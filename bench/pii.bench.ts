@@ -3,8 +3,8 @@
  * and the precision/recall table on the labelled and held-out sets. MB here is 10^6 bytes of UTF-8.
  */
 import { performance } from 'node:perf_hooks';
-import { heldOutMessages } from '../src/audit/pii/__fixtures__/held-out.js';
-import { labelledMessages } from '../src/audit/pii/__fixtures__/labelled.js';
+import { heldOutMessages } from '../src/privacy/__fixtures__/held-out.js';
+import { labelledMessages } from '../src/privacy/__fixtures__/labelled.js';
 import {
   builtInRecognizers,
   createPhoneRecognizer,
@@ -13,7 +13,7 @@ import {
   type PiiDetector,
   type PiiEvaluation,
   piiTypes,
-} from '../src/audit/pii/index.js';
+} from '../src/privacy/index.js';
 import { printTable } from './stats.js';
 
 export interface PiiThroughputFigures {

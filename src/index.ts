@@ -15,21 +15,19 @@ export {
 export { type ConfigIssue, InvalidConfigError, StewardError, type StewardErrorCode } from './errors/index.js';
 export { EventBus, type StewardEvent, type StewardEventMap, type StewardEventName } from './events/index.js';
 export {
-  createDefaultRuntime,
-  createSimulatedRuntime,
-  type DefaultRuntimeOptions,
-  type SimulatedRuntimeOptions,
-} from './runtime/default-runtime.js';
-export {
   type AgentRuntime,
   ClaudeAgentSdkRuntime,
   type ClaudeAgentSdkRuntimeOptions,
   ConcurrencyLimiter,
+  createDefaultRuntime,
+  createSimulatedRuntime,
+  type DefaultRuntimeOptions,
   FunctionRuntime,
   type McpToolDefinition,
   type PermissionDecision,
   type RuntimeRequest,
   type RuntimeResult,
+  type SimulatedRuntimeOptions,
   type ToolPermissionGuard,
 } from './runtime/index.js';
 export { openStore, type StewardStore, type StoreConfig } from './store/index.js';

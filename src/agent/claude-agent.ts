@@ -1,31 +1,50 @@
-/** ClaudeAgent: the pipeline that wraps the Claude Agent SDK with the five primitives. */
+/**
+ * ClaudeAgent: the pipeline that wraps the Claude Agent SDK with the primitives. It opens the store, the
+ * runtime and the list of primitives below, then runs each message through the flow of
+ * docs/architecture.md: before-turn hooks, the fallback chain, the durable record, after-turn hooks.
+ */
 import { randomUUID } from 'node:crypto';
-import { Audit } from '../audit/audit.js';
-import { type Redactor, redactInteraction, redactorForAudit } from '../audit/redactor.js';
+import { type AuditPrimitive, auditPrimitive, redactorForAudit } from '../audit/index.js';
 import { validateConfig } from '../config/validate.js';
 import { StewardError } from '../errors/index.js';
-import type { EventScope } from '../events/events.js';
-import { EventBus } from '../events/index.js';
-import { CostRollups } from '../optimize/analytics/cost-rollups.js';
-import { BudgetService, defaultFallbackReply } from '../optimize/budget/index.js';
-import { createHashingEmbedder, type Embedder } from '../optimize/cache/index.js';
-import { CacheTier } from '../optimize/cache-tier.js';
-import { runFallbackChain } from '../optimize/chain.js';
-import type { TierName } from '../optimize/config.js';
-import { PatternTier } from '../optimize/patterns/index.js';
-import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
-import { createDefaultRuntime } from '../runtime/default-runtime.js';
-import { type AgentRuntime, emptyUsage } from '../runtime/types.js';
-import { openStore } from '../store/open-store.js';
-import type { StewardStore } from '../store/types.js';
-import { attachTelemetry } from '../telemetry/index.js';
-import { Trust, type TrustRunGuard } from '../trust/trust.js';
+import { EventBus, type EventScope } from '../events/index.js';
+import type { BudgetService, OptimizePrimitive, PatternTier } from '../optimize/index.js';
+import { optimizePrimitive } from '../optimize/index.js';
+import {
+  type AnsweredTurn,
+  type AnswerTier,
+  composeModelRun,
+  type InboundMessage,
+  type Primitive,
+  type PrimitiveContext,
+  type PrimitiveDefinition,
+  type Reply,
+  runFallbackChain,
+  type TierContext,
+  type TierName,
+} from '../pipeline/index.js';
+import type { Redactor } from '../privacy/index.js';
+import { type AgentRuntime, createDefaultRuntime, emptyUsage } from '../runtime/index.js';
+import { type InteractionRecord, openStore, type StewardStore } from '../store/index.js';
+import { telemetryPrimitive } from '../telemetry/index.js';
+import { type Trust, type TrustPrimitive, trustPrimitive } from '../trust/index.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
-import { type AgentDescription, describeAgent, type StageDescription } from './describe.js';
+import { type AgentDescription, describeAgent } from './describe.js';
 import { IntelligentTier } from './intelligent-tier.js';
-import type { InteractionRecord } from './interaction.js';
-import type { InboundMessage, Reply } from './message.js';
 import { checkMessage } from './normalize.js';
+import { redactInteraction } from './redact-interaction.js';
+
+/**
+ * The primitives every agent composes, in order: hooks run in this order, `close` in reverse. A primitive
+ * whose config section is absent (or off) does not open. To add one, write its folder with a
+ * `definePrimitive` and add it here.
+ */
+const primitives: ReadonlyArray<PrimitiveDefinition<ResolvedAgentConfig>> = [
+  auditPrimitive,
+  telemetryPrimitive,
+  trustPrimitive,
+  optimizePrimitive,
+];
 
 export interface HandleOptions {
   signal?: AbortSignal;
@@ -34,11 +53,9 @@ export interface HandleOptions {
 interface Started {
   store: StewardStore;
   runtime: AgentRuntime;
+  /** The opened primitives, in list order. */
+  primitives: Primitive[];
   chain: AnswerTier[];
-  trust: Trust | undefined;
-  budget: BudgetService | undefined;
-  costs: CostRollups | undefined;
-  audit: Audit | undefined;
 }
 
 /**
@@ -73,14 +90,9 @@ export class ClaudeAgent {
     this.now = this.config.now ?? Date.now;
     this.createId = this.config.createId ?? randomUUID;
     this.redactor = redactorForAudit(this.config.audit);
-    // OpenTelemetry spans (invoke_agent, execute_tool): a no-op until the app registers a tracer provider.
-    attachTelemetry(this.events, {
-      agentName: this.agentId,
-      ...(this.config.model ? { model: this.config.model } : {}),
-    });
   }
 
-  /** Opens the store (migrating it) and the runtime; `handle` calls it on first use. */
+  /** Opens the store (migrating it), the runtime and the primitives; `handle` calls it on first use. */
   async start(): Promise<void> {
     await this.ensureStarted();
   }
@@ -99,7 +111,7 @@ export class ClaudeAgent {
     });
     this.inFlight++;
     try {
-      const { store, runtime, chain, trust, costs } = await this.ensureStarted();
+      const { store, runtime, primitives, chain } = await this.ensureStarted();
       const startedAt = this.now();
       const context: TierContext = {
         tenantId: this.tenantId,
@@ -110,39 +122,23 @@ export class ClaudeAgent {
         text: checked.text,
       };
       if (options.signal) context.signal = options.signal;
-      let guard: TrustRunGuard | undefined;
-      if (trust) {
-        guard = await trust.guardFor(
-          { tenantId: this.tenantId, agentId: this.agentId },
-          context.interactionId,
-        );
-        context.permissionGuard = guard;
-        context.trustBand = guard.band;
-      }
-      const scope: EventScope = { ...context, at: startedAt };
+      for (const primitive of primitives) await primitive.beforeTurn?.(context);
+      const scope = eventScope(context, startedAt);
       await this.events.emit('message-received', {
-        ...eventScope(scope),
+        ...scope,
         text: context.text,
         ...(checked.senderId ? { senderId: checked.senderId } : {}),
       });
 
       // A refusal (the daily budget is spent or could not be confirmed) is answered politely and recorded.
       const { answered, failure, refusal } = await runFallbackChain(chain, context);
-
       if (answered) {
         await this.events.emit('tier-answered', {
-          ...eventScope(scope),
+          ...scope,
           at: this.now(),
           tier: answered.tier,
           costUsd: answered.answer.costUsd,
         });
-      }
-      if (answered?.tier === 'intelligent') {
-        const followUp = answered.answer.followUp === true;
-        for (const tier of chain) {
-          if (tier instanceof CacheTier) await tier.store(context, answered.answer, followUp);
-          if (tier instanceof PatternTier) await tier.observe(context, answered.answer, followUp);
-        }
       }
       const record = refusal
         ? this.buildRefusal(context, startedAt, refusal, runtime.simulatedModel)
@@ -159,8 +155,7 @@ export class ClaudeAgent {
           at: record.createdAt,
         });
       }
-      await trust?.recordInteraction(record, guard);
-      await costs?.record(record);
+      for (const primitive of primitives) await primitive.afterTurn?.({ context, answered, record });
       await this.events.emit('interaction-completed', { interaction: record });
       if (failure) {
         throw new StewardError(failure.code, failure.message, {
@@ -169,7 +164,7 @@ export class ClaudeAgent {
         });
       }
       await this.events.emit('reply-sent', {
-        ...eventScope(scope),
+        ...scope,
         at: this.now(),
         text: record.replyText,
         tier: record.tier,
@@ -183,18 +178,17 @@ export class ClaudeAgent {
 
   /** Which stages run, which are off, and which are configured but not built yet. */
   async describe(): Promise<AgentDescription> {
-    const { store, runtime, chain, trust } = await this.ensureStarted();
-    const { audit } = await this.ensureStarted();
-    const built = new Set<StageDescription['name']>(trust ? ['trust'] : []);
-    if (audit) built.add('audit');
-    if (chain.some((tier) => tier.name === 'cache')) built.add('cache');
-    if (chain.some((tier) => tier.name === 'pattern')) built.add('pattern');
+    const { store, runtime, primitives, chain } = await this.ensureStarted();
+    const built = new Set<string>([
+      ...primitives.map((primitive) => primitive.name),
+      ...chain.map((tier) => tier.name),
+    ]);
     return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
   }
 
   /** The daily budget of this agent, when `optimization.budget` is configured (opened by `start`). */
   async budget(): Promise<BudgetService | undefined> {
-    return (await this.ensureStarted()).budget;
+    return (await this.primitive<OptimizePrimitive>('optimize'))?.budget;
   }
 
   /**
@@ -202,23 +196,9 @@ export class ClaudeAgent {
    * Throws `not-found` when the agent has no cache tier.
    */
   async invalidateCache(options: { id?: string; actor?: string } = {}): Promise<number> {
-    const { chain } = await this.ensureStarted();
-    const cache = chain.find((tier): tier is CacheTier => tier instanceof CacheTier);
-    if (!cache) throw new StewardError('not-found', `agent ${this.agentId} has no cache tier`);
-    const removed = await cache.invalidate({
-      tenantId: this.tenantId,
-      agentId: this.agentId,
-      ...(options.id ? { id: options.id } : {}),
-    });
-    await this.events.emit('operator-action', {
-      tenantId: this.tenantId,
-      agentId: this.agentId,
-      at: this.now(),
-      action: 'cache-invalidated',
-      ...(options.actor ? { actor: options.actor } : {}),
-      details: { removed, ...(options.id ? { entryId: options.id } : {}) },
-    });
-    return removed;
+    const optimize = await this.primitive<OptimizePrimitive>('optimize');
+    if (!optimize) throw new StewardError('not-found', `agent ${this.agentId} has no cache tier`);
+    return optimize.invalidateCache(options);
   }
 
   /**
@@ -226,18 +206,17 @@ export class ClaudeAgent {
    * configured and `fallback` includes 'pattern'.
    */
   async patterns(): Promise<PatternTier | undefined> {
-    const { chain } = await this.ensureStarted();
-    return chain.find((tier): tier is PatternTier => tier instanceof PatternTier);
+    return (await this.primitive<OptimizePrimitive>('optimize'))?.patterns;
   }
 
   /** The Audit primitive of this agent, when `audit` is configured and enabled (opened by `start`). */
-  async audit(): Promise<Audit | undefined> {
-    return (await this.ensureStarted()).audit;
+  async audit(): Promise<AuditPrimitive['audit'] | undefined> {
+    return (await this.primitive<AuditPrimitive>('audit'))?.audit;
   }
 
   /** The Trust primitive of this agent, when `trust` is configured (opened by `start`). */
   async trust(): Promise<Trust | undefined> {
-    return (await this.ensureStarted()).trust;
+    return (await this.primitive<TrustPrimitive>('trust'))?.trust;
   }
 
   /**
@@ -254,7 +233,7 @@ export class ClaudeAgent {
     if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) {
       throw new StewardError('invalid-request', 'note must be a string of at most 2000 characters');
     }
-    const { store, trust } = await this.ensureStarted();
+    const { store, primitives } = await this.ensureStarted();
     const record = await store.interactions.get(this.tenantId, interactionId);
     if (!record || record.agentId !== this.agentId) {
       throw new StewardError('not-found', `agent ${this.agentId} has no interaction "${interactionId}"`);
@@ -265,11 +244,7 @@ export class ClaudeAgent {
       at,
       ...(note === undefined ? {} : { note: this.redactor.text(note) }),
     });
-    await trust?.service.recordFeedback(
-      { tenantId: this.tenantId, agentId: this.agentId },
-      interactionId,
-      rating,
-    );
+    for (const primitive of primitives) await primitive.onFeedback?.({ interactionId, rating, at });
     await this.events.emit('interaction-feedback-given', {
       tenantId: this.tenantId,
       agentId: this.agentId,
@@ -287,7 +262,8 @@ export class ClaudeAgent {
 
   /**
    * Refuses new messages, waits up to `drainTimeoutMs` (default 30 s) for in-flight ones, then closes
-   * what this agent opened (a store or runtime passed in stays open for its owner to close).
+   * the primitives (last opened first) and what this agent opened (a store or runtime passed in stays
+   * open for its owner to close).
    */
   async close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     this.closing = true;
@@ -303,14 +279,17 @@ export class ClaudeAgent {
       clearTimeout(timer);
     }
     if (!this.started) return;
-    const { store, runtime, audit } = await this.started.catch(() => ({
-      store: undefined,
-      runtime: undefined,
-      audit: undefined,
-    }));
-    await audit?.close();
-    if (this.ownsRuntime) await runtime?.close();
-    if (this.ownsStore) await store?.close();
+    const started = await this.started.catch(() => undefined);
+    if (!started) return;
+    await closeAll(started.primitives);
+    if (this.ownsRuntime) await started.runtime.close();
+    if (this.ownsStore) await started.store.close();
+  }
+
+  /** The opened primitive of that name, if the config turned it on. */
+  private async primitive<Opened extends Primitive>(name: Opened['name']): Promise<Opened | undefined> {
+    const { primitives } = await this.ensureStarted();
+    return primitives.find((primitive) => primitive.name === name) as Opened | undefined;
   }
 
   private ensureStarted(): Promise<Started> {
@@ -328,62 +307,38 @@ export class ClaudeAgent {
       this.ownsStore = true;
     }
     let runtime = this.config.runtime;
-    if (!runtime) {
-      try {
+    const opened: Primitive[] = [];
+    try {
+      if (!runtime) {
         runtime = createDefaultRuntime();
-      } catch (error) {
-        if (this.ownsStore) await store.close();
-        this.started = undefined;
-        throw error;
+        this.ownsRuntime = true;
       }
-      this.ownsRuntime = true;
-    }
-    const trust = this.config.trust
-      ? new Trust(store, this.config.trust, {
-          now: this.now,
-          createId: this.createId,
-          bus: this.events,
-          ...(this.redactor.enabled ? { redactor: this.redactor } : {}),
-        })
-      : undefined;
-    const budgetConfig = this.config.optimization?.budget;
-    const budget = budgetConfig
-      ? new BudgetService(
-          store,
-          {
-            ...(budgetConfig.daily === undefined ? {} : { daily: budgetConfig.daily }),
-            alertThreshold: budgetConfig.alertThreshold,
-            ...(budgetConfig.timeZone ? { timeZone: budgetConfig.timeZone } : {}),
-          },
-          { now: this.now, newId: this.createId, bus: this.events },
-        )
-      : undefined;
-    const costs = this.config.optimization ? new CostRollups(store, budget?.timeZone) : undefined;
-    let audit: Audit | undefined;
-    if (this.config.audit?.enabled) {
-      try {
-        audit = new Audit(store, this.config.audit, { now: this.now, redactor: this.redactor });
-        audit.attach(this.events);
-        const { store: _store, runtime: _runtime, now: _now, createId: _createId, ...recorded } = this.config;
-        await audit.recordConfig({ tenantId: this.tenantId, agentId: this.agentId }, recorded);
-      } catch (error) {
-        await audit?.close();
-        if (this.ownsRuntime) await runtime.close();
-        if (this.ownsStore) await store.close();
-        this.started = undefined;
-        throw error;
+      const context: PrimitiveContext = {
+        tenantId: this.tenantId,
+        agentId: this.agentId,
+        store,
+        runtime,
+        events: this.events,
+        redactor: this.redactor,
+        now: this.now,
+        createId: this.createId,
+      };
+      for (const definition of primitives) {
+        const primitive = await definition.open(context, this.config);
+        if (primitive) opened.push(primitive);
       }
+      return { store, runtime, primitives: opened, chain: this.buildChain(store, runtime, opened) };
+    } catch (error) {
+      await closeAll(opened);
+      if (this.ownsRuntime) await runtime?.close();
+      if (this.ownsStore) await store.close();
+      this.started = undefined;
+      throw error;
     }
-    return { store, runtime, chain: this.buildChain(store, runtime, budget), trust, budget, costs, audit };
   }
 
-  /** The tiers that run, in the configured order; tiers whose primitive is not built are left out. */
-  private buildChain(
-    store: StewardStore,
-    runtime: AgentRuntime,
-    budget: BudgetService | undefined,
-  ): AnswerTier[] {
-    const order = this.config.optimization?.fallback ?? ['intelligent'];
+  /** The tiers that run, in the configured order: the primitives' tiers and the model tier. */
+  private buildChain(store: StewardStore, runtime: AgentRuntime, opened: Primitive[]): AnswerTier[] {
     const intelligent = new IntelligentTier({
       runtime,
       store,
@@ -394,42 +349,16 @@ export class ClaudeAgent {
       maxTurns: this.config.limits.maxTurns,
       maxOutputTokens: this.config.limits.maxOutputTokens,
       timeoutMs: this.config.limits.timeoutMs,
-      maxBudgetUsd: this.config.optimization?.budget?.perRequest,
-      budget: budget ? { service: budget, pricing: this.config.optimization?.budget?.pricing } : undefined,
       maintainContext: this.config.messageHandling.maintainContext,
       now: this.now,
+      wrapModel: (run) => composeModelRun(opened, run),
     });
-    const available: Partial<Record<TierName, AnswerTier>> = { intelligent };
-    const optimization = this.config.optimization;
-    const shape = {
-      ...(this.config.systemPrompt === undefined ? {} : { systemPrompt: this.config.systemPrompt }),
-      ...(this.config.model === undefined ? {} : { model: this.config.model }),
-      tools: this.config.tools,
-    };
-    let embedder: Embedder | undefined;
-    const sharedEmbedder = () => {
-      embedder ??= createHashingEmbedder();
-      return embedder;
-    };
-    if (optimization?.enableCache && optimization.fallback.includes('cache')) {
-      available.cache = new CacheTier(store, optimization, {
-        shape,
-        embedder: sharedEmbedder(),
-        now: this.now,
-        simulatedModel: runtime.simulatedModel,
-      });
+    const available = new Map<TierName, AnswerTier>([['intelligent', intelligent]]);
+    for (const primitive of opened) {
+      for (const tier of primitive.tiers ?? []) available.set(tier.name, tier);
     }
-    if (optimization?.patterns && optimization.fallback.includes('pattern')) {
-      available.pattern = new PatternTier(store, optimization.patterns, {
-        shape,
-        embedder: sharedEmbedder(),
-        now: this.now,
-        newId: this.createId,
-        bus: this.events,
-        simulatedModel: runtime.simulatedModel,
-      });
-    }
-    return order.flatMap((name) => available[name] ?? []);
+    const order = this.config.optimization?.fallback ?? ['intelligent'];
+    return order.flatMap((name) => available.get(name) ?? []);
   }
 
   /** The record of a message no tier could answer within policy (the daily budget is spent). */
@@ -439,6 +368,7 @@ export class ClaudeAgent {
     refusal: StewardError,
     simulatedModel: boolean,
   ): InteractionRecord {
+    const reply = refusal.details.fallbackReply;
     return {
       id: context.interactionId,
       tenantId: context.tenantId,
@@ -450,7 +380,7 @@ export class ClaudeAgent {
       errorCode: refusal.code,
       errorMessage: refusal.message,
       requestText: context.text,
-      replyText: this.config.optimization?.budget?.fallbackReply ?? defaultFallbackReply,
+      replyText: typeof reply === 'string' ? reply : this.config.fallbackReply,
       costUsd: 0,
       usage: emptyUsage(),
       latencyMs: this.now() - startedAt,
@@ -464,7 +394,7 @@ export class ClaudeAgent {
   private buildRecord(
     context: TierContext,
     startedAt: number,
-    answered: { tier: TierName; answer: TierAnswer } | undefined,
+    answered: AnsweredTurn | undefined,
     failure: StewardError | undefined,
     simulatedModel: boolean,
   ): InteractionRecord {
@@ -515,15 +445,26 @@ function toReply(record: InteractionRecord): Reply {
 }
 
 /** The scope fields of an event, without the tier context's extra members. */
-function eventScope(
-  scope: EventScope & { permissionGuard?: unknown; text?: string; signal?: unknown },
-): EventScope {
+function eventScope(context: TierContext, at: number): EventScope {
   return {
-    tenantId: scope.tenantId,
-    agentId: scope.agentId,
-    interactionId: scope.interactionId,
-    conversationId: scope.conversationId,
-    channel: scope.channel,
-    at: scope.at,
+    tenantId: context.tenantId,
+    agentId: context.agentId,
+    interactionId: context.interactionId,
+    conversationId: context.conversationId,
+    channel: context.channel,
+    at,
   };
+}
+
+/** Closes opened primitives last first; every one is closed even when one fails (the first error is rethrown). */
+async function closeAll(opened: readonly Primitive[]): Promise<void> {
+  let failure: unknown;
+  for (const primitive of [...opened].reverse()) {
+    try {
+      await primitive.close?.();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
 }

@@ -36,7 +36,7 @@ export function describeAgent(
     store: StewardStore;
     runtime: AgentRuntime;
     chain: string[];
-    built: ReadonlySet<StageDescription['name']>;
+    built: ReadonlySet<string>;
   },
 ): AgentDescription {
   const status = (name: StageDescription['name'], present: boolean, enabled = true): StageStatus =>

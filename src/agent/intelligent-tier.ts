@@ -1,13 +1,11 @@
-/** The last tier of the chain: a full model run through the AgentRuntime (the Claude Agent SDK). */
-
-import { StewardError } from '../errors/index.js';
-import type { EventScope } from '../events/events.js';
-import type { EventBus } from '../events/index.js';
-import type { BudgetService, Reservation } from '../optimize/budget/index.js';
-import { estimateRunCost, type PricingOverrides } from '../optimize/pricing.js';
-import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
-import type { AgentRuntime, RuntimeEvent, RuntimeResult } from '../runtime/types.js';
-import type { StewardStore } from '../store/types.js';
+/**
+ * The last tier of the chain: a full model run through the AgentRuntime (the Claude Agent SDK), wrapped
+ * in the primitives' `wrapModel`, resuming the conversation's SDK session when context is maintained.
+ */
+import type { EventBus, EventScope } from '../events/index.js';
+import type { AnswerTier, ModelRun, TierAnswer, TierContext } from '../pipeline/index.js';
+import type { AgentRuntime, RuntimeEvent, RuntimeRequest, RuntimeResult } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
 
 export interface IntelligentTierOptions {
   runtime: AgentRuntime;
@@ -19,12 +17,10 @@ export interface IntelligentTierOptions {
   maxTurns: number;
   maxOutputTokens: number;
   timeoutMs: number;
-  /** `optimization.budget.perRequest`: the most one run may cost. */
-  maxBudgetUsd: number | undefined;
-  /** The daily budget: each run reserves its upper bound first and settles its actual cost after. */
-  budget: { service: BudgetService; pricing: PricingOverrides | undefined } | undefined;
   maintainContext: boolean;
   now: () => number;
+  /** Wraps each run in the primitives' `wrapModel` (the daily budget's reservation). */
+  wrapModel: (run: ModelRun) => ModelRun;
 }
 
 export class IntelligentTier implements AnswerTier {
@@ -33,10 +29,33 @@ export class IntelligentTier implements AnswerTier {
   constructor(private readonly options: IntelligentTierOptions) {}
 
   async answer(context: TierContext): Promise<TierAnswer> {
-    const { runtime, store, bus, maintainContext, now } = this.options;
+    const { store, maintainContext } = this.options;
     const conversation = maintainContext
       ? await store.conversations.get(context.tenantId, context.agentId, context.conversationId)
       : undefined;
+    const run = this.options.wrapModel((request) => this.run(context, request));
+    return run({
+      tenantId: context.tenantId,
+      agentId: context.agentId,
+      interactionId: context.interactionId,
+      conversationId: context.conversationId,
+      prompt: context.text,
+      systemPrompt: this.options.systemPrompt,
+      model: this.options.model,
+      tools: this.options.tools,
+      maxTurns: this.options.maxTurns,
+      maxOutputTokens: this.options.maxOutputTokens,
+      timeoutMs: this.options.timeoutMs,
+      resumeSessionId: conversation?.sdkSessionId ?? undefined,
+      sessions: maintainContext ? store.sessions.forAgent(context.tenantId, context.agentId) : undefined,
+      permissionGuard: context.permissionGuard,
+      signal: context.signal,
+    });
+  }
+
+  /** One model run (a second, fresh one when the conversation's session is gone), its events emitted. */
+  private async run(context: TierContext, request: RuntimeRequest): Promise<TierAnswer> {
+    const { runtime, bus, now } = this.options;
     const scope: EventScope = {
       tenantId: context.tenantId,
       agentId: context.agentId,
@@ -59,107 +78,38 @@ export class IntelligentTier implements AnswerTier {
       const emitted = emitRuntimeEvent(bus, { ...scope, at: now() }, event);
       if (emitted) pendingEvents.push(emitted);
     };
-    const { maxBudgetUsd, reservation } = await this.reserve(context);
-    let result: RuntimeResult | undefined;
     try {
-      const request = {
-        tenantId: context.tenantId,
-        agentId: context.agentId,
-        interactionId: context.interactionId,
-        conversationId: context.conversationId,
-        prompt: context.text,
-        systemPrompt: this.options.systemPrompt,
-        model: this.options.model,
-        tools: this.options.tools,
-        maxTurns: this.options.maxTurns,
-        maxOutputTokens: this.options.maxOutputTokens,
-        timeoutMs: this.options.timeoutMs,
-        maxBudgetUsd,
-        resumeSessionId: conversation?.sdkSessionId ?? undefined,
-        sessions: maintainContext ? store.sessions.forAgent(context.tenantId, context.agentId) : undefined,
-        permissionGuard: context.permissionGuard,
-        signal: context.signal,
-        onEvent,
-      };
-      result = await runtime.run(request);
+      let result = await runtime.run({ ...request, onEvent });
       if (result.stopReason === 'session-not-found') {
         // The conversation's transcript is gone (retention, or a store reset): carry on in a fresh session.
-        result = await runtime.run({ ...request, resumeSessionId: undefined });
+        result = await runtime.run({ ...request, onEvent, resumeSessionId: undefined });
       }
-      const denied =
-        result.toolCalls.some((call) => call.status === 'denied') || result.permissionDenials.length > 0;
-      const answer: TierAnswer = {
-        text: result.text,
-        costUsd: result.costUsd,
-        usage: result.usage,
-        toolCalls: result.toolCalls,
-        outcome: result.isError ? 'error' : denied ? 'denied' : 'success',
-        queueWaitMs: result.queueWaitMs,
-        simulatedModel: result.simulatedModel,
-      };
-      if (result.sessionId) answer.sdkSessionId = result.sessionId;
-      if (request.resumeSessionId) answer.followUp = true;
-      if (result.isError) {
-        answer.errorCode = result.stopReason === 'max-budget' ? 'budget-exceeded' : 'runtime-failed';
-        answer.errorMessage = result.errorMessage ?? `the run stopped: ${result.stopReason}`;
-      }
-      return answer;
-    } catch (error) {
-      if (reservation) await this.settleFailed(reservation, error);
-      throw error;
+      return toAnswer(result, request.resumeSessionId !== undefined);
     } finally {
       await Promise.all(pendingEvents);
-      if (reservation && result) await this.options.budget!.service.settle(reservation, result.costUsd);
     }
   }
+}
 
-  /**
-   * Reserves the run's upper bound in the daily budget (throws `budget-exceeded` when it does not fit, or
-   * when the store cannot confirm: fail closed) and sets the SDK's `maxBudgetUsd` to `perRequest`.
-   *
-   * The SDK checks `maxBudgetUsd` only after each model call, and a run that crosses it ends as an error
-   * even when the model had finished. A ceiling lowered by one call's upper bound would turn ordinary
-   * one-call answers into errors, so the ceiling is `perRequest` itself: a run stops once it has spent
-   * that, and the call that crossed it may add at most one call's cost. The daily reservation covers that
-   * call too, so the daily budget holds whenever the estimates are upper bounds.
-   */
-  private async reserve(
-    context: TierContext,
-  ): Promise<{ maxBudgetUsd: number | undefined; reservation: Reservation | undefined }> {
-    const { budget, maxBudgetUsd: perRequestUsd } = this.options;
-    if (!budget) return { maxBudgetUsd: perRequestUsd, reservation: undefined };
-    const estimate = estimateRunCost({
-      ...(this.options.model ? { model: this.options.model } : {}),
-      promptChars: context.text.length,
-      systemPromptChars: this.options.systemPrompt?.length ?? 0,
-      maxOutputTokens: this.options.maxOutputTokens,
-      turns: this.options.maxTurns,
-      ...(budget.pricing ? { pricing: budget.pricing } : {}),
-    });
-    const reserveUsd =
-      perRequestUsd === undefined
-        ? estimate.totalUsd
-        : Math.min(estimate.totalUsd, perRequestUsd + estimate.oneCallUsd);
-    const reservation = await budget.service.reserve(
-      { tenantId: context.tenantId, agentId: context.agentId },
-      { interactionId: context.interactionId, amountUsd: reserveUsd },
-    );
-    return { maxBudgetUsd: perRequestUsd, reservation };
+function toAnswer(result: RuntimeResult, followUp: boolean): TierAnswer {
+  const denied =
+    result.toolCalls.some((call) => call.status === 'denied') || result.permissionDenials.length > 0;
+  const answer: TierAnswer = {
+    text: result.text,
+    costUsd: result.costUsd,
+    usage: result.usage,
+    toolCalls: result.toolCalls,
+    outcome: result.isError ? 'error' : denied ? 'denied' : 'success',
+    queueWaitMs: result.queueWaitMs,
+    simulatedModel: result.simulatedModel,
+  };
+  if (result.sessionId) answer.sdkSessionId = result.sessionId;
+  if (followUp) answer.followUp = true;
+  if (result.isError) {
+    answer.errorCode = result.stopReason === 'max-budget' ? 'budget-exceeded' : 'runtime-failed';
+    answer.errorMessage = result.errorMessage ?? `the run stopped: ${result.stopReason}`;
   }
-
-  /**
-   * A run that failed before it started (queue full, shutting down) spent nothing: release. One that failed
-   * while running (timeout, abort, crash) may have spent up to its reservation: settle it in full, so the
-   * daily budget is never undercounted.
-   */
-  private async settleFailed(reservation: Reservation, error: unknown): Promise<void> {
-    const service = this.options.budget!.service;
-    const neverStarted =
-      StewardError.isInstance(error) &&
-      ['queue-full', 'shutting-down', 'invalid-request'].includes(error.code);
-    if (neverStarted) await service.release(reservation);
-    else await service.settle(reservation, reservation.amountUsd);
-  }
+  return answer;
 }
 
 function emitRuntimeEvent(bus: EventBus, scope: EventScope, event: RuntimeEvent): Promise<void> | undefined {

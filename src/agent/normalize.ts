@@ -1,6 +1,6 @@
 /** Input checks and the basic normalization every message gets before any tier sees it. */
 import { StewardError } from '../errors/index.js';
-import type { InboundMessage } from './message.js';
+import type { InboundMessage } from '../pipeline/index.js';
 
 // C0 controls except tab and newline, DEL, and the C1 range: never meaningful in a chat message.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point

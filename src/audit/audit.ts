@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { validateConfig } from '../config/validate.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus, StewardEvent } from '../events/index.js';
+import { maskPayload, type Redactor } from '../privacy/index.js';
 import type { StewardStore } from '../store/types.js';
 import {
   AlertEngine,
@@ -39,7 +40,7 @@ import {
   verifyChain,
 } from './log/index.js';
 import { auditDatabase } from './log/schema.js';
-import { maskPayload, type Redactor, redactorForAudit } from './redactor.js';
+import { redactorForAudit } from './masking-policy.js';
 import { type AuditReport, type AuditReportOptions, generateAuditReport } from './reports/index.js';
 import { AuditRetention } from './retention.js';
 

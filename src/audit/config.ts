@@ -1,7 +1,7 @@
 /** The `audit` section of the ClaudeAgent config. */
 import { z } from 'zod';
 import { durationSchema } from '../config/duration.js';
-import { piiTypes } from './pii/types.js';
+import { piiTypes } from '../privacy/index.js';
 
 export const auditConfigSchema = z
   .object({

@@ -3,6 +3,27 @@
  * by ClaudeAgent), the hash-chained log with signed checkpoints and verification, PII detection and
  * masking before storage, field encryption, retention with archives and legal holds.
  */
+
+// PII detection and masking live in claude-steward/privacy; re-exported here for audit users.
+export {
+  createInMemoryTokenVault,
+  createPiiDetector,
+  createRedactor,
+  detectPii,
+  keyedHash,
+  type MaskingKeys,
+  type MaskPolicy,
+  type MaskStrategy,
+  maskText,
+  maskValue,
+  type PiiDetector,
+  type PiiDetectorOptions,
+  type PiiFinding,
+  type PiiType,
+  piiTypes,
+  type Redactor,
+  type TokenVault,
+} from '../privacy/index.js';
 export {
   type Alert,
   AlertEngine,
@@ -50,24 +71,8 @@ export {
   verifyChain,
   verifyRecords,
 } from './log/index.js';
-export {
-  createInMemoryTokenVault,
-  createPiiDetector,
-  detectPii,
-  keyedHash,
-  type MaskingKeys,
-  type MaskPolicy,
-  type MaskStrategy,
-  maskText,
-  maskValue,
-  type PiiDetector,
-  type PiiDetectorOptions,
-  type PiiFinding,
-  type PiiType,
-  piiTypes,
-  type TokenVault,
-} from './pii/index.js';
-export { createRedactor, type Redactor, redactInteraction, redactorForAudit } from './redactor.js';
+export { redactorForAudit } from './masking-policy.js';
+export { type AuditedAgentConfig, type AuditPrimitive, auditPrimitive } from './primitive.js';
 export {
   type AuditReport,
   type AuditReportOptions,

@@ -1,5 +1,5 @@
 /** The seam every channel (Slack, email, SMS, web chat) implements: verify, normalize in, format out. */
-import type { InboundMessage, Reply } from '../agent/message.js';
+import type { InboundMessage, Reply } from '../pipeline/index.js';
 
 /** An HTTP request as a channel adapter sees it (raw body, so signatures can be checked). */
 export interface ChannelRequest {

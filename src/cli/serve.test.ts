@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Reply } from '../agent/message.js';
+import type { Reply } from '../pipeline/index.js';
 import { openStore } from '../store/open-store.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));

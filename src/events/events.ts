@@ -1,6 +1,7 @@
 /** The events of the pipeline, named noun-verb. Primitives add theirs by augmenting StewardEventMap. */
-import type { InteractionRecord } from '../agent/interaction.js';
+
 import type { PermissionDecisionDetails, PermissionSource } from '../runtime/types.js';
+import type { InteractionRecord } from '../store/index.js';
 
 /** Who, where and which interaction an event belongs to. */
 export interface EventScope {

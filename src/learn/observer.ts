@@ -1,5 +1,5 @@
 /** The seam learning joins through: it watches completed interactions to find repeated requests. */
-import type { InteractionRecord } from '../agent/interaction.js';
+import type { InteractionRecord } from '../store/index.js';
 
 export interface InteractionObserver {
   observe(interaction: InteractionRecord): Promise<void>;

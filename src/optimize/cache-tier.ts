@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
 import { emptyUsage } from '../runtime/types.js';
 import type { StewardStore } from '../store/types.js';
 import {
@@ -25,7 +26,6 @@ import {
 import type { ResolvedOptimizationConfig } from './config.js';
 import { embedRequest } from './request-embedding.js';
 import { answerReusability } from './reusability.js';
-import type { AnswerTier, TierAnswer, TierContext } from './tier.js';
 
 type CacheTables = {
   cache_entries: {

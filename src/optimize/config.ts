@@ -1,5 +1,6 @@
 /** The `optimization` section of the ClaudeAgent config. */
 import { z } from 'zod';
+import { type TierName, tierNames } from '../pipeline/index.js';
 import { pricingOverridesSchema } from './pricing.js';
 
 const seconds = z.number().int().min(1);
@@ -24,8 +25,8 @@ export const cacheRuleSchema = z.union([
     .strict(),
 ]);
 
-export const tierNameSchema = z.enum(['cache', 'pattern', 'intelligent']);
-export type TierName = z.infer<typeof tierNameSchema>;
+export const tierNameSchema = z.enum(tierNames);
+export type { TierName };
 
 export const optimizationConfigSchema = z
   .object({

@@ -3,6 +3,15 @@
  * tier (~$0.001: repeated requests with one consistent answer), daily budgets that hold across
  * instances, the pricing table, and cost rollups. ClaudeAgent wires these; each also works alone.
  */
+
+// The chain and tier seam live in the pipeline; re-exported here for applications using optimize alone.
+export {
+  type AnswerTier,
+  type ChainResult,
+  runFallbackChain,
+  type TierAnswer,
+  type TierContext,
+} from '../pipeline/index.js';
 export {
   type CostQuery,
   type CostReport,
@@ -35,7 +44,6 @@ export {
   shapeHash,
 } from './cache/index.js';
 export { type CacheabilityVerdict, CacheTier, type CacheTierOptions } from './cache-tier.js';
-export { type ChainResult, runFallbackChain } from './chain.js';
 export {
   cacheRuleSchema,
   type OptimizationConfig,
@@ -62,5 +70,5 @@ export {
   pricesFor,
   pricingTableDate,
 } from './pricing.js';
+export { type OptimizedAgentConfig, type OptimizePrimitive, optimizePrimitive } from './primitive.js';
 export { answerReusability, type ReusabilityVerdict, readOnlyTools } from './reusability.js';
-export type { AnswerTier, TierAnswer, TierContext } from './tier.js';

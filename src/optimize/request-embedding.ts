@@ -3,8 +3,9 @@
  * vote and observation all need the vector of the same message, so it is computed once and kept with
  * the request's context (a weak reference: it goes when the request does).
  */
+
+import type { TierContext } from '../pipeline/index.js';
 import type { Embedder } from './cache/index.js';
-import type { TierContext } from './tier.js';
 
 const vectors = new WeakMap<TierContext, Map<string, Promise<Float32Array>>>();
 

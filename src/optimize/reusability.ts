@@ -3,8 +3,9 @@
  * only a successful answer that did nothing but read, held no personal data, and did not depend on
  * earlier turns of its conversation.
  */
-import { detectPii } from '../audit/pii/index.js';
-import type { TierAnswer, TierContext } from './tier.js';
+
+import type { TierAnswer, TierContext } from '../pipeline/index.js';
+import { detectPii } from '../privacy/index.js';
 
 /** Tools that only read: a turn that used these (and nothing else) may still be reused. */
 export const readOnlyTools: ReadonlySet<string> = new Set(['Read', 'Glob', 'Grep']);

@@ -21,6 +21,12 @@ export {
   mcpToolName,
 } from './claude-sdk/index.js';
 export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.js';
+export {
+  createDefaultRuntime,
+  createSimulatedRuntime,
+  type DefaultRuntimeOptions,
+  type SimulatedRuntimeOptions,
+} from './default-runtime.js';
 export { FunctionRuntime, type FunctionRuntimeOptions, type RuntimeFunction } from './function/index.js';
 export {
   type AgentRuntime,

@@ -1,8 +1,8 @@
 /** Prometheus metrics of one steward process: HTTP traffic, interactions by agent and tier, the model runtime's queue. */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClaudeAgent } from '../agent/claude-agent.js';
-import type { InteractionRecord } from '../agent/interaction.js';
 import type { AgentRuntime } from '../runtime/types.js';
+import type { InteractionRecord } from '../store/index.js';
 
 export interface StewardMetrics {
   /** A registry of its own (never prom-client's global one), so several apps in one process do not collide. */

@@ -1,5 +1,6 @@
 export type { ConversationState } from './conversation-repository.js';
 export { ConversationRepository } from './conversation-repository.js';
+export type { InteractionOutcome, InteractionRecord } from './interaction-record.js';
 export type { InteractionPage, InteractionQuery } from './interaction-repository.js';
 export { InteractionRepository } from './interaction-repository.js';
 export { defaultSqlitePath, openStore, resolveStoreTarget } from './open-store.js';

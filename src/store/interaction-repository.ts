@@ -1,7 +1,7 @@
 /** Interaction records: written once per handled message, read by the API and analytics. */
 import type { Kysely, Selectable } from 'kysely';
-import type { InteractionRecord } from '../agent/interaction.js';
 import { StewardError } from '../errors/index.js';
+import type { InteractionRecord } from './interaction-record.js';
 import type { Database, InteractionsTable } from './schema.js';
 
 export interface InteractionQuery {

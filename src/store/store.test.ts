@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import type { InteractionRecord } from '../agent/interaction.js';
 import { StewardError } from '../errors/index.js';
+import type { InteractionRecord } from './interaction-record.js';
 import { openStore } from './open-store.js';
 
 function interaction(overrides: Partial<InteractionRecord> = {}): InteractionRecord {

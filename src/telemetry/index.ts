@@ -5,4 +5,5 @@ export {
   stewardAttributes,
   telemetryErrorTypes,
 } from './attributes.js';
+export { telemetryPrimitive } from './primitive.js';
 export { attachTelemetry, type TelemetryOptions, telemetryOptionsSchema } from './telemetry.js';

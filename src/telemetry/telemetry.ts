@@ -7,10 +7,10 @@
  */
 import { context, diag, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { z } from 'zod';
-import type { InteractionRecord } from '../agent/interaction.js';
 import { validateConfig } from '../config/validate.js';
 import type { StewardEventMap } from '../events/events.js';
 import type { EventBus, StewardEventName } from '../events/index.js';
+import type { InteractionRecord } from '../store/index.js';
 import { genAiAttributes, operationNames, stewardAttributes, telemetryErrorTypes } from './attributes.js';
 
 const isFunction = (value: unknown) => typeof value === 'function';

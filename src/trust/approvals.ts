@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Redactor } from '../audit/redactor.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
+import type { Redactor } from '../privacy/index.js';
 import type { StewardStore } from '../store/types.js';
 import type { TrustApprovalsTable, TrustTables } from './store/schema.js';
 

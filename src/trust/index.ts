@@ -2,7 +2,7 @@
  * claude-steward/trust: earned autonomy. A trust level 0..1 per agent, moved by rules on measured
  * outcomes; tool permissions per level, enforced in the SDK's canUseTool and again in a PreToolUse hook.
  */
-export type { PermissionContext, PermissionDecision, ToolPermissionGuard } from '../runtime/types.js';
+export type { PermissionContext, PermissionDecision, ToolPermissionGuard } from '../runtime/index.js';
 export { type Approval, ApprovalService, type ApprovalStatus } from './approvals.js';
 export {
   type ResolvedTrustConfig,
@@ -35,6 +35,7 @@ export {
   type TrustChange,
   type TrustState,
 } from './policy.js';
+export { type TrustPrimitive, trustPrimitive } from './primitive.js';
 export { Trust, type TrustOptions, TrustRunGuard } from './trust.js';
 export {
   type OperatorAction,

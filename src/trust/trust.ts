@@ -4,12 +4,12 @@
  * and moves the level by the configured rules.
  */
 import { homedir } from 'node:os';
-import type { InteractionRecord } from '../agent/interaction.js';
-import type { Redactor } from '../audit/redactor.js';
 import { parseDuration } from '../config/duration.js';
 import { validateConfig } from '../config/validate.js';
 import type { EventBus } from '../events/index.js';
+import type { Redactor } from '../privacy/index.js';
 import type { PermissionContext, PermissionDecision, ToolPermissionGuard } from '../runtime/types.js';
+import type { InteractionRecord } from '../store/index.js';
 import type { StewardStore } from '../store/types.js';
 import { ApprovalService } from './approvals.js';
 import { type ResolvedTrustConfig, type TrustConfig, trustConfigSchema } from './config.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import type { InteractionRecord } from '../../agent/interaction.js';
+import type { InteractionRecord } from '../../store/index.js';
 import { CostRollups } from './cost-rollups.js';
 
 let sequence = 0;

@@ -4,8 +4,8 @@
  * answer when each cheaper answer was served). Every update is an atomic upsert increment.
  */
 import type { Kysely } from 'kysely';
-import type { InteractionRecord } from '../../agent/interaction.js';
 import { StewardError } from '../../errors/index.js';
+import type { InteractionRecord } from '../../store/index.js';
 import type { StewardStore } from '../../store/types.js';
 import { budgetDay } from '../budget/budget-day.js';
 import { fromMicroUsd, toMicroUsd } from '../budget/money.js';

@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
 import { ClaudeAgent } from '../../agent/claude-agent.js';
 import type { AgentConfig } from '../../agent/config-schema.js';
+import type { TierAnswer, TierContext } from '../../pipeline/index.js';
 import { FunctionRuntime, type RuntimeFunction } from '../../runtime/function/function-runtime.js';
 import { emptyUsage, type RuntimeRequest } from '../../runtime/types.js';
 import { CostRollups } from '../analytics/cost-rollups.js';
 import { createHashingEmbedder, type Embedder } from '../cache/index.js';
 import { CacheTier } from '../cache-tier.js';
-import type { TierAnswer, TierContext } from '../tier.js';
 import { PatternTier } from './pattern-tier.js';
 
 const openingQuestions = [

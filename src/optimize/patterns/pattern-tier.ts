@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { StewardError } from '../../errors/index.js';
 import type { EventBus } from '../../events/index.js';
+import type { AnswerTier, TierAnswer, TierContext } from '../../pipeline/index.js';
 import { emptyUsage } from '../../runtime/types.js';
 import type { StewardStore } from '../../store/types.js';
 import {
@@ -27,7 +28,6 @@ import {
 import type { ResolvedOptimizationConfig } from '../config.js';
 import { embedRequest } from '../request-embedding.js';
 import { answerReusability, type ReusabilityVerdict } from '../reusability.js';
-import type { AnswerTier, TierAnswer, TierContext } from '../tier.js';
 import { voteOnNeighbours } from './vote.js';
 
 export type PatternConfig = NonNullable<ResolvedOptimizationConfig['patterns']>;

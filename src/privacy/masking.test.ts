@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidConfigError } from '../../errors/index.js';
+import { InvalidConfigError } from '../errors/index.js';
 import { createPiiDetector, detectPii } from './detector.js';
 import { maskValue } from './mask-value.js';
 import {

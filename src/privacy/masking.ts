@@ -3,7 +3,7 @@
  * keyed hash or a reversible token, chosen per type by a policy. Pure apart from the vault.
  */
 import { createHmac } from 'node:crypto';
-import { InvalidConfigError } from '../../errors/index.js';
+import { InvalidConfigError } from '../errors/index.js';
 import { maskPartially } from './partial.js';
 import type { TokenVault } from './token-vault.js';
 import type { PiiFinding, PiiType } from './types.js';

@@ -1,6 +1,6 @@
 /** What the pipeline takes in and gives back. Channel adapters produce InboundMessage and consume Reply. */
-import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
-import type { InteractionOutcome } from './interaction.js';
+import type { TokenUsage, ToolCallRecord } from '../runtime/index.js';
+import type { InteractionOutcome } from '../store/index.js';
 
 export interface InboundMessage {
   /** The user's text. */

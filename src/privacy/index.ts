@@ -1,4 +1,8 @@
-/** PII detection and masking: find personal data and secrets in text, and mask them before storage. */
+/**
+ * claude-steward/privacy: find personal data and secrets in text and mask them before anything is stored.
+ * Below every primitive: trust, optimize, audit (and learn, channels) mask through a Redactor from here,
+ * and this module imports none of them.
+ */
 export {
   createPiiDetector,
   detectPii,
@@ -37,6 +41,14 @@ export {
 } from './masking.js';
 export { builtInRecognizers } from './recognizers/index.js';
 export { createPhoneRecognizer, type PhoneRecognizerOptions } from './recognizers/phone.js';
+export {
+  createRedactor,
+  maskPayload,
+  passThroughRedactor,
+  type Redactor,
+  type RedactorOptions,
+  structuralFields,
+} from './redactor.js';
 export { createInMemoryTokenVault, type InMemoryTokenVaultOptions, type TokenVault } from './token-vault.js';
 export {
   type PiiCandidate,

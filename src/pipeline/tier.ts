@@ -1,6 +1,9 @@
 /** The seam of the fallback chain: each tier may answer a message or pass it on. */
-import type { TokenUsage, ToolCallRecord, ToolPermissionGuard } from '../runtime/types.js';
-import type { TierName } from './config.js';
+import type { TokenUsage, ToolCallRecord, ToolPermissionGuard } from '../runtime/index.js';
+
+/** The tiers of the fallback chain, cheapest first; `optimization.fallback` orders them. */
+export const tierNames = ['cache', 'pattern', 'intelligent'] as const;
+export type TierName = (typeof tierNames)[number];
 
 export interface TierContext {
   tenantId: string;

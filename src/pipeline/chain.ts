@@ -4,8 +4,7 @@
  * caller can send its polite reply and record why, rather than fail.
  */
 import { type StewardError, toStewardError } from '../errors/index.js';
-import type { TierName } from './config.js';
-import type { AnswerTier, TierAnswer, TierContext } from './tier.js';
+import type { AnswerTier, TierAnswer, TierContext, TierName } from './tier.js';
 
 export interface ChainResult {
   answered?: { tier: TierName; answer: TierAnswer };

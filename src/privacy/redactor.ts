@@ -1,18 +1,11 @@
 /**
  * The one place text is masked before it is persisted: interaction records, approvals, operator
  * reasons, feedback notes and audit records all go through a Redactor when PII detection is on.
+ * Every primitive masks through it; which policy applies is the agent's config (see the audit section).
  */
-import type { InteractionRecord } from '../agent/interaction.js';
-import { InvalidConfigError } from '../errors/index.js';
-import type { ResolvedAuditConfig } from './config.js';
-import {
-  createPiiDetector,
-  type MaskingKeys,
-  type MaskPolicy,
-  maskText,
-  maskValue,
-  type PiiDetector,
-} from './pii/index.js';
+import { createPiiDetector, type PiiDetector } from './detector.js';
+import { maskValue } from './mask-value.js';
+import { type MaskingKeys, type MaskPolicy, maskText } from './masking.js';
 
 export interface Redactor {
   /** False: text passes through unchanged (PII detection is off). */
@@ -125,47 +118,4 @@ function maskStructured(value: unknown, redactor: Redactor, depth: number): unkn
     else masked[key] = (redactor.value({ [key]: inner }) as Record<string, unknown>)[key];
   }
   return masked;
-}
-
-/** A copy of an interaction record with request, reply, error and tool call inputs masked. */
-export function redactInteraction(record: InteractionRecord, redactor: Redactor): InteractionRecord {
-  if (!redactor.enabled) return record;
-  const masked: InteractionRecord = {
-    ...record,
-    requestText: redactor.text(record.requestText),
-    replyText: redactor.text(record.replyText),
-    toolCalls: maskPayload(record.toolCalls, redactor),
-  };
-  if (record.errorMessage !== undefined) masked.errorMessage = redactor.text(record.errorMessage);
-  if (record.feedback?.note !== undefined) {
-    masked.feedback = { ...record.feedback, note: redactor.text(record.feedback.note) };
-  }
-  return masked;
-}
-
-/**
- * The redactor an agent's `audit` config asks for: masking on when audit is enabled and
- * `compliance.piiDetection` is not false; `hash` strategies take their key from `STEWARD_AUDIT_HASH_KEY`.
- */
-export function redactorForAudit(
-  audit: ResolvedAuditConfig | undefined,
-  environment: NodeJS.ProcessEnv = process.env,
-): Redactor {
-  if (!audit?.enabled || audit.compliance?.piiDetection === false) return passThroughRedactor;
-  const policy: MaskPolicy = { default: 'redact', ...audit.compliance?.masking };
-  const hashKey = environment.STEWARD_AUDIT_HASH_KEY;
-  if (Object.values(policy).includes('hash') && !hashKey) {
-    throw new InvalidConfigError(
-      [
-        {
-          path: 'audit.compliance.masking',
-          received: 'a "hash" strategy without STEWARD_AUDIT_HASH_KEY',
-          expected:
-            'STEWARD_AUDIT_HASH_KEY set to an HMAC key of at least 16 bytes (e.g. `openssl rand -hex 32`), or "redact" / "partial"',
-        },
-      ],
-      'ClaudeAgent config',
-    );
-  }
-  return createRedactor({ policy, ...(hashKey ? { keys: { hashKey } } : {}) });
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { InvalidConfigError } from '../../errors/index.js';
+import { InvalidConfigError } from '../errors/index.js';
 import { heldOutMessages } from './__fixtures__/held-out.js';
 import { labelledMessages } from './__fixtures__/labelled.js';
 import { createPiiDetector, detectPii, resolveOverlaps } from './detector.js';

@@ -1,4 +1,7 @@
-/** The durable record of one message handled by an agent. */
+/**
+ * The durable record of one message handled by an agent: what the interactions table stores, and what
+ * primitives and event subscribers see after a turn.
+ */
 import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
 
 /**
