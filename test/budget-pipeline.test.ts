@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ClaudeAgent } from '../src/agent/index.js';
-import { CostRollups } from '../src/optimize/analytics/cost-rollups.js';
+import { CostRollups } from '../src/optimize/index.js';
 import { FunctionRuntime, type RuntimeRequest } from '../src/runtime/index.js';
 import { openStore, type StewardStore } from '../src/store/index.js';
 import { createTestDatabase, type TestDatabase } from './support/databases.js';
@@ -104,13 +104,13 @@ describe.each(storeEngines)('budgets through the pipeline on $name', (engine) =>
     await expect(agent.handle({ text: 'hello' })).rejects.toMatchObject({ code: 'runtime-timeout' });
     mode = 'queue';
     await expect(agent.handle({ text: 'hello' })).rejects.toMatchObject({ code: 'queue-full' });
-    const { BudgetService } = await import('../src/optimize/budget/index.js');
+    const { BudgetService } = await import('../src/optimize/index.js');
     const status = await new BudgetService(opened.store, { daily: 1 }).status({
       tenantId: 'acme',
       agentId: 'slow',
     });
     // The timed-out run may have spent its whole reservation: perRequest plus one call's upper bound.
-    const { estimateRunCost } = await import('../src/optimize/pricing.js');
+    const { estimateRunCost } = await import('../src/optimize/index.js');
     const oneCall = estimateRunCost({
       model: 'claude-haiku-4-5',
       promptChars: 5,
@@ -162,7 +162,7 @@ describe('two app instances on one PostgreSQL', () => {
     // $4.00 holds twelve reservations of ~$0.33 at once; settling early frees some, so more get through.
     expect(answered.length).toBeGreaterThanOrEqual(12);
     expect(spent).toBeLessThanOrEqual(4 + 1e-9);
-    const { BudgetService } = await import('../src/optimize/budget/index.js');
+    const { BudgetService } = await import('../src/optimize/index.js');
     const status = await new BudgetService(stores[0]!, { daily: 4 }).status({
       tenantId: 'acme',
       agentId: 'front-desk',

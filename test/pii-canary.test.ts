@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClaudeAgent } from '../src/agent/claude-agent.js';
-import { FunctionRuntime } from '../src/runtime/function/function-runtime.js';
+import { ClaudeAgent } from '../src/agent/index.js';
+import { FunctionRuntime } from '../src/runtime/index.js';
 import { storeEngines, type TestStore } from './support/engines.js';
 
 const canaryMessage =

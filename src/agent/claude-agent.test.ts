@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StewardError } from '../errors/index.js';
-import { FunctionRuntime } from '../runtime/function/index.js';
-import type { RuntimeRequest } from '../runtime/types.js';
-import { openStore } from '../store/open-store.js';
-import type { StewardStore } from '../store/types.js';
+import type { RuntimeRequest } from '../runtime/index.js';
+import { FunctionRuntime } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { ClaudeAgent } from './claude-agent.js';
 import type { AgentConfig } from './config-schema.js';
 

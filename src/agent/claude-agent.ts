@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AuditPrimitive, auditPrimitive, redactorForAudit } from '../audit/index.js';
-import { validateConfig } from '../config/validate.js';
+import { validateConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { EventBus, type EventScope } from '../events/index.js';
 import type { BudgetService, OptimizePrimitive, PatternTier } from '../optimize/index.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../config/duration.js';
-import { validateConfig } from '../config/validate.js';
+import { parseDuration, validateConfig } from '../config/index.js';
 import { InvalidConfigError } from '../errors/index.js';
 import { type AgentConfig, agentConfigSchema, defineConfig } from './config-schema.js';
 

@@ -1,12 +1,12 @@
 /** The ClaudeAgent config: the five primitives' sections plus identity, model, store and runtime. */
 import { z } from 'zod';
-import { auditConfigSchema } from '../audit/config.js';
-import { channelConfigSchema, messageHandlingConfigSchema } from '../channels/config.js';
-import { learningConfigSchema } from '../learn/config.js';
-import { optimizationConfigSchema } from '../optimize/config.js';
-import type { AgentRuntime } from '../runtime/types.js';
-import type { StewardStore } from '../store/types.js';
-import { trustConfigSchema } from '../trust/config.js';
+import { auditConfigSchema } from '../audit/index.js';
+import { channelConfigSchema, messageHandlingConfigSchema } from '../channels/index.js';
+import { learningConfigSchema } from '../learn/index.js';
+import { optimizationConfigSchema } from '../optimize/index.js';
+import type { AgentRuntime } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
+import { trustConfigSchema } from '../trust/index.js';
 
 /** Tenant and agent ids: letters, digits and `._:-`, 1..128 characters, starting with a letter or digit. */
 export const idSchema = z

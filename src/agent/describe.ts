@@ -1,6 +1,6 @@
 /** What `agent.describe()` and `GET /api/agents` report: which stages run and which do not. */
-import type { AgentRuntime } from '../runtime/types.js';
-import type { StewardStore } from '../store/types.js';
+import type { AgentRuntime } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
 import type { ResolvedAgentConfig } from './config-schema.js';
 
 /**

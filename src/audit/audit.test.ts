@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { ClaudeAgent } from '../agent/claude-agent.js';
-import type { AgentConfig } from '../agent/config-schema.js';
-import { FunctionRuntime } from '../runtime/function/function-runtime.js';
+import type { AgentConfig } from '../agent/index.js';
+import { ClaudeAgent } from '../agent/index.js';
+import { FunctionRuntime } from '../runtime/index.js';
 import { type Alert, createChannelAlertSink } from './alerts/index.js';
 import { Audit } from './audit.js';
 import { createEnvKeyProvider } from './crypto/index.js';

@@ -5,11 +5,11 @@
  * change records, verification.
  */
 import { createHash } from 'node:crypto';
-import { validateConfig } from '../config/validate.js';
+import { validateConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus, StewardEvent } from '../events/index.js';
 import { maskPayload, type Redactor } from '../privacy/index.js';
-import type { StewardStore } from '../store/types.js';
+import type { StewardStore } from '../store/index.js';
 import {
   AlertEngine,
   type AlertEngineOptions,
@@ -35,11 +35,11 @@ import {
   type AuditRecordInput,
   type AuditSearchPage,
   type AuditSearchQuery,
+  auditDatabase,
   type ChainVerification,
   searchAuditRecords,
   verifyChain,
 } from './log/index.js';
-import { auditDatabase } from './log/schema.js';
 import { redactorForAudit } from './masking-policy.js';
 import { type AuditReport, type AuditReportOptions, generateAuditReport } from './reports/index.js';
 import { AuditRetention } from './retention.js';

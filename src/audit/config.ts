@@ -1,6 +1,6 @@
 /** The `audit` section of the ClaudeAgent config. */
 import { z } from 'zod';
-import { durationSchema } from '../config/duration.js';
+import { durationSchema } from '../config/index.js';
 import { piiTypes } from '../privacy/index.js';
 
 export const auditConfigSchema = z

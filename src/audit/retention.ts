@@ -6,20 +6,25 @@
  */
 import { createPublicKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
-import type { StewardStore } from '../store/types.js';
+import type { StewardStore } from '../store/index.js';
 import type { ArchiveStore, SegmentManifest } from './archive/index.js';
-import type { Audit } from './audit.js';
+import type { AuditLevel } from './event-records.js';
 import {
   type AuditCheckpoint,
+  type AuditLog,
+  type AuditRecord,
+  type AuditRecordInput,
+  type AuditTables,
+  auditDatabase,
   checkpointMessage,
+  fromRecordRow,
   GENESIS_HASH,
   type SerializedAuditRecord,
   verifyCheckpointSignature,
   verifyRecords,
 } from './log/index.js';
-import { type AuditTables, auditDatabase, fromRecordRow } from './log/schema.js';
 
 type RetentionTables = AuditTables & {
   audit_archives: {
@@ -74,6 +79,13 @@ export interface ArchiveVerification {
  * const retention = new AuditRetention(store, audit, { duration: '7y' }, { archive: createArchiveStore('file:///var/audit') });
  * await retention.run(); // archive and purge what is older than 7 years
  */
+/** What retention needs of the Audit primitive: its log, its level, and appending records of its own. */
+export interface RetentionAudit {
+  readonly log: AuditLog;
+  readonly config: { readonly level: AuditLevel };
+  append(input: AuditRecordInput, options?: { mask?: boolean }): Promise<AuditRecord>;
+}
+
 export class AuditRetention {
   private readonly db: Kysely<RetentionTables>;
   private readonly durationMs: number;
@@ -82,7 +94,7 @@ export class AuditRetention {
 
   constructor(
     private readonly store: StewardStore,
-    private readonly audit: Audit,
+    private readonly audit: RetentionAudit,
     private readonly policy: { duration: string },
     private readonly options: RetentionOptions = {},
   ) {

@@ -4,19 +4,28 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
-import type { AgentConfig } from '../agent/config-schema.js';
-import { createArchiveStore } from '../audit/archive/index.js';
-import { Audit } from '../audit/audit.js';
-import { type AuditConfig, auditConfigSchema } from '../audit/config.js';
-import { createEnvKeyProvider, type KeyProvider } from '../audit/crypto/index.js';
-import { findAuditRecords, searchAuditRecords, verifyChain } from '../audit/log/index.js';
-import { generateAuditReport, type ReportFormat, renderReport } from '../audit/reports/index.js';
-import { type ArchiveVerification, verifyArchives } from '../audit/retention.js';
-import { parseInstant } from '../config/instant.js';
+import type { AgentConfig } from '../agent/index.js';
+import {
+  type ArchiveVerification,
+  Audit,
+  type AuditConfig,
+  auditConfigSchema,
+  createArchiveStore,
+  createEnvKeyProvider,
+  findAuditRecords,
+  generateAuditReport,
+  type KeyProvider,
+  type ReportFormat,
+  renderReport,
+  searchAuditRecords,
+  verifyArchives,
+  verifyChain,
+} from '../audit/index.js';
+import { parseInstant } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
-import { decryptAuditRecords } from '../server/audit-routes.js';
-import { openStore } from '../store/open-store.js';
-import type { StewardStore } from '../store/types.js';
+import { decryptAuditRecords } from '../server/index.js';
+import type { StewardStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
 

@@ -1,8 +1,8 @@
 /** `steward costs`: requests, cost, cache hit rate and savings per day and tier, from the rollup tables. */
 
 import { StewardError } from '../errors/index.js';
-import { CostRollups } from '../optimize/analytics/cost-rollups.js';
-import { openStore } from '../store/open-store.js';
+import { CostRollups } from '../optimize/index.js';
+import { openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
 

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import type { AgentConfig } from '../agent/config-schema.js';
+import type { AgentConfig } from '../agent/index.js';
 import { CliError } from './cli-io.js';
 
 export const defaultConfigFile = 'steward.config.ts';

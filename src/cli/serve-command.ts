@@ -1,15 +1,20 @@
 /** `steward serve`: load the agents, share one store and one runtime, serve HTTP until SIGTERM/SIGINT. */
-import { ClaudeAgent } from '../agent/claude-agent.js';
-import type { AgentConfig } from '../agent/config-schema.js';
-import type { AuditRetention } from '../audit/retention.js';
+
+import type { AgentConfig } from '../agent/index.js';
+import { ClaudeAgent } from '../agent/index.js';
+import type { AuditRetention } from '../audit/index.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
-import { createDefaultRuntime, createSimulatedRuntime } from '../runtime/default-runtime.js';
-import type { AgentRuntime } from '../runtime/types.js';
-import { createApp } from '../server/app.js';
-import { createMetrics, type StewardMetrics } from '../server/metrics.js';
-import { type RunningServer, startServer } from '../server/serve.js';
-import { openStore } from '../store/open-store.js';
-import type { StewardStore } from '../store/types.js';
+import type { AgentRuntime } from '../runtime/index.js';
+import { createDefaultRuntime, createSimulatedRuntime } from '../runtime/index.js';
+import {
+  createApp,
+  createMetrics,
+  type RunningServer,
+  type StewardMetrics,
+  startServer,
+} from '../server/index.js';
+import type { StewardStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
 

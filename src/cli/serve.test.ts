@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../pipeline/index.js';
-import { openStore } from '../store/open-store.js';
+import { openStore } from '../store/index.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const bin = join(repoRoot, 'bin', 'steward.js');

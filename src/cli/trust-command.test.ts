@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../store/open-store.js';
-import { Trust } from '../trust/trust.js';
+import { openStore } from '../store/index.js';
+import { Trust } from '../trust/index.js';
 import type { CliIo } from './cli-io.js';
 import { runCli } from './run-cli.js';
 

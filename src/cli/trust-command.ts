@@ -1,10 +1,11 @@
 /** `steward trust …`: show and move an agent's trust, and decide pending approvals, straight on the store. */
-import { ClaudeAgent } from '../agent/claude-agent.js';
-import type { AgentConfig } from '../agent/config-schema.js';
+
+import type { AgentConfig } from '../agent/index.js';
+import { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import { openStore } from '../store/open-store.js';
-import type { StewardStore } from '../store/types.js';
-import { Trust } from '../trust/trust.js';
+import type { StewardStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
+import { Trust } from '../trust/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
 

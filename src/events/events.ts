@@ -1,6 +1,6 @@
 /** The events of the pipeline, named noun-verb. Primitives add theirs by augmenting StewardEventMap. */
 
-import type { PermissionDecisionDetails, PermissionSource } from '../runtime/types.js';
+import type { PermissionDecisionDetails, PermissionSource } from '../runtime/index.js';
 import type { InteractionRecord } from '../store/index.js';
 
 /** Who, where and which interaction an event belongs to. */

@@ -1,6 +1,6 @@
 /** The `learning` section of the ClaudeAgent config. */
 import { z } from 'zod';
-import { durationSchema } from '../config/duration.js';
+import { durationSchema } from '../config/index.js';
 
 export const learningConfigSchema = z
   .object({

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { ClaudeAgent } from '../agent/claude-agent.js';
-import type { AgentConfig } from '../agent/config-schema.js';
-import { FunctionRuntime, type RuntimeFunction } from '../runtime/function/function-runtime.js';
-import type { RuntimeRequest } from '../runtime/types.js';
+import type { AgentConfig } from '../agent/index.js';
+import { ClaudeAgent } from '../agent/index.js';
+import type { RuntimeRequest } from '../runtime/index.js';
+import { FunctionRuntime, type RuntimeFunction } from '../runtime/index.js';
 import { CacheTier } from './cache-tier.js';
 
 describe.each(storeEngines)('the cache tier on $name', (engine) => {

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
-import { emptyUsage } from '../runtime/types.js';
-import type { StewardStore } from '../store/types.js';
+import { emptyUsage } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { StewardError } from '../errors/index.js';
-import type { TokenUsage } from '../runtime/types.js';
+import type { TokenUsage } from '../runtime/index.js';
 
 /** USD per million tokens. */
 export interface ModelPrices {

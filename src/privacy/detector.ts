@@ -6,7 +6,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { validateConfig } from '../config/validate.js';
+import { validateConfig } from '../config/index.js';
 import { builtInRecognizers } from './recognizers/index.js';
 import { clampScore, wordPattern } from './text.js';
 import { type PiiCandidate, type PiiFinding, type PiiRecognizer, type PiiType, piiTypes } from './types.js';

@@ -39,8 +39,11 @@ export {
   maskText,
   PII_LABELS,
 } from './masking.js';
-export { builtInRecognizers } from './recognizers/index.js';
-export { createPhoneRecognizer, type PhoneRecognizerOptions } from './recognizers/phone.js';
+export {
+  builtInRecognizers,
+  createPhoneRecognizer,
+  type PhoneRecognizerOptions,
+} from './recognizers/index.js';
 export {
   createRedactor,
   maskPayload,

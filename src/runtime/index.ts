@@ -33,6 +33,7 @@ export {
   emptyUsage,
   type PermissionContext,
   type PermissionDecision,
+  type PermissionDecisionDetails,
   type PermissionSource,
   type RuntimeEvent,
   type RuntimeRequest,

@@ -2,11 +2,11 @@
 import { type Context, Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/claude-agent.js';
+import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
 import { createRedactor } from '../privacy/index.js';
-import type { AgentRuntime } from '../runtime/types.js';
-import type { StewardStore } from '../store/types.js';
+import type { AgentRuntime } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { requireBearerToken } from './auth.js';

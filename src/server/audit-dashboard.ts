@@ -5,8 +5,8 @@
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/claude-agent.js';
-import { renderReport } from '../audit/reports/index.js';
+import type { ClaudeAgent } from '../agent/index.js';
+import { renderReport } from '../audit/index.js';
 import { StewardError } from '../errors/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
 

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { ClaudeAgent } from '../agent/claude-agent.js';
-import { Audit } from '../audit/audit.js';
-import { createEnvKeyProvider } from '../audit/crypto/index.js';
-import type { AuditRecord, ChainVerification } from '../audit/log/index.js';
-import { FunctionRuntime } from '../runtime/function/function-runtime.js';
+import { ClaudeAgent } from '../agent/index.js';
+import type { AuditRecord, ChainVerification } from '../audit/index.js';
+import { Audit, createEnvKeyProvider } from '../audit/index.js';
+import { FunctionRuntime } from '../runtime/index.js';
 import { createApp, type StewardApp } from './app.js';
 import { createMetrics } from './metrics.js';
 

@@ -9,20 +9,20 @@
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/claude-agent.js';
-import { idSchema } from '../agent/config-schema.js';
-import { Audit } from '../audit/audit.js';
+import type { ClaudeAgent } from '../agent/index.js';
+import { idSchema } from '../agent/index.js';
 import {
+  Audit,
   type AuditRecord,
   auditFieldLimits,
   findAuditRecords,
   maxRecordsPerLookup,
   searchAuditRecords,
   verifyChain,
-} from '../audit/log/index.js';
-import { parseInstant } from '../config/instant.js';
+} from '../audit/index.js';
+import { parseInstant } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
-import type { StewardStore } from '../store/types.js';
+import type { StewardStore } from '../store/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 

@@ -1,7 +1,7 @@
 /** Turns anything a route throws into a StewardError JSON response; unexpected errors never leak a stack. */
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
-import { valueAt } from '../config/validate.js';
+import { valueAt } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 
 /** The JSON response for a StewardError: its `toJSON()` body with its status. */

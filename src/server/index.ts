@@ -1,5 +1,6 @@
 /** The HTTP server of `steward serve`: the app, its metrics, and a graceful Node listener. */
 export { type AppOptions, createApp, type StewardApp } from './app.js';
+export { decryptAuditRecords } from './audit-routes.js';
 export type { AppLifecycle } from './lifecycle.js';
 export { createMetrics, type MetricsOptions, type StewardMetrics } from './metrics.js';
 export { type RunningServer, type StartServerOptions, startServer } from './serve.js';

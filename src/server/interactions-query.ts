@@ -1,8 +1,8 @@
 /** The query string of `GET /api/interactions`, validated: ids, a time window (epoch ms or ISO 8601), paging. */
 import { z } from 'zod';
-import { idSchema } from '../agent/config-schema.js';
+import { idSchema } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import type { InteractionQuery } from '../store/interaction-repository.js';
+import type { InteractionQuery } from '../store/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;

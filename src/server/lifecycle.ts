@@ -1,7 +1,7 @@
 /** The shutdown state of one app: the draining flag, aborting in-flight work, and closing what the app serves. */
-import type { ClaudeAgent } from '../agent/claude-agent.js';
-import type { AgentRuntime } from '../runtime/types.js';
-import type { StewardStore } from '../store/types.js';
+import type { ClaudeAgent } from '../agent/index.js';
+import type { AgentRuntime } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
 
 export interface AppLifecycle {
   /** True once shutdown began: `/healthz` answers 503 and new API calls are refused. */

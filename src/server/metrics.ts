@@ -1,7 +1,7 @@
 /** Prometheus metrics of one steward process: HTTP traffic, interactions by agent and tier, the model runtime's queue. */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { ClaudeAgent } from '../agent/claude-agent.js';
-import type { AgentRuntime } from '../runtime/types.js';
+import type { ClaudeAgent } from '../agent/index.js';
+import type { AgentRuntime } from '../runtime/index.js';
 import type { InteractionRecord } from '../store/index.js';
 
 export interface StewardMetrics {

@@ -4,10 +4,10 @@
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/claude-agent.js';
+import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import { CostRollups } from '../optimize/analytics/cost-rollups.js';
-import type { StewardStore } from '../store/types.js';
+import { CostRollups } from '../optimize/index.js';
+import type { StewardStore } from '../store/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClaudeAgent } from '../agent/claude-agent.js';
-import { FunctionRuntime } from '../runtime/function/function-runtime.js';
-import { openStore } from '../store/open-store.js';
-import type { StewardStore } from '../store/types.js';
+import { ClaudeAgent } from '../agent/index.js';
+import { FunctionRuntime } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { createApp, type StewardApp } from './app.js';
 import { createMetrics } from './metrics.js';
 

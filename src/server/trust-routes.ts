@@ -1,10 +1,10 @@
 /** The Trust API: levels, history, operator actions, feedback and approvals. */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/claude-agent.js';
+import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import type { StewardStore } from '../store/types.js';
-import type { Trust } from '../trust/trust.js';
+import type { StewardStore } from '../store/index.js';
+import type { Trust } from '../trust/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 

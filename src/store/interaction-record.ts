@@ -2,7 +2,7 @@
  * The durable record of one message handled by an agent: what the interactions table stores, and what
  * primitives and event subscribers see after a turn.
  */
-import type { TokenUsage, ToolCallRecord } from '../runtime/types.js';
+import type { TokenUsage, ToolCallRecord } from '../runtime/index.js';
 
 /**
  * How an interaction ended (`refused`: no tier could answer within policy, e.g. the daily budget is

@@ -3,7 +3,7 @@
  * so a conversation started on one instance resumes on any other. Entries are encrypted when a key is set.
  */
 import type { Kysely } from 'kysely';
-import type { SessionTranscriptKey, SessionTranscriptStore } from '../runtime/types.js';
+import type { SessionTranscriptKey, SessionTranscriptStore } from '../runtime/index.js';
 import type { Database } from './schema.js';
 import type { TranscriptCipher } from './transcript-cipher.js';
 

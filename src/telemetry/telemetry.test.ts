@@ -10,11 +10,11 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ClaudeAgent } from '../agent/claude-agent.js';
+import { ClaudeAgent } from '../agent/index.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
-import type { EventScope } from '../events/events.js';
+import type { EventScope } from '../events/index.js';
 import { EventBus } from '../events/index.js';
-import { FunctionRuntime, type RuntimeFunction } from '../runtime/function/index.js';
+import { FunctionRuntime, type RuntimeFunction } from '../runtime/index.js';
 import { attachTelemetry } from './index.js';
 
 const SECRET = 'SECRET-7f3a';

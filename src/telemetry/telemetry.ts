@@ -7,9 +7,8 @@
  */
 import { context, diag, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { z } from 'zod';
-import { validateConfig } from '../config/validate.js';
-import type { StewardEventMap } from '../events/events.js';
-import type { EventBus, StewardEventName } from '../events/index.js';
+import { validateConfig } from '../config/index.js';
+import type { EventBus, StewardEventMap, StewardEventName } from '../events/index.js';
 import type { InteractionRecord } from '../store/index.js';
 import { genAiAttributes, operationNames, stewardAttributes, telemetryErrorTypes } from './attributes.js';
 

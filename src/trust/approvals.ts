@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Redactor } from '../privacy/index.js';
-import type { StewardStore } from '../store/types.js';
+import type { StewardStore } from '../store/index.js';
 import type { TrustApprovalsTable, TrustTables } from './store/schema.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';

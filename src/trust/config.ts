@@ -1,6 +1,6 @@
 /** The `trust` section of the ClaudeAgent config: levels, the rules that move them, and the tools each level allows. */
 import { z } from 'zod';
-import { durationSchema } from '../config/duration.js';
+import { durationSchema } from '../config/index.js';
 import { checkPermissionConfig } from './permission-table.js';
 
 const level = z.number().min(0).max(1);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../config/validate.js';
+import { validateConfig } from '../config/index.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
 import { trustConfigSchema } from './config.js';
 import { covers, type PermissionMatchContext } from './permission-rule.js';

@@ -6,7 +6,7 @@
  * threshold applies: in IEEE arithmetic 0.7 + 0.1 is 0.7999999999999999 (below a 0.8 threshold) and
  * 0.3 - 0.1 is 0.19999999999999998, but the levels stored are 0.8 and 0.2; 0.3 + 0.1 + 0.1 stays 0.5.
  */
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../config/index.js';
 import { InvalidConfigError } from '../errors/index.js';
 import type { ResolvedTrustConfig, TrustMetric, TrustRule } from './config.js';
 import { computeWindowMetrics, type OutcomeSample, type WindowMetrics, wilsonInterval } from './metrics.js';

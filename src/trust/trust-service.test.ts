@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { EventBus } from '../events/index.js';
-import { openStore } from '../store/open-store.js';
+import { openStore } from '../store/index.js';
 import { type TrustConfig, trustConfigSchema } from './config.js';
 import { type OutcomeInput, TrustService } from './trust-service.js';
 

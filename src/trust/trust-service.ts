@@ -4,11 +4,11 @@
  * an outcome or apply a rule twice), and carries out operator actions, each with who and why.
  */
 import type { Kysely } from 'kysely';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Redactor } from '../privacy/index.js';
-import type { StewardStore } from '../store/types.js';
+import type { StewardStore } from '../store/index.js';
 import type { ResolvedTrustConfig, TrustRule } from './config.js';
 import { computeWindowMetrics, type OutcomeSample, type WindowMetrics } from './metrics.js';
 import {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../events/index.js';
-import type { PermissionContext } from '../runtime/types.js';
-import { openStore } from '../store/open-store.js';
-import type { StewardStore } from '../store/types.js';
+import type { PermissionContext } from '../runtime/index.js';
+import type { StewardStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import type { TrustConfig } from './config.js';
 import { Trust } from './index.js';
 

@@ -4,13 +4,11 @@
  * and moves the level by the configured rules.
  */
 import { homedir } from 'node:os';
-import { parseDuration } from '../config/duration.js';
-import { validateConfig } from '../config/validate.js';
+import { parseDuration, validateConfig } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Redactor } from '../privacy/index.js';
-import type { PermissionContext, PermissionDecision, ToolPermissionGuard } from '../runtime/types.js';
-import type { InteractionRecord } from '../store/index.js';
-import type { StewardStore } from '../store/types.js';
+import type { PermissionContext, PermissionDecision, ToolPermissionGuard } from '../runtime/index.js';
+import type { InteractionRecord, StewardStore } from '../store/index.js';
 import { ApprovalService } from './approvals.js';
 import { type ResolvedTrustConfig, type TrustConfig, trustConfigSchema } from './config.js';
 import { createPermissionTable, type PermissionTable } from './permission-table.js';

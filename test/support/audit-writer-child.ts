@@ -9,8 +9,8 @@
  * Stdout writes to a pipe are synchronous on Linux, so a printed line is in the pipe before the next
  * append starts. The child exits by itself after a minute, should its parent be gone.
  */
-import { AuditLog } from '../../src/audit/log/index.js';
-import { openStore } from '../../src/store/open-store.js';
+import { AuditLog } from '../../src/audit/index.js';
+import { openStore } from '../../src/store/index.js';
 
 const [target, run = 'run', appenderArgument = '24'] = process.argv.slice(2);
 if (!target) {

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
-import type { StewardStore, StoreConfig } from '../../src/store/types.js';
+import type { StewardStore, StoreConfig } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { createTestDatabase } from './databases.js';
 
 export interface TestEngine {

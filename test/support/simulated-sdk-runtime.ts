@@ -3,16 +3,16 @@
  * start both, collect a run's events, and close everything after each test.
  */
 import { afterEach } from 'vitest';
-import { ClaudeAgentSdkRuntime } from '../../src/runtime/claude-sdk/claude-sdk-runtime.js';
-import type { ClaudeAgentSdkRuntimeOptions } from '../../src/runtime/claude-sdk/runtime-options.js';
 import type {
+  ClaudeAgentSdkRuntimeOptions,
   PermissionSource,
   RuntimeEvent,
   RuntimeRequest,
   ToolPermissionGuard,
-} from '../../src/runtime/types.js';
-import { type SimulatedModel, startSimulatedModel } from '../../src/simulator/simulated-model.js';
-import type { ReceivedToolResult, SimulatedResponder } from '../../src/simulator/types.js';
+} from '../../src/runtime/index.js';
+import { ClaudeAgentSdkRuntime } from '../../src/runtime/index.js';
+import type { ReceivedToolResult, SimulatedResponder } from '../../src/simulator/index.js';
+import { type SimulatedModel, startSimulatedModel } from '../../src/simulator/index.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 

@@ -4,11 +4,10 @@
  * writes: the caller appends each alert as an `audit-alert-raised` record and delivers it to sinks.
  */
 import { randomUUID } from 'node:crypto';
-import { validateConfig } from '../../config/validate.js';
+import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/types.js';
-import { type AuditRecord, parseAuditRecord } from '../log/index.js';
-import { auditDatabase, fromRecordRow } from '../log/schema.js';
+import type { StewardStore } from '../../store/index.js';
+import { type AuditRecord, auditDatabase, fromRecordRow, parseAuditRecord } from '../log/index.js';
 import { type AgentState, LruMap, newAgentState } from './agent-state.js';
 import type { Detector } from './detectors/detector.js';
 import { permissionEscalationDetector } from './detectors/permission-escalation.js';

@@ -1,7 +1,7 @@
 /** A KeyProvider holding master keys in process memory, read from `STEWARD_AUDIT_KEY` or passed in. */
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { validateConfig } from '../../config/validate.js';
+import { validateConfig } from '../../config/index.js';
 import { InvalidConfigError } from '../../errors/index.js';
 import { DecryptionFailedError } from './decryption-failed-error.js';
 import type { KeyProvider } from './key-provider.js';

@@ -1,7 +1,7 @@
 /** Envelope encryption of audit fields: AES-256-GCM under data keys that a KeyProvider wraps. */
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { validateConfig } from '../../config/validate.js';
+import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import { DecryptionFailedError } from './decryption-failed-error.js';
 import { type FieldEnvelope, formatEnvelope, IV_BYTES, parseEnvelope, TAG_BYTES } from './envelope.js';

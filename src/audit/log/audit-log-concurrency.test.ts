@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { openStore } from '../../store/open-store.js';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { recordInput } from './__fixtures__/records.js';
 import { AuditLog } from './audit-log.js';
 import { createCheckpointSigner } from './checkpoints.js';

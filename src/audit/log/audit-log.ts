@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { validateConfig } from '../../config/validate.js';
+import { validateConfig } from '../../config/index.js';
 import { StewardError, toStewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
 import { type Batch, type BatchResult, type CheckpointRequest, writeBatch } from './chain-writer.js';
 import {
   type AuditCheckpoint,

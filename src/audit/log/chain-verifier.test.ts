@@ -111,7 +111,8 @@ describe('verifyRecords', () => {
     expect(verifyRecords(quiet).problems[0]).toMatchObject({ kind: 'modified', seq: 9, recordId: 'r-9' });
   });
 
-  it(`verifies well above 200,000 records per second`, () => {
+  // Throughput is a benchmark figure (`npm run bench audit`), not a timed test.
+  it('verifies a re-chained log of 100,000 records', () => {
     const big = chain(2_000);
     const many = Array.from({ length: 50 }, () => big).flat();
     let seq = 0;
@@ -122,12 +123,8 @@ describe('verifyRecords', () => {
       prevHash = next.hash;
       return next;
     });
-    const started = performance.now();
-    const result = verifyRecords(rechained);
-    const perSecond = rechained.length / ((performance.now() - started) / 1000);
-    expect(result.ok).toBe(true);
-    // The bench measures the real figure; this only guards against an order-of-magnitude regression
-    // on a loaded 2-core CI machine.
-    expect(perSecond).toBeGreaterThan(100_000);
+    expect(verifyRecords(rechained).ok).toBe(true);
+    rechained[77_777] = { ...rechained[77_777]!, actor: 'someone else' };
+    expect(verifyRecords(rechained).problems[0]).toMatchObject({ kind: 'modified', seq: 77_778 });
   });
 });

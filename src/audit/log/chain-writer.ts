@@ -4,7 +4,7 @@
  * The AuditLog decides what goes in a batch; this module only writes it.
  */
 import { CompiledQuery } from 'kysely';
-import type { StoreEngine } from '../../store/types.js';
+import type { StoreEngine } from '../../store/index.js';
 import {
   type AuditCheckpoint,
   type CheckpointReason,

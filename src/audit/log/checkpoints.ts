@@ -16,7 +16,7 @@ import {
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
 import { canonicalJson } from './canonical-json.js';
 import type { AuditCheckpointsTable } from './schema.js';
 

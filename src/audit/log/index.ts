@@ -38,7 +38,13 @@ export {
   type SerializedAuditRecord,
   serializeAuditRecord,
 } from './record.js';
-export type { AuditTables } from './schema.js';
+export {
+  type AuditDatabase,
+  type AuditRecordsTable,
+  type AuditTables,
+  auditDatabase,
+  fromRecordRow,
+} from './schema.js';
 export {
   type ChainVerification,
   type TenantVerification,

@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
-import { startModuleWorker } from '../../threads/module-worker.js';
+import { startModuleWorker } from '../../threads/index.js';
 import { planRange, planRanges, type RangeResult, type SharedPlan, verifyRange } from './verify-range.js';
 
 export interface ParallelChainInput {

@@ -1,6 +1,6 @@
 /** Searching a tenant's audit records: filters on agent, conversation, event types and time, newest first. */
 import { StewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
 import { type AuditRecord, parseAuditRecord, type SerializedAuditRecord } from './record.js';
 import { auditDatabase, fromRecordRow } from './schema.js';
 

@@ -1,6 +1,6 @@
 /** The audit tables, as Kysely sees them (`store.db.withTables<AuditTables>()`), and the row mapping. */
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
+import type { Database } from '../../store/index.js';
 import type { SerializedAuditRecord } from './record.js';
 
 export interface AuditRecordsTable {

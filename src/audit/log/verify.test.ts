@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
 import { fakeClock, recordInput } from './__fixtures__/records.js';
 import { AuditLog } from './audit-log.js';
 import { generateCheckpointSigner } from './checkpoints.js';

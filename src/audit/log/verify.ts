@@ -10,7 +10,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
 import { type AuditProblem, ChainVerifier } from './chain-verifier.js';
 import { type AuditCheckpoint, fromCheckpointRow, verifyCheckpointSignature } from './checkpoints.js';
 import { PARALLEL_MIN_RECORDS, verifyChainInParallel } from './parallel-verify.js';

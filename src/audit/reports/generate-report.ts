@@ -1,8 +1,7 @@
 /** Builds a SOC 2 or HIPAA compliance report over a period of the audit log, in bounded memory. */
 import { z } from 'zod';
-import { parseDuration } from '../../config/duration.js';
-import { validateConfig } from '../../config/validate.js';
-import type { StewardStore } from '../../store/types.js';
+import { parseDuration, validateConfig } from '../../config/index.js';
+import type { StewardStore } from '../../store/index.js';
 import { sortedCounts } from './bounded.js';
 import {
   accessCollector,

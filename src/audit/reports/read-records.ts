@@ -4,8 +4,8 @@
  * a report over millions of records holds one page at a time.
  */
 import { sql } from 'kysely';
-import type { StewardStore } from '../../store/types.js';
-import { type AuditRecordsTable, auditDatabase } from '../log/schema.js';
+import type { StewardStore } from '../../store/index.js';
+import { type AuditRecordsTable, auditDatabase } from '../log/index.js';
 
 type PageRow = Pick<
   AuditRecordsTable,

@@ -5,10 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import { StewardError } from '../../errors/index.js';
-import type { InteractionRecord } from '../../store/index.js';
-import type { StewardStore } from '../../store/types.js';
-import { budgetDay } from '../budget/budget-day.js';
-import { fromMicroUsd, toMicroUsd } from '../budget/money.js';
+import type { InteractionRecord, StewardStore } from '../../store/index.js';
+import { budgetDay, fromMicroUsd, toMicroUsd } from '../budget/index.js';
 
 type CostTables = {
   cost_rollups: {

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
 import { StewardError } from '../../errors/index.js';
 import { EventBus, type StewardEventName } from '../../events/index.js';
-import type { StewardStore, StoreConfig } from '../../store/types.js';
+import type { StewardStore, StoreConfig } from '../../store/index.js';
 import {
   type BudgetScope,
   BudgetService,

@@ -4,7 +4,7 @@
  * never reads a balance, computes a new one and writes it back.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
 import type { BudgetDaysTable, BudgetTables } from './schema.js';
 
 type BudgetDb = Kysely<BudgetTables>;

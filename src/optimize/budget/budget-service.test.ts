@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
 import { StewardError } from '../../errors/index.js';
-import type { StewardEventMap } from '../../events/events.js';
+import type { StewardEventMap } from '../../events/index.js';
 import { EventBus } from '../../events/index.js';
-import { openStore } from '../../store/open-store.js';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { BudgetService, type BudgetServiceConfig, type BudgetServiceOptions } from './budget-service.js';
 import type { BudgetTables } from './schema.js';
 

@@ -4,10 +4,10 @@
  * instances can never both take the last dollar) and settles its actual cost when it ends.
  */
 import { randomUUID } from 'node:crypto';
-import { parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import type { EventBus } from '../../events/index.js';
-import type { StewardStore } from '../../store/types.js';
+import type { StewardStore } from '../../store/index.js';
 import { budgetDay, checkTimeZone } from './budget-day.js';
 import { BudgetLedger, type Refusal } from './budget-ledger.js';
 import { checkAmount, formatUsd, fromMicroUsd, toMicroUsd } from './money.js';

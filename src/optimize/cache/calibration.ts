@@ -4,7 +4,7 @@
  * rate) and how many get the answer of another intent (wrong rate), with and without the guards.
  */
 import { performance } from 'node:perf_hooks';
-import type { Embedder } from './embedders/embedder.js';
+import type { Embedder } from './embedders/index.js';
 import { checkSemanticHit, type GuardOptions, type GuardReason } from './guards.js';
 import type { IntentMatcher } from './intents.js';
 import type { LabelledText } from './labelled-csv.js';

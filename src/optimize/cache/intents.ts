@@ -4,7 +4,7 @@
  * covers the message, so "hi, my card was stolen" is never answered with a greeting.
  */
 import { InvalidConfigError } from '../../errors/index.js';
-import { dotProduct, type Embedder } from './embedders/embedder.js';
+import { dotProduct, type Embedder } from './embedders/index.js';
 import { checkSemanticHit, type GuardReason } from './guards.js';
 import { BUILT_IN_INTENTS, type IntentDefinition } from './intent-examples.js';
 import { normalizeRequest } from './normalize.js';

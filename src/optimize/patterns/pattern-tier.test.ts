@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { ClaudeAgent } from '../../agent/claude-agent.js';
-import type { AgentConfig } from '../../agent/config-schema.js';
+import type { AgentConfig } from '../../agent/index.js';
+import { ClaudeAgent } from '../../agent/index.js';
 import type { TierAnswer, TierContext } from '../../pipeline/index.js';
-import { FunctionRuntime, type RuntimeFunction } from '../../runtime/function/function-runtime.js';
-import { emptyUsage, type RuntimeRequest } from '../../runtime/types.js';
+import {
+  emptyUsage,
+  FunctionRuntime,
+  type RuntimeFunction,
+  type RuntimeRequest,
+} from '../../runtime/index.js';
 import { CostRollups } from '../analytics/cost-rollups.js';
 import { createHashingEmbedder, type Embedder } from '../cache/index.js';
 import { CacheTier } from '../cache-tier.js';

@@ -11,8 +11,8 @@ import type { Kysely } from 'kysely';
 import { StewardError } from '../../errors/index.js';
 import type { EventBus } from '../../events/index.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../../pipeline/index.js';
-import { emptyUsage } from '../../runtime/types.js';
-import type { StewardStore } from '../../store/types.js';
+import { emptyUsage } from '../../runtime/index.js';
+import type { StewardStore } from '../../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,

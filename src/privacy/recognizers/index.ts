@@ -7,6 +7,9 @@ import { ipAddressRecognizer } from './ip-address.js';
 import { paymentCardRecognizer } from './payment-card.js';
 import { personNameRecognizer } from './person-name.js';
 import { phoneRecognizer } from './phone.js';
+
+export { createPhoneRecognizer, type PhoneRecognizerOptions } from './phone.js';
+
 import { secretRecognizer } from './secret.js';
 import { streetAddressRecognizer } from './street-address.js';
 import { urlCredentialsRecognizer } from './url-credentials.js';

@@ -16,7 +16,7 @@ import {
   failWithHttpError,
   keepCallingTool,
   replyWithText,
-} from '../../simulator/responders.js';
+} from '../../simulator/index.js';
 
 closeAfterEach();
 

@@ -7,7 +7,7 @@ import {
   runRequest,
   startSimulatedRuntime,
 } from '../../../test/support/simulated-sdk-runtime.js';
-import { callToolThenReply } from '../../simulator/responders.js';
+import { callToolThenReply } from '../../simulator/index.js';
 import { mcpToolName } from './mcp-tools.js';
 
 closeAfterEach();

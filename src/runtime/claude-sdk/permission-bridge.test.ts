@@ -10,7 +10,7 @@ import {
   startSimulatedRuntime,
   writeNotes,
 } from '../../../test/support/simulated-sdk-runtime.js';
-import { callToolThenReply } from '../../simulator/responders.js';
+import { callToolThenReply } from '../../simulator/index.js';
 
 closeAfterEach();
 

@@ -1,6 +1,6 @@
 /** The options of ClaudeAgentSdkRuntime: schema, environment fallbacks, and the child's environment. */
 import { z } from 'zod';
-import { renderValue, valueAt } from '../../config/validate.js';
+import { renderValue, valueAt } from '../../config/index.js';
 import { InvalidConfigError } from '../../errors/index.js';
 import { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type { McpToolDefinition } from './mcp-tools.js';

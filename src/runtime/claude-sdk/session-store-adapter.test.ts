@@ -6,8 +6,8 @@ import {
   runtimeFor,
   startSimulatedRuntime,
 } from '../../../test/support/simulated-sdk-runtime.js';
-import { allMessageText } from '../../simulator/responders.js';
-import type { SimulatedResponder } from '../../simulator/types.js';
+import type { SimulatedResponder } from '../../simulator/index.js';
+import { allMessageText } from '../../simulator/index.js';
 import type { SessionTranscriptKey, SessionTranscriptStore } from '../types.js';
 import { sessionProjectKey } from './session-store-adapter.js';
 

@@ -1,11 +1,13 @@
 import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { AuditLog } from '../../audit/log/audit-log.js';
-import { generateCheckpointSigner } from '../../audit/log/checkpoints.js';
-import { searchAuditRecords } from '../../audit/log/query.js';
-import { auditDatabase } from '../../audit/log/schema.js';
-import { verifyChain } from '../../audit/log/verify.js';
+import {
+  AuditLog,
+  auditDatabase,
+  generateCheckpointSigner,
+  searchAuditRecords,
+  verifyChain,
+} from '../../audit/index.js';
 import { createMigrationProvider } from './index.js';
 
 const migratorOf = (store: TestStore['store']) =>

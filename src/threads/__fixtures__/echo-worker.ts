@@ -1,7 +1,8 @@
 /** A worker module for module-worker.test.ts: TypeScript syntax and an import of ours, run from source. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { planRanges } from '../../audit/log/verify-range.js';
+import { parseDuration } from '../../config/index.js';
 
 const { n } = workerData as { n: number };
-const ranges: number = planRanges({ tenantId: 't', fromSeq: 1, toSeq: n * 10, rangeRecords: 5, anchors: [] });
-parentPort!.postMessage(['source', n, ranges]);
+// `${n}ms` parsed by our own module: 2n ms back for n, so the answer proves the import ran.
+const doubled: number = parseDuration(`${n}ms`)! * 2;
+parentPort!.postMessage(['source', n, doubled]);

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { validateConfig } from '../../../config/validate.js';
+import { validateConfig } from '../../../config/index.js';
 import { StewardError } from '../../../errors/index.js';
 import { type ArchiveObjects, createSegmentArchive } from '../segment-archive.js';
 import type { ArchiveStore } from '../types.js';

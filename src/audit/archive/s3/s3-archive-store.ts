@@ -2,8 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../../../config/duration.js';
-import { validateConfig } from '../../../config/validate.js';
+import { durationSchema, parseDuration, validateConfig } from '../../../config/index.js';
 import { InvalidConfigError, StewardError } from '../../../errors/index.js';
 import { type ArchiveObjects, createSegmentArchive } from '../segment-archive.js';
 import type { ArchiveStore } from '../types.js';

@@ -1,6 +1,6 @@
 /** A small, known audit log for report tests: two tenants, every section's event types, records outside the period. */
 
-import type { StewardStore } from '../../../store/types.js';
+import type { StewardStore } from '../../../store/index.js';
 import { AuditLog, type AuditRecordInput, generateCheckpointSigner } from '../../log/index.js';
 
 /** The report period: one day from `periodStart`. */

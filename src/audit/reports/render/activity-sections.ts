@@ -1,6 +1,6 @@
 /** The sections on what people and agents did: access, permission changes, denials, approvals, anomalies. */
 import type { AuditReport } from '../types.js';
-import type { DocumentSection } from './document.js';
+import type { DocumentSection } from './document-model.js';
 import { countsText, number, orDash, time, truncatedNote, where } from './format.js';
 
 /** How entries are located: with a Tenant column when the report covers every tenant. */

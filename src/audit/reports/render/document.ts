@@ -1,24 +1,10 @@
 /** The report as a neutral document (sections of facts, tables and notes) that Markdown and HTML both render. */
 import type { AuditReport } from '../types.js';
 import { activitySections } from './activity-sections.js';
+import type { DocumentSection, ReportDocument } from './document-model.js';
 import { number, orDash, time, truncatedNote, where } from './format.js';
 
-export type Block =
-  | { kind: 'facts'; rows: [label: string, value: string][] }
-  | { kind: 'table'; title?: string; columns: string[]; rows: string[][]; empty: string }
-  | { kind: 'note'; text: string };
-
-export interface DocumentSection {
-  id: string;
-  title: string;
-  blocks: Block[];
-}
-
-export interface ReportDocument {
-  title: string;
-  subtitle: string;
-  sections: DocumentSection[];
-}
+export type { Block, DocumentSection, ReportDocument } from './document-model.js';
 
 /**
  * Lays the report out as sections of blocks.

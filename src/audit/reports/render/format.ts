@@ -1,7 +1,7 @@
 /** Cell formatting shared by the report's document sections. */
 import { sortedCounts } from '../bounded.js';
 import type { RecordReference } from '../types.js';
-import type { Block } from './document.js';
+import type { Block } from './document-model.js';
 
 export const time = (at: number | null) => (at === null ? '—' : new Date(at).toISOString());
 export const number = (value: number | null) => (value === null ? '—' : value.toLocaleString('en-US'));

@@ -3,7 +3,7 @@
  * with exponential backoff. It never rejects: a delivery that finally fails goes to `onError`.
  */
 import { z } from 'zod';
-import { validateConfig } from '../../../../config/validate.js';
+import { validateConfig } from '../../../../config/index.js';
 import { StewardError } from '../../../../errors/index.js';
 import type { Alert, AlertSink } from '../../types.js';
 import { SIGNATURE_HEADER, signAlertPayload, TIMESTAMP_HEADER } from './signature.js';

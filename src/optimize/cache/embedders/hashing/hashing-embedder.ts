@@ -4,7 +4,7 @@
  * It measures shared wording, not meaning: see docs/semantic-cache.md for what its similarity means.
  */
 import { z } from 'zod';
-import { validateConfig } from '../../../../config/validate.js';
+import { validateConfig } from '../../../../config/index.js';
 import { type Embedder, l2Normalize } from '../embedder.js';
 import { countFeatures, type FeatureCounts, type FeatureGroup, fnv1a } from './feature-hash.js';
 

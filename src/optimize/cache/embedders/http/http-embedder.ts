@@ -5,7 +5,7 @@
  * server errors, because a slow cache lookup costs more than a miss.
  */
 import { z } from 'zod';
-import { validateConfig } from '../../../../config/validate.js';
+import { validateConfig } from '../../../../config/index.js';
 import { type Embedder, l2Normalize } from '../embedder.js';
 import { EmbeddingRequestError } from './embedding-request-error.js';
 
