@@ -15,6 +15,16 @@ export {
 export { type ConfigIssue, InvalidConfigError, StewardError, type StewardErrorCode } from './errors/index.js';
 export { EventBus, type StewardEvent, type StewardEventMap, type StewardEventName } from './events/index.js';
 export {
+  type CompletedTurn,
+  definePrimitive,
+  type ModelRun,
+  type Primitive,
+  type PrimitiveContext,
+  type PrimitiveDefinition,
+  type TierAnswer,
+  type TierContext,
+} from './pipeline/index.js';
+export {
   type AgentRuntime,
   ClaudeAgentSdkRuntime,
   type ClaudeAgentSdkRuntimeOptions,

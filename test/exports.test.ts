@@ -14,7 +14,7 @@ const entries = Object.entries(packageJson.exports).map(([subpath, target]) => {
 describe('package exports', () => {
   it('names one subpath per primitive', () => {
     expect(Object.keys(packageJson.exports)).toEqual(
-      expect.arrayContaining(['.', './trust', './optimize', './learn', './channels', './audit']),
+      expect.arrayContaining(['.', './trust', './optimize', './learn', './channels', './audit', './privacy']),
     );
   });
 
@@ -37,6 +37,7 @@ describe('package exports', () => {
       'openStore',
       'ClaudeAgentSdkRuntime',
       'createSimulatedRuntime',
+      'definePrimitive',
     ]) {
       expect(root[name], name).toBeDefined();
     }
