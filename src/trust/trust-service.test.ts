@@ -135,6 +135,41 @@ describe.each(storeEngines)('TrustService on $name', (engine) => {
     expect(changes).toContain('set 0.3->0.7');
   });
 
+  it('resets to the state of a new agent: the initial level, unfrozen, a new window, no gain counted today', async () => {
+    const { trust, changes, clock } = await service({
+      maxDailyGain: 0.1,
+      rules: [{ metric: 'success_rate', threshold: 0.5, action: 'increment', amount: 0.1 }],
+    });
+    const promote = async () => {
+      for (let index = 0; index < 10; index++) await trust.recordOutcome(scope, outcome('success'));
+    };
+    await promote();
+    expect(await trust.level(scope)).toBe(0.4);
+    // The day's gain (0.1) is used up: more successes do not promote again today.
+    await promote();
+    expect(await trust.level(scope)).toBe(0.4);
+    await trust.operatorAction(scope, { type: 'freeze' }, 'alice', 'incident');
+    clock.now += 1000;
+    const reset = await trust.operatorAction(scope, { type: 'reset' }, 'alice', 'start over');
+    expect(reset).toMatchObject({
+      level: 0.3,
+      frozen: false,
+      windowStartedAt: clock.now,
+      lastChangeAt: null,
+    });
+    expect(reset.metrics.samples).toBe(0);
+    expect((await trust.history(scope))[0]).toMatchObject({
+      kind: 'reset',
+      from: 0.4,
+      to: 0.3,
+      actor: 'alice',
+    });
+    // Unfrozen, and the day's gain was cleared: the rules promote again on the same UTC day.
+    await promote();
+    expect(await trust.level(scope)).toBe(0.4);
+    expect(changes).toEqual(['rule 0.3->0.4', 'freeze 0.4->0.4', 'reset 0.4->0.3', 'rule 0.3->0.4']);
+  });
+
   it('keeps tenants and agents apart', async () => {
     const { trust } = await service({ initial: 0.5 });
     for (let index = 0; index < 10; index++) await trust.recordOutcome(scope, outcome('error'));

@@ -61,6 +61,14 @@ export interface TrustSnapshot {
   tools: Array<{ toolName: string; allowed: number; denied: number }>;
 }
 
+/**
+ * What an operator can do to an agent's trust. Every action restarts the window and is stored in the
+ * history with who and why:
+ * - `set`: the level becomes `level` (within floor and ceiling) and the cooldown starts;
+ * - `freeze` / `unfreeze`: no rule and no decay moves a frozen level; the level stays;
+ * - `reset`: back to the state of a new agent: the `initial` level, unfrozen, no cooldown, no trust
+ *   gained today (outcomes, history and per-tool counts are kept).
+ */
 export type OperatorAction =
   | { type: 'set'; level: number }
   | { type: 'freeze' }
@@ -166,7 +174,7 @@ export class TrustService {
     });
   }
 
-  /** An operator sets the level, freezes or unfreezes it, or restarts the window; `actor` and `reason` are recorded. */
+  /** Carries out an operator's action (see `OperatorAction`); `actor` and `reason` are recorded. */
   async operatorAction(
     scope: TrustScope,
     action: OperatorAction,
@@ -193,6 +201,9 @@ export class TrustService {
       if (action.type === 'set') next = { ...state, level: roundLevel(action.level), lastChangeAt: at };
       if (action.type === 'freeze') next = { ...state, frozen: true };
       if (action.type === 'unfreeze') next = { ...state, frozen: false };
+      // The state of a new agent; only the time of the newest outcome is a fact worth keeping.
+      if (action.type === 'reset')
+        next = { ...initialTrustState(this.config, at), lastOutcomeAt: state.lastOutcomeAt };
       // Every operator action restarts the window: the outcomes before it were judged under other conditions.
       next = { ...next, windowStartedAt: at };
       await this.appendChange(trx, scope, {
