@@ -135,6 +135,33 @@ describe.each(storeEngines)('TrustService on $name', (engine) => {
     expect(changes).toContain('set 0.3->0.7');
   });
 
+  it('refuses to set a frozen level unless the same call unfreezes it', async () => {
+    const { trust, changes } = await service();
+    await trust.operatorAction(scope, { type: 'freeze' }, 'alice', 'incident under review');
+    const refused = trust.operatorAction(scope, { type: 'set', level: 0.7 }, 'bob', 'looks fine');
+    await expect(refused).rejects.toMatchObject({ code: 'conflict', status: 409 });
+    await expect(refused).rejects.toThrow(/frozen.*unfreeze/);
+    expect(await trust.snapshot(scope)).toMatchObject({ level: 0.3, frozen: true });
+    const set = await trust.operatorAction(
+      scope,
+      { type: 'set', level: 0.7, unfreeze: true },
+      'bob',
+      'reviewed',
+    );
+    expect(set).toMatchObject({ level: 0.7, frozen: false });
+    expect(
+      (await trust.history(scope)).map((entry) => [entry.kind, entry.from, entry.to, entry.actor]),
+    ).toEqual([
+      ['set', 0.3, 0.7, 'bob'],
+      ['unfreeze', 0.3, 0.3, 'bob'],
+      ['freeze', 0.3, 0.3, 'alice'],
+    ]);
+    expect(changes).toEqual(['freeze 0.3->0.3', 'unfreeze 0.3->0.3', 'set 0.3->0.7']);
+    // On an agent that is not frozen, `unfreeze: true` is just a set.
+    await trust.operatorAction(scope, { type: 'set', level: 0.5, unfreeze: true }, 'bob', 'tune');
+    expect((await trust.history(scope))[1]?.kind).toBe('set');
+  });
+
   it('resets to the state of a new agent: the initial level, unfrozen, a new window, no gain counted today', async () => {
     const { trust, changes, clock } = await service({
       maxDailyGain: 0.1,

@@ -64,13 +64,14 @@ export interface TrustSnapshot {
 /**
  * What an operator can do to an agent's trust. Every action restarts the window and is stored in the
  * history with who and why:
- * - `set`: the level becomes `level` (within floor and ceiling) and the cooldown starts;
+ * - `set`: the level becomes `level` (within floor and ceiling) and the cooldown starts; refused with
+ *   `conflict` on a frozen agent unless `unfreeze: true`, which unfreezes it first (two history entries);
  * - `freeze` / `unfreeze`: no rule and no decay moves a frozen level; the level stays;
  * - `reset`: back to the state of a new agent: the `initial` level, unfrozen, no cooldown, no trust
  *   gained today (outcomes, history and per-tool counts are kept).
  */
 export type OperatorAction =
-  | { type: 'set'; level: number }
+  | { type: 'set'; level: number; unfreeze?: boolean }
   | { type: 'freeze' }
   | { type: 'unfreeze' }
   | { type: 'reset' };
@@ -198,7 +199,29 @@ export class TrustService {
     await this.withLockedState(scope, async (trx, state) => {
       const windowAfter = await this.lastOutcomeId(trx, scope);
       let next: TrustState = state;
-      if (action.type === 'set') next = { ...state, level: roundLevel(action.level), lastChangeAt: at };
+      if (action.type === 'set' && state.frozen) {
+        if (action.unfreeze !== true) {
+          throw new StewardError(
+            'conflict',
+            `the trust of ${scope.tenantId}/${scope.agentId} is frozen at ${state.level}: unfreeze it first, or set with unfreeze: true (steward trust set --unfreeze)`,
+            {
+              details: { tenantId: scope.tenantId, agentId: scope.agentId, level: state.level, frozen: true },
+            },
+          );
+        }
+        await this.appendChange(trx, scope, {
+          at,
+          from: state.level,
+          to: state.level,
+          kind: 'unfreeze',
+          reason,
+          rule: null,
+          metrics: null,
+          actor,
+        });
+        next = { ...next, frozen: false };
+      }
+      if (action.type === 'set') next = { ...next, level: roundLevel(action.level), lastChangeAt: at };
       if (action.type === 'freeze') next = { ...state, frozen: true };
       if (action.type === 'unfreeze') next = { ...state, frozen: false };
       // The state of a new agent; only the time of the newest outcome is a fact worth keeping.
