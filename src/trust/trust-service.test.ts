@@ -197,6 +197,73 @@ describe.each(storeEngines)('TrustService on $name', (engine) => {
     expect(changes).toEqual(['rule 0.3->0.4', 'freeze 0.4->0.4', 'reset 0.4->0.3', 'rule 0.3->0.4']);
   });
 
+  it('tells in each change event whether the new level allows tool calls the old one did not', async () => {
+    opened ??= await engine.open();
+    const bus = new EventBus();
+    const events: Array<Record<string, unknown>> = [];
+    bus.on('trust-level-changed', (event) => {
+      const { kind, from, to, fromBand, toBand, permissionsRaised, permissionsAdded } = event;
+      events.push({ kind, from, to, fromBand, toBand, permissionsRaised, permissionsAdded });
+    });
+    const trust = new TrustService(
+      opened.store,
+      config({ permissions: { 0.3: ['Read'], 0.5: ['Read', 'Write'], 0.9: ['*'] } }),
+      { now: () => 1_000_000, bus },
+    );
+    await trust.operatorAction(scope, { type: 'set', level: 0.6 }, 'alice', 'pilot');
+    await trust.operatorAction(scope, { type: 'set', level: 0.7 }, 'alice', 'same band');
+    await trust.operatorAction(scope, { type: 'set', level: 0.9 }, 'alice', 'everything');
+    await trust.operatorAction(scope, { type: 'reset' }, 'alice', 'start over');
+    await trust.operatorAction(scope, { type: 'reset' }, 'alice', 'again');
+    expect(events).toEqual([
+      {
+        kind: 'set',
+        from: 0.3,
+        to: 0.6,
+        fromBand: '0.3',
+        toBand: '0.5',
+        permissionsRaised: true,
+        permissionsAdded: ['Write'],
+      },
+      {
+        kind: 'set',
+        from: 0.6,
+        to: 0.7,
+        fromBand: '0.5',
+        toBand: '0.5',
+        permissionsRaised: false,
+        permissionsAdded: [],
+      },
+      {
+        kind: 'set',
+        from: 0.7,
+        to: 0.9,
+        fromBand: '0.5',
+        toBand: '0.9',
+        permissionsRaised: true,
+        permissionsAdded: ['*'],
+      },
+      {
+        kind: 'reset',
+        from: 0.9,
+        to: 0.3,
+        fromBand: '0.9',
+        toBand: '0.3',
+        permissionsRaised: false,
+        permissionsAdded: [],
+      },
+      {
+        kind: 'reset',
+        from: 0.3,
+        to: 0.3,
+        fromBand: '0.3',
+        toBand: '0.3',
+        permissionsRaised: false,
+        permissionsAdded: [],
+      },
+    ]);
+  });
+
   it('keeps tenants and agents apart', async () => {
     const { trust } = await service({ initial: 0.5 });
     for (let index = 0; index < 10; index++) await trust.recordOutcome(scope, outcome('error'));

@@ -11,6 +11,8 @@ import type { EventBus } from '../events/index.js';
 import type { StewardStore } from '../store/types.js';
 import type { ResolvedTrustConfig, TrustRule } from './config.js';
 import { computeWindowMetrics, type OutcomeSample, type WindowMetrics } from './metrics.js';
+import { createPermissionComparison, type PermissionChange } from './permission-change.js';
+import type { PermissionTable } from './permission-table.js';
 import {
   applyChange,
   applyDecay,
@@ -99,12 +101,15 @@ export interface TrustServiceOptions {
   bus?: EventBus;
   /** Masks PII in operator reasons before they are stored (audit PII detection). */
   redactor?: Redactor;
+  /** The permission table of `config`, when already built (it tells which changes widen permissions). */
+  table?: PermissionTable;
 }
 
 export class TrustService {
   private readonly db: TrustDb;
   private readonly now: () => number;
   private readonly windowMs: number;
+  private readonly comparePermissions: (from: number, to: number) => PermissionChange;
   /** Changes written by each open transaction, emitted once it commits. */
   private readonly committedChanges = new WeakMap<object, PendingChange[]>();
 
@@ -116,6 +121,7 @@ export class TrustService {
     this.db = store.db.withTables<TrustTables>() as unknown as TrustDb;
     this.now = options.now ?? Date.now;
     this.windowMs = parseDuration(config.window.duration)!;
+    this.comparePermissions = createPermissionComparison(config, options.table);
   }
 
   /** The current level, applying idle decay when it is due. */
@@ -419,6 +425,7 @@ export class TrustService {
     });
     // Emitted only once committed: a listener (audit) may write to the store, and SQLite has one connection.
     for (const { scope: changed, change } of changes) {
+      const permissions = this.comparePermissions(change.from, change.to);
       await this.options.bus?.emit('trust-level-changed', {
         tenantId: changed.tenantId,
         agentId: changed.agentId,
@@ -428,6 +435,10 @@ export class TrustService {
         kind: change.kind,
         reason: change.reason,
         ...(change.actor ? { actor: change.actor } : {}),
+        fromBand: permissions.fromBand,
+        toBand: permissions.toBand,
+        permissionsRaised: permissions.added.length > 0,
+        permissionsAdded: permissions.added,
       });
     }
     return result;
