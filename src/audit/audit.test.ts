@@ -125,11 +125,22 @@ describe.each(storeEngines)('audit on $name', (engine) => {
       'ops@acme',
       'pilot',
     );
+    // Lowering trust, a reset to where it is, and a move within a band allow no new tool: no alert.
+    const scope = { tenantId: 'acme', agentId: 'desk' };
+    await trust.service.operatorAction(scope, { type: 'set', level: 0.3 }, 'ops@acme', 'pilot over');
+    await trust.service.operatorAction(scope, { type: 'reset' }, 'ops@acme', 'clean slate');
+    await trust.service.operatorAction(scope, { type: 'set', level: 0.5 }, 'ops@acme', 'a bit more');
     await agent.close();
-    const [raised] = (await allRecords(audit)).filter((record) => record.eventType === 'audit-alert-raised');
+    const alerts = (await allRecords(audit)).filter((record) => record.eventType === 'audit-alert-raised');
+    expect(alerts).toHaveLength(1);
+    const [raised] = alerts;
     expect(raised).toMatchObject({
       agentId: 'desk',
-      payload: { type: 'permission_escalation', reason: 'operator-override' },
+      payload: {
+        type: 'permission_escalation',
+        reason: 'operator-override',
+        summary: 'ops@acme set the trust of desk from 0.3 to 0.7: now allows Write',
+      },
     });
     expect(delivered).toEqual([expect.objectContaining({ type: 'permission_escalation', tenantId: 'acme' })]);
   });

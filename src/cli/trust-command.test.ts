@@ -92,6 +92,19 @@ describe('steward trust', () => {
     expect(missing.err).toContain('missing --reason');
   });
 
+  it('refuses to set a frozen agent unless --unfreeze is given', async () => {
+    const act = (...argv: string[]) =>
+      steward('trust', ...argv, '--agent', 'front-desk', '--actor', 'alice', '--reason', 'review');
+    expect((await act('freeze')).code).toBe(0);
+    const refused = await act('set', '--level', '0.3');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('is frozen at 0.5: unfreeze it first');
+    expect((await act('freeze', '--unfreeze')).code).toBe(2);
+    const set = await act('set', '--level', '0.3', '--unfreeze');
+    expect(set.code).toBe(0);
+    expect(set.out).toBe('acme/front-desk: trust 0.3');
+  });
+
   it('lists and decides pending approvals', async () => {
     const store = await openStore({ path: join(dir, 'steward.db') }, {});
     const trust = new Trust(store, trustConfig, { approvalPollMs: 10 });

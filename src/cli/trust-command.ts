@@ -15,6 +15,8 @@ export interface TrustCommandOptions {
   target: string | undefined;
   agent?: string | undefined;
   level?: string | undefined;
+  /** With `set`: unfreeze a frozen agent in the same action (a frozen agent is not set otherwise). */
+  unfreeze?: boolean | undefined;
   actor?: string | undefined;
   reason?: string | undefined;
   note?: string | undefined;
@@ -39,6 +41,12 @@ export async function trustCommand(options: TrustCommandOptions, io: CliIo): Pro
   const action = options.action;
   if (!action || !(actions as readonly string[]).includes(action)) {
     throw new CliError(`steward trust needs one of: ${actions.join(', ')}`, exitCode.usage);
+  }
+  if (options.unfreeze && action !== 'set') {
+    throw new CliError(
+      '--unfreeze goes with set only (use steward trust unfreeze on its own)',
+      exitCode.usage,
+    );
   }
   const configs = await loadAgentConfigs(options.configPath, io.cwd);
   const config = pickAgent(
@@ -92,7 +100,9 @@ export async function trustCommand(options: TrustCommandOptions, io: CliIo): Pro
         const level = action === 'set' ? Number(required(options.level, '--level')) : undefined;
         const snapshot = await trust.service.operatorAction(
           scope,
-          action === 'set' ? { type: 'set', level: level! } : { type: action },
+          action === 'set'
+            ? { type: 'set', level: level!, unfreeze: options.unfreeze === true }
+            : { type: action },
           actor,
           reason,
         );

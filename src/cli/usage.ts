@@ -10,7 +10,8 @@ Commands:
   trust show|history    Show an agent's trust level, allowed tools and window metrics, or its changes
   trust set|freeze|unfreeze|reset
                         Operator actions on an agent's trust (--actor and --reason are required;
-                        set takes --level)
+                        set takes --level, and --unfreeze to set a frozen agent; reset goes back
+                        to the initial level, unfrozen)
   trust approvals       List pending approvals (--status pending|approved|denied|expired)
   trust approve|deny <approvalId>
                         Decide a pending tool-call approval (--actor required, --note optional)

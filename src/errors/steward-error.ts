@@ -10,6 +10,8 @@ export const errorStatus = {
   'unsupported-media-type': 415,
   'not-found': 404,
   'permission-denied': 403,
+  /** The request contradicts the current state (e.g. setting the trust of a frozen agent); retry after changing it. */
+  conflict: 409,
   unauthorized: 401,
   'invalid-signature': 401,
   /** Stored ciphertext could not be decrypted: wrong or missing key, tampering, or the wrong context. */

@@ -44,6 +44,13 @@ export interface StewardEventMap {
     kind: string;
     reason: string;
     actor?: string;
+    /** The permission band at `from` and at `to` (the highest threshold <= the level, `'none'` below all). */
+    fromBand: string;
+    toBand: string;
+    /** True when `to` allows tool calls `from` did not: the only trust change that widens permissions. */
+    permissionsRaised: boolean;
+    /** The patterns that allow those calls (empty unless `permissionsRaised`). */
+    permissionsAdded: string[];
   };
   'trust-approval-requested': AgentScope & {
     approvalId: string;

@@ -101,6 +101,20 @@ describe('trust API', () => {
     expect((await app.request('/api/agents/front-desk/trust/history?limit=0')).status).toBe(400);
   });
 
+  it('answers 409 to a set on a frozen agent, unless the set also unfreezes it', async () => {
+    const act = (body: Record<string, unknown>) =>
+      post('/api/agents/front-desk/trust', { actor: 'alice', reason: 'review', ...body });
+    expect((await act({ action: 'freeze' })).status).toBe(200);
+    const refused = await act({ action: 'set', level: 0.3 });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: 'conflict', details: { frozen: true } } });
+    expect((await act({ action: 'freeze', unfreeze: true })).status).toBe(400);
+    const set = await act({ action: 'set', level: 0.3, unfreeze: true });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({ level: 0.3, frozen: false });
+    expect((await act({ action: 'set', level: 0.5 })).status).toBe(200);
+  });
+
   it('takes feedback on an interaction; negative feedback counts as an error for trust', async () => {
     const reply = (await (await post('/api/agents/front-desk/messages', { text: 'hi' })).json()) as {
       interactionId: string;

@@ -13,6 +13,8 @@ const operatorActionSchema = z.discriminatedUnion('action', [
     .object({
       action: z.literal('set'),
       level: z.number().min(0).max(1),
+      /** Unfreeze a frozen agent in the same call; without it, setting a frozen agent answers 409. */
+      unfreeze: z.boolean().optional(),
       actor: z.string().min(1),
       reason: z.string().min(1),
     })
@@ -85,7 +87,9 @@ export function registerTrustRoutes<Env extends object>(
     const { agent, trust } = await trustOf(c.req.param('agentId'));
     const body = await readJsonBody(c, operatorActionSchema);
     const action =
-      body.action === 'set' ? { type: 'set' as const, level: body.level } : { type: body.action };
+      body.action === 'set'
+        ? { type: 'set' as const, level: body.level, unfreeze: body.unfreeze === true }
+        : { type: body.action };
     const snapshot = await trust.service.operatorAction(scopeOf(agent), action, body.actor, body.reason);
     return c.json(snapshot, 200);
   });

@@ -135,6 +135,135 @@ describe.each(storeEngines)('TrustService on $name', (engine) => {
     expect(changes).toContain('set 0.3->0.7');
   });
 
+  it('refuses to set a frozen level unless the same call unfreezes it', async () => {
+    const { trust, changes } = await service();
+    await trust.operatorAction(scope, { type: 'freeze' }, 'alice', 'incident under review');
+    const refused = trust.operatorAction(scope, { type: 'set', level: 0.7 }, 'bob', 'looks fine');
+    await expect(refused).rejects.toMatchObject({ code: 'conflict', status: 409 });
+    await expect(refused).rejects.toThrow(/frozen.*unfreeze/);
+    expect(await trust.snapshot(scope)).toMatchObject({ level: 0.3, frozen: true });
+    const set = await trust.operatorAction(
+      scope,
+      { type: 'set', level: 0.7, unfreeze: true },
+      'bob',
+      'reviewed',
+    );
+    expect(set).toMatchObject({ level: 0.7, frozen: false });
+    expect(
+      (await trust.history(scope)).map((entry) => [entry.kind, entry.from, entry.to, entry.actor]),
+    ).toEqual([
+      ['set', 0.3, 0.7, 'bob'],
+      ['unfreeze', 0.3, 0.3, 'bob'],
+      ['freeze', 0.3, 0.3, 'alice'],
+    ]);
+    expect(changes).toEqual(['freeze 0.3->0.3', 'unfreeze 0.3->0.3', 'set 0.3->0.7']);
+    // On an agent that is not frozen, `unfreeze: true` is just a set.
+    await trust.operatorAction(scope, { type: 'set', level: 0.5, unfreeze: true }, 'bob', 'tune');
+    expect((await trust.history(scope))[1]?.kind).toBe('set');
+  });
+
+  it('resets to the state of a new agent: the initial level, unfrozen, a new window, no gain counted today', async () => {
+    const { trust, changes, clock } = await service({
+      maxDailyGain: 0.1,
+      rules: [{ metric: 'success_rate', threshold: 0.5, action: 'increment', amount: 0.1 }],
+    });
+    const promote = async () => {
+      for (let index = 0; index < 10; index++) await trust.recordOutcome(scope, outcome('success'));
+    };
+    await promote();
+    expect(await trust.level(scope)).toBe(0.4);
+    // The day's gain (0.1) is used up: more successes do not promote again today.
+    await promote();
+    expect(await trust.level(scope)).toBe(0.4);
+    await trust.operatorAction(scope, { type: 'freeze' }, 'alice', 'incident');
+    clock.now += 1000;
+    const reset = await trust.operatorAction(scope, { type: 'reset' }, 'alice', 'start over');
+    expect(reset).toMatchObject({
+      level: 0.3,
+      frozen: false,
+      windowStartedAt: clock.now,
+      lastChangeAt: null,
+    });
+    expect(reset.metrics.samples).toBe(0);
+    expect((await trust.history(scope))[0]).toMatchObject({
+      kind: 'reset',
+      from: 0.4,
+      to: 0.3,
+      actor: 'alice',
+    });
+    // Unfrozen, and the day's gain was cleared: the rules promote again on the same UTC day.
+    await promote();
+    expect(await trust.level(scope)).toBe(0.4);
+    expect(changes).toEqual(['rule 0.3->0.4', 'freeze 0.4->0.4', 'reset 0.4->0.3', 'rule 0.3->0.4']);
+  });
+
+  it('tells in each change event whether the new level allows tool calls the old one did not', async () => {
+    opened ??= await engine.open();
+    const bus = new EventBus();
+    const events: Array<Record<string, unknown>> = [];
+    bus.on('trust-level-changed', (event) => {
+      const { kind, from, to, fromBand, toBand, permissionsRaised, permissionsAdded } = event;
+      events.push({ kind, from, to, fromBand, toBand, permissionsRaised, permissionsAdded });
+    });
+    const trust = new TrustService(
+      opened.store,
+      config({ permissions: { 0.3: ['Read'], 0.5: ['Read', 'Write'], 0.9: ['*'] } }),
+      { now: () => 1_000_000, bus },
+    );
+    await trust.operatorAction(scope, { type: 'set', level: 0.6 }, 'alice', 'pilot');
+    await trust.operatorAction(scope, { type: 'set', level: 0.7 }, 'alice', 'same band');
+    await trust.operatorAction(scope, { type: 'set', level: 0.9 }, 'alice', 'everything');
+    await trust.operatorAction(scope, { type: 'reset' }, 'alice', 'start over');
+    await trust.operatorAction(scope, { type: 'reset' }, 'alice', 'again');
+    expect(events).toEqual([
+      {
+        kind: 'set',
+        from: 0.3,
+        to: 0.6,
+        fromBand: '0.3',
+        toBand: '0.5',
+        permissionsRaised: true,
+        permissionsAdded: ['Write'],
+      },
+      {
+        kind: 'set',
+        from: 0.6,
+        to: 0.7,
+        fromBand: '0.5',
+        toBand: '0.5',
+        permissionsRaised: false,
+        permissionsAdded: [],
+      },
+      {
+        kind: 'set',
+        from: 0.7,
+        to: 0.9,
+        fromBand: '0.5',
+        toBand: '0.9',
+        permissionsRaised: true,
+        permissionsAdded: ['*'],
+      },
+      {
+        kind: 'reset',
+        from: 0.9,
+        to: 0.3,
+        fromBand: '0.9',
+        toBand: '0.3',
+        permissionsRaised: false,
+        permissionsAdded: [],
+      },
+      {
+        kind: 'reset',
+        from: 0.3,
+        to: 0.3,
+        fromBand: '0.3',
+        toBand: '0.3',
+        permissionsRaised: false,
+        permissionsAdded: [],
+      },
+    ]);
+  });
+
   it('keeps tenants and agents apart', async () => {
     const { trust } = await service({ initial: 0.5 });
     for (let index = 0; index < 10; index++) await trust.recordOutcome(scope, outcome('error'));

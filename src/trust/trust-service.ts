@@ -11,6 +11,8 @@ import type { Redactor } from '../privacy/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ResolvedTrustConfig, TrustRule } from './config.js';
 import { computeWindowMetrics, type OutcomeSample, type WindowMetrics } from './metrics.js';
+import { createPermissionComparison, type PermissionChange } from './permission-change.js';
+import type { PermissionTable } from './permission-table.js';
 import {
   applyChange,
   applyDecay,
@@ -61,8 +63,17 @@ export interface TrustSnapshot {
   tools: Array<{ toolName: string; allowed: number; denied: number }>;
 }
 
+/**
+ * What an operator can do to an agent's trust. Every action restarts the window and is stored in the
+ * history with who and why:
+ * - `set`: the level becomes `level` (within floor and ceiling) and the cooldown starts; refused with
+ *   `conflict` on a frozen agent unless `unfreeze: true`, which unfreezes it first (two history entries);
+ * - `freeze` / `unfreeze`: no rule and no decay moves a frozen level; the level stays;
+ * - `reset`: back to the state of a new agent: the `initial` level, unfrozen, no cooldown, no trust
+ *   gained today (outcomes, history and per-tool counts are kept).
+ */
 export type OperatorAction =
-  | { type: 'set'; level: number }
+  | { type: 'set'; level: number; unfreeze?: boolean }
   | { type: 'freeze' }
   | { type: 'unfreeze' }
   | { type: 'reset' };
@@ -90,12 +101,15 @@ export interface TrustServiceOptions {
   bus?: EventBus;
   /** Masks PII in operator reasons before they are stored (audit PII detection). */
   redactor?: Redactor;
+  /** The permission table of `config`, when already built (it tells which changes widen permissions). */
+  table?: PermissionTable;
 }
 
 export class TrustService {
   private readonly db: TrustDb;
   private readonly now: () => number;
   private readonly windowMs: number;
+  private readonly comparePermissions: (from: number, to: number) => PermissionChange;
   /** Changes written by each open transaction, emitted once it commits. */
   private readonly committedChanges = new WeakMap<object, PendingChange[]>();
 
@@ -107,6 +121,7 @@ export class TrustService {
     this.db = store.db.withTables<TrustTables>() as unknown as TrustDb;
     this.now = options.now ?? Date.now;
     this.windowMs = parseDuration(config.window.duration)!;
+    this.comparePermissions = createPermissionComparison(config, options.table);
   }
 
   /** The current level, applying idle decay when it is due. */
@@ -166,7 +181,7 @@ export class TrustService {
     });
   }
 
-  /** An operator sets the level, freezes or unfreezes it, or restarts the window; `actor` and `reason` are recorded. */
+  /** Carries out an operator's action (see `OperatorAction`); `actor` and `reason` are recorded. */
   async operatorAction(
     scope: TrustScope,
     action: OperatorAction,
@@ -190,9 +205,34 @@ export class TrustService {
     await this.withLockedState(scope, async (trx, state) => {
       const windowAfter = await this.lastOutcomeId(trx, scope);
       let next: TrustState = state;
-      if (action.type === 'set') next = { ...state, level: roundLevel(action.level), lastChangeAt: at };
+      if (action.type === 'set' && state.frozen) {
+        if (action.unfreeze !== true) {
+          throw new StewardError(
+            'conflict',
+            `the trust of ${scope.tenantId}/${scope.agentId} is frozen at ${state.level}: unfreeze it first, or set with unfreeze: true (steward trust set --unfreeze)`,
+            {
+              details: { tenantId: scope.tenantId, agentId: scope.agentId, level: state.level, frozen: true },
+            },
+          );
+        }
+        await this.appendChange(trx, scope, {
+          at,
+          from: state.level,
+          to: state.level,
+          kind: 'unfreeze',
+          reason,
+          rule: null,
+          metrics: null,
+          actor,
+        });
+        next = { ...next, frozen: false };
+      }
+      if (action.type === 'set') next = { ...next, level: roundLevel(action.level), lastChangeAt: at };
       if (action.type === 'freeze') next = { ...state, frozen: true };
       if (action.type === 'unfreeze') next = { ...state, frozen: false };
+      // The state of a new agent; only the time of the newest outcome is a fact worth keeping.
+      if (action.type === 'reset')
+        next = { ...initialTrustState(this.config, at), lastOutcomeAt: state.lastOutcomeAt };
       // Every operator action restarts the window: the outcomes before it were judged under other conditions.
       next = { ...next, windowStartedAt: at };
       await this.appendChange(trx, scope, {
@@ -385,6 +425,7 @@ export class TrustService {
     });
     // Emitted only once committed: a listener (audit) may write to the store, and SQLite has one connection.
     for (const { scope: changed, change } of changes) {
+      const permissions = this.comparePermissions(change.from, change.to);
       await this.options.bus?.emit('trust-level-changed', {
         tenantId: changed.tenantId,
         agentId: changed.agentId,
@@ -394,6 +435,10 @@ export class TrustService {
         kind: change.kind,
         reason: change.reason,
         ...(change.actor ? { actor: change.actor } : {}),
+        fromBand: permissions.fromBand,
+        toBand: permissions.toBand,
+        permissionsRaised: permissions.added.length > 0,
+        permissionsAdded: permissions.added,
       });
     }
     return result;

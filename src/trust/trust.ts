@@ -44,6 +44,7 @@ export class Trust {
       ...(options.now ? { now: options.now } : {}),
       ...(options.bus ? { bus: options.bus } : {}),
       ...(options.redactor ? { redactor: options.redactor } : {}),
+      table: this.table,
     });
     this.approvals = new ApprovalService(store, {
       ...(options.now ? { now: options.now } : {}),

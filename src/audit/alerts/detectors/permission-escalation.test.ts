@@ -34,24 +34,86 @@ describe('permission_escalation: trust changes', () => {
     ).toEqual([]);
   });
 
-  it('alerts on operator overrides: high when they raise trust, medium otherwise; a freeze is not one', async () => {
+  it('alerts on a rule only when the new level allows more tools, as the trust event says', async () => {
     const { observe } = setup();
+    const rule = { kind: 'rule', reason: 'good' };
+    expect(
+      await observe('trust-level-changed', {
+        ...rule,
+        from: 0.3,
+        to: 0.4,
+        fromBand: '0.3',
+        toBand: '0.3',
+        permissionsRaised: false,
+        permissionsAdded: [],
+      }),
+    ).toEqual([]);
+    expect(
+      await observe('trust-level-changed', {
+        ...rule,
+        from: 0.4,
+        to: 0.5,
+        fromBand: '0.3',
+        toBand: '0.5',
+        permissionsRaised: true,
+        permissionsAdded: ['Write', 'mcp__*'],
+      }),
+    ).toMatchObject([
+      {
+        reason: 'trust-raised',
+        severity: 'low',
+        summary: 'trust of front-desk raised from 0.4 to 0.5 (rule): now allows Write, mcp__*',
+        evidence: { measurements: { fromBand: '0.3', toBand: '0.5', permissionsAdded: 'Write, mcp__*' } },
+      },
+    ]);
+  });
+
+  it('alerts on an operator change that widens permissions, high; never on one that does not', async () => {
+    const { observe } = setup();
+    const same = { permissionsRaised: false, permissionsAdded: [] };
     expect(
       await observe(
         'trust-level-changed',
-        { from: 0.3, to: 0.9, kind: 'set', reason: 'trusted' },
+        {
+          from: 0.3,
+          to: 0.9,
+          kind: 'set',
+          reason: 'trusted',
+          fromBand: '0.3',
+          toBand: '0.9',
+          permissionsRaised: true,
+          permissionsAdded: ['*'],
+        },
         'ops@acme',
       ),
     ).toMatchObject([
       {
         reason: 'operator-override',
         severity: 'high',
-        summary: 'ops@acme set the trust of front-desk from 0.3 to 0.9',
-        evidence: { measurements: { actor: 'ops@acme', kind: 'set' } },
+        summary: 'ops@acme set the trust of front-desk from 0.3 to 0.9: now allows *',
+        evidence: { measurements: { actor: 'ops@acme', kind: 'set', permissionsAdded: '*' } },
       },
     ]);
+    // Lowering trust, a reset that leaves the level where it is, a move within a band, a freeze and an
+    // unfreeze allow nothing new.
+    const quiet: Array<Record<string, unknown>> = [
+      { from: 0.9, to: 0.3, kind: 'set', fromBand: '0.9', toBand: '0.3' },
+      { from: 0.9, to: 0.9, kind: 'reset', fromBand: '0.9', toBand: '0.9' },
+      { from: 0.5, to: 0.6, kind: 'set', fromBand: '0.5', toBand: '0.5' },
+      { from: 0.9, to: 0.9, kind: 'freeze', fromBand: '0.9', toBand: '0.9' },
+      { from: 0.2, to: 0.2, kind: 'unfreeze', fromBand: '0.1', toBand: '0.1' },
+    ];
+    for (const change of quiet) {
+      expect(await observe('trust-level-changed', { ...change, ...same, reason: 'r' }, 'ops@acme')).toEqual(
+        [],
+      );
+    }
+  });
+
+  it('falls back to the level going up for records written before trust events carried the bands', async () => {
+    const { observe } = setup();
     expect(
-      await observe('trust-level-changed', { from: 0.9, to: 0, kind: 'freeze', reason: 'x' }, 'ops@acme'),
+      await observe('trust-level-changed', { from: 0.9, to: 0.3, kind: 'set', reason: 'x' }, 'ops@acme'),
     ).toEqual([]);
     expect(
       await observe(
@@ -59,7 +121,7 @@ describe('permission_escalation: trust changes', () => {
         { from: 0.2, to: 0.2, kind: 'unfreeze', reason: 'ok' },
         'ops@acme',
       ),
-    ).toMatchObject([{ reason: 'operator-override', severity: 'medium' }]);
+    ).toEqual([]);
     // The actor may also arrive in the payload.
     expect(
       await observe('trust-level-changed', {
@@ -70,7 +132,12 @@ describe('permission_escalation: trust changes', () => {
         actor: 'lead@acme',
       }),
     ).toMatchObject([
-      { reason: 'operator-override', severity: 'high', summary: expect.stringContaining('lead@acme reset') },
+      {
+        reason: 'operator-override',
+        severity: 'high',
+        summary: 'lead@acme reset the trust of front-desk from 0.2 to 0.3',
+        evidence: { measurements: { fromBand: null, toBand: null, permissionsAdded: null } },
+      },
     ]);
   });
 });

@@ -1,14 +1,15 @@
 /**
- * `permission_escalation`: trust raised, an operator overriding trust or a tool's permission, a trust
- * config change, and repeated attempts at tools above the agent's level.
+ * `permission_escalation`: a trust change that lets the agent use tools it could not before (by a rule or
+ * an operator), an operator granting a tool, a trust config change, and repeated attempts at tools above
+ * the agent's level.
  */
 import type { AuditRecord } from '../../log/index.js';
 import type { AgentState } from '../agent-state.js';
 import type { ResolvedAlertEngineOptions } from '../options.js';
 import { type AlertCandidate, type Detector, dedupKey } from './detector.js';
 
-/** Trust changes that are a person's decision rather than a rule's (freeze only lowers trust). */
-const OVERRIDE_KINDS = new Set(['set', 'unfreeze', 'reset']);
+/** Trust changes that are a person's decision rather than a rule's or decay's. */
+const OVERRIDE_KINDS = new Set(['set', 'freeze', 'unfreeze', 'reset']);
 /** Top-level config sections that decide permissions. */
 const PERMISSION_SECTIONS = new Set(['trust', 'permissions', 'toolOverrides']);
 
@@ -43,19 +44,52 @@ export function raisesPermissions(payload: Record<string, unknown>): boolean {
   );
 }
 
+/**
+ * Whether a trust change lets the agent use tools it could not before. The trust service says so in
+ * `permissionsRaised` (it knows the permission table); records written before it did fall back to the
+ * level going up. A demotion, a move within a band, a freeze or an unfreeze never widens.
+ */
+function widensPermissions(
+  payload: Record<string, unknown>,
+  from: number | null,
+  to: number | null,
+): boolean {
+  if (typeof payload.permissionsRaised === 'boolean') return payload.permissionsRaised;
+  return from !== null && to !== null && to > from;
+}
+
+const PAST_TENSE: Record<string, string> = {
+  set: 'set',
+  reset: 'reset',
+  unfreeze: 'unfroze',
+  freeze: 'froze',
+};
+
 function trustChange(record: AuditRecord, state: AgentState): AlertCandidate[] {
   const from = numberOrNull(record.payload.from);
   const to = numberOrNull(record.payload.to);
+  if (!widensPermissions(record.payload, from, to)) return [];
   const kind = stringOrNull(record.payload.kind) ?? 'unknown';
   const actor = record.actor ?? stringOrNull(record.payload.actor);
-  const raised = from !== null && to !== null && to > from;
-  const measurements = { from, to, kind, actor };
+  const added = Array.isArray(record.payload.permissionsAdded)
+    ? record.payload.permissionsAdded.filter((pattern): pattern is string => typeof pattern === 'string')
+    : null;
+  const allows = added && added.length > 0 ? `: now allows ${added.join(', ')}` : '';
+  const measurements = {
+    from,
+    to,
+    kind,
+    actor,
+    fromBand: stringOrNull(record.payload.fromBand),
+    toBand: stringOrNull(record.payload.toBand),
+    permissionsAdded: added ? added.join(', ') : null,
+  };
   if (OVERRIDE_KINDS.has(kind) && actor !== null) {
     return [
       {
         reason: 'operator-override',
-        severity: raised ? 'high' : 'medium',
-        summary: `${actor} ${kind === 'set' ? 'set' : kind === 'reset' ? 'reset' : 'unfroze'} the trust of ${state.agentId} from ${from ?? '?'} to ${to ?? '?'}`,
+        severity: 'high',
+        summary: `${actor} ${PAST_TENSE[kind] ?? kind} the trust of ${state.agentId} from ${from ?? '?'} to ${to ?? '?'}${allows}`,
         evidence: evidenceOf(record, measurements),
         dedupKey: dedupKey(
           'permission_escalation',
@@ -68,14 +102,20 @@ function trustChange(record: AuditRecord, state: AgentState): AlertCandidate[] {
       },
     ];
   }
-  if (!raised) return [];
   return [
     {
       reason: 'trust-raised',
       severity: 'low',
-      summary: `trust of ${state.agentId} raised from ${from} to ${to} (${kind})`,
+      summary: `trust of ${state.agentId} raised from ${from ?? '?'} to ${to ?? '?'} (${kind})${allows}`,
       evidence: evidenceOf(record, measurements),
-      dedupKey: dedupKey('permission_escalation', 'trust-raised', state.tenantId, state.agentId, from, to),
+      dedupKey: dedupKey(
+        'permission_escalation',
+        'trust-raised',
+        state.tenantId,
+        state.agentId,
+        from ?? '',
+        to ?? '',
+      ),
     },
   ];
 }
