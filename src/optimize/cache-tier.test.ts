@@ -130,4 +130,35 @@ describe.each(storeEngines)('the cache tier on $name', (engine) => {
     expect((await agent.handle({ text: 'When do you open?' })).tier).toBe('intelligent');
     expect(calls).toHaveLength(2);
   });
+
+  it('keys answers on the policy in force: a restarted agent with a longer deny list or new limits misses', async () => {
+    const trust = { initial: 0.5, permissions: { 0.3: ['Read'] } };
+    const secret = async () => 'The file says: the safe code is 4711.';
+    const { agent: before, calls } = await agentFor(secret, { trust });
+    await before.handle({ text: 'What does notes.txt say?' });
+    expect((await before.handle({ text: 'What does notes.txt say?' })).tier).toBe('cache');
+    await before.close();
+    // The operator denies the file and restarts: the same band, the same tools, another policy.
+    const { agent: denied, calls: deniedCalls } = await agentFor(secret, {
+      trust: { ...trust, deny: ['Read(./notes.txt)'] },
+    });
+    expect((await denied.handle({ text: 'What does notes.txt say?' })).tier).toBe('intelligent');
+    expect(deniedCalls).toHaveLength(1);
+    await denied.close();
+    for (const changed of [
+      { trust: { ...trust, toolOverrides: { 'Read(./notes.txt)': 'deny' as const } } },
+      { trust, limits: { maxTurns: 2 } },
+      { trust, systemPrompt: 'Never quote files.' },
+    ]) {
+      const { agent, calls: changedCalls } = await agentFor(secret, changed);
+      expect((await agent.handle({ text: 'What does notes.txt say?' })).tier).toBe('intelligent');
+      expect(changedCalls).toHaveLength(1);
+      await agent.close();
+    }
+    // Unchanged config after a restart: still served from the cache.
+    const { agent: same, calls: sameCalls } = await agentFor(secret, { trust });
+    expect((await same.handle({ text: 'What does notes.txt say?' })).tier).toBe('cache');
+    expect(sameCalls).toHaveLength(0);
+    expect(calls).toHaveLength(1);
+  });
 });

@@ -61,6 +61,7 @@ export const optimizePrimitive = definePrimitive({
       ...(config.systemPrompt === undefined ? {} : { systemPrompt: config.systemPrompt }),
       ...(config.model === undefined ? {} : { model: config.model }),
       tools: config.tools,
+      limits: { maxTurns: config.limits.maxTurns, maxOutputTokens: config.limits.maxOutputTokens },
     };
     // One embedder for both tiers, so a request is embedded once per turn.
     let embedder: Embedder | undefined;

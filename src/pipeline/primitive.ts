@@ -66,7 +66,7 @@ export interface Primitive {
   readonly name: string;
   /** Tiers this primitive adds to the fallback chain; `optimization.fallback` orders them by name. */
   readonly tiers?: readonly AnswerTier[];
-  /** Before the chain runs; may set what shapes the run on the context (`permissionGuard`, `trustBand`). */
+  /** Before the chain runs; may set what shapes the run on the context (`permissionGuard`, `policyKey`). */
   beforeTurn?(context: TierContext): Promise<void>;
   /**
    * Wraps the model tier's run, like a middleware: call `run` to go on, or throw to stop the model from

@@ -14,10 +14,10 @@ export interface TierContext {
   text: string;
   signal?: AbortSignal;
   /**
-   * The trust band the agent runs at (the permission threshold in force, e.g. `'0.3'`): part of what
-   * shapes an answer, so cached answers and patterns are kept apart per band.
+   * A fingerprint of the policy in force for this run (the trust primitive sets it from the permissions at
+   * the agent's level): part of what shapes an answer, so cached answers and patterns are kept apart per policy.
    */
-  trustBand?: string;
+  policyKey?: string;
   /** Decides the tool calls of this interaction (the Trust primitive's guard at the agent's current level). */
   permissionGuard?: ToolPermissionGuard;
 }

@@ -31,7 +31,7 @@ export const trustPrimitive = definePrimitive({
       async beforeTurn(turn) {
         const guard = await trust.guardFor(scope, turn.interactionId);
         turn.permissionGuard = guard;
-        turn.trustBand = guard.band;
+        turn.policyKey = trust.policyKey(guard.level);
       },
       async afterTurn({ context: turn, record }) {
         const guard = turn.permissionGuard instanceof TrustRunGuard ? turn.permissionGuard : undefined;

@@ -3,6 +3,7 @@
  * runtime asks in canUseTool and again in the PreToolUse hook), records each interaction's outcome,
  * and moves the level by the configured rules.
  */
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { parseDuration, validateConfig } from '../config/index.js';
 import type { EventBus } from '../events/index.js';
@@ -36,6 +37,7 @@ export class Trust {
   readonly service: TrustService;
   readonly approvals: ApprovalService;
   readonly table: PermissionTable;
+  private readonly policyKeys = new Map<string, string>();
 
   constructor(store: StewardStore, config: TrustConfig | ResolvedTrustConfig, options: TrustOptions = {}) {
     this.config = validateConfig(trustConfigSchema, config, 'trust config');
@@ -53,6 +55,35 @@ export class Trust {
       ...(options.approvalPollMs ? { pollMs: options.approvalPollMs } : {}),
       ...(options.redactor ? { redactor: options.redactor } : {}),
     });
+  }
+
+  /**
+   * A fingerprint of the policy in force at `level`: the patterns its band allows, the deny list, the tool
+   * overrides and whether calls above the level wait for approval. Answers given under one policy are
+   * never reused under another (the cache and pattern tiers key on it).
+   */
+  policyKey(level: number): string {
+    const band = this.table.band(level);
+    let key = this.policyKeys.get(band);
+    if (!key) {
+      const overrides = Object.entries(this.config.toolOverrides).sort(([left], [right]) =>
+        left < right ? -1 : left > right ? 1 : 0,
+      );
+      key = createHash('sha256')
+        .update(
+          JSON.stringify([
+            'steward-trust-policy-v1',
+            band,
+            [...this.table.allowedPatterns(level)].sort(),
+            [...this.config.deny].sort(),
+            overrides,
+            this.config.approval?.enabled === true,
+          ]),
+        )
+        .digest('hex');
+      this.policyKeys.set(band, key);
+    }
+    return key;
   }
 
   /** A guard for one run, at the agent's level when the run starts. */

@@ -49,7 +49,7 @@ describe('shapeHash', () => {
     systemPrompt: 'You are the bakery.',
     model: 'claude-sonnet-4-5',
     tools: ['a', 'b'],
-    trustBand: 'high',
+    policyKey: 'high',
   };
 
   it('ignores tool order and duplicates', () => {
@@ -62,10 +62,11 @@ describe('shapeHash', () => {
       shapeHash({ ...base, systemPrompt: 'You are the florist.' }),
       shapeHash({ ...base, model: 'claude-haiku-4-5' }),
       shapeHash({ ...base, tools: ['a'] }),
-      shapeHash({ ...base, trustBand: 'low' }),
+      shapeHash({ ...base, policyKey: 'low' }),
+      shapeHash({ ...base, limits: { maxTurns: 20, maxOutputTokens: 4096 } }),
       shapeHash({ tools: [] }),
     ]);
-    expect(hashes.size).toBe(6);
+    expect(hashes.size).toBe(7);
     expect(shapeHash(base)).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -44,7 +44,7 @@ export function normalizeRequest(text: string): string {
 export interface CacheScope {
   tenantId: string;
   agentId: string;
-  /** From `shapeHash`: what shapes the answer (system prompt, model, tools, trust band). */
+  /** From `shapeHash`: what shapes the answer (system prompt, model, tools, run limits, the policy in force). */
   shapeHash: string;
 }
 
@@ -54,15 +54,21 @@ export interface AnswerShape {
   model?: string;
   /** Tool names the agent may call; order and duplicates do not matter. */
   tools: string[];
-  /** The trust level band the agent ran at, e.g. `'0.6-0.8'`. */
-  trustBand?: string;
+  /** Turns and output tokens a run may use: a tighter limit can cut an answer short. */
+  limits?: { maxTurns: number; maxOutputTokens: number };
+  /**
+   * A fingerprint of the policy in force for this run (trust: the permission list at the agent's level, the
+   * deny list and the overrides), so an answer given under one policy is never served under another.
+   */
+  policyKey?: string;
 }
 
-const KEY_VERSION = 'steward-cache-v1';
+// v2: the policy in force replaced the trust band's label, and run limits joined the shape.
+const KEY_VERSION = 'steward-cache-v2';
 
 /**
  * A SHA-256 hex digest of what shapes an answer; a change to any part gives a new scope, so stale
- * answers are never served after the prompt, model, tools or trust band change.
+ * answers are never served after the prompt, model, tools, limits or the policy in force change.
  *
  * @example shapeHash({ model: 'claude-sonnet-4-5', tools: ['lookup_order', 'refund'] }) // '3f1c…' (64 hex)
  */
@@ -75,7 +81,8 @@ export function shapeHash(parts: AnswerShape): string {
       parts.systemPrompt ?? null,
       parts.model ?? null,
       tools,
-      parts.trustBand ?? null,
+      parts.limits ? [parts.limits.maxTurns, parts.limits.maxOutputTokens] : null,
+      parts.policyKey ?? null,
     ]),
   );
 }
@@ -102,23 +109,23 @@ function sha256Hex(text: string): string {
 }
 
 /**
- * The cache scope of a request, per trust band: the shape hash of `shape` plus the band the agent runs
- * at, computed once per band.
+ * The cache scope of a request: the shape hash of `shape` plus the policy in force for the request's run
+ * (set on the turn by the primitives that decide it), computed once per policy.
  *
  * @example
  * const scopeOf = createScoper({ tools: ['Read'] });
- * scopeOf({ tenantId: 'acme', agentId: 'desk', trustBand: '0.3' }) // { tenantId, agentId, shapeHash }
+ * scopeOf({ tenantId: 'acme', agentId: 'desk', policyKey: '9c2e…' }) // { tenantId, agentId, shapeHash }
  */
 export function createScoper(
   shape: AnswerShape,
-): (request: { tenantId: string; agentId: string; trustBand?: string }) => CacheScope {
+): (request: { tenantId: string; agentId: string; policyKey?: string }) => CacheScope {
   const hashes = new Map<string, string>();
   return (request) => {
-    const band = request.trustBand ?? '';
-    let hash = hashes.get(band);
+    const policy = request.policyKey ?? '';
+    let hash = hashes.get(policy);
     if (!hash) {
-      hash = shapeHash({ ...shape, ...(request.trustBand ? { trustBand: request.trustBand } : {}) });
-      hashes.set(band, hash);
+      hash = shapeHash({ ...shape, ...(request.policyKey ? { policyKey: request.policyKey } : {}) });
+      hashes.set(policy, hash);
     }
     return { tenantId: request.tenantId, agentId: request.agentId, shapeHash: hash };
   };

@@ -241,14 +241,14 @@ describe('the pattern tier, directly', () => {
         },
         { shape: { tools: ['Read'] }, now: () => ++clock },
       );
-      const context = (text: string, trustBand: string): TierContext => ({
+      const context = (text: string, policyKey: string): TierContext => ({
         tenantId: 'acme',
         agentId: 'desk',
         interactionId: `i-${text}`,
         conversationId: 'c',
         channel: 'api',
         text,
-        trustBand,
+        policyKey,
       });
       const answer: TierAnswer = {
         text: hoursAnswer,
