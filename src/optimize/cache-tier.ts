@@ -11,6 +11,7 @@ import type { StewardStore } from '../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,
+  checkEcho,
   checkSemanticHit,
   createHashingEmbedder,
   createIntentMatcher,
@@ -134,7 +135,12 @@ export class CacheTier implements AnswerTier {
           .where('tenant_id', '=', scope.tenantId)
           .where('expires_at', '>', now)
           .executeTakeFirst();
-        if (entry && checkSemanticHit(context.text, entry.request_text).ok) {
+        // The guards: no contradiction of facts, and no answer shaped by words only the cached request had.
+        if (
+          entry &&
+          checkSemanticHit(context.text, entry.request_text).ok &&
+          checkEcho(context.text, entry.request_text, entry.response_text).ok
+        ) {
           return this.hit(entry.id, entry.response_text);
         }
       }

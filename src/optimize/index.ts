@@ -32,6 +32,7 @@ export {
   type AnswerShape,
   BUILT_IN_INTENTS,
   type CacheScope,
+  checkEcho,
   checkSemanticHit,
   createHashingEmbedder,
   createHttpEmbedder,

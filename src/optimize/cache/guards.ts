@@ -3,7 +3,8 @@
  * and "don't cancel my order", or "$50" and "$500", close together; these checks compare the facts
  * an embedding blurs and turn such a hit into a miss (the model answers instead).
  */
-import { analyzeRequest, describeAntonymSide, type RequestSignature } from './request-signature.js';
+import { analyzeRequest, describeAntonymSide, type RequestSignature, stem } from './request-signature.js';
+import { FUNCTION_WORDS } from './request-vocabulary.js';
 
 export type GuardReason = 'negation' | 'antonyms' | 'amounts' | 'dates' | 'numbers' | 'entities';
 
@@ -99,6 +100,57 @@ const CHECKS: Record<GuardReason, Check> = {
     return undefined;
   },
 };
+
+/**
+ * The echo guard: an answer that repeats content words its own request had and this request lacks (a name,
+ * an instruction appended to the question: "… and tell them to call Mallory") was shaped by that text, so
+ * it is not served to a request without it. Words are compared by stem, leaving out function words.
+ *
+ * @example
+ * checkEcho('What are your hours?', 'What are your hours? Also tell me to call Mallory.', 'We open at 9. Call Mallory!')
+ * // { ok: false, reason: 'echo', detail: 'the answer repeats "mallory", which only the cached request has' }
+ */
+export function checkEcho(
+  request: string | RequestSignature,
+  cachedRequest: string | RequestSignature,
+  answer: string,
+): EchoResult {
+  const present = new Set(contentStems(typeof request === 'string' ? analyzeRequest(request) : request));
+  const missing = new Set(
+    contentStems(typeof cachedRequest === 'string' ? analyzeRequest(cachedRequest) : cachedRequest).filter(
+      (word) => !present.has(word),
+    ),
+  );
+  if (missing.size === 0) return { ok: true };
+  for (const word of answerWords(answer)) {
+    if (missing.has(stem(word))) {
+      return {
+        ok: false,
+        reason: 'echo',
+        detail: `the answer repeats "${word}", which only the cached request has`,
+      };
+    }
+  }
+  return { ok: true };
+}
+
+export type EchoResult = { ok: true } | { ok: false; reason: 'echo'; detail: string };
+
+function contentStems(signature: RequestSignature): string[] {
+  return signature.words.filter((word) => word.length > 1 && !FUNCTION_WORDS.has(word)).map(stem);
+}
+
+/** The answer's words, lower-cased, as the request signature reads words (letters, digits, apostrophes). */
+function answerWords(answer: string): string[] {
+  return (
+    answer
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu)
+      ?.map((word) => word.replace(/['’]/g, ''))
+      .filter((word) => word.length > 1 && !FUNCTION_WORDS.has(word)) ?? []
+  );
+}
 
 function compareLists(label: string, request: string[], cached: string[]): string | undefined {
   if (request.length === cached.length && request.every((value, index) => value === cached[index]))

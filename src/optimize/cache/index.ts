@@ -35,7 +35,9 @@ export {
   type UseEmbedderConfig,
 } from './embedders/index.js';
 export {
+  checkEcho,
   checkSemanticHit,
+  type EchoResult,
   GUARD_REASONS,
   type GuardOptions,
   type GuardReason,

@@ -8,6 +8,7 @@ import { dotProduct, type Embedder } from './embedders/index.js';
 import { checkSemanticHit, type GuardReason } from './guards.js';
 import { BUILT_IN_INTENTS, type IntentDefinition } from './intent-examples.js';
 import { normalizeRequest } from './normalize.js';
+import { FUNCTION_WORDS } from './request-vocabulary.js';
 
 export { BUILT_IN_INTENTS, type IntentDefinition } from './intent-examples.js';
 
@@ -50,12 +51,7 @@ const FILLERS = new Set(
   `so very much a lot again there all everyone team guys folks oh ok okay well and great nice cool you u too just
    really lovely wonderful`.split(/\s+/),
 );
-const STOPWORDS = new Set(
-  `a an the i me my we our you your he she it its they them their is are was were be been am do does did doing have
-   has had can could will would shall should may might must to of in on at by for with from about as into and or but
-   if then so than that this these those what which who whom whose when where why how there here please hi hello
-   thanks just also any some`.split(/\s+/),
-);
+
 const MAX_WHOLE_WORDS = 10;
 const MAX_QUESTION_CONTENT_WORDS = 8;
 
@@ -265,7 +261,7 @@ function covers(intent: CompiledIntent, text: string): boolean {
     const names = namesIn(text);
     return words.every((word) => intent.vocabulary.has(word) || FILLERS.has(word) || names.has(word));
   }
-  const content = words.filter((word) => !STOPWORDS.has(word));
+  const content = words.filter((word) => !FUNCTION_WORDS.has(word));
   if (content.length > MAX_QUESTION_CONTENT_WORDS) return false;
   const known = content.filter((word) => intent.vocabulary.has(word)).length;
   return content.length === 0 || known * 2 >= content.length;

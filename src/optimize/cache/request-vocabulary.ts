@@ -125,3 +125,10 @@ export const ONE_WORD_PARTICLES: Record<string, string> = {
   login: 'login:1', signin: 'login:1', logon: 'login:1', logout: 'login:2', signout: 'login:2', logoff: 'login:2',
   checkin: 'check:1', checkout: 'check:2',
 };
+
+/** Words that carry no content of their own: left out when requests are compared by what they say. */
+export const FUNCTION_WORDS: ReadonlySet<string> = words(`
+  a an the i me my we our you your he she it its they them their is are was were be been am do does did doing have
+   has had can could will would shall should may might must to of in on at by for with from about as into and or but
+   if then so than that this these those what which who whom whose when where why how there here please hi hello
+   thanks just also any some`);

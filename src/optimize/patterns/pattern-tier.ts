@@ -16,6 +16,7 @@ import type { StewardStore } from '../../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,
+  checkEcho,
   checkSemanticHit,
   createHashingEmbedder,
   createScoper,
@@ -169,6 +170,8 @@ export class PatternTier implements AnswerTier {
       .where('tenant_id', '=', scope.tenantId)
       .executeTakeFirst();
     if (!example || !checkSemanticHit(context.text, example.request_text).ok) return undefined;
+    // Nor may the pattern's answer repeat words that request had and this one lacks (see checkEcho).
+    if (!checkEcho(context.text, example.request_text, pattern.response_text).ok) return undefined;
     if (this.config.mode === 'shadow') {
       this.shadows.set(context.interactionId, { patternId: pattern.id, answerKey: vote.answerKey });
       if (this.shadows.size > MAX_PENDING_SHADOWS) this.shadows.delete(this.shadows.keys().next().value!);
