@@ -1,5 +1,6 @@
 /** ClaudeAgent: the pipeline that wraps the Claude Agent SDK with the five primitives. */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Audit } from '../audit/audit.js';
 import { type Redactor, redactInteraction, redactorForAudit } from '../audit/redactor.js';
 import { validateConfig } from '../config/validate.js';
@@ -16,7 +17,7 @@ import { PatternTier } from '../optimize/patterns/index.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../optimize/tier.js';
 import { createDefaultRuntime } from '../runtime/default-runtime.js';
 import { type AgentRuntime, emptyUsage } from '../runtime/types.js';
-import { openStore } from '../store/open-store.js';
+import { dataDirectoryOf, openStore } from '../store/open-store.js';
 import type { StewardStore } from '../store/types.js';
 import { attachTelemetry } from '../telemetry/index.js';
 import { Trust, type TrustRunGuard } from '../trust/trust.js';
@@ -330,7 +331,7 @@ export class ClaudeAgent {
     let runtime = this.config.runtime;
     if (!runtime) {
       try {
-        runtime = createDefaultRuntime();
+        runtime = createDefaultRuntime({ runsDirectory: join(dataDirectoryOf(store), 'runs') });
       } catch (error) {
         if (this.ownsStore) await store.close();
         this.started = undefined;

@@ -1,4 +1,5 @@
 /** `steward serve`: load the agents, share one store and one runtime, serve HTTP until SIGTERM/SIGINT. */
+import { join } from 'node:path';
 import { ClaudeAgent } from '../agent/claude-agent.js';
 import type { AgentConfig } from '../agent/config-schema.js';
 import type { AuditRetention } from '../audit/retention.js';
@@ -8,7 +9,7 @@ import type { AgentRuntime } from '../runtime/types.js';
 import { createApp } from '../server/app.js';
 import { createMetrics, type StewardMetrics } from '../server/metrics.js';
 import { type RunningServer, startServer } from '../server/serve.js';
-import { openStore } from '../store/open-store.js';
+import { dataDirectoryOf, openStore } from '../store/open-store.js';
 import type { StewardStore } from '../store/types.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
@@ -39,7 +40,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     const metrics = createMetrics();
     const runtime = configs.every((config) => config.runtime)
       ? undefined
-      : await createSharedRuntime(metrics, io);
+      : await createSharedRuntime(metrics, io, join(dataDirectoryOf(store), 'runs'));
     if (runtime) opened.push(() => runtime.close());
     const agents = configs.map((config) => {
       const own = config.runtime;
@@ -145,11 +146,15 @@ function bodyLimitFrom(env: NodeJS.ProcessEnv): number | undefined {
   return bytes;
 }
 
-/** One runtime for every agent: the concurrency limit is per host. */
-async function createSharedRuntime(metrics: StewardMetrics, io: CliIo): Promise<AgentRuntime> {
-  const onQueueWait = metrics.observeQueueWait;
-  if (io.env.ANTHROPIC_API_KEY) return createDefaultRuntime({ env: io.env, onQueueWait });
-  const runtime = await createSimulatedRuntime({ env: io.env, onQueueWait });
+/** One runtime for every agent: the concurrency limit is per host. Its runs live beside the store. */
+async function createSharedRuntime(
+  metrics: StewardMetrics,
+  io: CliIo,
+  runsDirectory: string,
+): Promise<AgentRuntime> {
+  const options = { env: io.env, onQueueWait: metrics.observeQueueWait, runsDirectory };
+  if (io.env.ANTHROPIC_API_KEY) return createDefaultRuntime(options);
+  const runtime = await createSimulatedRuntime(options);
   for (const line of simulatedModelBanner) io.error(line);
   return runtime;
 }

@@ -15,6 +15,18 @@ import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
 
 export const defaultSqlitePath = './.steward/steward.db';
 
+/**
+ * The folder for the files that go with a store (the SDK runtime's run folders): the folder of a SQLite
+ * file store, else `./.steward`, absolute.
+ *
+ * @example
+ * new ClaudeAgentSdkRuntime({ ..., runsDirectory: join(dataDirectoryOf(store), 'runs') });
+ */
+export function dataDirectoryOf(store: Pick<StewardStore, 'engine' | 'location'>): string {
+  if (store.engine === 'sqlite' && store.location !== ':memory:') return dirname(resolve(store.location));
+  return resolve(dirname(defaultSqlitePath));
+}
+
 interface ResolvedTarget {
   engine: StoreEngine;
   /** File path for SQLite, connection URL for PostgreSQL. */
