@@ -98,6 +98,9 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     expect(statSync(join(dir, 'runs')).mode & 0o777).toBe(0o700);
     expect(readdirSync(join(dir, 'runs'))).toEqual([]);
     expect(existsSync(join(dir, '.steward'))).toBe(false);
+    for (const file of ['steward.db', 'steward.db-wal', 'steward.db-shm', 'secret.key']) {
+      expect([file, statSync(join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
+    }
 
     started.kill('SIGTERM');
     const code = await Promise.race([

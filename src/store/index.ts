@@ -3,6 +3,7 @@ export { ConversationRepository } from './conversation-repository.js';
 export type { InteractionPage, InteractionQuery } from './interaction-repository.js';
 export { InteractionRepository } from './interaction-repository.js';
 export { dataDirectoryOf, defaultSqlitePath, openStore, resolveStoreTarget } from './open-store.js';
+export { createPrivateFile, createPrivateFolder, restrictToOwner } from './private-files.js';
 export type { Database } from './schema.js';
 export { SessionTranscriptRepository } from './session-transcript-repository.js';
 export { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';

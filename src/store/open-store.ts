@@ -7,6 +7,7 @@ import { ConversationRepository } from './conversation-repository.js';
 import { InteractionRepository } from './interaction-repository.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
+import { restrictToOwner } from './private-files.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
 import { createSqliteEngine } from './sqlite/sqlite-engine.js';
@@ -164,6 +165,8 @@ function loadCipher(
     if (!existsSync(keyPath)) {
       writeFileSync(keyPath, `${randomHexKey()}\n`, { mode: 0o600, flag: 'wx' });
     }
+    const warning = restrictToOwner(keyPath);
+    if (warning) warnings.push(warning);
     return createAesGcmCipher(parseSecretKey(readFileSync(keyPath, 'utf8'), keyPath));
   }
   if (engine === 'postgres') {
