@@ -3,6 +3,9 @@
  * Messages API, on both store engines: a plain reply, and a conversation whose second turn runs on a
  * new ClaudeAgent and a new runtime (another instance) and still resumes the first turn's session.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaudeAgent } from '../src/agent/index.js';
 import { ClaudeAgentSdkRuntime } from '../src/runtime/index.js';
@@ -10,6 +13,7 @@ import { type SimulatedModel, startSimulatedModel } from '../src/simulator/index
 import { storeEngines, type TestStore } from './support/engines.js';
 
 let model: SimulatedModel;
+const runsDirectory = mkdtempSync(join(tmpdir(), 'steward-runs-'));
 
 beforeAll(async () => {
   model = await startSimulatedModel({
@@ -19,10 +23,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await model.close();
+  rmSync(runsDirectory, { recursive: true, force: true });
 });
 
 function newRuntime() {
-  return new ClaudeAgentSdkRuntime({ baseUrl: model.url, simulatedModel: true, concurrency: 2 });
+  return new ClaudeAgentSdkRuntime({
+    baseUrl: model.url,
+    simulatedModel: true,
+    concurrency: 2,
+    runsDirectory,
+  });
 }
 
 describe.each(storeEngines)('ClaudeAgent on the real SDK, store on $name', (engine) => {

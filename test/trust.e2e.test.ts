@@ -38,6 +38,7 @@ beforeAll(async () => {
     simulatedModel: true,
     concurrency: 2,
     extraEnv: { CLAUDE_CODE_MAX_RETRIES: '0' },
+    runsDirectory: join(dir, 'runs'),
   });
 });
 

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StewardError } from '../errors/index.js';
 import type { RuntimeRequest } from '../runtime/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
+import { replyWithText, startSimulatedModel } from '../simulator/index.js';
 import type { StewardStore } from '../store/index.js';
 import { openStore } from '../store/index.js';
 import { ClaudeAgent } from './claude-agent.js';
@@ -245,6 +246,27 @@ describe('ClaudeAgent construction', () => {
       await expect(agent.handle({ text: 'hi' })).rejects.toThrow(/ANTHROPIC_API_KEY/);
     } finally {
       if (previous !== undefined) process.env.ANTHROPIC_API_KEY = previous;
+    }
+  });
+});
+
+describe('ClaudeAgent with its own runtime', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('keeps the runs of the default runtime in a private folder beside its SQLite store', async () => {
+    const model = await startSimulatedModel({ respond: replyWithText('Open at nine.') });
+    vi.stubEnv('ANTHROPIC_API_KEY', 'sk-test');
+    vi.stubEnv('ANTHROPIC_BASE_URL', model.url);
+    const agent = new ClaudeAgent({ store: { path: join(dir, 'data', 'steward.db') } });
+    try {
+      expect((await agent.handle({ text: 'When do you open?' })).text).toBe('Open at nine.');
+      expect(statSync(join(dir, 'data', 'runs')).mode & 0o777).toBe(0o700);
+      expect(readdirSync(join(dir, 'data', 'runs'))).toEqual([]);
+    } finally {
+      await agent.close();
+      await model.close();
     }
   });
 });

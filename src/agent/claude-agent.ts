@@ -4,6 +4,7 @@
  * docs/architecture.md: before-turn hooks, the fallback chain, the durable record, after-turn hooks.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { type AuditPrimitive, auditPrimitive, redactorForAudit } from '../audit/index.js';
 import { validateConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
@@ -25,7 +26,7 @@ import {
 } from '../pipeline/index.js';
 import type { Redactor } from '../privacy/index.js';
 import { type AgentRuntime, createDefaultRuntime, emptyUsage } from '../runtime/index.js';
-import { type InteractionRecord, openStore, type StewardStore } from '../store/index.js';
+import { dataDirectoryOf, type InteractionRecord, openStore, type StewardStore } from '../store/index.js';
 import { telemetryPrimitive } from '../telemetry/index.js';
 import { type Trust, type TrustPrimitive, trustPrimitive } from '../trust/index.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
@@ -310,7 +311,7 @@ export class ClaudeAgent {
     const opened: Primitive[] = [];
     try {
       if (!runtime) {
-        runtime = createDefaultRuntime();
+        runtime = createDefaultRuntime({ runsDirectory: join(dataDirectoryOf(store), 'runs') });
         this.ownsRuntime = true;
       }
       const context: PrimitiveContext = {

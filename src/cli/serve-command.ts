@@ -1,5 +1,5 @@
 /** `steward serve`: load the agents, share one store and one runtime, serve HTTP until SIGTERM/SIGINT. */
-
+import { join } from 'node:path';
 import type { AgentConfig } from '../agent/index.js';
 import { ClaudeAgent } from '../agent/index.js';
 import type { AuditRetention } from '../audit/index.js';
@@ -14,7 +14,7 @@ import {
   startServer,
 } from '../server/index.js';
 import type { StewardStore } from '../store/index.js';
-import { openStore } from '../store/index.js';
+import { dataDirectoryOf, openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
 
@@ -44,7 +44,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     const metrics = createMetrics();
     const runtime = configs.every((config) => config.runtime)
       ? undefined
-      : await createSharedRuntime(metrics, io);
+      : await createSharedRuntime(metrics, io, join(dataDirectoryOf(store), 'runs'));
     if (runtime) opened.push(() => runtime.close());
     const agents = configs.map((config) => {
       const own = config.runtime;
@@ -150,11 +150,15 @@ function bodyLimitFrom(env: NodeJS.ProcessEnv): number | undefined {
   return bytes;
 }
 
-/** One runtime for every agent: the concurrency limit is per host. */
-async function createSharedRuntime(metrics: StewardMetrics, io: CliIo): Promise<AgentRuntime> {
-  const onQueueWait = metrics.observeQueueWait;
-  if (io.env.ANTHROPIC_API_KEY) return createDefaultRuntime({ env: io.env, onQueueWait });
-  const runtime = await createSimulatedRuntime({ env: io.env, onQueueWait });
+/** One runtime for every agent: the concurrency limit is per host. Its runs live beside the store. */
+async function createSharedRuntime(
+  metrics: StewardMetrics,
+  io: CliIo,
+  runsDirectory: string,
+): Promise<AgentRuntime> {
+  const options = { env: io.env, onQueueWait: metrics.observeQueueWait, runsDirectory };
+  if (io.env.ANTHROPIC_API_KEY) return createDefaultRuntime(options);
+  const runtime = await createSimulatedRuntime(options);
   for (const line of simulatedModelBanner) io.error(line);
   return runtime;
 }

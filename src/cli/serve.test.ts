@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -94,6 +94,13 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     expect(reply.text.length).toBeGreaterThan(0);
     expect(stdout).toContain('agent front-desk (tenant acme-bakery)');
     expect(stdout).toContain('agent back-office (tenant acme-bakery)');
+    // The runs live beside the store, private, and the finished run left nothing.
+    expect(statSync(join(dir, 'runs')).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(dir, 'runs'))).toEqual([]);
+    expect(existsSync(join(dir, '.steward'))).toBe(false);
+    for (const file of ['steward.db', 'steward.db-wal', 'steward.db-shm', 'secret.key']) {
+      expect([file, statSync(join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
+    }
 
     started.kill('SIGTERM');
     const code = await Promise.race([

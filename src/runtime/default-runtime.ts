@@ -9,6 +9,8 @@ export interface DefaultRuntimeOptions {
   /** Runs at once on this host; default `STEWARD_CONCURRENCY` or 4. */
   concurrency?: number;
   onQueueWait?: (waitMs: number) => void;
+  /** Where each run's private folder is made; default `./.steward/runs` (see ClaudeAgentSdkRuntimeOptions). */
+  runsDirectory?: string;
 }
 
 function concurrencyFrom(options: DefaultRuntimeOptions, env: NodeJS.ProcessEnv): number | undefined {
@@ -46,6 +48,7 @@ export function createDefaultRuntime(options: DefaultRuntimeOptions = {}): Agent
     simulatedModel: false,
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(options.onQueueWait ? { onQueueWait: options.onQueueWait } : {}),
+    ...(options.runsDirectory ? { runsDirectory: options.runsDirectory } : {}),
   });
 }
 
@@ -71,6 +74,7 @@ export async function createSimulatedRuntime(options: SimulatedRuntimeOptions = 
     simulatedModel: true,
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(options.onQueueWait ? { onQueueWait: options.onQueueWait } : {}),
+    ...(options.runsDirectory ? { runsDirectory: options.runsDirectory } : {}),
   });
   return {
     name: runtime.name,

@@ -7,6 +7,7 @@ import { ConversationRepository } from './conversation-repository.js';
 import { InteractionRepository } from './interaction-repository.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
+import { restrictToOwner } from './private-files.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
 import { createSqliteEngine } from './sqlite/sqlite-engine.js';
@@ -14,6 +15,18 @@ import { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './tra
 import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
 
 export const defaultSqlitePath = './.steward/steward.db';
+
+/**
+ * The folder for the files that go with a store (the SDK runtime's run folders): the folder of a SQLite
+ * file store, else `./.steward`, absolute.
+ *
+ * @example
+ * new ClaudeAgentSdkRuntime({ ..., runsDirectory: join(dataDirectoryOf(store), 'runs') });
+ */
+export function dataDirectoryOf(store: Pick<StewardStore, 'engine' | 'location'>): string {
+  if (store.engine === 'sqlite' && store.location !== ':memory:') return dirname(resolve(store.location));
+  return resolve(dirname(defaultSqlitePath));
+}
 
 interface ResolvedTarget {
   engine: StoreEngine;
@@ -152,6 +165,8 @@ function loadCipher(
     if (!existsSync(keyPath)) {
       writeFileSync(keyPath, `${randomHexKey()}\n`, { mode: 0o600, flag: 'wx' });
     }
+    const warning = restrictToOwner(keyPath);
+    if (warning) warnings.push(warning);
     return createAesGcmCipher(parseSecretKey(readFileSync(keyPath, 'utf8'), keyPath));
   }
   if (engine === 'postgres') {

@@ -1,8 +1,12 @@
 /**
  * Helpers for tests that drive the real Claude Agent SDK and CLI against the simulated Messages API:
- * start both, collect a run's events, and close everything after each test.
+ * start both, collect a run's events, and close everything after each test, checking that no run
+ * left its folder behind.
  */
-import { afterEach } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, expect } from 'vitest';
 import type {
   ClaudeAgentSdkRuntimeOptions,
   PermissionSource,
@@ -15,11 +19,26 @@ import type { ReceivedToolResult, SimulatedResponder } from '../../src/simulator
 import { type SimulatedModel, startSimulatedModel } from '../../src/simulator/index.js';
 
 const cleanups: Array<() => Promise<void>> = [];
+let runsDirectory: string | undefined;
 
-/** Registers the after-each cleanup; call once at the top of a test file. */
+/** The runs folder of this test file's runtimes, made on first use. */
+export function testRunsDirectory(): string {
+  runsDirectory ??= mkdtempSync(join(tmpdir(), 'steward-runs-'));
+  return runsDirectory;
+}
+
+/**
+ * Registers the after-each cleanup; call once at the top of a test file. Once a test's runtimes are
+ * closed, every run's folder must be gone, however the run ended.
+ */
 export function closeAfterEach(): void {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    if (runsDirectory) expect(readdirSync(runsDirectory), 'run folders left behind').toEqual([]);
+  });
+  afterAll(() => {
+    if (runsDirectory) rmSync(runsDirectory, { recursive: true, force: true });
+    runsDirectory = undefined;
   });
 }
 
@@ -28,7 +47,12 @@ export function runtimeFor(
   model: SimulatedModel,
   options: Partial<ClaudeAgentSdkRuntimeOptions> = {},
 ): ClaudeAgentSdkRuntime {
-  const runtime = new ClaudeAgentSdkRuntime({ baseUrl: model.url, simulatedModel: true, ...options });
+  const runtime = new ClaudeAgentSdkRuntime({
+    baseUrl: model.url,
+    simulatedModel: true,
+    runsDirectory: testRunsDirectory(),
+    ...options,
+  });
   cleanups.push(() => runtime.close());
   return runtime;
 }

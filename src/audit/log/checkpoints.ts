@@ -16,7 +16,7 @@ import {
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/index.js';
+import { restrictToOwner, type StewardStore } from '../../store/index.js';
 import { canonicalJson } from './canonical-json.js';
 import type { AuditCheckpointsTable } from './schema.js';
 
@@ -145,7 +145,11 @@ export function loadCheckpointSigner(
   if (store.engine === 'sqlite' && store.location !== ':memory:') {
     const keyPath = join(dirname(store.location), 'audit-signing.key');
     if (!existsSync(keyPath)) createKeyFile(keyPath);
-    return { signer: createCheckpointSigner(readFileSync(keyPath, 'utf8'), keyPath), warnings: [] };
+    const warning = restrictToOwner(keyPath);
+    return {
+      signer: createCheckpointSigner(readFileSync(keyPath, 'utf8'), keyPath),
+      warnings: warning ? [warning] : [],
+    };
   }
   const warnings =
     store.engine === 'postgres'

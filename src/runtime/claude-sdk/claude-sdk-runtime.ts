@@ -1,10 +1,8 @@
 /**
  * The real model runtime: one run is one `query()` of the Claude Agent SDK, which spawns the bundled Claude
- * Code CLI in a throwaway home and working directory, behind a per-host concurrency limit.
+ * Code CLI in a throwaway home and working directory under the data directory, behind a per-host
+ * concurrency limit.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
 import type { ConcurrencyLimiter } from '../concurrency-limiter.js';
@@ -13,6 +11,7 @@ import { buildMcpServers } from './mcp-tools.js';
 import { observeMessage } from './message-observer.js';
 import { createPermissionBridge } from './permission-bridge.js';
 import { type CostBaseline, costBaselineOf, readResult, zeroBaseline } from './result-reader.js';
+import { createRunDirectory, prepareRunsDirectory, type RunDirectory } from './run-directories.js';
 import {
   type ClaudeAgentSdkRuntimeOptions,
   childEnvironment,
@@ -57,12 +56,17 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   private readonly options: ResolvedRuntimeOptions;
   private readonly limiter: ConcurrencyLimiter;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The runs folder made and swept of dead processes' leftovers; every run waits for it. */
+  private readonly runsDirectoryReady: Promise<unknown>;
   private closing = false;
 
   constructor(options: ClaudeAgentSdkRuntimeOptions) {
     this.options = resolveRuntimeOptions(options);
     this.limiter = this.options.limiter;
     this.simulatedModel = this.options.simulatedModel;
+    this.runsDirectoryReady = prepareRunsDirectory(this.options.runsDirectory);
+    // A failure is reported by each run; it must not surface as an unhandled rejection meanwhile.
+    this.runsDirectoryReady.catch(() => {});
   }
 
   run(request: RuntimeRequest): Promise<RuntimeResult> {
@@ -86,6 +90,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   /** Stops accepting runs and waits for the ones queued or running, and for their CLI children to exit. */
   async close(): Promise<void> {
     this.closing = true;
+    await this.runsDirectoryReady.catch(() => {});
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
@@ -124,10 +129,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
    */
   private async start(request: RuntimeRequest, queueWaitMs: number): Promise<SdkRun> {
     const startedAt = Date.now();
-    const workDir = await mkdtemp(join(tmpdir(), 'steward-run-'));
-    const home = join(workDir, 'home');
-    const cwd = join(workDir, 'work');
-    await Promise.all([mkdir(join(home, '.claude'), { recursive: true }), mkdir(cwd, { recursive: true })]);
+    const directory = await this.createRunDirectory();
 
     const abortController = new AbortController();
     let stopCause: StopCause | undefined;
@@ -148,7 +150,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       try {
         conversation = query({
           prompt: request.prompt,
-          options: this.sdkOptions(request, { home, cwd }, tracker, abortController, state),
+          options: this.sdkOptions(request, directory, tracker, abortController, state),
         });
         for await (const message of conversation) {
           if (message.type === 'result') {
@@ -171,7 +173,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         try {
           conversation?.close();
         } catch {}
-        await rm(workDir, { recursive: true, force: true }).catch(() => {});
+        await directory.remove();
       }
     })();
 
@@ -190,6 +192,21 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       return this.toRuntimeResult(state.result, state, tracker, startedAt, queueWaitMs);
     })();
     return { outcome, finished };
+  }
+
+  private async createRunDirectory(): Promise<RunDirectory> {
+    const runsDirectory = this.options.runsDirectory;
+    try {
+      await this.runsDirectoryReady;
+      return await createRunDirectory(runsDirectory);
+    } catch (error) {
+      throw new StewardError(
+        'runtime-failed',
+        `cannot create the run's private folder in ${runsDirectory}: ${(error as Error).message}; ` +
+          'pass a writable runsDirectory to ClaudeAgentSdkRuntime (steward serve uses the folder of its SQLite store)',
+        { cause: error },
+      );
+    }
   }
 
   private toRuntimeResult(
@@ -228,12 +245,12 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
 
   private sdkOptions(
     request: RuntimeRequest,
-    directories: { home: string; cwd: string },
+    directory: RunDirectory,
     tracker: ToolCallTracker,
     abortController: AbortController,
     state: RunState,
   ): Options {
-    const bridge = createPermissionBridge(request, tracker, directories.cwd);
+    const bridge = createPermissionBridge(request, tracker, directory.cwd);
     // A tool list names built-in tools and `mcp__<server>__<name>` tools alike; none means all of both.
     const requestedTools = request.tools ?? this.options.defaultTools;
     const builtInTools = requestedTools?.filter((name) => !name.startsWith('mcp__'));
@@ -242,12 +259,9 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
 
     const options: Options = {
       abortController,
-      cwd: directories.cwd,
+      cwd: directory.cwd,
       env: {
-        ...childEnvironment(this.options, {
-          home: directories.home,
-          configDir: join(directories.home, '.claude'),
-        }),
+        ...childEnvironment(this.options, directory),
         ...(request.maxOutputTokens === undefined
           ? {}
           : { CLAUDE_CODE_MAX_OUTPUT_TOKENS: String(request.maxOutputTokens) }),

@@ -1,6 +1,5 @@
 /** The permission guard in canUseTool and the PreToolUse hook, through the real SDK and CLI. */
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   closeAfterEach,
@@ -8,6 +7,7 @@ import {
   recordingGuard,
   runRequest,
   startSimulatedRuntime,
+  testRunsDirectory,
   writeNotes,
 } from '../../../test/support/simulated-sdk-runtime.js';
 import { callToolThenReply } from '../../simulator/index.js';
@@ -38,8 +38,8 @@ describe('the permission guard in the SDK’s permission path', () => {
 
     expect(result.text).toMatch(/^Tool said: File created successfully/);
     expect(writtenContent).toBe('remember the milk');
-    expect(writtenPath?.startsWith(tmpdir())).toBe(true);
-    expect(writtenPath).toMatch(/steward-run-[^/]+\/work\/notes\.txt$/);
+    expect(writtenPath?.startsWith(`${testRunsDirectory()}/`)).toBe(true);
+    expect(writtenPath).toMatch(/\/run-[^/]+\/work\/notes\.txt$/);
     expect(existsSync(writtenPath!)).toBe(false);
     expect(guard.asked).toEqual([
       { toolName: 'Write', source: 'pre-tool-use-hook' },

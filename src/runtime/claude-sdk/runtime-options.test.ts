@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InvalidConfigError } from '../../errors/index.js';
 import { ConcurrencyLimiter } from '../concurrency-limiter.js';
@@ -97,17 +100,31 @@ describe('ClaudeAgentSdkRuntime options', () => {
       { simulatedModel: true, baseUrl: 'http://127.0.0.1:9', extraEnv: { CLAUDE_CODE_MAX_RETRIES: '0' } },
       {},
     );
-    const environment = childEnvironment(resolved, { home: '/tmp/h', configDir: '/tmp/h/.claude' });
+    const environment = childEnvironment(resolved, {
+      home: '/runs/r/home',
+      configDir: '/runs/r/home/.claude',
+      tmp: '/runs/r/tmp',
+    });
     expect(environment).toEqual({
       PATH: process.env.PATH,
-      HOME: '/tmp/h',
-      CLAUDE_CONFIG_DIR: '/tmp/h/.claude',
+      HOME: '/runs/r/home',
+      CLAUDE_CONFIG_DIR: '/runs/r/home/.claude',
+      CLAUDE_CODE_TMPDIR: '/runs/r/tmp',
+      TMPDIR: '/runs/r/tmp',
       ANTHROPIC_API_KEY: 'sk-simulated-model',
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       CLAUDE_AGENT_SDK_CLIENT_APP: 'claude-steward',
       CLAUDE_CODE_MAX_RETRIES: '0',
     });
+  });
+
+  it('keeps runs in ./.steward/runs unless told otherwise, as an absolute path', () => {
+    const base = { simulatedModel: true, baseUrl: 'http://127.0.0.1:9' };
+    expect(resolveRuntimeOptions(base, {}).runsDirectory).toBe(join(process.cwd(), '.steward', 'runs'));
+    expect(resolveRuntimeOptions({ ...base, runsDirectory: 'data/runs' }, {}).runsDirectory).toBe(
+      join(process.cwd(), 'data', 'runs'),
+    );
   });
 
   it('does not change the caller’s options', () => {
@@ -121,8 +138,15 @@ describe('ClaudeAgentSdkRuntime options', () => {
 });
 
 describe('ClaudeAgentSdkRuntime requests', () => {
+  const runsDirectory = mkdtempSync(join(tmpdir(), 'steward-runs-'));
+  afterAll(() => rmSync(runsDirectory, { recursive: true, force: true }));
+
   it('rejects a resume without a transcript store, before starting anything', async () => {
-    const runtime = new ClaudeAgentSdkRuntime({ simulatedModel: true, baseUrl: 'http://127.0.0.1:9' });
+    const runtime = new ClaudeAgentSdkRuntime({
+      simulatedModel: true,
+      baseUrl: 'http://127.0.0.1:9',
+      runsDirectory,
+    });
     const error = await runtime
       .run({ tenantId: 'acme', agentId: 'support', interactionId: 'i', prompt: 'hi', resumeSessionId: 'abc' })
       .catch((caught: unknown) => caught);
@@ -132,7 +156,11 @@ describe('ClaudeAgentSdkRuntime requests', () => {
   });
 
   it('refuses new runs once closing', async () => {
-    const runtime = new ClaudeAgentSdkRuntime({ simulatedModel: true, baseUrl: 'http://127.0.0.1:9' });
+    const runtime = new ClaudeAgentSdkRuntime({
+      simulatedModel: true,
+      baseUrl: 'http://127.0.0.1:9',
+      runsDirectory,
+    });
     await runtime.close();
     const error = await runtime
       .run({ tenantId: 'acme', agentId: 'support', interactionId: 'i', prompt: 'hi' })

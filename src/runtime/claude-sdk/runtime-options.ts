@@ -1,9 +1,11 @@
 /** The options of ClaudeAgentSdkRuntime: schema, environment fallbacks, and the child's environment. */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { renderValue, valueAt } from '../../config/index.js';
 import { InvalidConfigError } from '../../errors/index.js';
 import { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type { McpToolDefinition } from './mcp-tools.js';
+import { defaultRunsDirectory } from './run-directories.js';
 
 export interface ClaudeAgentSdkRuntimeOptions {
   /** Anthropic API key; falls back to `ANTHROPIC_API_KEY`. Any value works against the simulator. */
@@ -35,6 +37,13 @@ export interface ClaudeAgentSdkRuntimeOptions {
    * names. Default: the CLI's default built-in set and every tool of `mcpTools`.
    */
   defaultTools?: string[];
+  /**
+   * The folder each run's CLI gets a private home, working and temporary directory in (they hold the
+   * conversation in plaintext): created 0700, each run's folder removed when it ends, folders of dead
+   * processes swept at start-up. Default `./.steward/runs`; `steward serve` and ClaudeAgent use the
+   * `runs` folder beside their SQLite store.
+   */
+  runsDirectory?: string;
 }
 
 /** The options after validation and environment fallbacks. */
@@ -50,6 +59,8 @@ export interface ResolvedRuntimeOptions {
   onQueueWait?: (waitMs: number) => void;
   mcpTools: McpToolDefinition[];
   defaultTools?: string[];
+  /** Absolute. */
+  runsDirectory: string;
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -85,6 +96,7 @@ const optionsSchema = z
       )
       .optional(),
     defaultTools: z.array(z.string().min(1)).optional(),
+    runsDirectory: z.string().min(1).optional(),
   })
   .superRefine((options, context) => {
     if (options.limiter && (options.concurrency !== undefined || options.maxQueued !== undefined)) {
@@ -164,6 +176,7 @@ export function resolveRuntimeOptions(
     defaultTimeoutMs: value.defaultTimeoutMs ?? 120_000,
     extraEnv: { ...value.extraEnv },
     mcpTools: [...(options.mcpTools ?? [])],
+    runsDirectory: resolve(value.runsDirectory ?? defaultRunsDirectory),
   };
   if (value.baseUrl) resolved.baseUrl = value.baseUrl.replace(/\/+$/, '');
   if (value.model) resolved.model = value.model;
@@ -184,12 +197,15 @@ function definedOnly<T extends object>(value: T): Partial<T> {
  */
 export function childEnvironment(
   options: ResolvedRuntimeOptions,
-  directories: { home: string; configDir: string },
+  directories: { home: string; configDir: string; tmp: string },
 ): Record<string, string> {
   const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: directories.home,
     CLAUDE_CONFIG_DIR: directories.configDir,
+    // The CLI keeps task outputs under <tmp>/claude-<uid>/<project>/ and never removes them.
+    CLAUDE_CODE_TMPDIR: directories.tmp,
+    TMPDIR: directories.tmp,
     ANTHROPIC_API_KEY: options.apiKey,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_AGENT_SDK_CLIENT_APP: 'claude-steward',

@@ -1,8 +1,8 @@
 /** The embedded engine: SQLite through better-sqlite3, WAL mode, checkpoints in a worker thread. */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Dialect, SqliteDialect } from 'kysely';
+import { createPrivateFile, createPrivateFolder, restrictToOwner } from '../private-files.js';
 import { cacheStatements } from './statement-cache.js';
 import {
   BACKSTOP_AUTOCHECKPOINT_PAGES,
@@ -25,7 +25,7 @@ export interface SqliteEngine {
 
 export function createSqliteEngine(options: SqliteEngineOptions): SqliteEngine {
   const inMemory = options.path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+  if (!inMemory) prepareDatabaseFiles(options.path, options.onWarning);
   const database = new BetterSqlite3(options.path);
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
@@ -46,4 +46,18 @@ export function createSqliteEngine(options: SqliteEngineOptions): SqliteEngine {
     dialect: new SqliteDialect({ database: cacheStatements(database) as unknown as BetterSqlite3.Database }),
     checkpointer,
   };
+}
+
+/**
+ * The database file is made 0600 before SQLite opens it (SQLite would make it 0644), in a folder made
+ * 0700; SQLite gives the -wal and -shm files it creates later the mode of the database file. Files an
+ * earlier version left readable by others are narrowed, with a warning.
+ */
+function prepareDatabaseFiles(path: string, onWarning: ((message: string) => void) | undefined): void {
+  createPrivateFolder(dirname(path));
+  const created = createPrivateFile(path);
+  for (const file of created ? [] : [path, `${path}-wal`, `${path}-shm`]) {
+    const warning = restrictToOwner(file);
+    if (warning) onWarning?.(warning);
+  }
 }
