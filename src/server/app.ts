@@ -134,12 +134,12 @@ export function createApp(options: AppOptions): StewardApp {
       const agent = agents.get(c.req.param('agentId'))!;
       const body = await readJsonBody(c, messageBodySchema);
       // The run stops when the client hangs up or when shutdown gives up waiting for it.
-      const link = linkSignals(c.get('clientSignal'), lifecycle.abortSignal);
+      const run = lifecycle.trackRequest(c.get('clientSignal'));
       try {
-        const reply = await agent.handle({ ...body, channel: 'web' }, { signal: link.signal });
+        const reply = await agent.handle({ ...body, channel: 'web' }, { signal: run.signal });
         return c.json(reply, 200);
       } finally {
-        link.dispose();
+        run.dispose();
       }
     },
   );
@@ -163,22 +163,6 @@ export function createApp(options: AppOptions): StewardApp {
   app.onError((error, c) => errorResponse(toHttpError(error, `${c.req.method} ${routeLabel(c)}`, logError)));
 
   return Object.assign(app, { lifecycle });
-}
-
-/** One signal that aborts when any of `signals` does; `dispose` drops the listeners (no per-request leak). */
-function linkSignals(...signals: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  for (const signal of signals) {
-    if (signal.aborted) controller.abort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  }
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      for (const signal of signals) signal.removeEventListener('abort', onAbort);
-    },
-  };
 }
 
 /** The matched route pattern (bounded, safe as a metric label), or `unmatched`. */
