@@ -150,10 +150,53 @@ describe('the local web-chat channel', () => {
     const { app, send } = await harness();
     const response = await send('nobody', { text: 'hi' });
     expect(response.status).toBe(404);
-    expect(await errorOf(response)).toMatchObject({ code: 'not-found', details: { agentId: 'nobody' } });
+    expect(await errorOf(response)).toEqual({
+      code: 'not-found',
+      message: 'there is no agent "nobody" on this server',
+      details: { agentId: 'nobody' },
+    });
     const route = await app.request('/api/nothing-here');
     expect(route.status).toBe(404);
     expect((await errorOf(route)).code).toBe('not-found');
+  });
+
+  it('names no other agent in a 404 and quotes at most a short, sanitised prefix of the id', async () => {
+    const { app } = await harness();
+    const long = `evil${'x'.repeat(296)}`;
+    const injected = encodeURIComponent('ab"c\n<script>');
+    for (const [method, path] of [
+      ['POST', '/messages'],
+      ['GET', '/trust'],
+      ['GET', '/trust/history'],
+      ['GET', '/budget'],
+      ['GET', '/patterns'],
+      ['DELETE', '/cache'],
+    ] as const) {
+      for (const [agentId, shown] of [
+        [long, `evil${'x'.repeat(28)}…`],
+        [injected, 'ab…'],
+      ] as const) {
+        const response = await app.request(`/api/agents/${agentId}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          ...(method === 'POST' ? { body: '{"text":"hi"}' } : {}),
+        });
+        const text = await response.text();
+        expect(response.status, `${method} ${path}`).toBe(404);
+        expect(text).not.toContain('front-desk');
+        expect(text).not.toContain('back-office');
+        expect(text).not.toContain('x'.repeat(40));
+        expect(text).not.toContain('script');
+        expect(JSON.parse(text).error.details.agentId, `${method} ${path}`).toBe(shown);
+      }
+    }
+    const interaction = await app.request(`/api/interactions/${'y'.repeat(300)}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"rating":"positive"}',
+    });
+    expect(interaction.status).toBe(404);
+    expect(await interaction.text()).not.toContain('y'.repeat(40));
   });
 
   it('rejects malformed JSON, missing, extra and wrong-typed fields with 400 naming the field', async () => {

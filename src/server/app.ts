@@ -10,7 +10,7 @@ import type { StewardStore } from '../store/types.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { requireBearerToken } from './auth.js';
-import { errorResponse, toHttpError } from './http-errors.js';
+import { errorResponse, toHttpError, unknownAgentError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
@@ -119,11 +119,7 @@ export function createApp(options: AppOptions): StewardApp {
     '/api/agents/:agentId/messages',
     async (c, next) => {
       const agentId = c.req.param('agentId');
-      if (!agents.has(agentId)) {
-        throw new StewardError('not-found', `there is no agent "${agentId}" on this server`, {
-          details: { agentId, agents: [...agents.keys()] },
-        });
-      }
+      if (!agents.has(agentId)) throw unknownAgentError(agentId);
       // Taken before the body is read: the body limit replaces the request object.
       c.set('clientSignal', c.req.raw.signal);
       await next();

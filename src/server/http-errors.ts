@@ -34,6 +34,28 @@ export function toHttpError(
   return new StewardError('internal', 'internal error; the server log has the details');
 }
 
+/** The most characters of a requested id an error quotes. */
+const ECHO_LIMIT = 32;
+
+/**
+ * A requested id (from the path, so anything a client sends) as an error may quote it: its leading
+ * id characters (`A-Za-z0-9._:-`), at most 32, with `…` where the rest was cut.
+ *
+ * @example echoedId('front-desk') // 'front-desk'; echoedId('a"<b>') // 'a…'
+ */
+export function echoedId(requested: string): string {
+  const shown = /^[A-Za-z0-9._:-]*/.exec(requested.slice(0, ECHO_LIMIT))![0];
+  return shown.length < requested.length ? `${shown}…` : shown;
+}
+
+/** The 404 for an agent id this server does not serve; it names no other agent (tenants are a boundary). */
+export function unknownAgentError(requested: string): StewardError {
+  const shown = echoedId(requested);
+  return new StewardError('not-found', `there is no agent "${shown}" on this server`, {
+    details: { agentId: shown },
+  });
+}
+
 /** A 400 `invalid-request` naming the first offending field, with every issue in `details.issues`. */
 export function invalidRequestFromZod(error: z.ZodError, input: unknown, what: string): StewardError {
   const issues = error.issues.map((issue) => {
