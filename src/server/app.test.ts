@@ -14,6 +14,8 @@ import { startServer } from './serve.js';
 
 interface Harness {
   app: StewardApp;
+  /** The temporary directory holding the store. */
+  dir: string;
   agents: ClaudeAgent[];
   logged: string[];
   send(agentId: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -52,6 +54,7 @@ async function harness(
   });
   return {
     app,
+    dir,
     agents,
     logged,
     send: async (agentId, body, headers = {}) =>
@@ -135,12 +138,22 @@ describe('the local web-chat channel', () => {
   });
 
   it('describes the agents and their stages', async () => {
-    const { app } = await harness();
+    const { app, dir } = await harness();
     const response = await app.request('/api/agents');
     expect(response.status).toBe(200);
-    const { agents } = (await response.json()) as {
-      agents: Array<{ agentId: string; tenantId: string; stages: Array<{ name: string; status: string }> }>;
+    const text = await response.text();
+    // The store's engine, never where it lives (a filesystem path or a database URL).
+    expect(text).not.toContain(dir);
+    expect(text).not.toContain('steward.db');
+    const { agents } = JSON.parse(text) as {
+      agents: Array<{
+        agentId: string;
+        tenantId: string;
+        store: Record<string, unknown>;
+        stages: Array<{ name: string; status: string }>;
+      }>;
     };
+    expect(agents[0]!.store).toEqual({ engine: 'sqlite' });
     expect(agents.map((agent) => agent.agentId)).toEqual(['front-desk', 'back-office']);
     expect(agents[0]!.stages).toContainEqual(expect.objectContaining({ name: 'intelligent', status: 'on' }));
     expect(agents[0]!.stages.map((stage) => stage.name)).toContain('audit');
