@@ -5,18 +5,18 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/claude-agent.js';
+import { dayParameterSchema } from '../config/instant.js';
 import { StewardError } from '../errors/index.js';
 import { CostRollups } from '../optimize/analytics/cost-rollups.js';
 import type { StewardStore } from '../store/types.js';
 import { invalidRequestFromZod, unknownAgentError } from './http-errors.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 const costsQuerySchema = z
   .object({
     tenantId: z.string().min(1).optional(),
     agentId: z.string().min(1).optional(),
-    from: day.optional(),
-    to: day.optional(),
+    from: dayParameterSchema.optional(),
+    to: dayParameterSchema.optional(),
   })
   .strict();
 

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { InteractionRecord } from '../../agent/interaction.js';
+import { isCalendarDay } from '../../config/instant.js';
 import { StewardError } from '../../errors/index.js';
 import type { StewardStore } from '../../store/types.js';
 import { budgetDay } from '../budget/budget-day.js';
@@ -69,8 +70,6 @@ export interface CostReport {
     byTier: Record<string, { requests: number; costUsd: number; savingsUsd: number }>;
   };
 }
-
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CostRollups {
   private readonly db: Kysely<CostTables>;
@@ -146,8 +145,11 @@ export class CostRollups {
       ['from', query.from],
       ['to', query.to],
     ] as const) {
-      if (value !== undefined && !dayPattern.test(value)) {
-        throw new StewardError('invalid-request', `${name} must be a day as YYYY-MM-DD, received "${value}"`);
+      if (value !== undefined && !isCalendarDay(value)) {
+        throw new StewardError(
+          'invalid-request',
+          `${name} must be a day as YYYY-MM-DD that exists on the calendar, received "${value}"`,
+        );
       }
     }
     let builder = this.db.selectFrom('cost_rollups').selectAll();
