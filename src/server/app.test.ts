@@ -228,6 +228,8 @@ describe('the local web-chat channel', () => {
       [{ text: 42 }, 'text'],
       [{ text: 'hi', conversationId: 7 }, 'conversationId'],
       [{ text: 'hi', channel: 'slack' }, 'channel'],
+      // Two unknown fields are two issues, not one field "decision.actor".
+      [{ text: 'hi', decision: 'approve', actor: 'me' }, 'decision'],
       [[], ''],
       ['null', ''],
     ] as const) {

@@ -58,10 +58,16 @@ export function unknownAgentError(requested: string): StewardError {
 
 /** A 400 `invalid-request` naming the first offending field, with every issue in `details.issues`. */
 export function invalidRequestFromZod(error: z.ZodError, input: unknown, what: string): StewardError {
-  const issues = error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path;
-    return { field: path.map(String).join('.'), message: describeIssue(issue, valueAt(input, issue.path)) };
-  });
+  // One issue per unknown key: zod reports them together, and joining them onto the path named a
+  // field that does not exist (`body.decision.actor` for two unknown fields decision and actor).
+  const issues = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: fieldPath([...issue.path, key]),
+          message: 'is not an accepted field',
+        }))
+      : [{ field: fieldPath(issue.path), message: describeIssue(issue, valueAt(input, issue.path)) }],
+  );
   const first = issues[0] ?? { field: '', message: 'is invalid' };
   const summary = issues
     .map((issue) => `${what}${issue.field ? `.${issue.field}` : ''}: ${issue.message}`)
@@ -69,10 +75,12 @@ export function invalidRequestFromZod(error: z.ZodError, input: unknown, what: s
   return new StewardError('invalid-request', summary, { details: { field: first.field, issues } });
 }
 
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map(String).join('.');
+}
+
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return 'is not an accepted field';
     case 'invalid_type':
       return value === undefined
         ? `is required (${issue.expected})`
