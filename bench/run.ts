@@ -90,11 +90,13 @@ async function main(): Promise<void> {
     figures.push(await withPostgres(benchBudget));
     printBudget(figures);
   }
-  if (wants('audit')) {
+  if (wants('pii') || wants('audit')) {
     const { labelled, heldOut } = measurePrecisionRecall();
     printPrecisionRecall(labelled, 'PII precision and recall, labelled set (tuned on)');
     printPrecisionRecall(heldOut, 'PII precision and recall, held-out set (never tuned on)');
     printPiiThroughput(await benchPiiThroughput());
+  }
+  if (wants('audit')) {
     const auditFigures: AuditLogFigures[] = [];
     auditFigures.push(await withSqlite(benchAuditLog));
     auditFigures.push(await withPostgres(benchAuditLog));

@@ -22,7 +22,8 @@ export interface AgentDescription {
   agentId: string;
   model: string | null;
   runtime: { name: string; simulatedModel: boolean };
-  store: { engine: string; location: string };
+  /** The store's engine only: where it lives (a path, a database URL) is not for API clients. */
+  store: { engine: string };
   /** The tiers of the fallback chain that run, in order. */
   chain: string[];
   stages: StageDescription[];
@@ -74,7 +75,7 @@ export function describeAgent(
     agentId: config.agentId,
     model: config.model ?? null,
     runtime: { name: parts.runtime.name, simulatedModel: parts.runtime.simulatedModel },
-    store: { engine: parts.store.engine, location: parts.store.location },
+    store: { engine: parts.store.engine },
     chain: parts.chain,
     stages,
     maintainContext: config.messageHandling.maintainContext,

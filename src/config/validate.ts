@@ -15,21 +15,33 @@ export function validateConfig<Schema extends z.ZodType>(
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new InvalidConfigError(
-    result.error.issues.map((issue) => describeIssue(issue, input)),
+    result.error.issues.flatMap((issue) => describeIssue(issue, input)),
     context,
   );
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
+/**
+ * What each zod issue says about the config. An issue naming several unknown keys becomes one
+ * issue per key, each at its own path (joining the keys onto the path named an option that does not
+ * exist: `a.c, d`).
+ */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] {
   const path = issue.path.map(String).join('.');
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return {
-        path: [path, issue.keys.join(', ')].filter(Boolean).join('.'),
-        received: `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`,
+      return issue.keys.map((key) => ({
+        path: path ? `${path}.${key}` : key,
+        received: `unknown option "${key}"`,
         expected: 'only documented options (check the spelling)',
-      };
+      }));
+    default:
+      return [describeValueIssue(issue, path, value)];
+  }
+}
+
+function describeValueIssue(issue: z.core.$ZodIssue, path: string, value: unknown): ConfigIssue {
+  switch (issue.code) {
     case 'invalid_type':
       return { path, received: renderValue(value), expected: `a value of type ${issue.expected}` };
     case 'too_small':

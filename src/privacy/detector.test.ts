@@ -148,6 +148,8 @@ describe('hostile input', () => {
     'URL userinfo': fill('a://b:c@'),
     'control characters': fill('\u0000\u0001\u001b[31m\u007f'),
     'lone surrogates': fill('\ud800a\udfff 4111 '),
+    'medical-record cues': fill('MRN is the patient no. '),
+    'health-plan cues and ids': fill('member ID 4471-99812 group no. '),
   };
 
   for (const [name, text] of Object.entries(adversarial)) {
@@ -187,6 +189,8 @@ describe('precision and recall on the labelled set', () => {
     'person-name': { precision: 0.95, recall: 0.85 },
     secret: { precision: 0.95, recall: 1 },
     'url-credentials': { precision: 1, recall: 1 },
+    'medical-record-number': { precision: 0.95, recall: 0.95 },
+    'health-plan-id': { precision: 0.95, recall: 0.95 },
   };
 
   it('has at least 150 messages and enough examples of every type', () => {

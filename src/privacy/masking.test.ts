@@ -31,6 +31,17 @@ describe('redact', () => {
       'I am [NAME], [EMAIL], [PHONE], [CARD], SSN [SSN], IBAN [IBAN], IP [IP], born [DOB], [ADDRESS], password: [SECRET], [CREDENTIALS]',
     );
   });
+
+  it('masks medical record numbers and health-plan ids', () => {
+    const text = 'MRN: 00482913, Aetna member ID W218847301, group number 0098812.';
+    expect(mask(text, { default: 'redact' }).text).toBe(
+      'MRN: [MRN], Aetna member ID [HEALTH_PLAN_ID], group number [HEALTH_PLAN_ID].',
+    );
+    expect(maskReplacement('medical-record-number', 'MR-5512093', 'partial', {})).toBe('[MRN]');
+    expect(keyedHash('health-plan-id', 'XKP-448120-01', hashKey)).toBe(
+      keyedHash('health-plan-id', 'xkp44812001', hashKey),
+    );
+  });
 });
 
 describe('partial', () => {

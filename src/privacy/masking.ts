@@ -56,6 +56,8 @@ export const PII_LABELS: Readonly<Record<PiiType, string>> = {
   'person-name': 'NAME',
   secret: 'SECRET',
   'url-credentials': 'CREDENTIALS',
+  'medical-record-number': 'MRN',
+  'health-plan-id': 'HEALTH_PLAN_ID',
 };
 
 const MIN_HASH_KEY_BYTES = 16;
@@ -160,6 +162,8 @@ function normalise(type: PiiType, value: string): string {
     case 'us-ssn':
       return value.replace(/\D/g, '');
     case 'iban':
+    case 'medical-record-number':
+    case 'health-plan-id':
       return value.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
     case 'email':
     case 'ip-address':

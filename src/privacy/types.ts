@@ -14,6 +14,10 @@ export const piiTypes = [
   'person-name',
   'secret',
   'url-credentials',
+  /** A hospital's or practice's number for a patient (MRN, chart number, patient id). */
+  'medical-record-number',
+  /** A health insurer's number for a member: member, subscriber, policy or group id, Medicare/Medicaid numbers. */
+  'health-plan-id',
 ] as const;
 
 export type PiiType = (typeof piiTypes)[number];

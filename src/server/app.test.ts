@@ -14,6 +14,8 @@ import { startServer } from './serve.js';
 
 interface Harness {
   app: StewardApp;
+  /** The temporary directory holding the store. */
+  dir: string;
   agents: ClaudeAgent[];
   logged: string[];
   send(agentId: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -52,6 +54,7 @@ async function harness(
   });
   return {
     app,
+    dir,
     agents,
     logged,
     send: async (agentId, body, headers = {}) =>
@@ -121,6 +124,11 @@ describe('the local web-chat channel', () => {
       ['limit=abc', 'limit'],
       ['from=yesterday', 'from'],
       ['to=2024-13-45', 'to'],
+      ['from=2024-02-30', 'from'],
+      ['to=2023-02-29T10:00:00Z', 'to'],
+      ['from=2024-06-31', 'from'],
+      ['to=2024-05-01T24:00Z', 'to'],
+      ['from=9999999999999999', 'from'],
       ['colour=blue', 'colour'],
       ['agentId=%20bad', 'agentId'],
       ['agentId=a&agentId=b', 'agentId'],
@@ -135,12 +143,22 @@ describe('the local web-chat channel', () => {
   });
 
   it('describes the agents and their stages', async () => {
-    const { app } = await harness();
+    const { app, dir } = await harness();
     const response = await app.request('/api/agents');
     expect(response.status).toBe(200);
-    const { agents } = (await response.json()) as {
-      agents: Array<{ agentId: string; tenantId: string; stages: Array<{ name: string; status: string }> }>;
+    const text = await response.text();
+    // The store's engine, never where it lives (a filesystem path or a database URL).
+    expect(text).not.toContain(dir);
+    expect(text).not.toContain('steward.db');
+    const { agents } = JSON.parse(text) as {
+      agents: Array<{
+        agentId: string;
+        tenantId: string;
+        store: Record<string, unknown>;
+        stages: Array<{ name: string; status: string }>;
+      }>;
     };
+    expect(agents[0]!.store).toEqual({ engine: 'sqlite' });
     expect(agents.map((agent) => agent.agentId)).toEqual(['front-desk', 'back-office']);
     expect(agents[0]!.stages).toContainEqual(expect.objectContaining({ name: 'intelligent', status: 'on' }));
     expect(agents[0]!.stages.map((stage) => stage.name)).toContain('audit');
@@ -150,10 +168,53 @@ describe('the local web-chat channel', () => {
     const { app, send } = await harness();
     const response = await send('nobody', { text: 'hi' });
     expect(response.status).toBe(404);
-    expect(await errorOf(response)).toMatchObject({ code: 'not-found', details: { agentId: 'nobody' } });
+    expect(await errorOf(response)).toEqual({
+      code: 'not-found',
+      message: 'there is no agent "nobody" on this server',
+      details: { agentId: 'nobody' },
+    });
     const route = await app.request('/api/nothing-here');
     expect(route.status).toBe(404);
     expect((await errorOf(route)).code).toBe('not-found');
+  });
+
+  it('names no other agent in a 404 and quotes at most a short, sanitised prefix of the id', async () => {
+    const { app } = await harness();
+    const long = `evil${'x'.repeat(296)}`;
+    const injected = encodeURIComponent('ab"c\n<script>');
+    for (const [method, path] of [
+      ['POST', '/messages'],
+      ['GET', '/trust'],
+      ['GET', '/trust/history'],
+      ['GET', '/budget'],
+      ['GET', '/patterns'],
+      ['DELETE', '/cache'],
+    ] as const) {
+      for (const [agentId, shown] of [
+        [long, `evil${'x'.repeat(28)}…`],
+        [injected, 'ab…'],
+      ] as const) {
+        const response = await app.request(`/api/agents/${agentId}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          ...(method === 'POST' ? { body: '{"text":"hi"}' } : {}),
+        });
+        const text = await response.text();
+        expect(response.status, `${method} ${path}`).toBe(404);
+        expect(text).not.toContain('front-desk');
+        expect(text).not.toContain('back-office');
+        expect(text).not.toContain('x'.repeat(40));
+        expect(text).not.toContain('script');
+        expect(JSON.parse(text).error.details.agentId, `${method} ${path}`).toBe(shown);
+      }
+    }
+    const interaction = await app.request(`/api/interactions/${'y'.repeat(300)}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"rating":"positive"}',
+    });
+    expect(interaction.status).toBe(404);
+    expect(await interaction.text()).not.toContain('y'.repeat(40));
   });
 
   it('rejects malformed JSON, missing, extra and wrong-typed fields with 400 naming the field', async () => {
@@ -167,6 +228,8 @@ describe('the local web-chat channel', () => {
       [{ text: 42 }, 'text'],
       [{ text: 'hi', conversationId: 7 }, 'conversationId'],
       [{ text: 'hi', channel: 'slack' }, 'channel'],
+      // Two unknown fields are two issues, not one field "decision.actor".
+      [{ text: 'hi', decision: 'approve', actor: 'me' }, 'decision'],
       [[], ''],
       ['null', ''],
     ] as const) {

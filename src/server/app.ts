@@ -10,7 +10,7 @@ import type { StewardStore } from '../store/index.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { requireBearerToken } from './auth.js';
-import { errorResponse, toHttpError } from './http-errors.js';
+import { errorResponse, toHttpError, unknownAgentError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
@@ -119,11 +119,7 @@ export function createApp(options: AppOptions): StewardApp {
     '/api/agents/:agentId/messages',
     async (c, next) => {
       const agentId = c.req.param('agentId');
-      if (!agents.has(agentId)) {
-        throw new StewardError('not-found', `there is no agent "${agentId}" on this server`, {
-          details: { agentId, agents: [...agents.keys()] },
-        });
-      }
+      if (!agents.has(agentId)) throw unknownAgentError(agentId);
       // Taken before the body is read: the body limit replaces the request object.
       c.set('clientSignal', c.req.raw.signal);
       await next();
@@ -134,12 +130,12 @@ export function createApp(options: AppOptions): StewardApp {
       const agent = agents.get(c.req.param('agentId'))!;
       const body = await readJsonBody(c, messageBodySchema);
       // The run stops when the client hangs up or when shutdown gives up waiting for it.
-      const link = linkSignals(c.get('clientSignal'), lifecycle.abortSignal);
+      const run = lifecycle.trackRequest(c.get('clientSignal'));
       try {
-        const reply = await agent.handle({ ...body, channel: 'web' }, { signal: link.signal });
+        const reply = await agent.handle({ ...body, channel: 'web' }, { signal: run.signal });
         return c.json(reply, 200);
       } finally {
-        link.dispose();
+        run.dispose();
       }
     },
   );
@@ -163,22 +159,6 @@ export function createApp(options: AppOptions): StewardApp {
   app.onError((error, c) => errorResponse(toHttpError(error, `${c.req.method} ${routeLabel(c)}`, logError)));
 
   return Object.assign(app, { lifecycle });
-}
-
-/** One signal that aborts when any of `signals` does; `dispose` drops the listeners (no per-request leak). */
-function linkSignals(...signals: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  for (const signal of signals) {
-    if (signal.aborted) controller.abort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  }
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      for (const signal of signals) signal.removeEventListener('abort', onAbort);
-    },
-  };
 }
 
 /** The matched route pattern (bounded, safe as a metric label), or `unmatched`. */

@@ -51,4 +51,10 @@ describe('audit dashboard', () => {
     expect((await app.request('/api/audit/dashboard')).status).toBe(400);
     expect((await app.request('/api/audit/dashboard?tenantId=acme&hours=0')).status).toBe(400);
   });
+
+  it('refuses a tenant id that is not an id, without quoting it back', async () => {
+    const response = await app.request(`/api/audit/dashboard?tenantId=${'t'.repeat(300)}`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain('t'.repeat(100));
+  });
 });

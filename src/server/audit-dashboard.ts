@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/index.js';
+import { type ClaudeAgent, idSchema } from '../agent/index.js';
 import { renderReport } from '../audit/index.js';
 import { StewardError } from '../errors/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 
 const dashboardQuerySchema = z
   .object({
-    tenantId: z.string().min(1),
+    tenantId: idSchema,
     standard: z.enum(['SOC2', 'HIPAA']).optional(),
     hours: z.coerce
       .number()

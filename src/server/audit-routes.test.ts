@@ -122,6 +122,13 @@ describe.each(storeEngines)('audit API on $name', (engine) => {
       'tenantId=acme&eventType=not%20a%20type',
       'tenantId=acme&cursor=garbage',
       'tenantId=bad%20id',
+      // Calendar-invalid days and times, which Date.parse rolls over into the next month or day.
+      'tenantId=acme&from=2024-02-30',
+      'tenantId=acme&to=2023-02-29T10:00:00Z',
+      'tenantId=acme&from=2024-04-31T00:00Z',
+      'tenantId=acme&to=2024-05-01T24:00:00Z',
+      'tenantId=acme&from=2024-05-01T12:00:00%2B24:00',
+      'tenantId=acme&from=99999999999999999',
     ]) {
       const response = await app.request(`/api/audit?${query}`);
       expect(response.status, query).toBe(400);

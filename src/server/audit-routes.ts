@@ -20,7 +20,7 @@ import {
   searchAuditRecords,
   verifyChain,
 } from '../audit/index.js';
-import { parseInstant } from '../config/index.js';
+import { instantParameterSchema } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { StewardStore } from '../store/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
@@ -28,17 +28,6 @@ import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 
 /** The header naming who decrypts; it is written into the `audit-record-decrypted` record. */
 export const actorHeader = 'X-Steward-Actor';
-
-const instantSchema = z.string().transform((text, context) => {
-  const parsed = parseInstant(text);
-  if (parsed !== undefined) return parsed;
-  context.addIssue({
-    code: 'custom',
-    message:
-      'must be epoch milliseconds (e.g. 1700000000000) or an ISO 8601 date (e.g. 2024-05-01T12:00:00Z)',
-  });
-  return z.NEVER;
-});
 
 const eventTypeSchema = z
   .string()
@@ -50,8 +39,8 @@ const searchQuerySchema = z
     agentId: idSchema.optional(),
     conversationId: z.string().min(1).max(auditFieldLimits.conversationId).optional(),
     eventType: z.array(eventTypeSchema).min(1).max(100).optional(),
-    from: instantSchema.optional(),
-    to: instantSchema.optional(),
+    from: instantParameterSchema.optional(),
+    to: instantParameterSchema.optional(),
     limit: z
       .string()
       .regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000')

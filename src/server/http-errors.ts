@@ -34,12 +34,40 @@ export function toHttpError(
   return new StewardError('internal', 'internal error; the server log has the details');
 }
 
+/** The most characters of a requested id an error quotes. */
+const ECHO_LIMIT = 32;
+
+/**
+ * A requested id (from the path, so anything a client sends) as an error may quote it: its leading
+ * id characters (`A-Za-z0-9._:-`), at most 32, with `…` where the rest was cut.
+ *
+ * @example echoedId('front-desk') // 'front-desk'; echoedId('a"<b>') // 'a…'
+ */
+export function echoedId(requested: string): string {
+  const shown = /^[A-Za-z0-9._:-]*/.exec(requested.slice(0, ECHO_LIMIT))![0];
+  return shown.length < requested.length ? `${shown}…` : shown;
+}
+
+/** The 404 for an agent id this server does not serve; it names no other agent (tenants are a boundary). */
+export function unknownAgentError(requested: string): StewardError {
+  const shown = echoedId(requested);
+  return new StewardError('not-found', `there is no agent "${shown}" on this server`, {
+    details: { agentId: shown },
+  });
+}
+
 /** A 400 `invalid-request` naming the first offending field, with every issue in `details.issues`. */
 export function invalidRequestFromZod(error: z.ZodError, input: unknown, what: string): StewardError {
-  const issues = error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path;
-    return { field: path.map(String).join('.'), message: describeIssue(issue, valueAt(input, issue.path)) };
-  });
+  // One issue per unknown key: zod reports them together, and joining them onto the path named a
+  // field that does not exist (`body.decision.actor` for two unknown fields decision and actor).
+  const issues = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: fieldPath([...issue.path, key]),
+          message: 'is not an accepted field',
+        }))
+      : [{ field: fieldPath(issue.path), message: describeIssue(issue, valueAt(input, issue.path)) }],
+  );
   const first = issues[0] ?? { field: '', message: 'is invalid' };
   const summary = issues
     .map((issue) => `${what}${issue.field ? `.${issue.field}` : ''}: ${issue.message}`)
@@ -47,10 +75,12 @@ export function invalidRequestFromZod(error: z.ZodError, input: unknown, what: s
   return new StewardError('invalid-request', summary, { details: { field: first.field, issues } });
 }
 
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map(String).join('.');
+}
+
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return 'is not an accepted field';
     case 'invalid_type':
       return value === undefined
         ? `is required (${issue.expected})`

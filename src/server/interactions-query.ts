@@ -1,33 +1,17 @@
 /** The query string of `GET /api/interactions`, validated: ids, a time window (epoch ms or ISO 8601), paging. */
 import { z } from 'zod';
 import { idSchema } from '../agent/index.js';
+import { instantParameterSchema } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { InteractionQuery } from '../store/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
-
-const isoDate = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** A point in time as epoch milliseconds (`1700000000000`) or ISO 8601 (`2024-05-01`, `2024-05-01T12:00:00Z`). */
-const instantSchema = z.string().transform((text, context) => {
-  if (/^\d{1,16}$/.test(text)) return Number(text);
-  const parsed = isoDate.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(parsed)) {
-    context.addIssue({
-      code: 'custom',
-      message:
-        'must be epoch milliseconds (e.g. 1700000000000) or an ISO 8601 date (e.g. 2024-05-01T12:00:00Z)',
-    });
-    return z.NEVER;
-  }
-  return parsed;
-});
 
 const interactionsQuerySchema = z
   .object({
     tenantId: idSchema.optional(),
     agentId: idSchema.optional(),
-    from: instantSchema.optional(),
-    to: instantSchema.optional(),
+    from: instantParameterSchema.optional(),
+    to: instantParameterSchema.optional(),
     limit: z
       .string()
       .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 500')

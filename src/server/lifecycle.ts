@@ -6,10 +6,15 @@ import type { StewardStore } from '../store/index.js';
 export interface AppLifecycle {
   /** True once shutdown began: `/healthz` answers 503 and new API calls are refused. */
   readonly draining: boolean;
-  /** Aborted when in-flight work must stop (the drain deadline passed); every handle listens to it. */
-  readonly abortSignal: AbortSignal;
   startDraining(): void;
-  /** Aborts every in-flight handle (their clients get `aborted`). */
+  /**
+   * The signal of one request's work: aborted when `clientSignal` is (the client hung up) or by
+   * `abortInFlight`. Call `dispose` when the work ends. Each request gets its own controller in a set,
+   * rather than a listener on one shared signal, which gained a listener per request in flight (and
+   * Node's MaxListenersExceededWarning past ten).
+   */
+  trackRequest(clientSignal: AbortSignal): { signal: AbortSignal; dispose(): void };
+  /** Aborts every in-flight handle (their clients get `aborted`), and any request tracked after it. */
   abortInFlight(reason: string): void;
   /** Closes the agents, then the runtime, then the store; safe to call more than once. */
   closeResources(): Promise<void>;
@@ -21,19 +26,38 @@ export function createLifecycle(parts: {
   store: StewardStore;
 }): AppLifecycle {
   let draining = false;
-  const aborter = new AbortController();
+  let abortedWith: Error | undefined;
+  const inFlight = new Set<AbortController>();
   let closed: Promise<void> | undefined;
 
   return {
     get draining() {
       return draining;
     },
-    abortSignal: aborter.signal,
     startDraining() {
       draining = true;
     },
+    trackRequest(clientSignal) {
+      const controller = new AbortController();
+      const onClientAbort = () => controller.abort(clientSignal.reason);
+      if (abortedWith) controller.abort(abortedWith);
+      else if (clientSignal.aborted) onClientAbort();
+      else {
+        clientSignal.addEventListener('abort', onClientAbort, { once: true });
+        inFlight.add(controller);
+      }
+      return {
+        signal: controller.signal,
+        dispose() {
+          clientSignal.removeEventListener('abort', onClientAbort);
+          inFlight.delete(controller);
+        },
+      };
+    },
     abortInFlight(reason) {
-      if (!aborter.signal.aborted) aborter.abort(new Error(reason));
+      abortedWith ??= new Error(reason);
+      for (const controller of inFlight) controller.abort(abortedWith);
+      inFlight.clear();
     },
     closeResources() {
       closed ??= (async () => {

@@ -56,6 +56,24 @@ describe('optimize API', () => {
     expect((await app.request('/api/costs?bogus=1')).status).toBe(400);
   });
 
+  it('refuses days that are not on the calendar with 400 naming the parameter', async () => {
+    for (const [query, field] of [
+      ['from=2024-13-45', 'from'],
+      ['from=2024-02-30', 'from'],
+      ['to=2023-02-29', 'to'],
+      ['to=2024-04-31', 'to'],
+      ['from=2024-00-10', 'from'],
+      ['to=2024-01-00', 'to'],
+    ] as const) {
+      const response = await app.request(`/api/costs?${query}`);
+      expect(response.status, query).toBe(400);
+      const { error } = (await response.json()) as { error: { code: string; details: { field: string } } };
+      expect(error.code, query).toBe('invalid-request');
+      expect(error.details.field, query).toBe(field);
+    }
+    expect((await app.request('/api/costs?from=2024-02-29&to=2024-12-31')).status).toBe(200);
+  });
+
   it('invalidates an agent’s cached answers', async () => {
     const cached = await app.request('/api/agents/front-desk/messages', {
       method: 'POST',

@@ -5,18 +5,18 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
+import { dayParameterSchema } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { CostRollups } from '../optimize/index.js';
 import type { StewardStore } from '../store/index.js';
-import { invalidRequestFromZod } from './http-errors.js';
+import { invalidRequestFromZod, unknownAgentError } from './http-errors.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 const costsQuerySchema = z
   .object({
     tenantId: z.string().min(1).optional(),
     agentId: z.string().min(1).optional(),
-    from: day.optional(),
-    to: day.optional(),
+    from: dayParameterSchema.optional(),
+    to: dayParameterSchema.optional(),
   })
   .strict();
 
@@ -43,8 +43,7 @@ export function registerOptimizeRoutes<Env extends object>(
 
   app.delete('/api/agents/:agentId/cache', async (c) => {
     const agent = options.agents.get(c.req.param('agentId'));
-    if (!agent)
-      throw new StewardError('not-found', `there is no agent "${c.req.param('agentId')}" on this server`);
+    if (!agent) throw unknownAgentError(c.req.param('agentId'));
     const id = c.req.query('id');
     const actor = c.req.header('x-steward-actor');
     const removed = await agent.invalidateCache({ ...(id ? { id } : {}), ...(actor ? { actor } : {}) });
@@ -53,7 +52,7 @@ export function registerOptimizeRoutes<Env extends object>(
 
   const patternsOf = async (agentId: string) => {
     const agent = options.agents.get(agentId);
-    if (!agent) throw new StewardError('not-found', `there is no agent "${agentId}" on this server`);
+    if (!agent) throw unknownAgentError(agentId);
     const patterns = await agent.patterns();
     if (!patterns) throw new StewardError('not-found', `agent "${agentId}" has no pattern tier`);
     return { agent, patterns };
@@ -97,8 +96,7 @@ export function registerOptimizeRoutes<Env extends object>(
 
   app.get('/api/agents/:agentId/budget', async (c) => {
     const agent = options.agents.get(c.req.param('agentId'));
-    if (!agent)
-      throw new StewardError('not-found', `there is no agent "${c.req.param('agentId')}" on this server`);
+    if (!agent) throw unknownAgentError(c.req.param('agentId'));
     const budget = await agent.budget();
     if (!budget) throw new StewardError('not-found', `no budget is configured for agent "${agent.agentId}"`);
     return c.json(await budget.status({ tenantId: agent.tenantId, agentId: agent.agentId }), 200);

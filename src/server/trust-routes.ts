@@ -5,7 +5,7 @@ import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { Trust } from '../trust/index.js';
-import { invalidRequestFromZod } from './http-errors.js';
+import { echoedId, invalidRequestFromZod, unknownAgentError } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 
 const operatorActionSchema = z.discriminatedUnion('action', [
@@ -63,7 +63,7 @@ export function registerTrustRoutes<Env extends object>(
 
   const trustOf = async (agentId: string): Promise<{ agent: ClaudeAgent; trust: Trust }> => {
     const agent = agents.get(agentId);
-    if (!agent) throw new StewardError('not-found', `there is no agent "${agentId}" on this server`);
+    if (!agent) throw unknownAgentError(agentId);
     const trust = await agent.trust();
     if (!trust) throw new StewardError('not-found', `trust is not configured for agent "${agentId}"`);
     return { agent, trust };
@@ -100,7 +100,10 @@ export function registerTrustRoutes<Env extends object>(
     const record = await store.interactions.findById(id);
     const agent = record && agents.get(record.agentId);
     if (!record || !agent || agent.tenantId !== record.tenantId) {
-      throw new StewardError('not-found', `there is no interaction "${id}" of an agent on this server`);
+      throw new StewardError(
+        'not-found',
+        `there is no interaction "${echoedId(id)}" of an agent on this server`,
+      );
     }
     await agent.feedback(id, body.rating, body.note);
     return c.json({ interactionId: id, rating: body.rating }, 200);
@@ -116,7 +119,7 @@ export function registerTrustRoutes<Env extends object>(
     const body = await readJsonBody(c, decisionSchema);
     const id = c.req.param('id');
     const found = await findApproval(agents, id);
-    if (!found) throw new StewardError('not-found', `there is no approval "${id}"`);
+    if (!found) throw new StewardError('not-found', `there is no approval "${echoedId(id)}"`);
     const decided = await found.trust.approvals.decide(
       found.tenantId,
       id,

@@ -1,8 +1,9 @@
 /** Searching a tenant's audit records: filters on agent, conversation, event types and time, newest first. */
+import type { ExpressionBuilder } from 'kysely';
 import { StewardError } from '../../errors/index.js';
 import type { StewardStore } from '../../store/index.js';
 import { type AuditRecord, parseAuditRecord, type SerializedAuditRecord } from './record.js';
-import { auditDatabase, fromRecordRow } from './schema.js';
+import { type AuditRecordsTable, auditDatabase, fromRecordRow } from './schema.js';
 
 export interface AuditSearchQuery {
   /** Required: a search never crosses tenants. */
@@ -11,7 +12,7 @@ export interface AuditSearchQuery {
   conversationId?: string;
   /** Any of these event types. */
   eventTypes?: readonly string[];
-  /** Inclusive lower bound on `at`, epoch ms. */
+  /** Inclusive lower bound on `at` (the event's own time), epoch ms. */
   from?: number;
   /** Exclusive upper bound on `at`, epoch ms. */
   to?: number;
@@ -27,7 +28,9 @@ export interface AuditSearchPage {
 }
 
 /**
- * Newest first (by `at`, then seq), keyset-paged.
+ * Newest first in chain order (descending `seq`), keyset-paged on seq. Not by `at`: that is each
+ * event's own time, which can go back along the chain (an interaction's completion carries the time
+ * it started, after records stamped later), so ordering by it put records out of seq order.
  *
  * @example
  * const page = await searchAuditRecords(store, { tenantId: 'acme', eventTypes: ['tool-call-denied'], limit: 50 });
@@ -50,36 +53,6 @@ export async function searchAuditRecords(
       throw new StewardError('invalid-request', `${bound} must be epoch milliseconds, received ${value}`);
     }
   }
-  let builder = auditDatabase(store.db)
-    .selectFrom('audit_records')
-    .selectAll()
-    .where('tenant_id', '=', query.tenantId);
-  if (query.agentId !== undefined) builder = builder.where('agent_id', '=', query.agentId);
-  const { conversationId } = query;
-  if (conversationId !== undefined) {
-    // The lookup table holds the records up to the head's conversation_indexed_seq; later ones are
-    // few (at most a few thousand) and read from the records themselves (chain-writer.ts).
-    builder = builder.where('seq', 'in', (eb) =>
-      eb
-        .selectFrom('audit_conversation_seqs')
-        .select('seq')
-        .where('tenant_id', '=', query.tenantId)
-        .where('conversation_id', '=', conversationId)
-        .unionAll(
-          eb
-            .selectFrom('audit_records')
-            .select('seq')
-            .where('tenant_id', '=', query.tenantId)
-            .where('seq', '>', (inner) =>
-              inner
-                .selectFrom('audit_chain_heads')
-                .select('conversation_indexed_seq')
-                .where('tenant_id', '=', query.tenantId),
-            )
-            .where('conversation_id', '=', conversationId),
-        ),
-    );
-  }
   if (query.eventTypes !== undefined) {
     if (query.eventTypes.length === 0) return { records: [], nextCursor: null };
     if (query.eventTypes.length > 100) {
@@ -88,26 +61,69 @@ export async function searchAuditRecords(
         `eventTypes holds at most 100 types, received ${query.eventTypes.length}`,
       );
     }
-    builder = builder.where('event_type', 'in', [...query.eventTypes]);
   }
-  if (query.from !== undefined) builder = builder.where('at', '>=', query.from);
-  if (query.to !== undefined) builder = builder.where('at', '<', query.to);
-  if (query.cursor) {
-    const { at, seq } = decodeCursor(query.cursor);
-    builder = builder.where((eb) =>
-      eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('seq', '<', seq)])]),
-    );
+  const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const db = auditDatabase(store.db);
+  const { tenantId, conversationId } = query;
+  // The filters on the records, aliased `r` in both shapes of the query. The page's bound on seq is
+  // added by each shape: through the lookup it goes on the lookup's seq, so that the records are
+  // reached by their key (PostgreSQL without statistics otherwise ranged over the records by it).
+  const filters = (eb: ExpressionBuilder<{ r: AuditRecordsTable }, 'r'>) => {
+    const conditions = [eb('r.tenant_id', '=', tenantId)];
+    if (query.agentId !== undefined) conditions.push(eb('r.agent_id', '=', query.agentId));
+    if (query.eventTypes !== undefined) conditions.push(eb('r.event_type', 'in', [...query.eventTypes]));
+    if (query.from !== undefined) conditions.push(eb('r.at', '>=', query.from));
+    if (query.to !== undefined) conditions.push(eb('r.at', '<', query.to));
+    return eb.and(conditions);
+  };
+  let rows: AuditRecordsTable[];
+  if (conversationId === undefined) {
+    rows = await db
+      .selectFrom('audit_records as r')
+      .selectAll('r')
+      .where(filters)
+      .$if(before !== undefined, (builder) => builder.where('r.seq', '<', before!))
+      .orderBy('r.seq', 'desc')
+      .limit(limit + 1)
+      .execute();
+  } else {
+    // The lookup holds the conversation's seqs up to the head's conversation_indexed_seq; the records
+    // after it (at most a few thousand) are read from the records themselves (chain-writer.ts). The
+    // two branches hold different seqs (each side of conversation_indexed_seq), merged in seq order.
+    const indexedSeq = db
+      .selectFrom('audit_chain_heads')
+      .select('conversation_indexed_seq')
+      .where('tenant_id', '=', tenantId);
+    const indexed = db
+      .selectFrom('audit_conversation_seqs as s')
+      .innerJoin('audit_records as r', (join) =>
+        join.onRef('r.tenant_id', '=', 's.tenant_id').onRef('r.seq', '=', 's.seq'),
+      )
+      .selectAll('r')
+      .where('s.tenant_id', '=', tenantId)
+      .where('s.conversation_id', '=', conversationId)
+      // A head restarted by hand can point below seqs already in the lookup: those come from the tail.
+      .where('s.seq', '<=', indexedSeq)
+      .$if(before !== undefined, (builder) => builder.where('s.seq', '<', before!))
+      .where(filters);
+    const tail = db
+      .selectFrom('audit_records as r')
+      .selectAll('r')
+      .where('r.conversation_id', '=', conversationId)
+      .where('r.seq', '>', indexedSeq)
+      .$if(before !== undefined, (builder) => builder.where('r.seq', '<', before!))
+      .where(filters);
+    rows = await indexed
+      .unionAll(tail)
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .execute();
   }
-  const rows = await builder
-    .orderBy('at', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(limit + 1)
-    .execute();
   const records = rows.slice(0, limit).map((row) => readRecord(fromRecordRow(row)));
   const last = records.at(-1);
   return {
     records,
-    nextCursor: rows.length > limit && last ? encodeCursor(Number(last.at), Number(last.seq)) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seq)) : null,
   };
 }
 
@@ -120,15 +136,22 @@ function readRecord(record: SerializedAuditRecord): AuditRecord {
   }
 }
 
-function encodeCursor(at: number, seq: number): string {
-  return Buffer.from(JSON.stringify([at, seq])).toString('base64url');
+/** The seq the next page starts below. */
+function encodeCursor(seq: number): string {
+  return Buffer.from(JSON.stringify([seq])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: number; seq: number } {
+/** The cursor's seq; cursors of the earlier `[at, seq]` form are read by their seq. */
+function decodeCursor(cursor: string): number {
   try {
-    const [at, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (Number.isSafeInteger(at) && Number.isSafeInteger(seq))
-      return { at: at as number, seq: seq as number };
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      (parsed.length === 1 || parsed.length === 2) &&
+      parsed.every((value) => Number.isSafeInteger(value))
+    ) {
+      return parsed.at(-1) as number;
+    }
   } catch {
     // fall through to the typed error
   }

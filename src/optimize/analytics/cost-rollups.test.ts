@@ -70,6 +70,7 @@ describe.each(storeEngines)('cost rollups on $name', (engine) => {
     expect((await costs.report({ from: '2026-11-26' })).totals.requests).toBe(1);
     expect((await costs.report({ tenantId: 'globex' })).rows).toEqual([]);
     await expect(costs.report({ from: 'yesterday' })).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(costs.report({ to: '2024-02-30' })).rejects.toMatchObject({ code: 'invalid-request' });
   });
 
   it('counts concurrent recordings exactly', async () => {

@@ -4,6 +4,7 @@
  * answer when each cheaper answer was served). Every update is an atomic upsert increment.
  */
 import type { Kysely } from 'kysely';
+import { isCalendarDay } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import type { InteractionRecord, StewardStore } from '../../store/index.js';
 import { budgetDay, fromMicroUsd, toMicroUsd } from '../budget/index.js';
@@ -67,8 +68,6 @@ export interface CostReport {
     byTier: Record<string, { requests: number; costUsd: number; savingsUsd: number }>;
   };
 }
-
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CostRollups {
   private readonly db: Kysely<CostTables>;
@@ -144,8 +143,11 @@ export class CostRollups {
       ['from', query.from],
       ['to', query.to],
     ] as const) {
-      if (value !== undefined && !dayPattern.test(value)) {
-        throw new StewardError('invalid-request', `${name} must be a day as YYYY-MM-DD, received "${value}"`);
+      if (value !== undefined && !isCalendarDay(value)) {
+        throw new StewardError(
+          'invalid-request',
+          `${name} must be a day as YYYY-MM-DD that exists on the calendar, received "${value}"`,
+        );
       }
     }
     let builder = this.db.selectFrom('cost_rollups').selectAll();

@@ -5,7 +5,8 @@
  * Messages are written with inline labels, `{{alias:value}}`, which `label` strips while recording
  * the exact span of each value, so spans can never drift from the text. Aliases: e email, p phone,
  * c payment-card, s us-ssn, i iban, ip ip-address, d date-of-birth, a street-address,
- * n person-name, k secret, u url-credentials. Everything unlabelled is a negative.
+ * n person-name, k secret, u url-credentials, mr medical-record-number, hp health-plan-id. Everything
+ * unlabelled is a negative.
  */
 import type { PiiType } from '../types.js';
 import { foodMessages } from './messages-food.js';
@@ -44,6 +45,8 @@ const ALIASES: Record<string, PiiType> = {
   n: 'person-name',
   k: 'secret',
   u: 'url-credentials',
+  mr: 'medical-record-number',
+  hp: 'health-plan-id',
 };
 
 const MARK = /\{\{([a-z]+):([\s\S]*?)\}\}/g;

@@ -127,4 +127,5 @@ export const foodMessages: RawMessage[] = [
     'catering',
     'For the staff party headcount is 64, dietary list attached. Billing contact is {{n:Grace Nakamura}} ({{e:grace.nakamura@fernhill.org}}).',
   ],
+  ['cafe', 'Loyalty member ID 55120988, do I get the free coffee after ten stamps?'],
 ];

@@ -22,7 +22,10 @@ export const healthMessages: RawMessage[] = [
     'clinic',
     'My mother {{n:Ines Moreau}} (born {{d:12 July 1941}}) needs a home visit. She lives at {{a:15 Birch Street, Burlington, VT 05401}}.',
   ],
-  ['clinic', 'Social security number {{s:412 67 9902}}, member ID XKP-448120-01, group number 88120.'],
+  [
+    'clinic',
+    'Social security number {{s:412 67 9902}}, member ID {{hp:XKP-448120-01}}, group number {{hp:88120}}.',
+  ],
   [
     'clinic',
     'The portal asked for my social security number and I typed {{s:219884410}}, was that right? Never got a confirmation email.',
@@ -46,7 +49,10 @@ export const healthMessages: RawMessage[] = [
     'I was charged twice, the second charge on card {{c:4012 8888 8888 1881}} should be refunded. Claim number 4471-2290-33.',
   ],
   ['dental', 'Birthday: {{d:02.09.1971}}. New patient form attached, email is {{e:b.kowalski@gmx.de}}.'],
-  ['dental', "I'm Not sure if my plan covers whitening, can you check? The policy number is 9912-88120-A."],
+  [
+    'dental',
+    "I'm Not sure if my plan covers whitening, can you check? The policy number is {{hp:9912-88120-A}}.",
+  ],
   [
     'vet',
     'Hi, this is {{n:Olivia}} from Elm Street, our dog Biscuit was vaccinated on 03/02/2024 and we need the certificate for boarding.',
@@ -71,7 +77,7 @@ export const healthMessages: RawMessage[] = [
   ],
   [
     'pharmacy',
-    'Please ship my meds to {{a:221B Baker Street, London NW1 6XE}} while I am abroad. Patient no. 004512.',
+    'Please ship my meds to {{a:221B Baker Street, London NW1 6XE}} while I am abroad. Patient no. {{mr:004512}}.',
   ],
   ['clinic', "Tax form needs my SSN: {{s:078-44-1290}}. Also my husband's: {{s:521-09-7734}}."],
   ['clinic', 'Hello Dr. {{n:Nguyen}}, my blood pressure readings this week were 128/82, 131/85 and 126/80.'],
@@ -88,6 +94,43 @@ export const healthMessages: RawMessage[] = [
     'vet',
     "We're moving to {{a:610 Cedar Ct, Boulder, CO 80302}} next month, please transfer Luna's records.",
   ],
-  ['clinic', "Sincerely,\n{{n:Margaret O'Brien}}\nPatient ID 100234"],
+  ['clinic', "Sincerely,\n{{n:Margaret O'Brien}}\nPatient ID {{mr:100234}}"],
   ['pharmacy', 'Is the flu shot free for people born before 1960? My father was born in March 1952.'],
+  // Medical record numbers and health-plan ids, and ids near health words that are neither.
+  [
+    'clinic',
+    'Hi, this is about my lab work. MRN: {{mr:00482913}}, DOB {{d:04/03/1985}}. The portal shows an error.',
+  ],
+  ['clinic', 'Please send my medical records to Dr. {{n:Kim}}. Medical record #{{mr:MR-5512093}}.'],
+  ['clinic', 'Patient ID: {{mr:PT-884120}} / Visit 2024-03-11 / Room 4B'],
+  ['dental', 'Chart number {{mr:20419}}, I need my x-rays sent to the orthodontist.'],
+  [
+    'clinic',
+    "My son's patient number is {{mr:3318820}}, he had his physical on 06/02/2024 and we still need the school form.",
+  ],
+  ['pharmacy', 'MR# {{mr:7720-1184}}: can you send the discharge medication list?'],
+  ['clinic', 'Hospital number {{mr:K0482291}}, I lost the appointment letter for the scan.'],
+  [
+    'clinic',
+    'New insurance! Aetna member ID {{hp:W218847301}}, group number {{hp:0098812}}. Please update it before my visit.',
+  ],
+  [
+    'dental',
+    'Subscriber ID {{hp:XJH902118834}} is my wife {{n:Laura}}, I am a dependent on her dental plan.',
+  ],
+  ['clinic', 'My Medicaid number is {{hp:KM44120987}}, does the clinic accept it?'],
+  ['clinic', 'Health insurance ID {{hp:BCX-4471-0092}}, the copay is $30 I think.'],
+  [
+    'pharmacy',
+    'The pharmacy says my plan ID {{hp:RX-6612-0048}} is not on file. My insurance is Cigna through work.',
+  ],
+  ['clinic', 'I just turned 65 and got my card. Medicare ID: {{hp:7QK2-JD4-PW19}}.'],
+  ['dental', 'Claim 4471-2290-33 was denied. My member ID is {{hp:DEN8812045}}, the group is Acme Corp.'],
+  [
+    'pharmacy',
+    'My prescription order #RX100482 shipped, tracking 9400111899223344556677, but it is not here yet.',
+  ],
+  ['clinic', 'Invoice 2024-0412 for my physical therapy says I owe $120, but my insurance should cover it.'],
+  ['clinic', 'Case number 2024-88120 from the billing office, reference REF-55120. Who do I talk to?'],
+  ['vet', 'Our pet insurance policy number is PI-2231-9987, can you send them the invoice for Mochi?'],
 ];

@@ -36,7 +36,7 @@ export const heldOutRawMessages: RawMessage[] = [
     'clinic',
     'My daughter {{n:Amelia}} needs her vaccination record for school, she was born {{d:Sept 9 2015}}.',
   ],
-  ['clinic', 'SSN: {{s:402-71-3356}}\nInsurer: BlueShield PPO\nGroup: 00447812'],
+  ['clinic', 'SSN: {{s:402-71-3356}}\nInsurer: BlueShield PPO\nGroup: {{hp:00447812}}'],
   ['clinic', 'Can you fax the referral to {{p:212-555-0199}}? Dr. {{n:Feldman}} office is waiting.'],
   ['dental', 'I got a text from 32665 about my appointment, is that you? It says confirm by replying Y.'],
   ['dental', 'Please remove my old card and use {{c:4000 0000 0000 0002}} instead for the payment plan.'],
@@ -106,4 +106,24 @@ export const heldOutRawMessages: RawMessage[] = [
     "Hi guys, I'm {{n:Raj}}, picked up the car yesterday and the rattle is back. {{p:(972) 555-0144}}",
   ],
   ['garage', 'Pay by bank transfer? Sort code 20-00-00, account 55779911, name {{n:T. Greenwood}}.'],
+  // Medical record numbers and health-plan ids: written before their recognizers, never tuned on.
+  [
+    'clinic',
+    'hi, new pt here. mrn on my discharge papers is {{mr:0048-2291}} (from st marys), need my records sent over',
+  ],
+  [
+    'clinic',
+    'my insurance card says member id {{hp:ZGP904418273}} and grp {{hp:0081442}}? not sure which u need',
+  ],
+  ['pharmacy', 'rx not covered?? my medicare number is {{hp:1EG4-TE5-MK73}}, pls check again'],
+  ['dental', 'Patient #: {{mr:77120}} - can i move my cleaning to next tues'],
+  [
+    'pharmacy',
+    'order 88214-77 shipped? tracking 9400 1000 0000 0000 0000 00 said out for delivery 2 days ago',
+  ],
+  ['clinic', 'Hello, the hospital gave me hospital no. {{mr:H20487731}} for the follow up, do you need it?'],
+  ['gym', 'member no. 440921, can i pause for 2 months? broke my wrist lol'],
+  ['clinic', 'policy # {{hp:HMO-2231-8890}} is for my husband {{n:Declan}}, he is on my plan'],
+  ['clinic', 'invoice INV-2024-0419 for my physio sessions, paid by transfer, ref 88213'],
+  ['vet', 'pet insurance policy number PETP-448120 for Biscuit, the claim is for the x-ray'],
 ];

@@ -82,4 +82,9 @@ export const mixedMessages: RawMessage[] = [
   ['online-shop', 'Please whitelist our office IP {{ip:203.0.113.201}} for the admin panel.'],
   ['bnb', 'Send the invoice to {{a:PO Box 4471}}, Bar Harbor. Thanks, {{n:Walt}}'],
   ['gym', 'Personal trainer {{n:Diego Ramírez}} was amazing, please pass on my thanks.'],
+  [
+    'gym',
+    'Membership number 445521, I want to cancel. Also my gym member ID 88120-B stopped working at the door.',
+  ],
+  ['online-shop', 'Group booking for 12 people, group number 4471-22, order #100233. Invoice to follow?'],
 ];

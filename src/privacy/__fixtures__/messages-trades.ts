@@ -106,4 +106,12 @@ export const tradesMessages: RawMessage[] = [
     'Hi, I think you have my old number. The new one is {{p:+44 20 7946 0958}}. I moved to London last spring.',
   ],
   ['landscaping', 'Warm regards,\n{{n:Mary-Jane Watts}}'],
+  [
+    'garage',
+    'For the windshield claim my car insurance policy number is AUT-55120-77, the adjuster will call you.',
+  ],
+  [
+    'garage',
+    'Work order WO-448120, parts invoice 88120-B, and the tracking number for the bumper is 1Z999AA10123456784.',
+  ],
 ];

@@ -2,8 +2,10 @@
 import type { PiiRecognizer } from '../types.js';
 import { dateOfBirthRecognizer } from './date-of-birth.js';
 import { emailRecognizer } from './email.js';
+import { healthPlanIdRecognizer } from './health-plan-id.js';
 import { ibanRecognizer } from './iban.js';
 import { ipAddressRecognizer } from './ip-address.js';
+import { medicalRecordNumberRecognizer } from './medical-record-number.js';
 import { paymentCardRecognizer } from './payment-card.js';
 import { personNameRecognizer } from './person-name.js';
 import { phoneRecognizer } from './phone.js';
@@ -25,6 +27,8 @@ export const builtInRecognizers: readonly PiiRecognizer[] = [
   ipAddressRecognizer,
   phoneRecognizer,
   dateOfBirthRecognizer,
+  medicalRecordNumberRecognizer,
+  healthPlanIdRecognizer,
   streetAddressRecognizer,
   personNameRecognizer,
 ];
@@ -32,8 +36,10 @@ export const builtInRecognizers: readonly PiiRecognizer[] = [
 export {
   dateOfBirthRecognizer,
   emailRecognizer,
+  healthPlanIdRecognizer,
   ibanRecognizer,
   ipAddressRecognizer,
+  medicalRecordNumberRecognizer,
   paymentCardRecognizer,
   personNameRecognizer,
   phoneRecognizer,
