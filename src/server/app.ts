@@ -1,4 +1,4 @@
-/** The HTTP app of `steward serve`: health, metrics, the local web-chat channel and the JSON API. */
+/** The HTTP app of `steward serve`: liveness, readiness, metrics, the local web-chat channel and the JSON API. */
 import { type Context, Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
+import { createReadinessCheck } from './readiness.js';
 import { registerTrustRoutes } from './trust-routes.js';
 
 export interface AppOptions {
@@ -28,7 +29,7 @@ export interface AppOptions {
   metrics: StewardMetrics;
   /** Largest accepted request body in bytes; default 1 MiB. */
   bodyLimitBytes?: number;
-  /** When set, `/api/*` requires `Authorization: Bearer <apiToken>`; `/healthz` and `/metrics` stay open. */
+  /** When set, `/api/*` requires `Authorization: Bearer <apiToken>`; `/healthz`, `/readyz` and `/metrics` stay open. */
   apiToken?: string;
   /** Where unexpected errors are logged; default stderr. */
   logError?: (line: string, error: unknown) => void;
@@ -75,11 +76,7 @@ export function createApp(options: AppOptions): StewardApp {
   const logRedactor = createRedactor();
   const logError =
     options.logError ??
-    ((line, error) =>
-      console.error(
-        logRedactor.text(line),
-        logRedactor.text(error instanceof Error ? (error.stack ?? error.message) : String(error)),
-      ));
+    ((line, error) => console.error(logRedactor.text(line), logRedactor.text(describeForLog(error))));
   const bodyLimitBytes = options.bodyLimitBytes ?? defaultBodyLimitBytes;
   if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes < 1) {
     throw new StewardError(
@@ -95,9 +92,21 @@ export function createApp(options: AppOptions): StewardApp {
     metrics.observeHttpRequest(c.req.method, routeLabel(c), c.res.status);
   });
 
+  // Liveness: the process answers. It stays 200 while the store is down (restarting would not help).
   app.get('/healthz', (c) =>
     lifecycle.draining ? c.json({ status: 'shutting-down' }, 503) : c.json({ status: 'ok' }, 200),
   );
+
+  const readiness = createReadinessCheck({
+    store,
+    draining: () => lifecycle.draining,
+    onNotReady: (reason, error) => logError(`[steward] not ready: ${reason}`, error),
+  });
+  // Readiness: send this instance traffic. 503 while the store is unreachable or behind this version's schema.
+  app.get('/readyz', async (c) => {
+    const state = await readiness();
+    return c.json(state, state.status === 'ready' ? 200 : 503);
+  });
 
   app.get('/metrics', async (c) =>
     c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }),
@@ -159,6 +168,18 @@ export function createApp(options: AppOptions): StewardApp {
   app.onError((error, c) => errorResponse(toHttpError(error, `${c.req.method} ${routeLabel(c)}`, logError)));
 
   return Object.assign(app, { lifecycle });
+}
+
+/** An error's stack and the chain of its causes (a `store-unavailable` keeps the driver's error there). */
+function describeForLog(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth++) {
+    const text = current instanceof Error ? (current.stack ?? current.message) : String(current);
+    lines.push(depth === 0 ? text : `caused by: ${text}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return lines.join('\n');
 }
 
 /** The matched route pattern (bounded, safe as a metric label), or `unmatched`. */

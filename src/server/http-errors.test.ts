@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { invalidRequestFromZod } from './http-errors.js';
+import { StewardError } from '../errors/index.js';
+import { invalidRequestFromZod, toHttpError } from './http-errors.js';
 
 function errorFor(schema: z.ZodType, input: unknown, what = 'body') {
   const result = schema.safeParse(input);
@@ -37,5 +38,38 @@ describe('invalidRequestFromZod', () => {
     const error = errorFor(z.object({ seqs: z.array(z.number()) }).strict(), { seqs: [1, 'two'] });
     expect(error.details.field).toBe('seqs.1');
     expect(error.message).toBe('body.seqs.1: must be number, received string');
+  });
+});
+
+describe('toHttpError', () => {
+  it('answers store-unavailable plainly, whatever its message quoted, and logs the original', () => {
+    const driver = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
+    const original = new StewardError(
+      'store-unavailable',
+      'could not open the postgres store at postgres://steward@10.1.2.3:5432/tenants: connect ECONNREFUSED 10.1.2.3:5432',
+      { cause: driver, details: { interactionId: 'i-1', host: '10.1.2.3', reason: 'store-unavailable' } },
+    );
+    const logged: Array<{ line: string; error: unknown }> = [];
+    const answered = toHttpError(original, 'POST /api/agents/:agentId/messages', (line, error) =>
+      logged.push({ line, error }),
+    );
+    expect(answered.status).toBe(503);
+    expect(answered.toJSON()).toEqual({
+      error: {
+        code: 'store-unavailable',
+        message: 'the store is unavailable; retry shortly',
+        details: { interactionId: 'i-1' },
+      },
+    });
+    expect(logged).toEqual([
+      { line: '[steward] POST /api/agents/:agentId/messages failed: store-unavailable', error: original },
+    ]);
+  });
+
+  it('keeps other typed errors as they are', () => {
+    const queueFull = new StewardError('queue-full', 'the queue is full');
+    const logged: string[] = [];
+    expect(toHttpError(queueFull, 'x', (line) => logged.push(line))).toBe(queueFull);
+    expect(logged).toEqual([]);
   });
 });

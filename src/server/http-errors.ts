@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import { valueAt } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
+import { STORE_UNAVAILABLE_MESSAGE } from '../store/index.js';
 
 /** The JSON response for a StewardError: its `toJSON()` body with its status. */
 export function errorResponse(error: StewardError, headers: Record<string, string> = {}): Response {
@@ -22,7 +23,14 @@ export function toHttpError(
   log: (line: string, error: unknown) => void,
 ): StewardError {
   if (StewardError.isInstance(error)) {
-    // 503s (queue full, shutting down, store down) are expected under load; everything else 5xx is worth a log line.
+    if (error.code === 'store-unavailable') {
+      // Its message may quote the driver (host, port, database, user) or a file path: log it, answer plainly.
+      log(`[steward] ${where} failed: store-unavailable`, error);
+      return new StewardError('store-unavailable', STORE_UNAVAILABLE_MESSAGE, {
+        details: pickIds(error.details),
+      });
+    }
+    // Other 503s (queue full, shutting down) are expected under load; every other 5xx is worth a log line.
     if (error.status >= 500 && error.status !== 503) log(`[steward] ${where} failed: ${error.code}`, error);
     return error;
   }
@@ -32,6 +40,15 @@ export function toHttpError(
   }
   log(`[steward] unexpected error in ${where}`, error);
   return new StewardError('internal', 'internal error; the server log has the details');
+}
+
+/** The ids a failed turn's error carries (the recorded interaction), and nothing else of its details. */
+function pickIds(details: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of ['interactionId', 'conversationId']) {
+    if (typeof details[key] === 'string') kept[key] = details[key];
+  }
+  return kept;
 }
 
 /** The most characters of a requested id an error quotes. */

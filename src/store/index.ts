@@ -7,5 +7,11 @@ export { dataDirectoryOf, defaultSqlitePath, openStore, resolveStoreTarget } fro
 export { createPrivateFile, createPrivateFolder, restrictToOwner } from './private-files.js';
 export type { Database } from './schema.js';
 export { SessionTranscriptRepository } from './session-transcript-repository.js';
+export { DEFAULT_PING_TIMEOUT_MS } from './store-health.js';
+export {
+  isConnectionFailure,
+  STORE_UNAVAILABLE_MESSAGE,
+  storeUnavailableError,
+} from './store-unavailable.js';
 export { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';
 export type { StewardStore, StoreConfig, StoreEngine } from './types.js';

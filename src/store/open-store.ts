@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Kysely, Migrator, sql } from 'kysely';
 import { StewardError } from '../errors/index.js';
+import { withConnectionFailures } from './connection-failure-dialect.js';
 import { ConversationRepository } from './conversation-repository.js';
 import { InteractionRepository } from './interaction-repository.js';
 import { createMigrationProvider } from './migrations/index.js';
@@ -11,6 +12,7 @@ import { restrictToOwner } from './private-files.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
 import { createSqliteEngine } from './sqlite/sqlite-engine.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, pendingMigrationNames, pingStore } from './store-health.js';
 import { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';
 import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
 
@@ -77,7 +79,8 @@ export async function openStore(
         })
       : undefined;
   const dialect = sqlite?.dialect ?? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 });
-  const db = new Kysely<Database>({ dialect });
+  // Connection failures surface as `store-unavailable` (a 503 that names no server), wherever they happen.
+  const db = new Kysely<Database>({ dialect: withConnectionFailures(dialect) });
   // The checkpoint worker stops first, so the main connection closes last and folds the WAL back in.
   const destroy = async () => {
     await sqlite?.checkpointer?.stop();
@@ -99,6 +102,7 @@ export async function openStore(
   const cipher = loadCipher(engine, target, config.encryptionKey ?? env.STEWARD_SECRET_KEY, warnings);
   const location =
     engine === 'postgres' ? redactPostgresUrl(target) : target === ':memory:' ? ':memory:' : resolve(target);
+  const migrationNames = Object.keys(await createMigrationProvider(engine).getMigrations()).sort();
   let closed: Promise<void> | undefined;
   return {
     engine,
@@ -109,6 +113,8 @@ export async function openStore(
     conversations: new ConversationRepository(db),
     sessions: new SessionTranscriptRepository(db, cipher),
     writeTransaction: (work) => writeTransaction(db, engine, work),
+    ping: (options = {}) => pingStore(db, options.timeoutMs),
+    pendingMigrations: () => pendingMigrationNames(db, engine, migrationNames),
     close() {
       closed ??= destroy();
       return closed;
@@ -141,8 +147,8 @@ async function migrate(db: Kysely<Database>, engine: StoreEngine): Promise<void>
   const migrator = new Migrator({
     db,
     provider: createMigrationProvider(engine),
-    migrationTableName: 'steward_migrations',
-    migrationLockTableName: 'steward_migrations_lock',
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -184,5 +190,8 @@ function randomHexKey(): string {
 }
 
 function describe(error: unknown): string {
+  // A connection failure arrives as store-unavailable; the operator starting the server wants the driver's words.
+  if (StewardError.isInstance(error) && error.code === 'store-unavailable' && error.cause !== undefined)
+    return describe(error.cause);
   return error instanceof Error ? error.message : String(error);
 }

@@ -143,6 +143,9 @@ describe('store configuration', () => {
     const failure = openStore({ url: 'postgres://user:hunter2@127.0.0.1:1/nothing' }, {});
     await expect(failure).rejects.toMatchObject({ code: 'store-unavailable' });
     await expect(failure).rejects.not.toThrow(/hunter2/);
+    // The driver's words reach the operator who started the server (a connection failure is mapped to
+    // store-unavailable below Kysely; openStore quotes its cause).
+    await expect(failure).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('uses STEWARD_DATABASE_URL when no store is configured', async () => {

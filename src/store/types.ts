@@ -44,6 +44,16 @@ export interface StewardStore {
    * processes on one file; PostgreSQL: a transaction in which callers take row locks (`SELECT … FOR UPDATE`).
    */
   writeTransaction<Result>(work: (db: Kysely<Database>) => Promise<Result>): Promise<Result>;
+  /**
+   * Resolves once the store answered a trivial query; rejects with `store-unavailable` when it fails or
+   * takes longer than `timeoutMs` (default 2,000). Readiness probes call it.
+   */
+  ping(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * The migrations this version expects that the database has not recorded (empty when current): a
+   * database replaced or restored from before an upgrade while the process ran.
+   */
+  pendingMigrations(): Promise<string[]>;
   /** Closes the connections; pending writes finish first. */
   close(): Promise<void>;
 }

@@ -56,6 +56,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** A server a test can take down and bring back, on the same port and data directory. */
+export interface RestartableServer extends RunningServer {
+  /** Stops the server at once (`pg_ctl stop -m immediate`: sessions are cut, as in a crash). */
+  kill(): Promise<void>;
+  /** Starts it again after `kill`, and waits until it accepts connections. */
+  restart(): Promise<void>;
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const startedAt = performance.now();
   const server = await startServer();
@@ -102,6 +110,21 @@ export async function startServer(): Promise<RunningServer> {
   );
 }
 
+/**
+ * A server of the test file's own, for tests that stop it mid-run (the run's shared server must stay
+ * up for the other files). Needs Debian's binaries: an external or embedded server cannot be restarted here.
+ */
+export async function startRestartableServer(): Promise<RestartableServer> {
+  const binDir = findDebianBinDir();
+  if (!binDir) {
+    throw new Error(
+      "This test stops and restarts a PostgreSQL server of its own, which needs Debian's server binaries " +
+        '(/usr/lib/postgresql/*/bin/postgres): apt-get install -y --no-install-recommends postgresql',
+    );
+  }
+  return startDebianServer(binDir);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Debian's binaries
 
@@ -120,7 +143,7 @@ interface OsUser {
   gid: number;
 }
 
-async function startDebianServer(binDir: string): Promise<RunningServer> {
+async function startDebianServer(binDir: string): Promise<RestartableServer> {
   const isRoot = process.getuid?.() === 0;
   const runAs = isRoot ? lookUpUser('postgres') : undefined;
   if (isRoot && !runAs) {
@@ -181,11 +204,13 @@ async function startDebianServer(binDir: string): Promise<RunningServer> {
       ].join('\n'),
     );
 
+    const startOn = (port: number) =>
+      run('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', `-p ${port}`, '-w', '-t', '60', 'start']);
     // A free port can be taken between probing and binding: try again with another one.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', `-p ${port}`, '-w', '-t', '60', 'start']);
+        await startOn(port);
       } catch (error) {
         const log = readLog(logFile);
         if (attempt < 3 && /could not bind|address already in use/i.test(log)) continue;
@@ -205,6 +230,19 @@ async function startDebianServer(binDir: string): Promise<RunningServer> {
             started = false;
           }
           rmSync(base, { recursive: true, force: true });
+        },
+        kill: async () => {
+          await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+          started = false;
+        },
+        restart: async () => {
+          try {
+            await startOn(port);
+          } catch (error) {
+            throw new Error(`${message(error)}\n--- ${logFile} ---\n${readLog(logFile)}`);
+          }
+          started = true;
+          await waitUntilAccepting(adminUrl);
         },
       };
     }

@@ -17,10 +17,27 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * How long a query waits for a connection (a new one to be made, or one of the pool's to come free)
+ * before failing as `store-unavailable`; without it, a server that drops packets held requests forever.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 export function createPostgresDialect(options: PostgresEngineOptions): Dialect {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, types });
-  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    types,
+  });
+  // A server restart must not crash the process; the pool drops the broken clients and the next query
+  // connects anew. An idle client's error is emitted on the pool; a checked-out client's (a transaction
+  // between statements) on the client itself, where pg-pool listens only while it is idle. The failed
+  // query rejects either way, so these listeners only keep the 'error' event from being unhandled.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return new PostgresDialect({ pool });
 }
 
