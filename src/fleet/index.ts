@@ -3,6 +3,7 @@
  * and the platform's templates as versioned data, records every change, and resolves the effective config
  * a server runs an agent with.
  */
+export { type AppliedAgent, type ApplyResult, applyConfigFile } from './apply-config-file.js';
 export {
   type AgentEntry,
   type AgentStatus,
