@@ -1,7 +1,8 @@
 /**
  * claude-steward/fleet: many tenants on one platform. The registry keeps tenants, their agents' configs
  * and the platform's templates as versioned data, records every change, and resolves the effective config
- * a server runs an agent with.
+ * a server runs an agent with. An agent config that `extends` a template is a JSON Merge Patch over it
+ * (objects merge deeply, arrays and scalars replace, null removes a key): registry/merge.ts, docs/fleet.md.
  */
 export { type AppliedAgent, type ApplyResult, applyConfigFile } from './apply-config-file.js';
 export {
