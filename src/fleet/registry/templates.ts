@@ -242,7 +242,7 @@ function activeDependents(db: RegistryDatabase, templateId: string): Promise<Dep
     .execute();
 }
 
-/** Every active agent must stay valid over the new template; the error counts them and shows the first's issues. */
+/** Every active agent must stay valid over the new template; the error counts them and shows the first's paths. */
 function checkDependents(templateId: string, template: JsonObject, dependents: DependentRow[]): void {
   let invalid = 0;
   let first: InvalidConfigError | undefined;
@@ -260,8 +260,9 @@ function checkDependents(templateId: string, template: JsonObject, dependents: D
     }
   }
   if (first) {
+    // The values are an agent's, maybe another tenant's (a prompt, a token): paths and rules only.
     throw new InvalidConfigError(
-      first.issues,
+      first.issues.map((issue) => ({ ...issue, received: "(an agent's value, not shown)" })),
       `template "${templateId}": ${invalid} of the ${dependents.length} active agents that extend it would be invalid; the first one's config, merged`,
     );
   }
