@@ -4,6 +4,7 @@ import { auditCommand } from './audit-command.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { costsCommand } from './costs-command.js';
 import { defaultConfigFile } from './load-config.js';
+import { registryCommand } from './registry-command.js';
 import { serveCommand } from './serve-command.js';
 import { trustCommand } from './trust-command.js';
 import { packageVersion, usage } from './usage.js';
@@ -32,6 +33,10 @@ const options = {
   standard: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
+  file: { type: 'string', short: 'f' },
+  'if-match': { type: 'string' },
+  cursor: { type: 'string' },
+  effective: { type: 'boolean' },
 } as const;
 
 /**
@@ -125,6 +130,27 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         standard: values.standard,
         format: values.format,
         out: values.out,
+        json: values.json,
+      },
+      io,
+    );
+  }
+  if (command === 'tenants' || command === 'agents' || command === 'templates') {
+    if (rest.length > 2) throw new CliError(`unexpected argument "${rest[2]}"`, exitCode.usage);
+    return registryCommand(
+      {
+        kind: command,
+        action: rest[0],
+        target: rest[1],
+        configPath: values.config,
+        file: values.file,
+        tenant: values.tenant,
+        actor: values.actor,
+        ifMatch: values['if-match'],
+        status: values.status,
+        limit: values.limit,
+        cursor: values.cursor,
+        effective: values.effective,
         json: values.json,
       },
       io,

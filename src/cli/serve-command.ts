@@ -2,8 +2,9 @@
 import { join } from 'node:path';
 import type { AgentConfig } from '../agent/index.js';
 import { ClaudeAgent } from '../agent/index.js';
-import type { AuditRetention } from '../audit/index.js';
+import { Audit, type AuditRetention } from '../audit/index.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
+import { applyConfigFile, Registry } from '../fleet/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import { createDefaultRuntime, createSimulatedRuntime } from '../runtime/index.js';
 import {
@@ -37,6 +38,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   };
   let server: RunningServer;
   let retentionTimer: NodeJS.Timeout | undefined;
+  let registryAudit: Audit | undefined;
   const ownRuntimes: AgentRuntime[] = [];
   try {
     const store = await openSharedStore(configs[0]!, io);
@@ -56,12 +58,19 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       return new ClaudeAgent({ ...config, store, runtime: config.runtime ?? runtime });
     });
     for (const agent of agents) await agent.start();
+    // The file's agents go into the registry too (served from the file still; unchanged ones stay as they are).
+    const audit = new Audit(store, {});
+    registryAudit = audit;
+    opened.push(() => audit.close());
+    const registry = new Registry(store, { audit });
+    const registryLine = await applyToRegistry(registry, configs, options.configPath, io);
     const apiToken = io.env.STEWARD_API_TOKEN?.trim();
     const app = createApp({
       agents,
       store,
       runtime,
       metrics,
+      registry,
       ...(apiToken ? { apiToken } : {}),
       ...(bodyLimitBytes === undefined ? {} : { bodyLimitBytes }),
     });
@@ -81,6 +90,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       `  store: ${store.engine} ${store.location}`,
       `  model: ${runtime ? (runtime.simulatedModel ? 'LOCAL SIMULATED MODEL (not Claude)' : 'Claude, through the Claude Agent SDK') : 'runtimes from the config'}`,
       `  auth: ${apiToken ? 'Bearer token required on /api/* (STEWARD_API_TOKEN)' : 'off (set STEWARD_API_TOKEN to require a token)'}`,
+      ...(registryLine ? [registryLine] : []),
     ];
     for (const description of descriptions) {
       const notBuilt = description.stages
@@ -101,6 +111,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   await waitForShutdownSignal(io);
   if (retentionTimer) clearInterval(retentionTimer);
   try {
+    // Released before the store closes with the server (the agents' audits keep the shared log open till then).
+    await registryAudit?.close();
     await server.close();
     for (const runtime of ownRuntimes) await runtime.close();
   } catch (error) {
@@ -131,6 +143,23 @@ function checkAgents(configs: AgentConfig[], configPath: string): void {
     }
     seen.set(agent.agentId, index);
   });
+}
+
+/** Applies the config file to the registry; a failure is a warning, since agents are still served from the file. */
+async function applyToRegistry(
+  registry: Registry,
+  configs: AgentConfig[],
+  configPath: string,
+  io: CliIo,
+): Promise<string | undefined> {
+  try {
+    const { agents } = await applyConfigFile(registry, configs, `serve:${configPath}`.slice(0, 256));
+    const changed = agents.filter((agent) => agent.outcome !== 'unchanged').length;
+    return `  registry: ${agents.length} agent${agents.length === 1 ? '' : 's'} from the config, ${changed} changed`;
+  } catch (error) {
+    io.error(`steward: warning: the registry was not updated from ${configPath}: ${describe(error)}`);
+    return undefined;
+  }
 }
 
 async function openSharedStore(first: AgentConfig, io: CliIo): Promise<StewardStore> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAuditRecords } from '../audit/index.js';
 import type { Reply } from '../pipeline/index.js';
 import { openStore } from '../store/index.js';
 
@@ -101,6 +102,16 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     for (const file of ['steward.db', 'steward.db-wal', 'steward.db-shm', 'secret.key']) {
       expect([file, statSync(join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
     }
+    // The file's agents are in the registry, served by the registry API.
+    expect(stdout).toContain('registry: 2 agents from the config, 2 changed');
+    const listed = (await (await fetch(`${url}/api/tenants/acme-bakery/agents`)).json()) as {
+      items: Array<{ agentId: string; version: number; createdBy: string }>;
+    };
+    expect(listed.items.map((agent) => [agent.agentId, agent.version])).toEqual([
+      ['back-office', 1],
+      ['front-desk', 1],
+    ]);
+    expect(listed.items[0]!.createdBy).toBe(`serve:${join(dir, 'steward.config.ts')}`);
 
     started.kill('SIGTERM');
     const code = await Promise.race([
@@ -120,6 +131,56 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
         requestText: 'When do you open?',
         simulatedModel: true,
       });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('applies the file to the registry again on the next start without new versions', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      STEWARD_DATABASE_URL: `sqlite://${join(dir, 'steward.db')}`,
+    };
+    delete env.ANTHROPIC_API_KEY;
+    delete env.STEWARD_API_TOKEN;
+    const started = spawn(
+      process.execPath,
+      [bin, 'serve', '--config', join(dir, 'steward.config.ts'), '--port', '0'],
+      { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = started;
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
+    started.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line in 30 s\n${output}`)), 30_000);
+      started.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        if (/^ {2}registry: /m.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      void exited.then((code) => reject(new Error(`steward exited early (${code})\n${output}`)));
+    });
+    expect(output).toContain('registry: 2 agents from the config, 0 changed');
+    started.kill('SIGTERM');
+    expect(await exited).toBe(0);
+
+    const store = await openStore({ path: join(dir, 'steward.db') }, {});
+    try {
+      const records = await searchAuditRecords(store, { tenantId: 'acme-bakery', limit: 50 });
+      const registryRecords = records.records
+        .filter((record) => record.eventType.startsWith('agent-') || record.eventType.startsWith('tenant-'))
+        .map((record) => `${record.eventType} ${record.agentId}`)
+        .sort();
+      expect(registryRecords).toEqual([
+        'agent-created back-office',
+        'agent-created front-desk',
+        'tenant-created steward-registry',
+      ]);
     } finally {
       await store.close();
     }

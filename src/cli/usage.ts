@@ -26,6 +26,18 @@ Commands:
   audit report          A SOC2 or HIPAA compliance report of [--from, --to) (--standard, --from, --to
                         required; --tenant; --format json|md|html, default from --out's extension,
                         else md; --out <file>, default stdout)
+  tenants list|get|apply|delete|suspend|resume
+                        The fleet registry's tenants: list (--status, --limit, --cursor), get <tenantId>,
+                        apply -f <file> (create or update each { tenantId, displayName, limits, status }),
+                        delete|suspend <tenantId> (suspends: records stay), resume <tenantId>
+  agents list|get|apply|delete
+                        A tenant's agents in the registry: list --tenant <id>, get --tenant <id> <agentId>
+                        (--effective: merged over its template), apply -f <file> (agent configs, with
+                        tenantId, agentId and optional "extends"; unchanged ones get no new version),
+                        delete --tenant <id> <agentId> (disables it; --if-match <version>)
+  templates list|get|apply|delete
+                        Config templates agents extend: apply -f <file> ({ templateId, config }),
+                        delete <templateId> (refused while agents extend it)
 
 Options for serve:
   -c, --config <file>   Agent config whose default export is one config or an array of them
@@ -41,6 +53,13 @@ Options for trust:
 Options for audit:
   -c, --config <file>   The agent config whose store is read (default: ./steward.config.ts)
       --from, --to      ISO 8601 (2024-05-01, 2024-05-01T12:00:00Z) or epoch milliseconds; --to is exclusive
+
+Options for tenants, agents and templates:
+  -c, --config <file>   Use the store of this config (default: ./steward.config.ts when it exists, else
+                        STEWARD_DATABASE_URL or ./.steward/steward.db)
+  -f, --file <file>     What apply puts: JSON, or a config module (.ts, .js); one entry or an array
+      --actor <name>    Who is acting, in the change records (default: os-user:<your login>)
+      --json            Print JSON instead of text
 
 Options:
   -h, --help            Show this help
@@ -63,6 +82,8 @@ Examples:
   steward serve --config examples/steward.config.ts --port 0
   steward trust show --agent front-desk
   steward trust set --agent front-desk --level 0.5 --actor alice --reason "passed onboarding review"
+  steward agents apply -f fleet.json --actor alice
+  steward agents get --tenant acme-bakery front-desk --effective
   steward audit verify
   steward audit show --tenant acme --seq 42 --decrypt --actor alice
   steward audit report --standard SOC2 --from 2024-01-01 --to 2024-04-01 --out q1.html

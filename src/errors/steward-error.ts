@@ -12,6 +12,8 @@ export const errorStatus = {
   'permission-denied': 403,
   /** The request contradicts the current state (e.g. setting the trust of a frozen agent); retry after changing it. */
   conflict: 409,
+  /** A conditional write's `If-Match` version is not the current one: someone changed it first; read it again. */
+  'precondition-failed': 412,
   unauthorized: 401,
   'invalid-signature': 401,
   /** Stored ciphertext could not be decrypted: wrong or missing key, tampering, or the wrong context. */

@@ -4,6 +4,7 @@ import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
+import type { Registry } from '../fleet/index.js';
 import { createRedactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
@@ -17,6 +18,7 @@ import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
 import { createReadinessCheck } from './readiness.js';
+import { registerRegistryRoutes } from './registry-routes.js';
 import { registerTrustRoutes } from './trust-routes.js';
 
 export interface AppOptions {
@@ -33,6 +35,10 @@ export interface AppOptions {
   apiToken?: string;
   /** Where unexpected errors are logged; default stderr. */
   logError?: (line: string, error: unknown) => void;
+  /** The fleet registry: serves `/api/tenants/…` and `/api/templates/…` when given. */
+  registry?: Registry;
+  /** Who makes a registry change, for its record; default the `X-Steward-Actor` header (required on writes). */
+  actorOf?: (c: Context) => string;
 }
 
 /** The Hono app, plus the shutdown state `startServer` drives. */
@@ -159,6 +165,9 @@ export function createApp(options: AppOptions): StewardApp {
   registerOptimizeRoutes(app, { agents, store });
   registerAuditRoutes(app, { agents, store, bodyLimitBytes });
   registerAuditDashboard(app, { agents });
+  if (options.registry) {
+    registerRegistryRoutes(app, { registry: options.registry, bodyLimitBytes, actorOf: options.actorOf });
+  }
 
   app.notFound((c) =>
     errorResponse(
