@@ -200,16 +200,22 @@ export async function benchPermissionDecisions(): Promise<PermissionFigures[]> {
   return [
     await benchPermissionDecision('all call shapes', benchCalls()),
     await benchPermissionDecision('Bash only', benchBashCalls()),
+    // A comment makes each command text new, so none comes from the table's cache of parsed commands.
+    await benchPermissionDecision('Bash only, each command new', benchBashCalls(), (input, count) => ({
+      command: `${input.command} # ${count}`,
+    })),
   ];
 }
 
 export async function benchPermissionDecision(
   mix = 'all call shapes',
   calls = benchCalls(),
+  vary?: (input: Record<string, unknown>, count: number) => Record<string, unknown>,
 ): Promise<PermissionFigures> {
   const config = benchTable();
   const patterns = new Set(Object.values(config.permissions).flat()).size;
   const table = createPermissionTable(config);
+  await table.ready();
   const levels = [0.05, 0.1, 0.2, 0.3, 0.45, 0.5, 0.65, 0.7, 0.8, 0.9, 1];
   const context = { cwd: '/repo', home: '/home/agent' };
   let allowed = 0;
@@ -224,7 +230,8 @@ export async function benchPermissionDecision(
   const started = performance.now();
   for (; count < DECISIONS; count++) {
     if ((count & 1023) === 0 && performance.now() - started > MAX_MS) break;
-    const [toolName, input] = calls[count % calls.length]!;
+    const [toolName, call] = calls[count % calls.length]!;
+    const input = vary ? vary(call, count) : call;
     const level = levels[(count * 7) % levels.length]!;
     const before = performance.now();
     const decision = table.decide(level, toolName, input, context);

@@ -1,17 +1,21 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/validate.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
 import { trustConfigSchema } from './config.js';
+import { checkPermissionConfig } from './permission-check.js';
 import { covers, type PermissionMatchContext } from './permission-rule.js';
 import {
-  checkPermissionConfig,
   createPermissionTable,
   MAX_PERMISSION_LEVELS,
   type PermissionTableConfig,
 } from './permission-table.js';
+import { loadShellParser } from './shell-parser.js';
 
 const context: PermissionMatchContext = { cwd: '/repo', home: '/home/ada' };
+
+// Bash commands are read by tree-sitter's grammar, which loads asynchronously once.
+beforeAll(() => loadShellParser());
 
 /** The example table of the Trust issue. */
 const issueTable: PermissionTableConfig = {
@@ -199,7 +203,7 @@ describe('createPermissionTable: deny list and overrides', () => {
 });
 
 describe('trustConfigSchema: permissions validation', () => {
-  const parse = (permissions: Record<string, string[]>, extra: Record<string, unknown> = {}) =>
+  const parse = (permissions: Record<string, readonly string[]>, extra: Record<string, unknown> = {}) =>
     validateConfig(trustConfigSchema, { permissions, ...extra }, 'trust config');
 
   it('accepts the issue example', () => {
@@ -250,7 +254,7 @@ describe('trustConfigSchema: permissions validation', () => {
     const permissions = Object.fromEntries(
       Array.from({ length: MAX_PERMISSION_LEVELS + 1 }, (_, index) => [String(index / 100), ['Read']]),
     );
-    expect(checkPermissionConfig({ permissions })).toEqual([
+    expect(checkPermissionConfig({ permissions }).issues).toEqual([
       {
         path: ['permissions'],
         message: `at most ${MAX_PERMISSION_LEVELS} levels (keys), not ${MAX_PERMISSION_LEVELS + 1}`,
@@ -262,7 +266,7 @@ describe('trustConfigSchema: permissions validation', () => {
   });
 
   it('reports two keys for the same level', () => {
-    expect(checkPermissionConfig({ permissions: { '0.5': ['Read'], '0.50': ['Read'] } })).toEqual([
+    expect(checkPermissionConfig({ permissions: { '0.5': ['Read'], '0.50': ['Read'] } }).issues).toEqual([
       {
         path: ['permissions', '0.50'],
         message: 'one key per level ("0.5" and "0.50" are both level 0.5); merge the two lists',
@@ -392,7 +396,7 @@ describe('properties (fast-check)', () => {
   it('the schema accepts every monotone table', () => {
     fc.assert(
       fc.property(monotoneConfig, (config) => {
-        expect(checkPermissionConfig(config)).toEqual([]);
+        expect(checkPermissionConfig(config).issues).toEqual([]);
       }),
       { numRuns: 500 },
     );
@@ -411,7 +415,7 @@ describe('properties (fast-check)', () => {
         const remaining = config.permissions[higherKey]!.filter((pattern) => pattern !== dropped);
         fc.pre(!remaining.some((pattern) => covers(pattern, dropped)));
         const broken = { ...config, permissions: { ...config.permissions, [higherKey]: remaining } };
-        const issues = checkPermissionConfig(broken);
+        const { issues } = checkPermissionConfig(broken);
         expect(issues).toContainEqual({
           path: ['permissions', higherKey],
           message: expect.stringContaining(`"${dropped}"`),

@@ -121,6 +121,7 @@ export class TrustRunGuard implements ToolPermissionGuard {
     context: PermissionContext,
   ): Promise<PermissionDecision> {
     const { level } = this;
+    await this.trust.table.ready();
     const verdict = this.trust.table.decide(level, toolName, input, {
       cwd: context.cwd ?? process.cwd(),
       home: homedir(),
