@@ -73,6 +73,30 @@ const rows: Array<[string, Row]> = [
     },
   ],
   [
+    'MCP server names may hold _',
+    {
+      pattern: 'mcp__my_server__*',
+      matches: [bare('mcp__my_server__post'), bare('mcp__my_server__read_all')],
+      doesNotMatch: [bare('mcp__my__server_post'), bare('mcp__my_serverx__post'), bare('mcp__my_server')],
+    },
+  ],
+  [
+    'an MCP tool name splits at the first __ after mcp__',
+    {
+      pattern: 'mcp__a',
+      matches: [bare('mcp__a___b'), bare('mcp__a__b__c')],
+      doesNotMatch: [bare('mcp__a_'), bare('mcp__ab__c')],
+    },
+  ],
+  [
+    'an MCP tool whose name starts with _',
+    {
+      pattern: 'mcp__a___b',
+      matches: [bare('mcp__a___b')],
+      doesNotMatch: [bare('mcp__a__b'), bare('mcp__a____b')],
+    },
+  ],
+  [
     'an unknown tool by name',
     { pattern: 'Task', matches: [['Task', { prompt: 'x' }]], doesNotMatch: [bare('TaskOutput')] },
   ],
@@ -160,6 +184,62 @@ const rows: Array<[string, Row]> = [
   [
     'Bash single trailing " *" is a prefix',
     { pattern: 'Bash(ls *)', matches: [bash('ls'), bash('ls -la')], doesNotMatch: [bash('lsof')] },
+  ],
+  [
+    'Bash trailing " *" with other wildcards is still optional (Claude Code)',
+    {
+      pattern: 'Bash(* --help *)',
+      matches: [bash('node --help'), bash('git commit --help -a')],
+      doesNotMatch: [bash('node --helpx'), bash('node --version')],
+    },
+  ],
+  [
+    'Bash(*) is every command, as Bash is',
+    {
+      pattern: 'Bash(*)',
+      matches: [bash('echo $(date)'), bash('npm test && rm -rf /'), bash('echo hi > out'), bash('$X')],
+      doesNotMatch: [bare('Read')],
+    },
+  ],
+  [
+    'Bash quotes and escapes do not matter',
+    {
+      pattern: 'Bash(git status)',
+      matches: [bash('git "status"'), bash('\\git status'), bash("g'i't status")],
+      doesNotMatch: [bash('git status --short'), bash('/usr/bin/git status')],
+      denyHits: [bash('/usr/bin/git status'), bash('sudo git status')],
+    },
+  ],
+  [
+    'Bash process wrappers are looked through (Claude Code)',
+    {
+      pattern: 'Bash(npm test *)',
+      matches: [
+        bash('timeout 30 npm test'),
+        bash('nice -n 5 nohup npm test -- --ci'),
+        bash('time npm test'),
+        bash('stdbuf -oL npm test'),
+        bash('xargs npm test'),
+      ],
+      doesNotMatch: [
+        bash('sudo npm test'),
+        bash('bash -c "npm test"'),
+        bash('timeout 30 rm x'),
+        bash('echo x | xargs -I{} npm test {} && rm y'),
+      ],
+    },
+  ],
+  [
+    'Bash exec wrappers are never allowed by a prefix rule (Claude Code)',
+    {
+      pattern: 'Bash(find:*)',
+      matches: [bash('find . -name "*.ts"')],
+      doesNotMatch: [
+        bash('find . -exec rm {} \\;'),
+        bash('find . -name x -delete'),
+        bash('find . -execdir ls \\;'),
+      ],
+    },
   ],
   [
     'Bash ls* wildcard',
@@ -475,6 +555,8 @@ describe('compilePermissionRule: malformed patterns', () => {
     'Bash(echo $(date):*)',
     'Bash(echo (hi):*)',
     'Bash(echo "unclosed)',
+    'mcp__a_',
+    'mcp__a___*',
     'Read(~bob/x)',
     'Read(docs/../x)',
     'Read(//../x)',
@@ -588,7 +670,9 @@ describe('covers', () => {
     ['Bash(git:*)', 'Bash(git * push:*)'],
     ['Bash(*)', 'Bash(npm test:*)'],
     ['Bash(*)', 'Bash(echo hi)'],
-
+    ['Bash(*)', 'Bash(echo $(date))'],
+    ['Bash(*)', 'Bash'],
+    ['Bash', 'Bash(*)'],
     ['Bash(git * main)', 'Bash(git  *  main)'],
     ['Bash(git * main)', 'Bash(git checkout main)'],
     ['Read(./docs/**)', 'Read(docs/a.md)'],
@@ -626,7 +710,6 @@ describe('covers', () => {
     ['Bash(a:*)', 'Bash(a && c)'],
     ['Bash(a b:*)', 'Bash(a:*)'],
     ['Bash(a)', 'Bash(a:*)'],
-    ['Bash(*)', 'Bash(echo $(date))'],
     ['Bash(git * main)', 'Bash(git checkout dev)'],
     ['Bash(git * main)', 'Bash(git:*)'],
     ['Read(./docs/**)', 'Read(./src/a.ts)'],

@@ -274,6 +274,14 @@ class PermissionRule implements CompiledPermissionRule {
           'an MCP pattern is mcp__server, mcp__server__* or mcp__server__tool, with no other wildcard and no empty part',
         );
       }
+      if (server.endsWith('_')) {
+        // A tool name splits at the first "__" after mcp__ (as in Claude Code): mcp__a___b is server
+        // "a" with tool "_b", so a rule naming a server "a_" could never match one of its tools.
+        throw invalidPattern(
+          pattern,
+          `a server name cannot end with "_": tool names split at the first "__" after mcp__, so mcp__${server}__x is server "${server.replace(/_+$/, '')}", tool "${'_'.repeat(server.length - server.replace(/_+$/, '').length)}x"`,
+        );
+      }
       this.server = server;
       if (isServerWildcard || parts.length === 1) {
         if (specifier !== undefined)
@@ -289,7 +297,8 @@ class PermissionRule implements CompiledPermissionRule {
           : 'a tool name has only letters, digits, _ and -',
       );
     }
-    if (specifier === undefined) {
+    // Claude Code: Bash(*) is the same as Bash, every command (substitutions and all).
+    if (specifier === undefined || (tool === 'Bash' && /^\*+$/.test(specifier))) {
       this.kind = 'tool';
       return;
     }
