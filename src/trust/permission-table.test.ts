@@ -426,3 +426,33 @@ describe('properties (fast-check)', () => {
     );
   });
 });
+
+describe('checkPermissionConfig: warnings', () => {
+  it('warns once about a path rule that looks absolute but is relative under the grammar', () => {
+    const { issues, warnings } = checkPermissionConfig({
+      permissions: {
+        0.1: ['Read(/etc/hosts)'],
+        0.5: ['Read(/etc/hosts)', 'Edit(/src/**)', 'Read(//etc/ssl/**)'],
+      },
+      deny: ['Read(/etc/shadow)', 'Read(~/.ssh/**)', 'Bash(cat /etc/shadow)'],
+      toolOverrides: { 'Write(/Users/ada/**)': 'deny' },
+    });
+    expect(issues).toEqual([]);
+    expect(warnings.map((warning) => warning.path)).toEqual([
+      ['deny', 0],
+      ['toolOverrides', 'Write(/Users/ada/**)'],
+      ['permissions', '0.1', 0],
+    ]);
+    expect(warnings[0]!.message).toBe(
+      '"Read(/etc/shadow)" means <working directory>/etc/shadow, not /etc/shadow: in Claude Code\'s permission-rule grammar ' +
+        'a single leading "/" is relative and "//" is absolute. Write "Read(//etc/shadow)" for the absolute path, ' +
+        'or "Read(./etc/shadow)" to keep it relative',
+    );
+  });
+
+  it('does not warn about // paths, ~/ paths or project folders such as /src', () => {
+    expect(
+      checkPermissionConfig({ deny: ['Read(//etc/shadow)', 'Read(~/.aws/**)', 'Edit(/src/**)'] }).warnings,
+    ).toEqual([]);
+  });
+});
