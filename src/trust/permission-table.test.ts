@@ -174,6 +174,35 @@ describe('createPermissionTable: deny list and overrides', () => {
     expect(table.decide(0.9, 'Read', {}, context)).toMatchObject({ allowed: true, reason: 'level' });
   });
 
+  it('holds a { minLevel } override below its level for every call it could match', () => {
+    const table = createPermissionTable({
+      permissions: { 0.5: ['*'] },
+      deny: [],
+      toolOverrides: { 'Bash(rm:*)': { minLevel: 0.9 } },
+    });
+    for (const command of ['true && rm -rf /', '$X -rf /', 'echo $(rm x)']) {
+      expect(table.decide(0.5, 'Bash', { command }, context), command).toMatchObject({
+        allowed: false,
+        reason: 'override-level',
+        matchedPattern: 'Bash(rm:*)',
+        requiredLevel: 0.9,
+      });
+    }
+    // From its level it allows what it fully matches; the lists decide the rest.
+    expect(table.decide(0.9, 'Bash', { command: 'rm x' }, context)).toMatchObject({
+      allowed: true,
+      reason: 'override-level',
+    });
+    expect(table.decide(0.9, 'Bash', { command: 'true && rm -rf /' }, context)).toMatchObject({
+      allowed: true,
+      reason: 'level',
+    });
+    expect(table.decide(0.5, 'Bash', { command: 'ls' }, context)).toMatchObject({
+      allowed: true,
+      reason: 'level',
+    });
+  });
+
   it('lets different Bash rules of one list allow different parts of a chained command', () => {
     const table = createPermissionTable({
       permissions: { 0.2: ['Bash(npm ci)', 'Bash(npm test:*)'] },

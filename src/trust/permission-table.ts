@@ -314,23 +314,29 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
     if (denied !== undefined) return { allowed: false, reason: 'deny-list', matchedPattern: denied };
 
     for (const override of overrides) {
-      const matched = override.index.evaluate(
-        subject,
-        override.action === 'deny' ? 'deny' : 'allow',
-        0,
-      ).pattern;
+      const { action } = override;
+      // Below its level a { minLevel } override restricts: it holds for every call it could match (any
+      // part of a chained command, a program only known at run time), as a deny rule does.
+      const below = typeof action === 'object' && level + EPSILON < action.minLevel;
+      const mode = action === 'deny' || below ? 'deny' : 'allow';
+      const matched = override.index.evaluate(subject, mode, 0).pattern;
       if (matched === undefined) continue;
-      if (override.action === 'deny')
-        return { allowed: false, reason: 'override-deny', matchedPattern: matched };
-      if (override.action === 'allow')
-        return { allowed: true, reason: 'override-allow', matchedPattern: matched };
-      const { minLevel } = override.action;
-      return {
-        allowed: level + EPSILON >= minLevel,
+      if (action === 'deny') return { allowed: false, reason: 'override-deny', matchedPattern: matched };
+      if (action === 'allow') return { allowed: true, reason: 'override-allow', matchedPattern: matched };
+      const decision: PermissionTableDecision = {
+        allowed: !below,
         reason: 'override-level',
         matchedPattern: matched,
-        requiredLevel: minLevel,
       };
+      const fully = !below || override.index.evaluate(subject, 'allow', 0).pattern !== undefined;
+      // A call the override only could match is not allowed by it at minLevel: find where it is.
+      const required = fully
+        ? action.minLevel
+        : bandEdges.find(
+            (edge) => edge + EPSILON >= action.minLevel && decide(edge, toolName, input, context).allowed,
+          );
+      if (required !== undefined) decision.requiredLevel = required;
+      return decision;
     }
 
     const current = thresholdIndex(level);
@@ -339,7 +345,16 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
     const decision: PermissionTableDecision = { allowed, reason: allowed ? 'level' : 'no-match' };
     if (allowed) decision.matchedPattern = pattern;
     if (current >= 0) decision.levelThreshold = levels[current]!;
-    if (mask !== 0) decision.requiredLevel = levels[lowestBit(mask)]!;
+    if (mask !== 0) {
+      // A { minLevel } override that could match the call holds it back below its level.
+      let required = levels[lowestBit(mask)]!;
+      for (const { index, action } of overrides) {
+        if (typeof action === 'object' && action.minLevel > required) {
+          if (index.evaluate(subject, 'deny', 0).pattern !== undefined) required = action.minLevel;
+        }
+      }
+      decision.requiredLevel = required;
+    }
     return decision;
   };
 
