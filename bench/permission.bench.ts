@@ -25,7 +25,7 @@ const MAX_MS = 20_000;
 const TARGET_P99_US = 10;
 
 /** 100 distinct patterns over five levels, each level's list containing the one below it. */
-function benchTable(): PermissionTableConfig {
+export function benchTable(): PermissionTableConfig {
   const tiers: string[][] = [
     [
       'Read(./docs/**)',
@@ -153,7 +153,7 @@ function benchTable(): PermissionTableConfig {
 }
 
 /** A mix of calls an agent makes: mostly reads and searches, then Bash, MCP, edits and fetches. */
-function benchCalls(): Array<[string, Record<string, unknown>]> {
+export function benchCalls(): Array<[string, Record<string, unknown>]> {
   return [
     ['Read', { file_path: '/repo/src/trust/permission-table.ts' }],
     ['Read', { file_path: '/repo/docs/architecture.md' }],

@@ -165,6 +165,23 @@ export class BashMatcher {
     }
   }
 
+  /** Adds to `verdict` the lists among `entries` that allow `segment`, each rule checked once. */
+  #consider(
+    entries: MaskedBashRule[] | undefined,
+    segment: ShellSegment,
+    wantBit: number,
+    verdict: SegmentVerdict,
+  ): void {
+    if (!entries) return;
+    for (const entry of entries) {
+      const addsBits = (verdict.mask | entry.mask) !== verdict.mask;
+      const addsPattern = verdict.pattern === undefined && (entry.mask & wantBit) !== 0;
+      if ((!addsBits && !addsPattern) || !segmentAllowed(entry.bash, segment)) continue;
+      verdict.mask |= entry.mask;
+      if (addsPattern) verdict.pattern = entry.pattern;
+    }
+  }
+
   /** `want`: the index of the list whose allowing patterns to report, or -1. */
   evaluate(command: ParsedShellCommand, want: number): MaskVerdict {
     const wantBit = want >= 0 ? 1 << want : 0;
@@ -178,29 +195,24 @@ export class BashMatcher {
     let chain = -1;
     const chainPatterns: string[] = [];
     for (const segment of command.segments) {
-      let segmentMask = 0;
-      let segmentPattern: string | undefined;
-      const consider = (entries: MaskedBashRule[] | undefined) => {
-        if (!entries) return;
-        for (const entry of entries) {
-          const addsBits = (segmentMask | entry.mask) !== segmentMask;
-          const addsPattern = segmentPattern === undefined && (entry.mask & wantBit) !== 0;
-          if ((!addsBits && !addsPattern) || !segmentAllowed(entry.bash, segment)) continue;
-          segmentMask |= entry.mask;
-          if (addsPattern) segmentPattern = entry.pattern;
-        }
-      };
-      for (const text of segment.texts) consider(this.#byFirstWord.get(firstWord(text)));
-      consider(this.#anyFirstWord);
-      chain &= segmentMask;
+      const verdict: SegmentVerdict = { mask: 0, pattern: undefined };
+      for (const text of segment.texts)
+        this.#consider(this.#byFirstWord.get(firstWord(text)), segment, wantBit, verdict);
+      this.#consider(this.#anyFirstWord, segment, wantBit, verdict);
+      chain &= verdict.mask;
       if (chain === 0) break;
-      if (segmentPattern !== undefined && !chainPatterns.includes(segmentPattern))
-        chainPatterns.push(segmentPattern);
+      if (verdict.pattern !== undefined && !chainPatterns.includes(verdict.pattern))
+        chainPatterns.push(verdict.pattern);
     }
     mask |= chain;
     if (!patterns && (chain & wantBit) !== 0) patterns = chainPatterns;
     return patterns ? { mask, patterns } : { mask };
   }
+}
+
+interface SegmentVerdict {
+  mask: number;
+  pattern: string | undefined;
 }
 
 /** @internal Conservative subsumption of one Bash specifier by another (false when unsure). */

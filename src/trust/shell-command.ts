@@ -465,7 +465,8 @@ export function parseShellCommand(command: string, options: ParseShellOptions = 
 /**
  * The last commands parsed, by text: agents repeat commands (`git status`, `npm test`), and a parse
  * costs tens of microseconds where a look-up costs well under one. One cache per permission table, so
- * that what one agent ran never changes another's timings. Least recently used entries go first.
+ * that what one agent ran never changes another's timings. The oldest entry goes first (a hit does not
+ * reorder the map: that churn cost more than the occasional second parse of a busy command).
  */
 export class ShellCommandCache {
   readonly #entries = new Map<string, ParsedShellCommand>();
@@ -479,11 +480,7 @@ export class ShellCommandCache {
   /** The parsed command, from the cache when it was parsed recently. The result must not be changed. */
   parse(command: string): ParsedShellCommand {
     const cached = this.#entries.get(command);
-    if (cached) {
-      this.#entries.delete(command);
-      this.#entries.set(command, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const parsed = parseShellCommand(command);
     if (command.length > this.maxLength) return parsed;
     if (this.#entries.size >= this.capacity) this.#entries.delete(this.#entries.keys().next().value!);
