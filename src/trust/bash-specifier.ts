@@ -7,8 +7,13 @@
  */
 
 import type { ParsedShellCommand, ShellSegment } from './shell-command.js';
-import { redirectWrites } from './shell-command.js';
-import { decodeAnsiC, renderWord, type ShellWord, unescapeDoubleQuoted } from './shell-words.js';
+import {
+  decodeAnsiC,
+  redirectWrites,
+  renderWord,
+  type ShellWord,
+  unescapeDoubleQuoted,
+} from './shell-words.js';
 import { unwrap } from './shell-wrappers.js';
 
 /** A reason the reader does not accept a specifier; the rule compiler turns it into `invalid-config`. */

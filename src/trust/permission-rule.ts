@@ -18,7 +18,8 @@ import {
   pathCovers,
   relativeInside,
 } from './path-glob.js';
-import { type ParsedShellCommand, parseShellCommand, type ShellCommandCache } from './shell-command.js';
+import { type ParsedShellCommand, parseShellCommand } from './shell-command.js';
+import type { ShellCommandCache } from './shell-command-cache.js';
 
 /** Where a tool call runs: relative patterns and relative input paths resolve against `cwd`. */
 export interface PermissionMatchContext {

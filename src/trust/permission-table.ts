@@ -13,7 +13,7 @@ import {
   ruleBash,
   ruleServer,
 } from './permission-rule.js';
-import { ShellCommandCache } from './shell-command.js';
+import { ShellCommandCache } from './shell-command-cache.js';
 import { loadShellParser } from './shell-parser.js';
 
 /** Levels are compared with this tolerance so that float drift (0.7 - 0.4) never drops a threshold. */

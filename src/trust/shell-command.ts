@@ -5,7 +5,15 @@
  * wrappers run (`sudo rm` runs rm, `/bin/rm` is rm).
  */
 import { parseShellSyntax, type ShellSyntaxNode } from './shell-parser.js';
-import { programName, readWord, renderWord, type ShellWord, unknownWord } from './shell-words.js';
+import {
+  programName,
+  readWord,
+  renderAssignment,
+  renderRedirect,
+  renderWord,
+  type ShellWord,
+  unknownWord,
+} from './shell-words.js';
 import { unwrap } from './shell-wrappers.js';
 
 /** One simple command of the line, as allow rules see it. */
@@ -56,7 +64,6 @@ const MAX_SCRIPT_DEPTH = 6;
 /** Wrapper layers read per command line, nested scripts included; more is undetermined. */
 const MAX_LAYERS = 64;
 
-const OUTPUT_OPERATORS = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
 const STATEMENTS = new Set([
   'command',
   'redirected_statement',
@@ -392,43 +399,6 @@ function containsSubstitution(node: ShellSyntaxNode): boolean {
   return false;
 }
 
-function renderAssignment(node: ShellSyntaxNode): string {
-  const name = node.childForFieldName('name')?.text ?? '';
-  const value = node.childForFieldName('value');
-  const operator = node.children.find((child) => child.type === '=' || child.type === '+=')?.type ?? '=';
-  return `${name}${operator}${value ? renderWord(readWord(value)) : ''}`;
-}
-
-/** A redirection, rendered, and whether it writes to a file (other than /dev/null or a descriptor). */
-function renderRedirect(node: ShellSyntaxNode): { text: string; unsafe: boolean } {
-  if (node.type !== 'file_redirect') return { text: node.text.replace(/\s+/g, ' '), unsafe: false };
-  let descriptor = '';
-  let operator = '';
-  const targets: ShellWord[] = [];
-  for (let index = 0; index < node.childCount; index++) {
-    const child = node.child(index)!;
-    const field = node.fieldNameForChild(index);
-    if (field === 'descriptor') descriptor = child.text;
-    else if (field === 'destination') targets.push(readWord(child));
-    else if (child.childCount === 0 && !child.isNamed) operator += child.type;
-  }
-  const text = `${descriptor}${operator}${targets.map(renderWord).join(' ')}`;
-  return { text, unsafe: redirectWrites(operator, targets[0]) };
-}
-
-/**
- * @internal Whether a redirection writes to a file: any output operator, except to /dev/null or to a
- * descriptor (`2>&1`, `>&-`); reading (`<`, `<&`) never does.
- */
-export function redirectWrites(operator: string, target: ShellWord | undefined): boolean {
-  if (operator === '<' || operator === '<&') return false;
-  const value = target?.value;
-  if (operator === '>&' || operator === '<&-' || operator === '>&-') {
-    return !(value !== null && value !== undefined && /^(\d+|-)$/.test(value));
-  }
-  return OUTPUT_OPERATORS.has(operator) ? value !== '/dev/null' : true;
-}
-
 function readShellCommand(
   source: string,
   options: ParseShellOptions,
@@ -460,31 +430,4 @@ function readShellCommand(
  */
 export function parseShellCommand(command: string, options: ParseShellOptions = {}): ParsedShellCommand {
   return readShellCommand(command, options, 0, { layers: 0 });
-}
-
-/**
- * The last commands parsed, by text: agents repeat commands (`git status`, `npm test`), and a parse
- * costs tens of microseconds where a look-up costs well under one. One cache per permission table, so
- * that what one agent ran never changes another's timings. The oldest entry goes first (a hit does not
- * reorder the map: that churn cost more than the occasional second parse of a busy command).
- */
-export class ShellCommandCache {
-  readonly #entries = new Map<string, ParsedShellCommand>();
-
-  /** `capacity`: entries kept; `maxLength`: longer commands are parsed every time, not kept. */
-  constructor(
-    readonly capacity = 512,
-    readonly maxLength = 4096,
-  ) {}
-
-  /** The parsed command, from the cache when it was parsed recently. The result must not be changed. */
-  parse(command: string): ParsedShellCommand {
-    const cached = this.#entries.get(command);
-    if (cached) return cached;
-    const parsed = parseShellCommand(command);
-    if (command.length > this.maxLength) return parsed;
-    if (this.#entries.size >= this.capacity) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(command, parsed);
-    return parsed;
-  }
 }

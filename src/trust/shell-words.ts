@@ -1,4 +1,4 @@
-/** Reads one shell word from its syntax node as the shell would: quotes and escapes removed, expansions noted. */
+/** Reads shell words, assignments and redirections from their syntax nodes as the shell would: quotes and escapes removed, expansions noted. */
 import type { ShellSyntaxNode } from './shell-parser.js';
 
 /** One word of a command after quote removal, or what is known of it when it expands at run time. */
@@ -159,4 +159,44 @@ export function renderWord(word: ShellWord): string {
 export function programName(value: string): string {
   const slash = value.lastIndexOf('/');
   return slash < 0 || slash === value.length - 1 ? value : value.slice(slash + 1);
+}
+
+const OUTPUT_OPERATORS = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
+
+/** `NAME=value`, rendered as a command's words are. */
+export function renderAssignment(node: ShellSyntaxNode): string {
+  const name = node.childForFieldName('name')?.text ?? '';
+  const value = node.childForFieldName('value');
+  const operator = node.children.find((child) => child.type === '=' || child.type === '+=')?.type ?? '=';
+  return `${name}${operator}${value ? renderWord(readWord(value)) : ''}`;
+}
+
+/** A redirection, rendered, and whether it writes to a file (other than /dev/null or a descriptor). */
+export function renderRedirect(node: ShellSyntaxNode): { text: string; unsafe: boolean } {
+  if (node.type !== 'file_redirect') return { text: node.text.replace(/\s+/g, ' '), unsafe: false };
+  let descriptor = '';
+  let operator = '';
+  const targets: ShellWord[] = [];
+  for (let index = 0; index < node.childCount; index++) {
+    const child = node.child(index)!;
+    const field = node.fieldNameForChild(index);
+    if (field === 'descriptor') descriptor = child.text;
+    else if (field === 'destination') targets.push(readWord(child));
+    else if (child.childCount === 0 && !child.isNamed) operator += child.type;
+  }
+  const text = `${descriptor}${operator}${targets.map(renderWord).join(' ')}`;
+  return { text, unsafe: redirectWrites(operator, targets[0]) };
+}
+
+/**
+ * @internal Whether a redirection writes to a file: any output operator, except to /dev/null or to a
+ * descriptor (`2>&1`, `>&-`); reading (`<`, `<&`) never does.
+ */
+export function redirectWrites(operator: string, target: ShellWord | undefined): boolean {
+  if (operator === '<' || operator === '<&') return false;
+  const value = target?.value;
+  if (operator === '>&' || operator === '<&-' || operator === '>&-') {
+    return !(value !== null && value !== undefined && /^(\d+|-)$/.test(value));
+  }
+  return OUTPUT_OPERATORS.has(operator) ? value !== '/dev/null' : true;
 }
