@@ -19,7 +19,7 @@ import {
   printExactLookups,
   printSemanticSearch,
 } from './cache.bench.js';
-import { benchPermissionDecision, printPermissionDecision } from './permission.bench.js';
+import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
 import {
   benchPiiThroughput,
   measurePrecisionRecall,
@@ -74,8 +74,8 @@ async function main(): Promise<void> {
     }
     printPipeline(figures);
   }
+  if (wants('trust') || wants('permission')) printPermissionDecision(await benchPermissionDecisions());
   if (wants('trust')) {
-    printPermissionDecision(await benchPermissionDecision());
     const figures: TrustRecordingFigures[] = [];
     figures.push(await withSqlite(benchTrustRecordings));
     figures.push(await withPostgres(benchTrustRecordings));

@@ -27,7 +27,8 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
         "const agentId: string = 'front-desk';",
         'export default defineConfig([',
         "  { tenantId: 'acme-bakery', agentId, systemPrompt: 'You answer customers of Acme Bakery.' },",
-        "  { tenantId: 'acme-bakery', agentId: 'back-office' },",
+        // A path rule that looks absolute but is relative under the grammar: a startup warning.
+        "  { tenantId: 'acme-bakery', agentId: 'back-office', trust: { deny: ['Read(/etc/shadow)'] } },",
         ']);',
         '',
       ].join('\n'),
@@ -83,6 +84,9 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     });
     expect(stderr).toContain('LOCAL SIMULATED MODEL');
     expect(stderr).toContain('ANTHROPIC_API_KEY');
+    expect(stderr).toContain(
+      'steward: warning: agent back-office: trust.deny.0: "Read(/etc/shadow)" means <working directory>/etc/shadow',
+    );
     const response = await fetch(`${url}/api/agents/front-desk/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 /** The `trust` section of the ClaudeAgent config: levels, the rules that move them, and the tools each level allows. */
 import { z } from 'zod';
 import { durationSchema } from '../config/index.js';
-import { checkPermissionConfig } from './permission-table.js';
+import { checkPermissionConfig } from './permission-check.js';
 
 const level = z.number().min(0).max(1);
 
@@ -107,7 +107,7 @@ export const trustConfigSchema = z
       });
     }
     // Patterns parse, and a higher level's list covers every pattern of each lower one.
-    for (const issue of checkPermissionConfig(config)) {
+    for (const issue of checkPermissionConfig(config).issues) {
       context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     }
   });

@@ -21,10 +21,16 @@ export {
   type WindowMetrics,
   wilsonInterval,
 } from './metrics.js';
+export {
+  checkPermissionConfig,
+  type PermissionConfigCheck,
+  type PermissionConfigIssue,
+} from './permission-check.js';
 export { compilePermissionRule, covers } from './permission-rule.js';
 export {
   createPermissionTable,
   type PermissionTable,
+  type PermissionTableConfig,
   type PermissionTableDecision,
 } from './permission-table.js';
 export {
@@ -36,6 +42,7 @@ export {
   type TrustState,
 } from './policy.js';
 export { type TrustPrimitive, trustPrimitive } from './primitive.js';
+export { loadShellParser } from './shell-parser.js';
 export { Trust, type TrustOptions, TrustRunGuard } from './trust.js';
 export {
   type OperatorAction,

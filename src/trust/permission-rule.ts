@@ -5,33 +5,21 @@
 import { posix } from 'node:path';
 import { StewardError } from '../errors/index.js';
 import {
+  type BashSpecifier,
+  bashAllowsAlone,
+  bashCovers,
+  bashDenyHits,
+  compileBashSpecifier,
+} from './bash-rule.js';
+import {
   compilePathSpecifier,
   type PathBase,
   type PathSpecifier,
   pathCovers,
   relativeInside,
 } from './path-glob.js';
-import {
-  type BashSpecifier,
-  bashAllowsAlone,
-  bashCovers,
-  bashTextMatches,
-  compileBashSpecifier,
-  denyCandidates,
-  type ParsedShellCommand,
-  parseShellCommand,
-} from './shell-command.js';
-
-// The shell-command parts used to live here; other modules still import them from this one.
-export {
-  BashMatcher,
-  denyCandidates,
-  type MaskedRule,
-  type MaskVerdict,
-  type ParsedShellCommand,
-  parseShellCommand,
-  type ShellSegment,
-} from './shell-command.js';
+import { type ParsedShellCommand, parseShellCommand } from './shell-command.js';
+import type { ShellCommandCache } from './shell-command-cache.js';
 
 /** Where a tool call runs: relative patterns and relative input paths resolve against `cwd`. */
 export interface PermissionMatchContext {
@@ -126,21 +114,23 @@ export class PermissionSubject {
   #command: ParsedShellCommand | null | undefined;
   #path: string | null | undefined;
   #host: string | null | undefined;
-  #denyCandidates: string[] | undefined;
   #mcpServer: string | null | undefined;
   #relatives: Map<string, string | null | false> | undefined;
 
+  /** `commands`: where recently parsed commands are kept (the permission table's); none parses every time. */
   constructor(
     readonly toolName: string,
     readonly input: Record<string, unknown>,
     readonly context: PermissionMatchContext,
+    readonly commands?: ShellCommandCache,
   ) {}
 
   /** The parsed `command` of a Bash call, or null when there is none. */
   command(): ParsedShellCommand | null {
     if (this.#command === undefined) {
       const command = this.input.command;
-      this.#command = typeof command === 'string' ? parseShellCommand(command) : null;
+      if (typeof command !== 'string') this.#command = null;
+      else this.#command = this.commands ? this.commands.parse(command) : parseShellCommand(command);
     }
     return this.#command;
   }
@@ -149,15 +139,6 @@ export class PermissionSubject {
   mcpServer(): string | null {
     if (this.#mcpServer === undefined) this.#mcpServer = mcpServerOf(this.toolName);
     return this.#mcpServer;
-  }
-
-  /** Every command a Bash deny rule looks at (parts, substitutions, without wrappers). */
-  denyCandidates(): string[] {
-    if (this.#denyCandidates === undefined) {
-      const command = this.command();
-      this.#denyCandidates = command ? denyCandidates(command) : [];
-    }
-    return this.#denyCandidates;
   }
 
   /** The absolute, normalised path the call touches (`..` resolved), or null when it cannot be read. */
@@ -294,6 +275,14 @@ class PermissionRule implements CompiledPermissionRule {
           'an MCP pattern is mcp__server, mcp__server__* or mcp__server__tool, with no other wildcard and no empty part',
         );
       }
+      if (server.endsWith('_')) {
+        // A tool name splits at the first "__" after mcp__ (as in Claude Code): mcp__a___b is server
+        // "a" with tool "_b", so a rule naming a server "a_" could never match one of its tools.
+        throw invalidPattern(
+          pattern,
+          `a server name cannot end with "_": tool names split at the first "__" after mcp__, so mcp__${server}__x is server "${server.replace(/_+$/, '')}", tool "${'_'.repeat(server.length - server.replace(/_+$/, '').length)}x"`,
+        );
+      }
       this.server = server;
       if (isServerWildcard || parts.length === 1) {
         if (specifier !== undefined)
@@ -309,7 +298,8 @@ class PermissionRule implements CompiledPermissionRule {
           : 'a tool name has only letters, digits, _ and -',
       );
     }
-    if (specifier === undefined) {
+    // Claude Code: Bash(*) is the same as Bash, every command (substitutions and all).
+    if (specifier === undefined || (tool === 'Bash' && /^\*+$/.test(specifier))) {
       this.kind = 'tool';
       return;
     }
@@ -355,12 +345,7 @@ class PermissionRule implements CompiledPermissionRule {
     if (this.bash) {
       const command = subject.command();
       if (!command) return mode === 'deny';
-      if (mode === 'allow') return bashAllowsAlone(this.bash, command);
-      const specifier = this.bash;
-      return (
-        (specifier.form === 'exact' && command.normalized === specifier.text) ||
-        subject.denyCandidates().some((candidate) => bashTextMatches(specifier, candidate))
-      );
+      return mode === 'allow' ? bashAllowsAlone(this.bash, command) : bashDenyHits(this.bash, command);
     }
     if (this.path) {
       if (subject.globEscapes()) return mode === 'deny';
@@ -398,6 +383,16 @@ export function matchRuleSubject(
   mode: 'allow' | 'deny',
 ): boolean {
   return (rule as PermissionRule).matchSubject(subject, mode);
+}
+
+/** @internal The compiled specifier of a Bash(…) rule. */
+export function ruleBash(rule: CompiledPermissionRule): BashSpecifier | undefined {
+  return (rule as PermissionRule).bash;
+}
+
+/** @internal The compiled path glob of a Read, Write, Edit, MultiEdit, NotebookEdit, Glob or Grep rule. */
+export function rulePath(rule: CompiledPermissionRule): PathSpecifier | undefined {
+  return (rule as PermissionRule).path;
 }
 
 /** @internal The server name of an MCP-form rule. */

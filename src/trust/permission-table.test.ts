@@ -1,17 +1,21 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/index.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
 import { trustConfigSchema } from './config.js';
+import { checkPermissionConfig } from './permission-check.js';
 import { covers, type PermissionMatchContext } from './permission-rule.js';
 import {
-  checkPermissionConfig,
   createPermissionTable,
   MAX_PERMISSION_LEVELS,
   type PermissionTableConfig,
 } from './permission-table.js';
+import { loadShellParser } from './shell-parser.js';
 
 const context: PermissionMatchContext = { cwd: '/repo', home: '/home/ada' };
+
+// Bash commands are read by tree-sitter's grammar, which loads asynchronously once.
+beforeAll(() => loadShellParser());
 
 /** The example table of the Trust issue. */
 const issueTable: PermissionTableConfig = {
@@ -170,6 +174,35 @@ describe('createPermissionTable: deny list and overrides', () => {
     expect(table.decide(0.9, 'Read', {}, context)).toMatchObject({ allowed: true, reason: 'level' });
   });
 
+  it('holds a { minLevel } override below its level for every call it could match', () => {
+    const table = createPermissionTable({
+      permissions: { 0.5: ['*'] },
+      deny: [],
+      toolOverrides: { 'Bash(rm:*)': { minLevel: 0.9 } },
+    });
+    for (const command of ['true && rm -rf /', '$X -rf /', 'echo $(rm x)']) {
+      expect(table.decide(0.5, 'Bash', { command }, context), command).toMatchObject({
+        allowed: false,
+        reason: 'override-level',
+        matchedPattern: 'Bash(rm:*)',
+        requiredLevel: 0.9,
+      });
+    }
+    // From its level it allows what it fully matches; the lists decide the rest.
+    expect(table.decide(0.9, 'Bash', { command: 'rm x' }, context)).toMatchObject({
+      allowed: true,
+      reason: 'override-level',
+    });
+    expect(table.decide(0.9, 'Bash', { command: 'true && rm -rf /' }, context)).toMatchObject({
+      allowed: true,
+      reason: 'level',
+    });
+    expect(table.decide(0.5, 'Bash', { command: 'ls' }, context)).toMatchObject({
+      allowed: true,
+      reason: 'level',
+    });
+  });
+
   it('lets different Bash rules of one list allow different parts of a chained command', () => {
     const table = createPermissionTable({
       permissions: { 0.2: ['Bash(npm ci)', 'Bash(npm test:*)'] },
@@ -199,7 +232,7 @@ describe('createPermissionTable: deny list and overrides', () => {
 });
 
 describe('trustConfigSchema: permissions validation', () => {
-  const parse = (permissions: Record<string, string[]>, extra: Record<string, unknown> = {}) =>
+  const parse = (permissions: Record<string, readonly string[]>, extra: Record<string, unknown> = {}) =>
     validateConfig(trustConfigSchema, { permissions, ...extra }, 'trust config');
 
   it('accepts the issue example', () => {
@@ -250,7 +283,7 @@ describe('trustConfigSchema: permissions validation', () => {
     const permissions = Object.fromEntries(
       Array.from({ length: MAX_PERMISSION_LEVELS + 1 }, (_, index) => [String(index / 100), ['Read']]),
     );
-    expect(checkPermissionConfig({ permissions })).toEqual([
+    expect(checkPermissionConfig({ permissions }).issues).toEqual([
       {
         path: ['permissions'],
         message: `at most ${MAX_PERMISSION_LEVELS} levels (keys), not ${MAX_PERMISSION_LEVELS + 1}`,
@@ -262,7 +295,7 @@ describe('trustConfigSchema: permissions validation', () => {
   });
 
   it('reports two keys for the same level', () => {
-    expect(checkPermissionConfig({ permissions: { '0.5': ['Read'], '0.50': ['Read'] } })).toEqual([
+    expect(checkPermissionConfig({ permissions: { '0.5': ['Read'], '0.50': ['Read'] } }).issues).toEqual([
       {
         path: ['permissions', '0.50'],
         message: 'one key per level ("0.5" and "0.50" are both level 0.5); merge the two lists',
@@ -392,7 +425,7 @@ describe('properties (fast-check)', () => {
   it('the schema accepts every monotone table', () => {
     fc.assert(
       fc.property(monotoneConfig, (config) => {
-        expect(checkPermissionConfig(config)).toEqual([]);
+        expect(checkPermissionConfig(config).issues).toEqual([]);
       }),
       { numRuns: 500 },
     );
@@ -411,7 +444,7 @@ describe('properties (fast-check)', () => {
         const remaining = config.permissions[higherKey]!.filter((pattern) => pattern !== dropped);
         fc.pre(!remaining.some((pattern) => covers(pattern, dropped)));
         const broken = { ...config, permissions: { ...config.permissions, [higherKey]: remaining } };
-        const issues = checkPermissionConfig(broken);
+        const { issues } = checkPermissionConfig(broken);
         expect(issues).toContainEqual({
           path: ['permissions', higherKey],
           message: expect.stringContaining(`"${dropped}"`),
@@ -420,5 +453,35 @@ describe('properties (fast-check)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('checkPermissionConfig: warnings', () => {
+  it('warns once about a path rule that looks absolute but is relative under the grammar', () => {
+    const { issues, warnings } = checkPermissionConfig({
+      permissions: {
+        0.1: ['Read(/etc/hosts)'],
+        0.5: ['Read(/etc/hosts)', 'Edit(/src/**)', 'Read(//etc/ssl/**)'],
+      },
+      deny: ['Read(/etc/shadow)', 'Read(~/.ssh/**)', 'Bash(cat /etc/shadow)'],
+      toolOverrides: { 'Write(/Users/ada/**)': 'deny' },
+    });
+    expect(issues).toEqual([]);
+    expect(warnings.map((warning) => warning.path)).toEqual([
+      ['deny', 0],
+      ['toolOverrides', 'Write(/Users/ada/**)'],
+      ['permissions', '0.1', 0],
+    ]);
+    expect(warnings[0]!.message).toBe(
+      '"Read(/etc/shadow)" means <working directory>/etc/shadow, not /etc/shadow: in Claude Code\'s permission-rule grammar ' +
+        'a single leading "/" is relative and "//" is absolute. Write "Read(//etc/shadow)" for the absolute path, ' +
+        'or "Read(./etc/shadow)" to keep it relative',
+    );
+  });
+
+  it('does not warn about // paths, ~/ paths or project folders such as /src', () => {
+    expect(
+      checkPermissionConfig({ deny: ['Read(//etc/shadow)', 'Read(~/.aws/**)', 'Edit(/src/**)'] }).warnings,
+    ).toEqual([]);
   });
 });

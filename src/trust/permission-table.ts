@@ -3,18 +3,18 @@
  * permission lists keyed by trust level, compiled once so that a decision takes microseconds.
  */
 import { StewardError } from '../errors/index.js';
-import type { ResolvedTrustConfig } from './config.js';
+import { BashMatcher, type MaskedBashRule } from './bash-rule.js';
 import {
-  BashMatcher,
   type CompiledPermissionRule,
   compilePermissionRule,
-  covers,
-  type MaskedRule,
   matchRuleSubject,
   type PermissionMatchContext,
   PermissionSubject,
+  ruleBash,
   ruleServer,
 } from './permission-rule.js';
+import { ShellCommandCache } from './shell-command-cache.js';
+import { loadShellParser } from './shell-parser.js';
 
 /** Levels are compared with this tolerance so that float drift (0.7 - 0.4) never drops a threshold. */
 const EPSILON = 1e-9;
@@ -55,13 +55,30 @@ export interface PermissionTable {
   /** The thresholds, ascending. */
   readonly thresholds: readonly number[];
   /**
+   * Resolves once `decide` can read every call: with Bash rules, once the Bash parser is loaded (the
+   * table starts loading it when built). Await it before the first decision; `decide` on a Bash call
+   * before then throws StewardError `internal`.
+   */
+  ready(): Promise<void>;
+  /**
    * The band a level falls in: the highest permission threshold or override `minLevel` <= level, as a
    * string (`'none'` below all of them). Two levels in one band allow exactly the same tool calls.
    */
   band(level: number): string;
 }
 
-export type PermissionTableConfig = Pick<ResolvedTrustConfig, 'permissions' | 'deny' | 'toolOverrides'>;
+/** What a tool override does: always allow, always deny, or allow from a level of its own. */
+export type ToolOverride = 'allow' | 'deny' | { minLevel: number };
+
+/** The permission part of a trust config (`trustConfigSchema` output has this shape). */
+export interface PermissionTableConfig {
+  /** Pattern lists keyed by the lowest trust level (0..1, as a string) at which they apply. */
+  permissions: Record<string, readonly string[]>;
+  /** Patterns denied at every level. */
+  deny: readonly string[];
+  /** Per-pattern overrides, checked in order after the deny list. */
+  toolOverrides: Record<string, ToolOverride>;
+}
 
 /** At most this many permission levels: one bit of a 32-bit mask each. */
 export const MAX_PERMISSION_LEVELS = 31;
@@ -88,7 +105,7 @@ class MaskIndex {
   readonly #anyMcpTool: Entry[] = [];
   readonly #bare = new Map<string, Entry[]>();
   readonly #servers = new Map<string, Entry[]>();
-  readonly #specifiers = new Map<string, MaskedRule[]>();
+  readonly #specifiers = new Map<string, Array<{ rule: CompiledPermissionRule; mask: number }>>();
   readonly #bash: BashMatcher | undefined;
 
   constructor(lists: ReadonlyArray<ReadonlyArray<CompiledPermissionRule>>) {
@@ -123,8 +140,11 @@ class MaskIndex {
         }
       }
     }
-    const bashRules = this.#specifiers.get('Bash');
-    this.#bash = bashRules ? new BashMatcher(bashRules) : undefined;
+    const bashRules = (this.#specifiers.get('Bash') ?? []).flatMap(({ rule, mask }): MaskedBashRule[] => {
+      const bash = ruleBash(rule);
+      return bash ? [{ pattern: rule.pattern, bash, mask }] : [];
+    });
+    this.#bash = bashRules.length > 0 ? new BashMatcher(bashRules) : undefined;
   }
 
   /**
@@ -205,7 +225,9 @@ function compiler(): (patterns: readonly string[]) => CompiledPermissionRule[] {
 }
 
 /** Thresholds ascending with their keys; throws `invalid-config` for a key that is not a level. */
-function parseThresholds(permissions: Record<string, string[]>): Array<{ key: string; level: number }> {
+function parseThresholds(
+  permissions: Record<string, readonly string[]>,
+): Array<{ key: string; level: number }> {
   const entries = Object.keys(permissions).map((key) => {
     const level = Number(key);
     if (key.trim() === '' || !Number.isFinite(level) || level < 0 || level > 1) {
@@ -243,12 +265,26 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
   const levels = thresholds.map((threshold) => threshold.level);
   const lists = thresholds.map((threshold) => Object.freeze([...(config.permissions[threshold.key] ?? [])]));
   const compileAll = compiler();
-  const levelIndex = new MaskIndex(lists.map((patterns) => compileAll(patterns)));
-  const deny = new MaskIndex([compileAll(config.deny)]);
-  const overrides: CompiledOverride[] = Object.entries(config.toolOverrides).map(([pattern, action]) => ({
-    index: new MaskIndex([[compilePermissionRule(pattern)]]),
+  const commands = new ShellCommandCache();
+  const needsParser = (rules: CompiledPermissionRule[]) => rules.some((rule) => ruleBash(rule) !== undefined);
+  const levelRules = lists.map((patterns) => compileAll(patterns));
+  const denyRules = compileAll(config.deny);
+  const overrideRules = Object.entries(config.toolOverrides).map(
+    ([pattern, action]) => [compilePermissionRule(pattern), action] as const,
+  );
+  const levelIndex = new MaskIndex(levelRules);
+  const deny = new MaskIndex([denyRules]);
+  const overrides: CompiledOverride[] = overrideRules.map(([rule, action]) => ({
+    index: new MaskIndex([[rule]]),
     action,
   }));
+  const parsesCommands = needsParser([
+    ...levelRules.flat(),
+    ...denyRules,
+    ...overrideRules.map(([rule]) => rule),
+  ]);
+  // Start loading now, so that it is usually done by the first decision; `ready()` reports a failure.
+  if (parsesCommands) loadShellParser().catch(() => undefined);
 
   // Every level at which the set of allowed calls can change.
   const bandEdges = [
@@ -273,28 +309,34 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
     input: Record<string, unknown>,
     context: PermissionMatchContext,
   ): PermissionTableDecision => {
-    const subject = new PermissionSubject(toolName, input, context);
+    const subject = new PermissionSubject(toolName, input, context, commands);
     const denied = deny.evaluate(subject, 'deny', 0).pattern;
     if (denied !== undefined) return { allowed: false, reason: 'deny-list', matchedPattern: denied };
 
     for (const override of overrides) {
-      const matched = override.index.evaluate(
-        subject,
-        override.action === 'deny' ? 'deny' : 'allow',
-        0,
-      ).pattern;
+      const { action } = override;
+      // Below its level a { minLevel } override restricts: it holds for every call it could match (any
+      // part of a chained command, a program only known at run time), as a deny rule does.
+      const below = typeof action === 'object' && level + EPSILON < action.minLevel;
+      const mode = action === 'deny' || below ? 'deny' : 'allow';
+      const matched = override.index.evaluate(subject, mode, 0).pattern;
       if (matched === undefined) continue;
-      if (override.action === 'deny')
-        return { allowed: false, reason: 'override-deny', matchedPattern: matched };
-      if (override.action === 'allow')
-        return { allowed: true, reason: 'override-allow', matchedPattern: matched };
-      const { minLevel } = override.action;
-      return {
-        allowed: level + EPSILON >= minLevel,
+      if (action === 'deny') return { allowed: false, reason: 'override-deny', matchedPattern: matched };
+      if (action === 'allow') return { allowed: true, reason: 'override-allow', matchedPattern: matched };
+      const decision: PermissionTableDecision = {
+        allowed: !below,
         reason: 'override-level',
         matchedPattern: matched,
-        requiredLevel: minLevel,
       };
+      const fully = !below || override.index.evaluate(subject, 'allow', 0).pattern !== undefined;
+      // A call the override only could match is not allowed by it at minLevel: find where it is.
+      const required = fully
+        ? action.minLevel
+        : bandEdges.find(
+            (edge) => edge + EPSILON >= action.minLevel && decide(edge, toolName, input, context).allowed,
+          );
+      if (required !== undefined) decision.requiredLevel = required;
+      return decision;
     }
 
     const current = thresholdIndex(level);
@@ -303,7 +345,16 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
     const decision: PermissionTableDecision = { allowed, reason: allowed ? 'level' : 'no-match' };
     if (allowed) decision.matchedPattern = pattern;
     if (current >= 0) decision.levelThreshold = levels[current]!;
-    if (mask !== 0) decision.requiredLevel = levels[lowestBit(mask)]!;
+    if (mask !== 0) {
+      // A { minLevel } override that could match the call holds it back below its level.
+      let required = levels[lowestBit(mask)]!;
+      for (const { index, action } of overrides) {
+        if (typeof action === 'object' && action.minLevel > required) {
+          if (index.evaluate(subject, 'deny', 0).pattern !== undefined) required = action.minLevel;
+        }
+      }
+      decision.requiredLevel = required;
+    }
     return decision;
   };
 
@@ -314,92 +365,11 @@ export function createPermissionTable(config: PermissionTableConfig): Permission
       return index < 0 ? [] : lists[index]!;
     },
     thresholds: Object.freeze(levels),
+    ready: () => (parsesCommands ? loadShellParser() : Promise.resolve()),
     band: (level) => {
       for (let index = bandEdges.length - 1; index >= 0; index--)
         if (bandEdges[index]! <= level + EPSILON) return String(bandEdges[index]);
       return 'none';
     },
   };
-}
-
-/** One problem in the permission part of a trust config, for `trustConfigSchema` to report. */
-export interface PermissionConfigIssue {
-  path: Array<string | number>;
-  message: string;
-}
-
-function tryCompile(pattern: string): CompiledPermissionRule | string {
-  try {
-    return compilePermissionRule(pattern);
-  } catch (error) {
-    if (StewardError.isInstance(error) && typeof error.details.reason === 'string')
-      return error.details.reason;
-    throw error;
-  }
-}
-
-/**
- * Checks what the schema's shape cannot: every pattern parses, no two keys are the same level, and
- * each higher level's list covers every pattern of each lower one (the allowed set only grows).
- */
-export function checkPermissionConfig(config: Partial<PermissionTableConfig>): PermissionConfigIssue[] {
-  const issues: PermissionConfigIssue[] = [];
-  const invalid = (path: Array<string | number>, pattern: string, reason: string) =>
-    issues.push({
-      path,
-      message: `a pattern in Claude Code's permission-rule grammar ("${pattern}": ${reason})`,
-    });
-
-  (config.deny ?? []).forEach((pattern, index) => {
-    const compiled = tryCompile(pattern);
-    if (typeof compiled === 'string') invalid(['deny', index], pattern, compiled);
-  });
-  for (const pattern of Object.keys(config.toolOverrides ?? {})) {
-    const compiled = tryCompile(pattern);
-    if (typeof compiled === 'string') invalid(['toolOverrides', pattern], pattern, compiled);
-  }
-
-  const levels: Array<{ key: string; level: number; rules: CompiledPermissionRule[] }> = [];
-  for (const [key, patterns] of Object.entries(config.permissions ?? {})) {
-    const level = Number(key);
-    if (key.trim() === '' || !Number.isFinite(level)) continue; // the key check reports it
-    const rules: CompiledPermissionRule[] = [];
-    patterns.forEach((pattern, index) => {
-      const compiled = tryCompile(pattern);
-      if (typeof compiled === 'string') invalid(['permissions', key, index], pattern, compiled);
-      else rules.push(compiled);
-    });
-    const twin = levels.find((other) => other.level === level);
-    if (twin) {
-      issues.push({
-        path: ['permissions', key],
-        message: `one key per level ("${twin.key}" and "${key}" are both level ${level}); merge the two lists`,
-      });
-    }
-    levels.push({ key, level, rules });
-  }
-
-  if (levels.length > MAX_PERMISSION_LEVELS) {
-    issues.push({
-      path: ['permissions'],
-      message: `at most ${MAX_PERMISSION_LEVELS} levels (keys), not ${levels.length}`,
-    });
-  }
-  levels.sort((a, b) => a.level - b.level);
-  for (let higher = 1; higher < levels.length; higher++) {
-    const upper = levels[higher]!;
-    for (let lower = 0; lower < higher; lower++) {
-      const below = levels[lower]!;
-      if (below.level === upper.level) continue;
-      const missing = below.rules
-        .filter((rule) => !upper.rules.some((candidate) => covers(candidate, rule)))
-        .map((rule) => `"${rule.pattern}"`);
-      if (missing.length === 0) continue;
-      issues.push({
-        path: ['permissions', upper.key],
-        message: `a list that includes every pattern of level ${below.key} (missing ${missing.join(', ')}); a higher trust level must not allow less`,
-      });
-    }
-  }
-  return issues;
 }

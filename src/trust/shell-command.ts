@@ -1,482 +1,433 @@
-/** Splits Bash command lines into their parts and matches them against Bash(…) permission rules. */
-import { escapeRegExp } from './path-glob.js';
-import type { CompiledPermissionRule } from './permission-rule.js';
+/**
+ * Reads a Bash command line through tree-sitter's Bash grammar into what Bash rules are matched against:
+ * every simple command it runs (in pipelines, lists, subshells, functions, substitutions, and the scripts
+ * of `bash -c` and `eval`), each with its words as the program receives them and the programs its
+ * wrappers run (`sudo rm` runs rm, `/bin/rm` is rm).
+ */
+import { parseShellSyntax, type ShellSyntaxNode } from './shell-parser.js';
+import {
+  programName,
+  readWord,
+  renderAssignment,
+  renderRedirect,
+  renderWord,
+  type ShellWord,
+  unknownWord,
+} from './shell-words.js';
+import { unwrap } from './shell-wrappers.js';
 
-// ---------------------------------------------------------------------------------------------
-// Parsing
-// ---------------------------------------------------------------------------------------------
-
-/** One simple command of a command line, with unquoted whitespace collapsed to single spaces. */
+/** One simple command of the line, as allow rules see it. */
 export interface ShellSegment {
-  text: string;
-  /** The text up to the first space: what Bash rules are indexed on. */
-  head: string;
-  /** Has `$(…)`, backticks, `<(…)`/`>(…)` or an output redirection to a file other than /dev/null. */
+  /**
+   * The command's canonical text (assignments, program as written, arguments; quotes and escapes
+   * resolved, words with spaces in single quotes), then, when it starts with process wrappers Claude
+   * Code looks through (timeout, time, nice, nohup, stdbuf, xargs without options), the text without them.
+   */
+  texts: string[];
+  /** Its redirections, rendered ('' when none): an exact rule must name them too. */
+  redirects: string;
+  /**
+   * Prefix and wildcard rules never allow it: it has a command or process substitution, an output
+   * redirection to a file other than /dev/null, a program that cannot be determined, or it runs a
+   * command through find -exec, watch, setsid, ionice or flock.
+   */
   unsafe: boolean;
 }
 
 export interface ParsedShellCommand {
-  /** The whole line, whitespace-normalised, segments joined by their operators. */
+  /** The whole line in canonical form, for exact rules naming a whole chained command. */
   normalized: string;
+  /** The commands the line runs at its top level (not inside substitutions or `bash -c` scripts). */
   segments: ShellSegment[];
-  /** Bodies of `$(…)`, backticks and process substitutions: deny rules look inside them. */
-  substitutions: string[];
-  /** False when a quote or substitution is left open. */
+  /**
+   * Every command text a deny rule looks at: each command at every wrapper layer (`sudo rm x` and
+   * `rm x`), with its program as written and by name (`/bin/rm x` and `rm x`), inside substitutions,
+   * functions and the scripts of `bash -c`, `eval` and the like.
+   */
+  denyTexts: string[];
+  /** False when the grammar could not read the whole line (an unclosed quote, a syntax error). */
   complete: boolean;
+  /** Why the program of some command cannot be determined (`$X rm`, `eval "$CMD"`); absent when all are known. */
+  undetermined?: string;
 }
 
-/** Characters the splitter must look at; runs of any other characters are copied as they are. */
-const SPECIAL = new Uint8Array(128);
-for (const char of ' \t\\\'"`$<>&|;\n\r') SPECIAL[char.charCodeAt(0)] = 1;
-
-function isOrdinary(code: number): boolean {
-  return code >= 128 || SPECIAL[code] === 0; // NaN (past the end) indexes as undefined: not ordinary
+export interface ParseShellOptions {
+  /**
+   * Read the line as a rule's specifier: `*` is the rule's wildcard, not a shell pattern, and wrappers
+   * are not looked through.
+   */
+  specifier?: boolean;
 }
 
-const WORD_END = new Set([' ', '\t', '\n', '\r', ';', '&', '|', '<', '>', '(', ')']);
+/** Scripts inside scripts (`bash -c "eval '…'"`) are read this deep; deeper is undetermined. */
+const MAX_SCRIPT_DEPTH = 6;
+/** Wrapper layers read per command line, nested scripts included; more is undetermined. */
+const MAX_LAYERS = 64;
 
-/** Index of the `)` closing the `(` at `open`, skipping quoted text; -1 when there is none. */
-function closingParenthesis(command: string, open: number): number {
-  let depth = 0;
-  for (let index = open; index < command.length; index++) {
-    const char = command[index];
-    if (char === '\\') index++;
-    else if (char === "'") {
-      const end = command.indexOf("'", index + 1);
-      if (end < 0) return -1;
-      index = end;
-    } else if (char === '(') depth++;
-    else if (char === ')' && --depth === 0) return index;
-  }
-  return -1;
+const STATEMENTS = new Set([
+  'command',
+  'redirected_statement',
+  'list',
+  'pipeline',
+  'subshell',
+  'compound_statement',
+  'if_statement',
+  'for_statement',
+  'c_style_for_statement',
+  'while_statement',
+  'case_statement',
+  'function_definition',
+  'declaration_command',
+  'unset_command',
+  'test_command',
+  'negated_command',
+  'variable_assignment',
+  'variable_assignments',
+]);
+/** Statements that run as one simple command, with their own text as a segment. */
+const BUILTIN_STATEMENTS = new Set([
+  'declaration_command',
+  'unset_command',
+  'test_command',
+  'variable_assignment',
+  'variable_assignments',
+]);
+
+interface Context {
+  /** Inside a command or process substitution: deny rules look at it, allow rules look at its container. */
+  nested: boolean;
+  /** An enclosing redirection makes every command inside unsafe. */
+  unsafe: boolean;
+  /** The rendered redirections of the enclosing redirected statement, when its body is this command. */
+  redirects: string;
 }
 
-function closingBacktick(command: string, open: number): number {
-  for (let index = open + 1; index < command.length; index++) {
-    if (command[index] === '\\') index++;
-    else if (command[index] === '`') return index;
-  }
-  return -1;
+const TOP: Context = { nested: false, unsafe: false, redirects: '' };
+
+/** Shared by a line and the scripts inside it. */
+interface Budget {
+  layers: number;
 }
 
-/**
- * Splits a command line on `&&`, `||`, `;`, `|`, `|&`, `&` and newlines, outside quotes, so that
- * every part can be checked on its own. Not a full shell parser: what it cannot read it marks unsafe
- * or incomplete, and unsafe or incomplete commands are never allowed by a prefix or wildcard rule.
- */
-export function parseShellCommand(command: string): ParsedShellCommand {
-  return new ShellSplitter(command).run();
-}
-
-/** The state of one split; methods rather than closures keep a parse allocation-light. */
-class ShellSplitter {
+class ShellReader {
   readonly segments: ShellSegment[] = [];
-  readonly substitutions: string[] = [];
-  readonly pieces: string[] = [];
-  current = '';
-  unsafe = false;
+  readonly denyTexts = new Set<string>();
   complete = true;
-  pendingSpace = false;
+  undetermined: string | undefined;
+  /** False when the source has no `$(`, backtick, `<(` or `>(`: no node can hold a substitution. */
+  readonly substitutions: boolean;
 
-  constructor(readonly command: string) {}
+  constructor(
+    readonly source: string,
+    readonly options: ParseShellOptions,
+    readonly depth: number,
+    readonly budget: Budget,
+  ) {
+    this.substitutions = /\$\(|`|[<>]\(/.test(source);
+  }
 
-  run(): ParsedShellCommand {
-    const { command } = this;
-    let index = 0;
-    while (index < command.length) {
-      const code = command.charCodeAt(index);
-      if (code >= 128 || SPECIAL[code] === 0) {
-        let end = index + 1;
-        while (end < command.length) {
-          const following = command.charCodeAt(end);
-          if (following >= 128 || SPECIAL[following] === 0) end++;
-          else if (following === 32 && isOrdinary(command.charCodeAt(end + 1)))
-            end += 2; // one space inside a run
-          else break;
-        }
-        this.append(command.slice(index, end));
-        index = end;
+  markUndetermined(reason: string): void {
+    this.undetermined ??= reason;
+  }
+
+  /** Reads a node and returns its canonical rendering. */
+  visit(node: ShellSyntaxNode, context: Context): string {
+    const { type } = node;
+    if (type === 'command') return this.command(node, context);
+    if (BUILTIN_STATEMENTS.has(type)) return this.builtin(node, context);
+    switch (type) {
+      case 'redirected_statement':
+        return this.redirected(node, context);
+      case 'command_substitution':
+      case 'process_substitution':
+        return this.children(node, { ...context, nested: true });
+      case 'comment':
+        return '';
+      case 'ERROR':
+        this.complete = false;
+        return this.children(node, context);
+      default:
+        return node.childCount === 0 ? node.text : this.children(node, context);
+    }
+  }
+
+  /** Renders the children of a node, with `;` between statements the source separated by a newline. */
+  children(node: ShellSyntaxNode, context: Context): string {
+    let text = '';
+    let previousStatement = false;
+    for (const child of node.children) {
+      const rendered = this.visit(child, context);
+      const statement = STATEMENTS.has(child.type);
+      if (statement && previousStatement) text += ' ;';
+      previousStatement = statement;
+      if (rendered !== '') text += text === '' ? rendered : ` ${rendered}`;
+    }
+    return text;
+  }
+
+  /** Substitutions anywhere inside a node (words, assignments, redirections, heredocs) are read nested. */
+  inside(node: ShellSyntaxNode): void {
+    if (!this.substitutions) return;
+    if (node.type === 'command_substitution' || node.type === 'process_substitution') {
+      this.children(node, { nested: true, unsafe: false, redirects: '' });
+    } else if (node.childCount > 0) {
+      for (const child of node.children) this.inside(child);
+    }
+  }
+
+  redirected(node: ShellSyntaxNode, context: Context): string {
+    const body = node.childForFieldName('body');
+    const redirects: string[] = [];
+    let unsafe = false;
+    for (let index = 0; index < node.childCount; index++) {
+      const child = node.child(index)!;
+      if (child.type === 'ERROR') this.complete = false;
+      if (node.fieldNameForChild(index) !== 'redirect') continue;
+      const redirect = renderRedirect(child);
+      redirects.push(redirect.text);
+      if (redirect.unsafe) unsafe = true;
+      this.inside(child);
+    }
+    const rendered = redirects.join(' ');
+    const inner = body ? this.redirectedBody(body, context, rendered, unsafe) : '';
+    return inner === '' ? rendered : `${inner} ${rendered}`;
+  }
+
+  /**
+   * The grammar hangs `a | b > f` and `a && b > f` on the whole pipeline or list, but the shell gives
+   * the redirections to the last command only; a compound statement (`{ a; b; } > f`) gives them to all.
+   */
+  redirectedBody(body: ShellSyntaxNode, context: Context, redirects: string, unsafe: boolean): string {
+    if (body.type === 'command' || BUILTIN_STATEMENTS.has(body.type)) {
+      return this.visit(body, { ...context, unsafe: context.unsafe || unsafe, redirects });
+    }
+    if (body.type === 'pipeline' || body.type === 'list') {
+      const last = body.lastNamedChild;
+      let text = '';
+      for (const child of body.children) {
+        const rendered = child.equals(last!)
+          ? this.redirectedBody(child, context, redirects, unsafe)
+          : this.visit(child, context);
+        if (rendered !== '') text += text === '' ? rendered : ` ${rendered}`;
+      }
+      return text;
+    }
+    return this.visit(body, { ...context, unsafe: context.unsafe || unsafe, redirects: '' });
+  }
+
+  /** `export X=1`, `[[ -f x ]]`, `X=1`: one segment with its own text. */
+  builtin(node: ShellSyntaxNode, context: Context): string {
+    let text: string;
+    if (node.type === 'variable_assignment') {
+      this.checkAssignment(node);
+      text = renderAssignment(node);
+      this.inside(node);
+    } else if (node.type === 'variable_assignments') {
+      for (const assignment of node.namedChildren) this.checkAssignment(assignment);
+      text = node.namedChildren.map(renderAssignment).join(' ');
+      this.inside(node);
+    } else if (node.type === 'declaration_command' || node.type === 'unset_command') {
+      // `export A="x y" $B`: the keyword, then assignments and words rendered as a command's are.
+      text = node.children
+        .map((child) => {
+          if (!child.isNamed) return child.text;
+          if (child.type === 'variable_assignment') return renderAssignment(child);
+          return renderWord(readWord(child));
+        })
+        .join(' ');
+      this.inside(node);
+    } else {
+      text = this.children(node, { ...context, nested: true });
+    }
+    this.denyTexts.add(text);
+    if (!context.nested) {
+      const unsafe = context.unsafe || (this.substitutions && containsSubstitution(node));
+      this.segments.push({ texts: [text], redirects: context.redirects, unsafe });
+    }
+    return text;
+  }
+
+  /** tree-sitter-bash also reads `--flag=1` as an assignment to a variable named --flag. */
+  checkAssignment(node: ShellSyntaxNode): void {
+    const name = node.childForFieldName('name')?.text ?? '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\[.*\])?$/s.test(name)) this.complete = false;
+  }
+
+  command(node: ShellSyntaxNode, context: Context): string {
+    const assignments: string[] = [];
+    const argv: ShellWord[] = [];
+    const ownRedirects: string[] = [];
+    let unsafe = context.unsafe;
+    let previousEnd = node.startIndex;
+    for (let index = 0; index < node.childCount; index++) {
+      const child = node.child(index)!;
+      const field = node.fieldNameForChild(index);
+      // tree-sitter-bash sometimes runs a command on past a line break (after `X=1 > f`), which the
+      // shell never does: such a line is not read as the shell reads it.
+      if (/(^|[^\\])\n/.test(this.source.slice(previousEnd, child.startIndex))) this.complete = false;
+      previousEnd = child.endIndex;
+      if (field === 'name' || field === 'argument') {
+        const word = readWord(child.type === 'command_name' ? child.child(0)! : child);
+        if (word.substitution) unsafe = true;
+        if (word.misread) this.complete = false;
+        argv.push(word);
+      } else if (field === 'redirect') {
+        const redirect = renderRedirect(child);
+        ownRedirects.push(redirect.text);
+        if (redirect.unsafe) unsafe = true;
+      } else if (child.type === 'variable_assignment') {
+        this.checkAssignment(child);
+        assignments.push(renderAssignment(child));
+        if (this.substitutions && containsSubstitution(child)) unsafe = true;
+      } else if (child.type === 'ERROR') {
+        this.complete = false;
+      } else if (child.type !== 'comment') {
+        // Syntax the grammar accepts inside a command but the shell rejects (`echo (x)`).
+        argv.push({
+          value: null,
+          raw: child.text,
+          pattern: false,
+          substitution: containsSubstitution(child),
+        });
+        this.complete = false;
+        unsafe = true;
+      }
+      this.inside(child);
+    }
+    const prefix = assignments.join(' ');
+    const written = joinText(prefix, renderWords(argv));
+    const texts = [written];
+    if (this.options.specifier) {
+      this.denyTexts.add(written);
+    } else {
+      const layers = this.layers(argv, prefix);
+      if (layers.unsafe) unsafe = true;
+      if (layers.stripped) texts.push(layers.stripped);
+    }
+    const redirects = joinText(context.redirects, ownRedirects.join(' '));
+    if (!context.nested) this.segments.push({ texts, redirects, unsafe });
+    return joinText(written, ownRedirects.join(' '));
+  }
+
+  /**
+   * Adds every wrapper layer of a command to the deny texts and reads the scripts its wrappers run.
+   * `stripped`: the text without leading process wrappers, for allow rules.
+   */
+  layers(argv: ShellWord[], prefix: string): { unsafe: boolean; stripped?: string } {
+    let unsafe = false;
+    let stripped: ShellWord[] | undefined;
+    let chain: ShellWord[] | undefined = argv;
+    const queue: ShellWord[][] = [argv];
+    this.denyTexts.add(joinText(prefix, renderWords(argv)));
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+      if (++this.budget.layers > MAX_LAYERS) {
+        this.markUndetermined('the command nests more wrappers than are read');
+        return { unsafe: true };
+      }
+      const program = next[0];
+      if (program === undefined) continue;
+      this.addDenyTexts(next);
+      if (program.value === null) {
+        this.markUndetermined(`the program "${program.raw}" is only known when the command runs`);
+        unsafe = true;
         continue;
       }
-      const char = command[index]!;
-      const next = command[index + 1];
-      if (char === ' ' || char === '\t') {
-        this.pendingSpace = true;
-        index++;
-      } else if (char === '\\') {
-        if (next === '\n') this.pendingSpace = true;
-        else this.append(next === undefined ? '\\' : `\\${next}`);
-        index += 2;
-      } else if (char === "'") {
-        const end = command.indexOf("'", index + 1);
-        if (end < 0) this.complete = false;
-        const stop = end < 0 ? command.length : end + 1;
-        this.append(command.slice(index, stop));
-        index = stop;
-      } else if (char === '"') {
-        index = this.doubleQuoted(index);
-      } else if (char === '`') {
-        const stop = this.backtick(index);
-        this.append(command.slice(index, stop));
-        index = stop;
-      } else if ((char === '$' || char === '<' || char === '>') && next === '(') {
-        index = this.substitution(index, index + 1);
-      } else if (char === '&' && next === '&') {
-        this.endSegment('&&');
-        index += 2;
-      } else if (char === '|' && next === '|') {
-        this.endSegment('||');
-        index += 2;
-      } else if (char === '|') {
-        this.endSegment(next === '&' ? '|&' : '|');
-        index += next === '&' ? 2 : 1;
-      } else if (char === ';' || char === '\n' || char === '\r') {
-        this.endSegment(';');
-        index++;
-      } else if (char === '>' || (char === '&' && next === '>')) {
-        index = this.redirection(index);
-      } else if (char === '&') {
-        this.endSegment('&');
-        index++;
-      } else {
-        this.append(char);
-        index++;
+      if (program.pattern) {
+        this.markUndetermined(`the program "${program.raw}" is a pattern the shell expands`);
+        unsafe = true;
+        continue;
       }
-    }
-    if (this.current.length > 0) this.endSegment('');
-    const { pieces } = this;
-    while (pieces.length > 0 && (pieces.at(-1) === '' || pieces.at(-1) === ';')) pieces.pop();
-    return {
-      normalized: pieces.join(' '),
-      segments: this.segments,
-      substitutions: this.substitutions,
-      complete: this.complete,
-    };
-  }
-
-  append(text: string): void {
-    if (this.pendingSpace && this.current.length > 0) this.current += ' ';
-    this.pendingSpace = false;
-    this.current += text;
-  }
-
-  endSegment(operator: string): void {
-    const text = this.current;
-    if (text.length > 0) {
-      this.segments.push({ text, head: firstWord(text), unsafe: this.unsafe });
-      this.pieces.push(text);
-    }
-    this.pieces.push(operator);
-    this.current = '';
-    this.unsafe = false;
-    this.pendingSpace = false;
-  }
-
-  /** A "…" string: copied whole; `$(…)` and backticks inside it still count as substitutions. */
-  doubleQuoted(start: number): number {
-    const { command } = this;
-    let cursor = start + 1;
-    while (cursor < command.length && command[cursor] !== '"') {
-      if (command[cursor] === '\\') cursor += 2;
-      else if (command[cursor] === '`') cursor = this.backtick(cursor);
-      else if (command[cursor] === '$' && command[cursor + 1] === '(') {
-        const close = closingParenthesis(command, cursor + 1);
-        this.unsafe = true;
-        this.substitutions.push(command.slice(cursor + 2, close < 0 ? undefined : close));
-        if (close < 0) this.complete = false;
-        cursor = close < 0 ? command.length : close + 1;
-      } else cursor++;
-    }
-    if (cursor >= command.length) this.complete = false;
-    const stop = Math.min(cursor + 1, command.length);
-    this.append(command.slice(start, stop));
-    return stop;
-  }
-
-  /** Records `$(…)`/`<(…)`/`>(…)` whose `(` is at `open`; returns the index after it. */
-  substitution(start: number, open: number): number {
-    const { command } = this;
-    const close = closingParenthesis(command, open);
-    this.unsafe = true;
-    if (close < 0) {
-      this.complete = false;
-      this.substitutions.push(command.slice(open + 1));
-      this.append(command.slice(start));
-      return command.length;
-    }
-    this.substitutions.push(command.slice(open + 1, close));
-    this.append(command.slice(start, close + 1));
-    return close + 1;
-  }
-
-  /** Records a backtick substitution opened at `open`; returns the index after it. */
-  backtick(open: number): number {
-    const { command } = this;
-    const close = closingBacktick(command, open);
-    this.unsafe = true;
-    if (close < 0) {
-      this.complete = false;
-      this.substitutions.push(command.slice(open + 1));
-      return command.length;
-    }
-    this.substitutions.push(command.slice(open + 1, close));
-    return close + 1;
-  }
-
-  /** Reads `>`, `>>`, `>|`, `&>`, `>&N` and its target; a file target makes the segment unsafe. */
-  redirection(start: number): number {
-    const { command } = this;
-    let cursor = start;
-    let operator = '';
-    if (command[cursor] === '&') operator += command[cursor++]!;
-    operator += command[cursor++]!; // '>'
-    if (command[cursor] === '>' || command[cursor] === '|') operator += command[cursor++]!;
-    let duplicate = false;
-    if (command[cursor] === '&' && !operator.startsWith('&')) {
-      operator += command[cursor++]!;
-      duplicate = true;
-    }
-    while (command[cursor] === ' ' || command[cursor] === '\t') cursor++;
-    let target = '';
-    if (command[cursor] === '"' || command[cursor] === "'") {
-      const end = command.indexOf(command[cursor]!, cursor + 1);
-      const stop = end < 0 ? command.length : end + 1;
-      target = command.slice(cursor, stop);
-      cursor = stop;
-    } else {
-      while (cursor < command.length && !WORD_END.has(command[cursor]!)) target += command[cursor++];
-    }
-    const harmless = target === '/dev/null' || (duplicate && /^(\d+|-)$/.test(target));
-    if (!harmless) this.unsafe = true;
-    this.append(operator + target);
-    return cursor;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bash(…) rules
-// ---------------------------------------------------------------------------------------------
-
-/** @internal A compiled Bash(…) specifier. */
-export interface BashSpecifier {
-  form: 'exact' | 'prefix' | 'wildcard';
-  /** Normalised specifier; for `prefix`, without the trailing `:*` or ` *`. */
-  text: string;
-  /** For `wildcard` and for a `prefix` with `*` inside. */
-  regex?: RegExp;
-  /** The text before the first `*`: every command the rule allows starts with it. */
-  literalPrefix: string;
-}
-
-/** @internal Compiles the specifier of a Bash rule; `invalid` builds the error for a malformed one. */
-export function compileBashSpecifier(specifier: string, invalid: (reason: string) => Error): BashSpecifier {
-  let body = specifier;
-  let form: BashSpecifier['form'];
-  const wildcards = specifier.split('*').length - 1;
-  if (body.endsWith(':*')) {
-    form = 'prefix';
-    body = body.slice(0, -2);
-  } else if (wildcards === 1 && /\s\*$/.test(body)) {
-    // Claude Code: a single trailing wildcard after a space is optional, so `ls *` is `ls:*`.
-    form = 'prefix';
-    body = body.slice(0, -1);
-  } else {
-    form = body.includes('*') ? 'wildcard' : 'exact';
-  }
-  const parsed = parseShellCommand(body);
-  if (parsed.normalized === '') throw invalid('the command before ":*" is empty');
-  if (form !== 'exact') {
-    if (parsed.segments.length !== 1 || parsed.normalized !== parsed.segments[0]!.text) {
-      throw invalid(
-        'a prefix or wildcard rule matches one command, and chained commands are checked part by part, so list each command as its own rule',
-      );
-    }
-    if (parsed.segments[0]!.unsafe || !parsed.complete) {
-      throw invalid(
-        'a prefix or wildcard rule cannot contain $( ), backticks or an output redirection; write the exact command instead',
-      );
-    }
-  }
-  const text = parsed.normalized;
-  const star = text.indexOf('*');
-  const literalPrefix = star < 0 ? text : text.slice(0, star);
-  const source = text.split('*').map(escapeRegExp).join('.*');
-  if (form === 'wildcard') return { form, text, regex: new RegExp(`^${source}$`, 's'), literalPrefix };
-  if (form === 'prefix' && star >= 0) {
-    return { form, text, regex: new RegExp(`^${source}(?:\\s.*)?$`, 's'), literalPrefix };
-  }
-  return { form, text, literalPrefix };
-}
-
-/** Allow semantics for one part: prefix and wildcard rules never allow an unsafe part. */
-function bashSegmentAllowed(specifier: BashSpecifier, segment: ShellSegment): boolean {
-  if (specifier.form === 'exact') return segment.text === specifier.text;
-  if (segment.unsafe) return false;
-  return bashTextMatches(specifier, segment.text);
-}
-
-/** @internal Whether one command text matches a Bash specifier (unsafe parts aside). */
-export function bashTextMatches(specifier: BashSpecifier, text: string): boolean {
-  if (specifier.regex) return specifier.regex.test(text);
-  if (specifier.form === 'exact') return text === specifier.text;
-  if (text === specifier.text) return true;
-  const after = text.charCodeAt(specifier.text.length);
-  return text.startsWith(specifier.text) && (after === 32 || after === 9);
-}
-
-/** The text up to the first space. */
-function firstWord(text: string): string {
-  const space = text.indexOf(' ');
-  return space < 0 ? text : text.slice(0, space);
-}
-
-/** @internal A rule with a bit set for each level list that contains it. */
-export interface MaskedRule {
-  rule: CompiledPermissionRule;
-  mask: number;
-}
-
-/** What the matcher reads from a compiled rule: a Bash(…) rule keeps its compiled specifier as `bash`. */
-type RuleWithBash = CompiledPermissionRule & { readonly bash?: BashSpecifier };
-
-interface BashEntry {
-  pattern: string;
-  bash: BashSpecifier;
-  mask: number;
-}
-
-/** @internal Bit i set when list i allows the call; `patterns`: the rules that allow it in the wanted list. */
-export interface MaskVerdict {
-  mask: number;
-  patterns?: string[];
-}
-
-function addEntry(map: Map<string, BashEntry[]>, key: string, entry: BashEntry): void {
-  const list = map.get(key);
-  if (list) list.push(entry);
-  else map.set(key, [entry]);
-}
-
-/**
- * @internal The Bash rules of several lists, indexed by the first word of their specifier so that each
- * command part is checked only against rules that can match it (and those starting with a wildcard).
- * One pass tells, for every list at once, whether it allows every part of the command.
- */
-export class BashMatcher {
-  readonly #wholeLines = new Map<string, BashEntry[]>();
-  readonly #byFirstWord = new Map<string, BashEntry[]>();
-  readonly #anyFirstWord: BashEntry[] = [];
-
-  constructor(rules: ReadonlyArray<MaskedRule>) {
-    for (const { rule, mask } of rules) {
-      const bash = (rule as RuleWithBash).bash;
-      if (!bash) continue;
-      const entry = { pattern: rule.pattern, bash, mask };
-      if (bash.form === 'exact') addEntry(this.#wholeLines, bash.text, entry);
-      const word = firstWord(bash.text);
-      // Keyed only when the first word is literal, so that every command the rule allows starts with it.
-      if (word.includes('*')) this.#anyFirstWord.push(entry);
-      else addEntry(this.#byFirstWord, word, entry);
-    }
-  }
-
-  /** `want`: the index of the list whose allowing patterns to report, or -1. */
-  evaluate(command: ParsedShellCommand, want: number): MaskVerdict {
-    const wantBit = want >= 0 ? 1 << want : 0;
-    let mask = 0;
-    let patterns: string[] | undefined;
-    const whole = this.#wholeLines.get(command.normalized);
-    if (whole) {
-      for (const entry of whole) {
-        mask |= entry.mask;
-        if (!patterns && (entry.mask & wantBit) !== 0) patterns = [entry.pattern];
-      }
-    }
-    if (!command.complete || command.segments.length === 0) return patterns ? { mask, patterns } : { mask };
-    let chain = -1;
-    const chainPatterns: string[] = [];
-    for (const segment of command.segments) {
-      let segmentMask = 0;
-      let segmentPattern: string | undefined;
-      const keyed = this.#byFirstWord.get(segment.head);
-      for (let pass = 0; pass < 2; pass++) {
-        const entries = pass === 0 ? keyed : this.#anyFirstWord;
-        if (!entries) continue;
-        for (const entry of entries) {
-          const addsBits = (segmentMask | entry.mask) !== segmentMask;
-          const addsPattern = segmentPattern === undefined && (entry.mask & wantBit) !== 0;
-          if ((!addsBits && !addsPattern) || !bashSegmentAllowed(entry.bash, segment)) continue;
-          segmentMask |= entry.mask;
-          if (addsPattern) segmentPattern = entry.pattern;
+      const readings = unwrap(next);
+      const continues = next === chain;
+      chain = undefined;
+      for (const reading of readings) {
+        if (reading.exec) unsafe = true;
+        if (reading.script && !this.script(reading.script)) unsafe = true;
+        if (!reading.argv) continue;
+        // Words read from the input may be none, so the command as written is read too.
+        const withInput = reading.input ? [...reading.argv, unknownWord('<words from input>')] : undefined;
+        queue.push(reading.argv);
+        if (withInput) queue.push(withInput);
+        // Allow rules look through a chain of process wrappers that reads only one way.
+        if (continues && readings.length === 1 && reading.transparent) {
+          chain = withInput ?? reading.argv;
+          stripped = chain;
         }
       }
-      chain &= segmentMask;
-      if (chain === 0) break;
-      if (segmentPattern !== undefined && !chainPatterns.includes(segmentPattern))
-        chainPatterns.push(segmentPattern);
     }
-    mask |= chain;
-    if (!patterns && (chain & wantBit) !== 0) patterns = chainPatterns;
-    return patterns ? { mask, patterns } : { mask };
+    return stripped ? { unsafe, stripped: joinText(prefix, renderWords(stripped)) } : { unsafe };
   }
+
+  addDenyTexts(argv: ShellWord[]): void {
+    const text = renderWords(argv);
+    this.denyTexts.add(text);
+    const program = argv[0]!.value;
+    if (program === null || !program.includes('/')) return;
+    this.denyTexts.add(renderWords([{ ...argv[0]!, value: programName(program) }, ...argv.slice(1)]));
+  }
+
+  /** A command line a wrapper hands to a shell: read it too, for deny rules. False when it is undetermined. */
+  script(word: ShellWord): boolean {
+    if (word.value === null) {
+      this.markUndetermined(`the shell runs "${word.raw}", which is only known when the command runs`);
+      return false;
+    }
+    if (this.depth >= MAX_SCRIPT_DEPTH) {
+      this.markUndetermined('scripts are nested deeper than are read');
+      return false;
+    }
+    const inner = readShellCommand(word.value, this.options, this.depth + 1, this.budget);
+    for (const text of inner.denyTexts) this.denyTexts.add(text);
+    if (inner.undetermined) this.markUndetermined(inner.undetermined);
+    else if (!inner.complete) this.markUndetermined(`the script "${word.value}" does not parse`);
+    return inner.undetermined === undefined && inner.complete;
+  }
+}
+
+function joinText(first: string, second: string): string {
+  if (first === '') return second;
+  return second === '' ? first : `${first} ${second}`;
+}
+
+function renderWords(words: readonly ShellWord[]): string {
+  return words.map(renderWord).join(' ');
+}
+
+function containsSubstitution(node: ShellSyntaxNode): boolean {
+  if (node.type === 'command_substitution' || node.type === 'process_substitution') return true;
+  for (const child of node.children) if (containsSubstitution(child)) return true;
+  return false;
+}
+
+function readShellCommand(
+  source: string,
+  options: ParseShellOptions,
+  depth: number,
+  budget: Budget,
+): ParsedShellCommand {
+  return parseShellSyntax(source, (root) => {
+    const reader = new ShellReader(source, options, depth, budget);
+    const normalized = reader.visit(root, TOP);
+    const parsed: ParsedShellCommand = {
+      normalized,
+      segments: reader.segments,
+      denyTexts: [...reader.denyTexts],
+      complete: reader.complete && !root.hasError,
+    };
+    if (reader.undetermined !== undefined) parsed.undetermined = reader.undetermined;
+    return parsed;
+  });
 }
 
 /**
- * @internal One Bash rule's allow semantics: the whole line equals an exact rule, or the rule allows every
- * part.
+ * Reads one Bash command line. Unlike a tokenizer it knows what the shell does with quotes, escapes,
+ * substitutions and wrappers; what it cannot know (a program held in a variable) it reports in
+ * `undetermined`, and deny rules then hold.
+ *
+ * @example
+ * parseShellCommand('FOO=1 "/bin/rm" -rf "$HOME" && echo ok').denyTexts;
+ * // ['FOO=1 /bin/rm -rf "$HOME"', '/bin/rm -rf "$HOME"', 'rm -rf "$HOME"', 'echo ok']
  */
-export function bashAllowsAlone(specifier: BashSpecifier, command: ParsedShellCommand): boolean {
-  if (specifier.form === 'exact' && specifier.text === command.normalized) return true;
-  if (!command.complete || command.segments.length === 0) return false;
-  return command.segments.every((segment) => bashSegmentAllowed(specifier, segment));
-}
-
-const WRAPPERS = new Set(['env', 'nohup', 'nice', 'timeout', 'time', 'sudo', 'command', 'exec', 'xargs']);
-
-/** @internal Every command a deny rule should look at: each part, each substitution, without grouping or wrappers. */
-export function denyCandidates(command: ParsedShellCommand, depth = 0): string[] {
-  const candidates: string[] = [];
-  for (const segment of command.segments) {
-    let text = segment.text;
-    candidates.push(text);
-    if (GROUPING_START.has(text.charCodeAt(0)) || GROUPING_END.has(text.charCodeAt(text.length - 1))) {
-      text = text.replace(/^[\s({!]+/, '').replace(/[\s)}]+$/, '');
-      candidates.push(text);
-    }
-    const head = text === segment.text ? segment.head : firstWord(text);
-    if (WRAPPERS.has(head) || head.includes('=')) {
-      const words = text.split(' ');
-      let skip = 0;
-      while (skip < words.length) {
-        const word = words[skip]!;
-        if (!WRAPPERS.has(word) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) break;
-        skip++;
-        while (skip < words.length && /^(-\S*|[\d.]+[smhd]?)$/.test(words[skip]!)) skip++;
-      }
-      if (skip > 0) candidates.push(words.slice(skip).join(' '));
-    }
-  }
-  if (depth < 4) {
-    for (const body of command.substitutions)
-      candidates.push(...denyCandidates(parseShellCommand(body), depth + 1));
-  }
-  return candidates;
-}
-
-const GROUPING_START = new Set(['(', '{', '!'].map((char) => char.charCodeAt(0)));
-const GROUPING_END = new Set([')', '}'].map((char) => char.charCodeAt(0)));
-
-/** @internal Conservative subsumption of one Bash specifier by another (false when unsure). */
-export function bashCovers(broader: BashSpecifier, narrower: BashSpecifier): boolean {
-  if (narrower.form === 'exact') {
-    // The narrower rule allows just this command line; the broader one decides it as it would at run time.
-    return bashAllowsAlone(broader, parseShellCommand(narrower.text));
-  }
-  if (broader.form === 'wildcard' && broader.text.replace(/\*+/g, '*') === '*') return true;
-  if (broader.form !== 'prefix' || broader.regex) return false;
-  // Every command the narrower rule allows starts with its literal prefix.
-  const prefix = narrower.literalPrefix;
-  const after = prefix.charCodeAt(broader.text.length);
-  if (prefix.startsWith(broader.text) && (after === 32 || after === 9)) return true;
-  return narrower.form === 'prefix' && !narrower.regex && narrower.text === broader.text;
+export function parseShellCommand(command: string, options: ParseShellOptions = {}): ParsedShellCommand {
+  return readShellCommand(command, options, 0, { layers: 0 });
 }

@@ -52,6 +52,15 @@ function trustFor(agentId: string, config: Partial<TrustConfig> = {}, bus?: Even
 }
 
 describe('Trust on its own', () => {
+  it('exposes config warnings as data: a path rule that looks absolute is relative', () => {
+    const { trust } = trustFor('warned', { deny: ['Read(/etc/shadow)', 'Read(//etc/passwd)'] });
+    expect(trust.warnings).toHaveLength(1);
+    expect(trust.warnings[0]).toMatch(
+      /^trust\.deny\.0: "Read\(\/etc\/shadow\)" means <working directory>\/etc\/shadow/,
+    );
+    expect(trustFor('quiet').trust.warnings).toEqual([]);
+  });
+
   it('denies above the level with the level the tool needs, and allows within it', async () => {
     const { trust, scope } = trustFor('standalone');
     const guard = await trust.guardFor(scope, 'i-1');

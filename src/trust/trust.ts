@@ -12,6 +12,7 @@ import type { PermissionContext, PermissionDecision, ToolPermissionGuard } from 
 import type { InteractionRecord, StewardStore } from '../store/index.js';
 import { ApprovalService } from './approvals.js';
 import { type ResolvedTrustConfig, type TrustConfig, trustConfigSchema } from './config.js';
+import { checkPermissionConfig } from './permission-check.js';
 import { createPermissionTable, type PermissionTable } from './permission-table.js';
 import { type OutcomeInput, type TrustScope, TrustService } from './trust-service.js';
 
@@ -37,11 +38,22 @@ export class Trust {
   readonly service: TrustService;
   readonly approvals: ApprovalService;
   readonly table: PermissionTable;
+  /**
+   * What in the config is valid but likely a mistake, each as `trust.<path>: <message>`: a path rule
+   * such as `Read(/etc/shadow)`, which the grammar reads relative to the working directory (`//` is
+   * absolute). `steward serve` prints them at startup.
+   */
+  readonly warnings: readonly string[];
   private readonly policyKeys = new Map<string, string>();
 
   constructor(store: StewardStore, config: TrustConfig | ResolvedTrustConfig, options: TrustOptions = {}) {
     this.config = validateConfig(trustConfigSchema, config, 'trust config');
     this.table = createPermissionTable(this.config);
+    this.warnings = Object.freeze(
+      checkPermissionConfig(this.config).warnings.map(
+        (warning) => `trust.${warning.path.join('.')}: ${warning.message}`,
+      ),
+    );
     this.service = new TrustService(store, this.config, {
       ...(options.now ? { now: options.now } : {}),
       ...(options.bus ? { bus: options.bus } : {}),
@@ -151,6 +163,7 @@ export class TrustRunGuard implements ToolPermissionGuard {
     context: PermissionContext,
   ): Promise<PermissionDecision> {
     const { level } = this;
+    await this.trust.table.ready();
     const verdict = this.trust.table.decide(level, toolName, input, {
       cwd: context.cwd ?? process.cwd(),
       home: homedir(),
