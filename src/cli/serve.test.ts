@@ -26,7 +26,8 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
         "const agentId: string = 'front-desk';",
         'export default defineConfig([',
         "  { tenantId: 'acme-bakery', agentId, systemPrompt: 'You answer customers of Acme Bakery.' },",
-        "  { tenantId: 'acme-bakery', agentId: 'back-office' },",
+        // A daily budget below one model run's reservation: every message would be refused, so serve warns.
+        "  { tenantId: 'acme-bakery', agentId: 'back-office', optimization: { budget: { daily: 0.01 } } },",
         ']);',
         '',
       ].join('\n'),
@@ -82,6 +83,10 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     });
     expect(stderr).toContain('LOCAL SIMULATED MODEL');
     expect(stderr).toContain('ANTHROPIC_API_KEY');
+    expect(stderr).toMatch(
+      /steward: warning: optimization\.budget\.daily \(\$0\.01\) of acme-bakery\/back-office is below what one model run reserves/,
+    );
+    expect(stderr).not.toContain('acme-bakery/front-desk is below');
     const response = await fetch(`${url}/api/agents/front-desk/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

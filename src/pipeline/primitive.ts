@@ -66,6 +66,8 @@ export interface Primitive {
   readonly name: string;
   /** Tiers this primitive adds to the fallback chain; `optimization.fallback` orders them by name. */
   readonly tiers?: readonly AnswerTier[];
+  /** What the operator should know about this primitive's setup, found when it opened (`steward serve` prints them). */
+  readonly warnings?: readonly string[];
   /** Before the chain runs; may set what shapes the run on the context (`permissionGuard`, `trustBand`). */
   beforeTurn?(context: TierContext): Promise<void>;
   /**
