@@ -11,6 +11,7 @@ import { type BudgetTables, costOf } from '../src/optimize/index.js';
 import {
   type AgentRuntime,
   ConcurrencyLimiter,
+  createSimulatedRuntime,
   emptyUsage,
   FunctionRuntime,
   type RuntimeRequest,
@@ -214,6 +215,49 @@ describe.each(storeEngines)('what a model run reserves on $name', (engine) => {
     );
     expect((await agent.handle({ text: 'hello' })).outcome).toBe('refused');
     expect(runs).toHaveLength(2);
+    await agent.close();
+  });
+});
+
+describe('through the real SDK and CLI (against the simulated model)', () => {
+  let opened: TestStore | undefined;
+  let runtime: AgentRuntime | undefined;
+  afterEach(async () => {
+    await runtime?.close();
+    runtime = undefined;
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  it('reserves as each run leaves the queue: 6 messages, 2 at a time, a day that holds 3 reservations', async () => {
+    opened = await storeEngines[0]!.open();
+    const store = opened.store;
+    let mostOpen = 0;
+    const sdk = await createSimulatedRuntime({
+      concurrency: 2,
+      respond: async () => {
+        mostOpen = Math.max(mostOpen, await openReservations(store));
+        return { text: 'We open at 7.' };
+      },
+    });
+    runtime = sdk;
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'sdk',
+      store,
+      runtime: sdk,
+      // One run reserves ~$0.14 (12,000 input tokens at $5 per million, 4,096 output tokens at $20).
+      optimization: { budget: { daily: 0.45 }, fallback: ['intelligent'] },
+    });
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => agent.handle({ text: `When do you open on day ${index}?` })),
+    );
+    expect(replies.map((reply) => reply.outcome)).toEqual(Array(6).fill('success'));
+    expect(mostOpen).toBeGreaterThan(0);
+    expect(mostOpen).toBeLessThanOrEqual(3);
+    const status = await (await agent.budget())!.status({ tenantId: 'acme', agentId: 'sdk' });
+    expect(status.reservedUsd).toBe(0);
+    expect(status.spentUsd).toBeGreaterThan(0);
     await agent.close();
   });
 });
