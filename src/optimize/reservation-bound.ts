@@ -3,8 +3,8 @@
  * the worst case of every turn writing `maxOutputTokens` (30–700 times a real run). The input the run
  * sends is known (the CLI's overhead, the system prompt, a resumed conversation's measured history, the
  * message) and is priced at its dearest rate; what comes after it (output, further calls, tool results)
- * is bounded by what the agent's recent runs measured, or before there are enough of them by a default
- * that cannot be exceeded on a run of one call.
+ * is bounded by the most the agent's recent runs needed, or before there are enough of them by every
+ * call's `maxOutputTokens`. A run that costs more than its reservation is still settled at its real cost.
  */
 import type { BudgetScope, BudgetService } from './budget/index.js';
 import {
@@ -133,7 +133,8 @@ export class ReservationBound {
   /**
    * Until enough runs are measured: the output of every call at `maxOutputTokens`, and for each call after
    * the first its resent prompt (grown by the calls before). An agent without tools makes one call, so
-   * this is a hard bound for it; one with tools is assumed to make up to {@link defaultCallsWithTools}.
+   * this bounds its runs for as long as the CLI's own prompt stays within {@link cliOverheadTokensPerCall};
+   * one with tools is assumed to make up to {@link defaultCallsWithTools}.
    */
   private defaultBeyondInput(promptTokens: number, inputUsd: number): number {
     const calls =

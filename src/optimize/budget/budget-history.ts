@@ -20,7 +20,7 @@ export class BudgetHistory {
   }
 
   /**
-   * For the agent's last `limit` measured runs, newest first: actual cost minus the input part of the
+   * For the agent's last `limit` measured runs, newest (by when they were reserved) first: actual cost minus the input part of the
    * reservation, in micro-dollars (negative when the input bound alone covered the run).
    */
   async beyondInput(scope: BudgetScopeKey, limit: number): Promise<number[]> {
@@ -32,7 +32,7 @@ export class BudgetHistory {
       .where('status', '=', 'settled')
       .where('prompt_tokens', 'is not', null)
       .where('input_micro_usd', 'is not', null)
-      .orderBy('settled_at', 'desc')
+      .orderBy('created_at', 'desc')
       .limit(limit)
       .execute();
     return rows.map((row) => Number(row.actual_micro_usd ?? 0) - Number(row.input_micro_usd ?? 0));

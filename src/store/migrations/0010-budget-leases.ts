@@ -32,16 +32,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('budget_reservations')
     .columns(['tenant_id', 'agent_id', 'conversation_id', 'created_at'])
     .execute();
-  // The agent's most recent settled runs.
+  // The agent's most recent runs (by creation: written once, never moved by a settle).
   await db.schema
-    .createIndex('budget_reservations_settled')
+    .createIndex('budget_reservations_recent')
     .on('budget_reservations')
-    .columns(['tenant_id', 'agent_id', 'settled_at'])
+    .columns(['tenant_id', 'agent_id', 'created_at'])
     .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropIndex('budget_reservations_settled').execute();
+  await db.schema.dropIndex('budget_reservations_recent').execute();
   await db.schema.dropIndex('budget_reservations_conversation').execute();
   for (const name of ['output_tokens', 'prompt_tokens', 'input_micro_usd', 'conversation_id', 'holder_id']) {
     await db.schema.alterTable('budget_reservations').dropColumn(name).execute();
