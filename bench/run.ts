@@ -12,6 +12,11 @@ import { type AuditLogFigures, benchAuditLog, printAuditLog } from './audit-log.
 import { benchAuditReport, printAuditReport } from './audit-report.bench.js';
 import { type BudgetFigures, benchBudget, printBudget } from './budget.bench.js';
 import {
+  type BudgetAdmissionFigures,
+  benchBudgetAdmission,
+  printBudgetAdmission,
+} from './budget-admission.bench.js';
+import {
   benchEmbedders,
   benchExactLookups,
   benchSemanticSearch,
@@ -41,8 +46,12 @@ async function withSqlite<T>(work: (store: Awaited<ReturnType<typeof openStore>>
   }
 }
 
+/** `work` gets the store, and can open more stores (other app instances) on the same database. */
 async function withPostgres<T>(
-  work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
+  work: (
+    store: Awaited<ReturnType<typeof openStore>>,
+    openAnother: () => Promise<Awaited<ReturnType<typeof openStore>>>,
+  ) => Promise<T>,
 ): Promise<T> {
   const external = process.env.STEWARD_BENCH_DATABASE_URL;
   const server = external ? undefined : await startServer();
@@ -50,9 +59,16 @@ async function withPostgres<T>(
     const baseUrl = external ?? (await ensureDatabase(server!.adminUrl, 'steward_bench'));
     const database = await createTestDatabase(baseUrl, 'bench');
     const store = await openStore({ url: database.url }, {});
+    const others: Array<Awaited<ReturnType<typeof openStore>>> = [];
+    const openAnother = async () => {
+      const other = await openStore({ url: database.url }, {});
+      others.push(other);
+      return other;
+    };
     try {
-      return await work(store);
+      return await work(store, openAnother);
     } finally {
+      for (const other of others) await other.close();
       await store.close();
       await database.drop();
     }
@@ -87,8 +103,16 @@ async function main(): Promise<void> {
     printEmbedders(await benchEmbedders());
     const figures: BudgetFigures[] = [];
     figures.push(await withSqlite(benchBudget));
-    figures.push(await withPostgres(benchBudget));
+    figures.push(await withPostgres((store) => benchBudget(store)));
     printBudget(figures);
+    const admission: BudgetAdmissionFigures[] = [];
+    admission.push(...(await withSqlite((store) => benchBudgetAdmission([store]))));
+    admission.push(
+      ...(await withPostgres(async (store, openAnother) =>
+        benchBudgetAdmission([store, await openAnother()]),
+      )),
+    );
+    printBudgetAdmission(admission);
   }
   if (wants('pii') || wants('audit')) {
     const { labelled, heldOut } = measurePrecisionRecall();

@@ -187,6 +187,12 @@ export class ClaudeAgent {
     return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
   }
 
+  /** What the operator should know about this agent's setup, from every primitive (opened by `start`). */
+  async warnings(): Promise<string[]> {
+    const { primitives } = await this.ensureStarted();
+    return primitives.flatMap((primitive) => primitive.warnings ?? []);
+  }
+
   /** The daily budget of this agent, when `optimization.budget` is configured (opened by `start`). */
   async budget(): Promise<BudgetService | undefined> {
     return (await this.primitive<OptimizePrimitive>('optimize'))?.budget;

@@ -84,8 +84,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     const descriptions = await Promise.all(agents.map((agent) => agent.describe()));
     for (const warning of store.warnings) io.error(`steward: warning: ${warning}`);
     for (const agent of agents) {
-      for (const warning of (await agent.trust())?.warnings ?? [])
-        io.error(`steward: warning: agent ${agent.agentId}: ${warning}`);
+      for (const warning of await agent.warnings()) io.error(`steward: warning: ${warning}`);
     }
     retentionTimer = await startAuditRetention(agents, io);
     // One write, so a reader that waits for the listening line also gets the rest.

@@ -27,8 +27,9 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
         "const agentId: string = 'front-desk';",
         'export default defineConfig([',
         "  { tenantId: 'acme-bakery', agentId, systemPrompt: 'You answer customers of Acme Bakery.' },",
-        // A path rule that looks absolute but is relative under the grammar: a startup warning.
-        "  { tenantId: 'acme-bakery', agentId: 'back-office', trust: { deny: ['Read(/etc/shadow)'] } },",
+        // A path rule that looks absolute but is relative under the grammar, and a daily budget below one
+        // model run's reservation (every message would be refused): both are startup warnings.
+        "  { tenantId: 'acme-bakery', agentId: 'back-office', trust: { deny: ['Read(/etc/shadow)'] }, optimization: { budget: { daily: 0.01 } } },",
         ']);',
         '',
       ].join('\n'),
@@ -87,6 +88,10 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     expect(stderr).toContain(
       'steward: warning: agent back-office: trust.deny.0: "Read(/etc/shadow)" means <working directory>/etc/shadow',
     );
+    expect(stderr).toMatch(
+      /steward: warning: optimization\.budget\.daily \(\$0\.01\) of acme-bakery\/back-office is below what one model run reserves/,
+    );
+    expect(stderr).not.toContain('acme-bakery/front-desk is below');
     const response = await fetch(`${url}/api/agents/front-desk/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

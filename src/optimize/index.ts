@@ -24,9 +24,12 @@ export {
   type BudgetServiceConfig,
   type BudgetServiceOptions,
   type BudgetStatus,
+  type BudgetTables,
   budgetDay,
   defaultFallbackReply,
+  type MeasuredRun,
   type Reservation,
+  type ReservationRequest,
 } from './budget/index.js';
 export {
   type AnswerShape,
@@ -70,6 +73,16 @@ export {
   type PricingOverrides,
   pricesFor,
   pricingTableDate,
+  tokensAtMost,
 } from './pricing.js';
 export { type OptimizedAgentConfig, type OptimizePrimitive, optimizePrimitive } from './primitive.js';
+export {
+  defaultCallsWithTools,
+  learnedRunMinimum,
+  learnedRunWindow,
+  ReservationBound,
+  type ReservationSize,
+  type RunShape,
+  type RunToSize,
+} from './reservation-bound.js';
 export { answerReusability, type ReusabilityVerdict, readOnlyTools } from './reusability.js';

@@ -126,6 +126,17 @@ describe('estimateRunCost', () => {
     expect(estimate.totalUsd).toBe(estimate.oneCallUsd);
   });
 
+  it('takes the first call’s prompt in tokens when it is known (a resumed conversation’s history)', () => {
+    const estimate = estimateRunCost({
+      model: 'claude-sonnet-4-5',
+      promptChars: 400,
+      systemPromptChars: 2000,
+      promptTokens: 50_000,
+      maxOutputTokens: 1000,
+    });
+    expect(estimate.oneCallUsd).toBeCloseTo((50_000 * 3.75 + 1000 * 15) / 1e6, 6);
+  });
+
   it('is above what the measured call cost', () => {
     const estimate = estimateRunCost({ promptChars: 14, systemPromptChars: 34, maxOutputTokens: 6 });
     expect(estimate.model).toBe(defaultModel);

@@ -179,6 +179,22 @@ export function costOf(usage: TokenUsage, model: string, overrides: PricingOverr
 export const charsPerToken = 4;
 
 /**
+ * An upper bound of the tokens `text` takes, for sizing reservations: one per 3 bytes of UTF-8, rounded
+ * up. English prose runs about 4 characters (bytes) a token, so this overestimates it by a third; a CJK
+ * character is 3 bytes and about one token, which characters ÷ 4 would undercount fourfold.
+ *
+ * @example tokensAtMost('When do you open?') // 6
+ */
+export function tokensAtMost(text: string): number {
+  return Math.ceil(Buffer.byteLength(text, 'utf8') / 3);
+}
+
+/** The dearest way `prices` bill an input token (a cache write, on every current model). */
+export function dearestInputRate(prices: Omit<ModelPrices, 'longPrompt'>): number {
+  return Math.max(prices.input, prices.cacheWrite, prices.cacheRead);
+}
+
+/**
  * Input tokens the CLI adds to every model call: its system prompt, tool schemas and reminders. Measured
  * with CLI 2.1.331 and its default tool set: 11,521 tokens in one call (2,546 input + 8,975 cache read),
  * costing $0.0121 on claude-opus-5-5; restricting the tools to Read, Write and Bash brought it to 2,185.
@@ -192,6 +208,11 @@ export interface RunCostInput {
   promptChars: number;
   /** Characters of the agent's own system prompt. */
   systemPromptChars: number;
+  /**
+   * The first call's prompt in tokens, when known (the CLI's overhead, the system prompt, a resumed
+   * conversation's history and the message); replaces the estimate from `promptChars` and `systemPromptChars`.
+   */
+  promptTokens?: number;
   /**
    * The most output tokens one model call may produce (thinking included). The CLI asks for the model's
    * maximum (128,000 on current models) unless `CLAUDE_CODE_MAX_OUTPUT_TOKENS` caps it: pass that cap.
@@ -235,6 +256,7 @@ export function estimateRunCost(input: RunCostInput): RunCostEstimate {
     systemPromptChars: input.systemPromptChars,
     maxOutputTokens: input.maxOutputTokens,
     toolResultCharsPerTurn: input.toolResultCharsPerTurn ?? 0,
+    promptTokens: input.promptTokens ?? 0,
   })) {
     if (!Number.isFinite(value) || value < 0) {
       throw new StewardError('invalid-request', `${name} must be a number >= 0, received ${value}`);
@@ -244,13 +266,14 @@ export function estimateRunCost(input: RunCostInput): RunCostEstimate {
     throw new StewardError('invalid-request', `turns must be an integer >= 1, received ${turns}`);
   }
   const tokens = (chars: number) => Math.ceil(chars / charsPerToken);
-  const basePrompt = cliOverheadTokensPerCall + tokens(input.systemPromptChars) + tokens(input.promptChars);
+  const basePrompt =
+    input.promptTokens ??
+    cliOverheadTokensPerCall + tokens(input.systemPromptChars) + tokens(input.promptChars);
   const growthPerTurn = input.maxOutputTokens + tokens(input.toolResultCharsPerTurn ?? 0);
   const callUsd = (promptTokens: number) => {
     const rates =
       prices.longPrompt && promptTokens > prices.longPrompt.abovePromptTokens ? prices.longPrompt : prices;
-    const inputRate = Math.max(rates.input, rates.cacheWrite, rates.cacheRead);
-    return (promptTokens * inputRate + input.maxOutputTokens * rates.output) / 1_000_000;
+    return (promptTokens * dearestInputRate(rates) + input.maxOutputTokens * rates.output) / 1_000_000;
   };
   let totalUsd = 0;
   let oneCallUsd = 0;

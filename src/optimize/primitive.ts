@@ -1,18 +1,25 @@
 /**
  * Optimize as a pipeline primitive: the cache and pattern tiers in the fallback chain, the daily budget
- * around every model run (reserve the run's upper bound, settle its actual cost), and after each turn the
- * cache and patterns learn from reusable model answers and the cost rollups count every interaction.
+ * around every model run (reserve a realistic upper bound once the run leaves the queue, settle its actual
+ * cost), and after each turn the cache and patterns learn from reusable model answers and the cost
+ * rollups count every interaction.
  */
 import { StewardError } from '../errors/index.js';
 import { definePrimitive, type ModelRun, type Primitive } from '../pipeline/index.js';
-import type { RuntimeRequest } from '../runtime/index.js';
+import type { RuntimeRequest, TokenUsage } from '../runtime/index.js';
 import { CostRollups } from './analytics/cost-rollups.js';
-import { BudgetService, defaultFallbackReply, type Reservation } from './budget/index.js';
+import {
+  type BudgetScope,
+  BudgetService,
+  defaultFallbackReply,
+  type MeasuredRun,
+  type Reservation,
+} from './budget/index.js';
 import { createHashingEmbedder, type Embedder } from './cache/index.js';
 import { CacheTier } from './cache-tier.js';
 import type { ResolvedOptimizationConfig } from './config.js';
 import { PatternTier } from './patterns/index.js';
-import { estimateRunCost } from './pricing.js';
+import { ReservationBound } from './reservation-bound.js';
 
 /** The parts of the agent config optimize reads: its section, and what shapes an answer and a run's cost. */
 export interface OptimizedAgentConfig {
@@ -31,6 +38,8 @@ export interface OptimizePrimitive extends Primitive {
   readonly costs: CostRollups;
   readonly cache: CacheTier | undefined;
   readonly patterns: PatternTier | undefined;
+  /** What the operator should know about this setup (printed by `steward serve`), e.g. a daily budget below one run. */
+  readonly warnings: readonly string[];
   /**
    * Drops the agent's cached answers (one entry when `id` is given) and records the operator action;
    * returns how many were dropped. Throws `not-found` when the agent has no cache tier.
@@ -41,7 +50,7 @@ export interface OptimizePrimitive extends Primitive {
 /** Opens when the agent's config has an `optimization` section. */
 export const optimizePrimitive = definePrimitive({
   name: 'optimize',
-  open(context, config: OptimizedAgentConfig): OptimizePrimitive | undefined {
+  async open(context, config: OptimizedAgentConfig): Promise<OptimizePrimitive | undefined> {
     const optimization = config.optimization;
     if (!optimization) return undefined;
     const budgetConfig = optimization.budget;
@@ -91,35 +100,47 @@ export const optimizePrimitive = definePrimitive({
         : undefined;
     const perRequestUsd = budgetConfig?.perRequest;
     const fallbackReply = budgetConfig?.fallbackReply ?? defaultFallbackReply;
+    const scope: BudgetScope = { tenantId: context.tenantId, agentId: context.agentId };
+    const bound = budget
+      ? new ReservationBound(
+          {
+            model: config.model,
+            systemPrompt: config.systemPrompt,
+            tools: config.tools,
+            limits: config.limits,
+            perRequestUsd,
+            pricing: budgetConfig?.pricing,
+          },
+          budget,
+          scope,
+          context.now,
+        )
+      : undefined;
+    const warnings = budget && bound ? await budgetWarnings(budget, bound, scope) : [];
 
     /**
-     * Reserves the run's upper bound in the daily budget (throws `budget-exceeded` when it does not fit, or
-     * when the store cannot confirm: fail closed) and sets the SDK's `maxBudgetUsd` to `perRequest`.
+     * Reserves the run's bound in the daily budget (throws `budget-exceeded` when it does not fit, or when
+     * the store cannot confirm: fail closed), with the configured reply for the refusal.
      *
-     * The SDK checks `maxBudgetUsd` only after each model call, and a run that crosses it ends as an error
-     * even when the model had finished. A ceiling lowered by one call's upper bound would turn ordinary
-     * one-call answers into errors, so the ceiling is `perRequest` itself: a run stops once it has spent
-     * that, and the call that crossed it may add at most one call's cost. The daily reservation covers that
-     * call too, so the daily budget holds whenever the estimates are upper bounds.
+     * The SDK's ceiling (`maxBudgetUsd`) is `perRequest` itself: the SDK checks it only after each model
+     * call, and a run that crosses it ends as an error even when the model had finished, so a lower
+     * ceiling would turn ordinary answers into errors. The reservation never exceeds `perRequest` plus one
+     * call's upper bound, and is usually far below it; a run that costs more than its reservation is
+     * settled at its real cost.
      */
-    const reserve = async (request: RuntimeRequest, service: BudgetService): Promise<Reservation> => {
-      const estimate = estimateRunCost({
-        ...(config.model ? { model: config.model } : {}),
-        promptChars: request.prompt.length,
-        systemPromptChars: config.systemPrompt?.length ?? 0,
-        maxOutputTokens: config.limits.maxOutputTokens,
-        turns: config.limits.maxTurns,
-        ...(budgetConfig?.pricing ? { pricing: budgetConfig.pricing } : {}),
-      });
-      const reserveUsd =
-        perRequestUsd === undefined
-          ? estimate.totalUsd
-          : Math.min(estimate.totalUsd, perRequestUsd + estimate.oneCallUsd);
+    const reserve = async (
+      request: RuntimeRequest,
+      service: BudgetService,
+      sizer: ReservationBound,
+    ): Promise<Reservation> => {
       try {
-        return await service.reserve(
-          { tenantId: request.tenantId, agentId: request.agentId },
-          { interactionId: request.interactionId, amountUsd: reserveUsd },
-        );
+        const size = await sizer.size(request);
+        return await service.reserve(scope, {
+          interactionId: request.interactionId,
+          amountUsd: size.amountUsd,
+          inputUsd: size.inputUsd,
+          conversationId: request.conversationId,
+        });
       } catch (error) {
         // The turn becomes a polite refusal with the configured reply (see Primitive.wrapModel).
         if (StewardError.isInstance(error) && error.code === 'budget-exceeded') {
@@ -139,19 +160,44 @@ export const optimizePrimitive = definePrimitive({
       cache,
       patterns,
       tiers: [cache, patterns].filter((tier): tier is CacheTier | PatternTier => tier !== undefined),
+      warnings,
       wrapModel(run: ModelRun): ModelRun {
         return async (request) => {
           const bounded = perRequestUsd === undefined ? request : { ...request, maxBudgetUsd: perRequestUsd };
-          if (!budget) return run(bounded);
-          const reservation = await reserve(bounded, budget);
+          if (!budget || !bound) return run(bounded);
+          let reservation: Reservation | undefined;
+          // Once per turn: a run retried in a fresh session (its transcript was gone) keeps the reservation.
+          const take = async () => {
+            reservation ??= await reserve(bounded, budget, bound);
+          };
+          // Taken when the run leaves the queue, so runs waiting for a slot hold no money; a runtime that
+          // does not call `admit` is checked before it is called.
+          const admitted: RuntimeRequest = context.runtime.callsAdmit
+            ? {
+                ...bounded,
+                admit: async () => {
+                  await request.admit?.();
+                  await take();
+                },
+              }
+            : bounded;
+          if (!context.runtime.callsAdmit) await take();
           let answer: Awaited<ReturnType<ModelRun>>;
           try {
-            answer = await run(bounded);
+            answer = await run(admitted);
           } catch (error) {
-            await settleFailed(budget, reservation, error);
+            if (reservation) await settleFailed(budget, reservation, error);
             throw error;
           }
-          await budget.settle(reservation, answer.costUsd);
+          if (!reservation) {
+            throw new StewardError(
+              'runtime-failed',
+              `the runtime "${context.runtime.name}" says it calls request.admit (callsAdmit) but answered ` +
+                'without calling it, so the daily budget was not checked; call admit once the run holds its ' +
+                'slot, or leave callsAdmit unset',
+            );
+          }
+          await budget.settle(reservation, answer.costUsd, measuredRun(answer.usage));
           return answer;
         };
       },
@@ -180,9 +226,50 @@ export const optimizePrimitive = definePrimitive({
         }
         await costs.record(record);
       },
+      async close() {
+        await budget?.close();
+      },
     };
   },
 });
+
+/** A completed run's tokens: all its calls' prompts (input, cache reads and writes) and its output. */
+function measuredRun(usage: TokenUsage): MeasuredRun {
+  return {
+    promptTokens: usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens,
+    outputTokens: usage.outputTokens,
+  };
+}
+
+/** A daily budget below one run's reservation refuses every message: say so at start-up. */
+async function budgetWarnings(
+  budget: BudgetService,
+  bound: ReservationBound,
+  scope: BudgetScope,
+): Promise<string[]> {
+  const daily = budget.dailyUsd;
+  if (daily === undefined) return [];
+  const size = await bound.size({ prompt: typicalMessage });
+  if (size.amountUsd <= daily) return [];
+  const rates = bound.rates(size.promptTokens);
+  const outputBasis =
+    size.basis === 'learned' ? 'what recent runs needed' : 'limits.maxOutputTokens per model call';
+  return [
+    `optimization.budget.daily (${usd(daily)}) of ${scope.tenantId}/${scope.agentId} is below what one ` +
+      `model run reserves (${usd(size.amountUsd)}: ~${size.promptTokens} input tokens at $${rates.input} per ` +
+      `million on ${rates.model}, plus ${usd(size.beyondInputUsd)} for output, from ${outputBasis}), so every ` +
+      'message that reaches the model will be refused. Raise daily, lower limits.maxOutputTokens, or choose ' +
+      'a cheaper model.',
+  ];
+}
+
+function usd(amount: number): string {
+  return amount >= 0.01 || amount === 0 ? `$${amount.toFixed(2)}` : `$${amount.toFixed(4)}`;
+}
+
+/** The message the start-up check sizes a run for: one ordinary sentence. */
+const typicalMessage =
+  'Hello, could you tell me when you are open this week and how I can book an appointment?';
 
 /**
  * A run that failed before it started (queue full, shutting down) spent nothing: release. One that failed

@@ -4,10 +4,11 @@
  *
  *   beforeTurn   before the chain runs          trust: the permission guard at the agent's level
  *   tiers        answer tiers for the chain      optimize: cache, pattern
- *   wrapModel    around the model tier's run     optimize: the daily budget's reservation and settlement
+ *   wrapModel    around the model tier's run     optimize: the daily budget's reservation (at `admit`) and settlement
  *   afterTurn    after the record is durable     trust: the outcome; optimize: cache, patterns, costs
  *   onFeedback   feedback on an interaction      trust: a negative rating counts as an error
- *   close        when the agent closes           audit: flush the log; telemetry: end open spans
+ *   close        when the agent closes           audit: flush the log; telemetry: end open spans; optimize: the budget lease
+ *   warnings     found when it opened            optimize: a daily budget below one model run
  *
  * Events are the other half: a primitive that records or traces subscribes to `context.events` in `open`
  * (audit, telemetry), and every primitive emits its own events there. Primitives never import one
@@ -66,6 +67,8 @@ export interface Primitive {
   readonly name: string;
   /** Tiers this primitive adds to the fallback chain; `optimization.fallback` orders them by name. */
   readonly tiers?: readonly AnswerTier[];
+  /** What the operator should know about this primitive's setup, found when it opened (`steward serve` prints them). */
+  readonly warnings?: readonly string[];
   /** Before the chain runs; may set what shapes the run on the context (`permissionGuard`, `policyKey`). */
   beforeTurn?(context: TierContext): Promise<void>;
   /**

@@ -88,7 +88,7 @@ describe('ConcurrencyLimiter', () => {
       async () => {
         started = true;
       },
-      controller.signal,
+      { signal: controller.signal },
     );
     await flush();
     expect(limiter.stats.queued).toBe(1);
@@ -105,7 +105,7 @@ describe('ConcurrencyLimiter', () => {
   it('rejects at once when the signal is already aborted', async () => {
     const limiter = new ConcurrencyLimiter({ limit: 1 });
     const error = await limiter
-      .run('a', async () => 1, AbortSignal.abort())
+      .run('a', async () => 1, { signal: AbortSignal.abort() })
       .catch((caught: unknown) => caught);
     expect(StewardError.isInstance(error) && error.code).toBe('aborted');
   });
@@ -138,6 +138,57 @@ describe('ConcurrencyLimiter', () => {
     ).rejects.toThrow('boom');
     expect(await limiter.run('a', async () => 'next')).toBe('next');
     expect(limiter.stats.running).toBe(0);
+  });
+
+  it('admits a queued run only once it holds a slot, before its task starts', async () => {
+    const limiter = new ConcurrencyLimiter({ limit: 1 });
+    const blocker = deferred();
+    const order: string[] = [];
+    const first = limiter.run('a', () => blocker.promise, {
+      admit: async () => {
+        order.push('admit first');
+      },
+    });
+    const second = limiter.run(
+      'b',
+      async () => {
+        order.push('task second');
+      },
+      {
+        admit: async () => {
+          order.push(`admit second (running ${limiter.stats.running})`);
+        },
+      },
+    );
+    await flush();
+    // The second run is queued and has not been admitted: it holds nothing while it waits.
+    expect(order).toEqual(['admit first']);
+    blocker.finish();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['admit first', 'admit second (running 1)', 'task second']);
+  });
+
+  it('ends a run whose admit throws with that error, never starts its task, and frees the slot', async () => {
+    const limiter = new ConcurrencyLimiter({ limit: 1 });
+    const refusal = new StewardError('budget-exceeded', 'the day is spent');
+    let started = false;
+    const error = await limiter
+      .run(
+        'a',
+        async () => {
+          started = true;
+        },
+        {
+          admit: async () => {
+            throw refusal;
+          },
+        },
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toBe(refusal);
+    expect(started).toBe(false);
+    expect(limiter.stats).toEqual({ running: 0, queued: 0, limit: 1 });
+    expect(await limiter.run('a', async () => 'next')).toBe('next');
   });
 
   it('rejects a limit that is not a positive integer', () => {

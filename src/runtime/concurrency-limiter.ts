@@ -15,6 +15,13 @@ export interface ConcurrencyLimiterOptions {
   now?: () => number;
 }
 
+/** How one run waits: `signal` drops it from the queue; `admit` decides, once it holds a slot, whether it runs. */
+export interface LimiterRunOptions {
+  signal?: AbortSignal | undefined;
+  /** Called after the slot is taken and before `task`; a throw rejects the run and frees the slot. */
+  admit?: (() => Promise<void>) | undefined;
+}
+
 interface Waiter {
   resolve: (release: () => void) => void;
   reject: (error: unknown) => void;
@@ -26,7 +33,7 @@ interface Waiter {
 /**
  * @example
  * const limiter = new ConcurrencyLimiter({ limit: 4 });
- * const result = await limiter.run('acme', () => spawnModelRun());
+ * const result = await limiter.run('acme', () => spawnModelRun(), { admit: () => budget.check() });
  */
 export class ConcurrencyLimiter {
   readonly limit: number;
@@ -55,12 +62,21 @@ export class ConcurrencyLimiter {
     return { running: this.running, queued: this.queuedCount, limit: this.limit };
   }
 
-  /** Runs `task` when a slot is free; `key` (usually the tenant) is the unit of fairness. */
-  async run<T>(key: string, task: (waitMs: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `task` when a slot is free; `key` (usually the tenant) is the unit of fairness. The wait passed to
+   * `task` is the time spent queued, before `admit`.
+   */
+  async run<T>(
+    key: string,
+    task: (waitMs: number) => Promise<T>,
+    options: LimiterRunOptions = {},
+  ): Promise<T> {
     const enqueuedAt = this.now();
-    const release = await this.acquire(key, signal);
+    const release = await this.acquire(key, options.signal);
     try {
-      return await task(this.now() - enqueuedAt);
+      const waitMs = this.now() - enqueuedAt;
+      await options.admit?.();
+      return await task(waitMs);
     } finally {
       release();
     }

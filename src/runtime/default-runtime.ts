@@ -79,6 +79,7 @@ export async function createSimulatedRuntime(options: SimulatedRuntimeOptions = 
   return {
     name: runtime.name,
     simulatedModel: true,
+    callsAdmit: runtime.callsAdmit,
     run: (request) => runtime.run(request),
     stats: () => runtime.stats(),
     async close() {

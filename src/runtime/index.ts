@@ -20,7 +20,11 @@ export {
   type McpToolDefinition,
   mcpToolName,
 } from './claude-sdk/index.js';
-export { ConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.js';
+export {
+  ConcurrencyLimiter,
+  type ConcurrencyLimiterOptions,
+  type LimiterRunOptions,
+} from './concurrency-limiter.js';
 export {
   createDefaultRuntime,
   createSimulatedRuntime,

@@ -122,6 +122,13 @@ export interface RuntimeRequest {
   /** Ends the run with `runtime-timeout` after this many milliseconds. */
   timeoutMs?: number;
   onEvent?: (event: RuntimeEvent) => void;
+  /**
+   * Called once the run holds its concurrency slot, before the model starts: the last moment to decide
+   * whether it may run (the daily budget reserves here, so a run waiting in the queue holds no money).
+   * A throw ends the run with the thrown error and gives the slot back; nothing reaches the model.
+   * A runtime that calls it says so with `AgentRuntime.callsAdmit`.
+   */
+  admit?: () => Promise<void>;
 }
 
 /**
@@ -167,6 +174,11 @@ export interface AgentRuntime {
   readonly name: string;
   /** True when replies come from a local simulated model instead of Claude. */
   readonly simulatedModel: boolean;
+  /**
+   * True when `run` calls `request.admit` once it holds its slot and before the model starts. A caller
+   * that needs the check (the daily budget) makes it before `run` when this is not set.
+   */
+  readonly callsAdmit?: boolean;
   run(request: RuntimeRequest): Promise<RuntimeResult>;
   stats(): RuntimeStats;
   close(): Promise<void>;

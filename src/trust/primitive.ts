@@ -28,6 +28,7 @@ export const trustPrimitive = definePrimitive({
     return {
       name: 'trust',
       trust,
+      warnings: trust.warnings.map((warning) => `agent ${context.agentId}: ${warning}`),
       async beforeTurn(turn) {
         const guard = await trust.guardFor(scope, turn.interactionId);
         turn.permissionGuard = guard;

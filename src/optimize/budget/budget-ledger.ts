@@ -7,7 +7,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { StewardStore } from '../../store/index.js';
 import type { BudgetDaysTable, BudgetTables } from './schema.js';
 
-type BudgetDb = Kysely<BudgetTables>;
+export type BudgetDb = Kysely<BudgetTables>;
 
 export interface DayKey {
   tenantId: string;
@@ -22,14 +22,25 @@ export interface ReserveInput extends DayKey {
   /** null: no daily budget, the reservation is only recorded. */
   dailyMicroUsd: number | null;
   at: number;
+  /** The BudgetService instance that holds the reservation. */
+  holderId: string;
+  conversationId?: string | undefined;
+  /** The part of the amount that is the run's known input. */
+  inputMicroUsd?: number | undefined;
+  /** Set: renew the holder's lease to this instant in the same transaction. */
+  leaseExpiresAt?: number | undefined;
 }
 
 /** Why a reservation was refused: the figures at the moment of the decision. */
 export interface Refusal {
   spentMicroUsd: number;
   reservedMicroUsd: number;
-  /** True for the day's first refusal: this caller announces `budget-exhausted`. */
-  firstToday: boolean;
+}
+
+/** What a settled run measured: the next reservations are sized from it. */
+export interface MeasuredRun {
+  promptTokens: number;
+  outputTokens: number;
 }
 
 /** The threshold alert a settle may claim: `ppm` of the daily budget, i.e. `thresholdMicroUsd`. */
@@ -96,8 +107,17 @@ export class BudgetLedger {
               status: 'reserved',
               created_at: input.at,
               settled_at: null,
+              holder_id: input.holderId,
+              conversation_id: input.conversationId ?? null,
+              input_micro_usd: input.inputMicroUsd ?? null,
+              prompt_tokens: null,
+              output_tokens: null,
             })
             .execute();
+          // In the same commit: a reservation never names a holder without a live lease.
+          if (input.leaseExpiresAt !== undefined) {
+            await upsertLease(trx, input.holderId, input.leaseExpiresAt, input.at);
+          }
           return undefined;
         }
         // Not taken: the day has no row yet, or the amount does not fit. Lock the row to tell which and to
@@ -132,18 +152,24 @@ export class BudgetLedger {
       }
       // Unreachable while the database keeps its locks; fail closed rather than guess.
       if (!row || fits) throw new Error('the reservation could not be decided; giving up');
-      const first = await trx
-        .updateTable('budget_days')
-        .set({ exhausted_alerted: 1 })
-        .where(key)
-        .where('exhausted_alerted', '=', 0)
-        .executeTakeFirst();
       return {
         spentMicroUsd: Number(row.spent_micro_usd),
         reservedMicroUsd: Number(row.reserved_micro_usd),
-        firstToday: Number(first.numUpdatedRows) === 1,
       };
     });
+  }
+
+  /** Marks the day's first refusal; resolves true for exactly one caller across instances (it announces). */
+  async claimExhausted(key: DayKey): Promise<boolean> {
+    const first = await this.transaction((trx) =>
+      trx
+        .updateTable('budget_days')
+        .set({ exhausted_alerted: 1 })
+        .where(dayWhere(key))
+        .where('exhausted_alerted', '=', 0)
+        .executeTakeFirst(),
+    );
+    return Number(first.numUpdatedRows) === 1;
   }
 
   /**
@@ -155,10 +181,12 @@ export class BudgetLedger {
     actualMicroUsd: number,
     at: number,
     claim: ThresholdClaim | null,
+    measured?: MeasuredRun,
   ): Promise<SettleOutcome> {
     return this.transaction(async (trx) => {
-      const held = await closeReservation(trx, id, 'reserved', 'settled', at, actualMicroUsd);
-      const closed = held ?? (await closeReservation(trx, id, 'expired', 'settled', at, actualMicroUsd));
+      const settled = { actualMicroUsd, measured };
+      const held = await closeReservation(trx, id, 'reserved', 'settled', at, settled);
+      const closed = held ?? (await closeReservation(trx, id, 'expired', 'settled', at, settled));
       if (!closed) return { settled: false };
       const day = { tenantId: closed.tenant_id, agentId: closed.agent_id, day: closed.day };
       const after = await trx
@@ -201,9 +229,9 @@ export class BudgetLedger {
    */
   free(id: string, to: 'released' | 'expired', at: number): Promise<boolean> {
     return this.transaction(async (trx) => {
-      const held = await closeReservation(trx, id, 'reserved', to, at, null);
+      const held = await closeReservation(trx, id, 'reserved', to, at);
       if (!held) {
-        if (to === 'released') await closeReservation(trx, id, 'expired', 'released', at, null);
+        if (to === 'released') await closeReservation(trx, id, 'expired', 'released', at);
         return false;
       }
       await trx
@@ -255,17 +283,34 @@ function closeReservation(
   from: 'reserved' | 'expired',
   to: 'settled' | 'released' | 'expired',
   at: number,
-  actualMicroUsd: number | null,
+  settled?: { actualMicroUsd: number; measured: MeasuredRun | undefined },
 ): Promise<ClosedReservation | undefined> {
   return trx
     .updateTable('budget_reservations')
     .set({
       status: to,
       settled_at: at,
-      ...(actualMicroUsd === null ? {} : { actual_micro_usd: actualMicroUsd }),
+      ...(settled ? { actual_micro_usd: settled.actualMicroUsd } : {}),
+      ...(settled?.measured
+        ? { prompt_tokens: settled.measured.promptTokens, output_tokens: settled.measured.outputTokens }
+        : {}),
     })
     .where('id', '=', id)
     .where('status', '=', from)
     .returning(['tenant_id', 'agent_id', 'day', 'amount_micro_usd'])
     .executeTakeFirst();
+}
+
+/** Sets a holder's lease to end at `expiresAt` (creating it on first use). */
+export function upsertLease(
+  trx: BudgetDb,
+  holderId: string,
+  expiresAt: number,
+  at: number,
+): Promise<unknown> {
+  return trx
+    .insertInto('budget_holders')
+    .values({ id: holderId, expires_at: expiresAt, updated_at: at })
+    .onConflict((conflict) => conflict.column('id').doUpdateSet({ expires_at: expiresAt, updated_at: at }))
+    .execute();
 }

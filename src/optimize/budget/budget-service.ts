@@ -1,77 +1,45 @@
 /**
  * The daily budget of one tenant's agent, held in the store so that every app instance sees the same
  * money: a run reserves its upper-bound cost before it starts (one conditional UPDATE decides, so two
- * instances can never both take the last dollar) and settles its actual cost when it ends.
+ * instances can never both take the last dollar) and settles its actual cost when it ends. Each service
+ * holds a lease while it has reservations open, so those of a killed process are freed within the lease.
  */
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
-import type { EventBus } from '../../events/index.js';
 import type { StewardStore } from '../../store/index.js';
 import { budgetDay, checkTimeZone } from './budget-day.js';
-import { BudgetLedger, type Refusal } from './budget-ledger.js';
+import { BudgetHistory } from './budget-history.js';
+import { BudgetLeases, HolderLease } from './budget-leases.js';
+import { BudgetLedger, type MeasuredRun, type Refusal } from './budget-ledger.js';
+import type {
+  BudgetScope,
+  BudgetServiceConfig,
+  BudgetServiceOptions,
+  BudgetStatus,
+  Reservation,
+  ReservationRequest,
+} from './budget-types.js';
 import { checkAmount, formatUsd, fromMicroUsd, toMicroUsd } from './money.js';
 
-export interface BudgetScope {
-  tenantId: string;
-  agentId: string;
-}
-
-/** Money set aside in the store for one run, until `settle` or `release`. */
-export interface Reservation {
-  id: string;
-  tenantId: string;
-  agentId: string;
-  /** The budget day it counts toward (the day it was made), YYYY-MM-DD. */
-  day: string;
-  interactionId: string;
-  amountUsd: number;
-  createdAt: number;
-}
-
-export interface BudgetStatus {
-  day: string;
-  timeZone: string;
-  /** null: no daily budget configured (spend is still tracked). */
-  dailyUsd: number | null;
-  spentUsd: number;
-  /** Held by runs in progress (and by crashed runs until their reservation expires). */
-  reservedUsd: number;
-  remainingUsd: number | null;
-  alertsSent: {
-    /** The highest threshold announced today, as a fraction of the daily budget. */
-    threshold: number | null;
-    exhausted: boolean;
-  };
-}
-
-/** The parts of `optimization.budget` the service reads. */
-export interface BudgetServiceConfig {
-  /** USD per tenant and agent per day; omitted: reservations always succeed and are only recorded. */
-  daily?: number | undefined;
-  /** Fraction of `daily` at which `budget-threshold-crossed` fires; default 0.8. */
-  alertThreshold?: number | undefined;
-  /** IANA time zone of the budget day; default 'UTC'. */
-  timeZone?: string | undefined;
-}
-
-export interface BudgetServiceOptions {
-  now?: () => number;
-  newId?: () => string;
-  bus?: EventBus;
-  /**
-   * How long a reservation may stay open before `releaseStale` frees it (a duration such as '10m', or ms);
-   * default 10 minutes. Longer than the longest run: a live run's reservation must not expire.
-   */
-  reservationTtl?: string | number;
-}
+export type {
+  BudgetScope,
+  BudgetServiceConfig,
+  BudgetServiceOptions,
+  BudgetStatus,
+  Reservation,
+  ReservationRequest,
+} from './budget-types.js';
 
 /** The reply the fallback chain sends when the budget is spent and no cheaper tier could answer. */
 export const defaultFallbackReply =
   "Sorry, I can't look into this right now. Please try again later, or tomorrow.";
 
 const defaultReservationTtlMs = 10 * 60_000;
+const defaultLeaseMs = 30_000;
 const staleBatch = 200;
+/** Ended leases are deleted a day after they ended. */
+const endedLeaseRetentionMs = 24 * 60 * 60_000;
 
 /**
  * @example
@@ -84,7 +52,15 @@ const staleBatch = 200;
 export class BudgetService {
   readonly timeZone: string;
   readonly reservationTtlMs: number;
+  readonly leaseMs: number;
+  /** This instance's id in `budget_holders`; every reservation it makes names it. */
+  readonly holderId: string;
+  /** The daily budget, USD; undefined when none is configured. */
+  readonly dailyUsd: number | undefined;
   private readonly ledger: BudgetLedger;
+  private readonly leases: BudgetLeases;
+  private readonly lease: HolderLease;
+  private readonly history: BudgetHistory;
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly dailyMicroUsd: number | null;
@@ -97,14 +73,24 @@ export class BudgetService {
     private readonly options: BudgetServiceOptions = {},
   ) {
     this.ledger = new BudgetLedger(store);
+    this.leases = new BudgetLeases(store);
+    this.history = new BudgetHistory(store);
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.timeZone = config.timeZone ?? 'UTC';
     checkTimeZone(this.timeZone);
     if (config.daily !== undefined) checkAmount('optimization.budget.daily', config.daily);
     this.dailyMicroUsd = config.daily === undefined ? null : Math.round(config.daily * 1e6);
+    this.dailyUsd = config.daily;
     this.alertThreshold = config.alertThreshold ?? 0.8;
-    this.reservationTtlMs = resolveTtl(options.reservationTtl);
+    this.reservationTtlMs = resolveDuration(
+      'reservationTtl',
+      options.reservationTtl,
+      defaultReservationTtlMs,
+    );
+    this.leaseMs = resolveDuration('lease', options.lease, defaultLeaseMs);
+    this.holderId = options.holderId ?? randomUUID();
+    this.lease = new HolderLease(this.leases, this.holderId, this.leaseMs, this.now);
   }
 
   /** The budget day `at` falls on. */
@@ -117,22 +103,16 @@ export class BudgetService {
    * the day's budget cannot cover it (details: daily, spent, reserved, requested), and also, with
    * details.reason 'store-unavailable', when the store cannot confirm it: a call never goes through unchecked.
    */
-  async reserve(
-    scope: BudgetScope,
-    request: { interactionId: string; amountUsd: number },
-  ): Promise<Reservation> {
+  async reserve(scope: BudgetScope, request: ReservationRequest): Promise<Reservation> {
     checkAmount('amountUsd', request.amountUsd);
+    if (request.inputUsd !== undefined) checkAmount('inputUsd', request.inputUsd);
     const at = this.now();
     const day = this.dayOf(at);
     const amountMicroUsd = toMicroUsd(request.amountUsd);
     const id = this.newId();
-    let refusal: Refusal | undefined;
-    try {
-      if (at - this.lastStaleSweepAt >= Math.min(60_000, this.reservationTtlMs / 10)) {
-        this.lastStaleSweepAt = at;
-        await this.releaseStale(at);
-      }
-      refusal = await this.ledger.tryReserve({
+    const leaseExpiresAt = this.lease.renewalAt(at);
+    const attempt = () =>
+      this.ledger.tryReserve({
         ...scope,
         day,
         id,
@@ -140,7 +120,22 @@ export class BudgetService {
         amountMicroUsd,
         dailyMicroUsd: this.dailyMicroUsd,
         at,
+        holderId: this.holderId,
+        conversationId: request.conversationId,
+        inputMicroUsd: request.inputUsd === undefined ? undefined : toMicroUsd(request.inputUsd),
+        leaseExpiresAt,
       });
+    let refusal: Refusal | undefined;
+    let firstRefusalToday = false;
+    try {
+      if (at - this.lastStaleSweepAt >= Math.min(60_000, this.reservationTtlMs / 10)) {
+        this.lastStaleSweepAt = at;
+        await this.releaseStale(at);
+      }
+      refusal = await attempt();
+      // Before refusing, give back what killed processes still hold on this day, and try once more.
+      if (refusal && (await this.releaseOrphaned(at, { ...scope, day })) > 0) refusal = await attempt();
+      if (refusal) firstRefusalToday = await this.ledger.claimExhausted({ ...scope, day });
     } catch (error) {
       throw new StewardError(
         'budget-exceeded',
@@ -158,7 +153,8 @@ export class BudgetService {
         },
       );
     }
-    if (refusal) throw await this.refuse(scope, request, { day, at, refusal });
+    if (refusal) throw await this.refuse(scope, request, { day, at, refusal, firstRefusalToday });
+    this.lease.granted(id, leaseExpiresAt);
     return {
       id,
       tenantId: scope.tenantId,
@@ -173,17 +169,19 @@ export class BudgetService {
   /**
    * Replaces the reservation by the run's actual cost (`total_cost_usd`), atomically. Settling twice does
    * nothing; settling a reservation that expired meanwhile still counts its cost. Resolves with whether
-   * this call settled it.
+   * this call settled it. `measured`: the run's tokens (its calls' prompt tokens summed, and its output),
+   * kept to size later reservations; omit it when the cost was not measured (a failed run settled in full).
    */
-  async settle(reservation: Reservation, actualUsd: number): Promise<boolean> {
+  async settle(reservation: Reservation, actualUsd: number, measured?: MeasuredRun): Promise<boolean> {
     checkAmount('actualUsd', actualUsd);
     const at = this.now();
     const daily = this.dailyMicroUsd;
     const ppm = Math.round(this.alertThreshold * 1e6);
     const claim = daily === null ? null : { ppm, thresholdMicroUsd: Math.ceil((daily * ppm) / 1e6) };
     const outcome = await this.guard('settle', () =>
-      this.ledger.settle(reservation.id, toMicroUsd(actualUsd), at, claim),
+      this.ledger.settle(reservation.id, toMicroUsd(actualUsd), at, claim, measured),
     );
+    this.lease.closed(reservation.id);
     // Announced once committed: a listener (audit) may write to the store, and SQLite has one connection.
     if (outcome.day && outcome.crossedAtMicroUsd !== undefined) {
       await this.options.bus?.emit('budget-threshold-crossed', {
@@ -201,9 +199,11 @@ export class BudgetService {
   }
 
   /** Frees a reservation whose run never started (or failed before it cost anything). Idempotent. */
-  release(reservation: Reservation): Promise<boolean> {
+  async release(reservation: Reservation): Promise<boolean> {
     const at = this.now();
-    return this.guard('release', () => this.ledger.free(reservation.id, 'released', at));
+    const released = await this.guard('release', () => this.ledger.free(reservation.id, 'released', at));
+    this.lease.closed(reservation.id);
+    return released;
   }
 
   /**
@@ -213,11 +213,57 @@ export class BudgetService {
    */
   async releaseStale(now: number = this.now()): Promise<number> {
     const cutoff = now - this.reservationTtlMs;
+    const expired =
+      (await this.expireEach(() => this.ledger.heldBefore(cutoff, staleBatch), now)) +
+      (await this.releaseOrphaned(now));
+    await this.guard('forget ended leases', () => this.leases.forgetEnded(now - endedLeaseRetentionMs));
+    return expired;
+  }
+
+  /**
+   * For the agent's last `limit` measured runs, newest first: what each cost beyond the input part of its
+   * reservation, USD (negative when the input bound alone covered it). Optimize sizes reservations from it.
+   */
+  beyondInputUsd(scope: BudgetScope, limit: number): Promise<number[]> {
+    return this.guard('read recent runs', async () =>
+      (await this.history.beyondInput(scope, limit)).map(fromMicroUsd),
+    );
+  }
+
+  /** The tokens the conversation's last measured run sent and wrote, when one was recorded. */
+  lastTurn(
+    scope: BudgetScope,
+    conversationId: string,
+  ): Promise<{ promptTokens: number; outputTokens: number } | undefined> {
+    return this.guard('read the conversation', () => this.history.lastTurn(scope, conversationId));
+  }
+
+  /**
+   * Stops renewing the lease. With nothing open the lease is dropped at once; reservations still open
+   * (runs that outlive the service) keep counting until they settle or the lease runs out.
+   */
+  close(): Promise<void> {
+    return this.guard('drop the lease', () => this.lease.close());
+  }
+
+  /** Expires the reservations of holders whose lease ended (on one day, or anywhere); resolves how many. */
+  private releaseOrphaned(now: number, key?: BudgetScope & { day: string }): Promise<number> {
+    return this.expireEach(
+      () =>
+        this.leases.orphaned({
+          ...(key ? { key } : {}),
+          excludeHolderId: this.holderId,
+          at: now,
+          limit: staleBatch,
+        }),
+      now,
+    );
+  }
+
+  private async expireEach(find: () => Promise<string[]>, now: number): Promise<number> {
     let expired = 0;
     for (;;) {
-      const stale = await this.guard('find stale reservations', () =>
-        this.ledger.heldBefore(cutoff, staleBatch),
-      );
+      const stale = await this.guard('find stale reservations', find);
       // One short transaction each: never two day rows locked at once, so instances sweeping at the same
       // time cannot deadlock, and the status condition lets exactly one of them expire each reservation.
       for (const id of stale) {
@@ -254,8 +300,13 @@ export class BudgetService {
   /** Builds the refusal, announcing the day's first one (its transaction has committed). */
   private async refuse(
     scope: BudgetScope,
-    request: { interactionId: string; amountUsd: number },
-    { day, at, refusal }: { day: string; at: number; refusal: Refusal },
+    request: ReservationRequest,
+    {
+      day,
+      at,
+      refusal,
+      firstRefusalToday,
+    }: { day: string; at: number; refusal: Refusal; firstRefusalToday: boolean },
   ): Promise<StewardError> {
     const dailyUsd = fromMicroUsd(this.dailyMicroUsd ?? 0);
     const spentUsd = fromMicroUsd(refusal.spentMicroUsd);
@@ -278,7 +329,7 @@ export class BudgetService {
         },
       },
     );
-    if (refusal.firstToday) {
+    if (firstRefusalToday) {
       try {
         await this.options.bus?.emit('budget-exhausted', {
           tenantId: scope.tenantId,
@@ -313,13 +364,13 @@ export class BudgetService {
   }
 }
 
-function resolveTtl(ttl: string | number | undefined): number {
-  if (ttl === undefined) return defaultReservationTtlMs;
-  const ms = typeof ttl === 'number' ? ttl : parseDuration(ttl);
+function resolveDuration(name: string, value: string | number | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  const ms = typeof value === 'number' ? value : parseDuration(value);
   if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
     throw new StewardError(
       'invalid-config',
-      `reservationTtl must be a duration such as '10m' or a number of ms > 0, received ${JSON.stringify(ttl)}`,
+      `${name} must be a duration such as '10m' or a number of ms > 0, received ${JSON.stringify(value)}`,
     );
   }
   return ms;

@@ -30,10 +30,26 @@ export interface BudgetReservationsTable {
   status: ReservationStatus;
   created_at: number;
   settled_at: number | null;
+  /** The BudgetService instance holding it (its lease in `budget_holders`); null before leases existed. */
+  holder_id: string | null;
+  conversation_id: string | null;
+  /** The part of `amount_micro_usd` that is the run's known input, priced at its dearest rate. */
+  input_micro_usd: number | null;
+  /** What the run measured (all its calls' prompt tokens, and its output tokens); null when not measured. */
+  prompt_tokens: number | null;
+  output_tokens: number | null;
+}
+
+/** A BudgetService instance's lease: renewed while it holds reservations; expired means it died. */
+export interface BudgetHoldersTable {
+  id: string;
+  expires_at: number;
+  updated_at: number;
 }
 
 // A type alias, not an interface: Kysely's withTables<T>() needs an index-signature-compatible type.
 export type BudgetTables = {
   budget_days: BudgetDaysTable;
   budget_reservations: BudgetReservationsTable;
+  budget_holders: BudgetHoldersTable;
 };

@@ -142,19 +142,49 @@ describe('ClaudeAgentSdkRuntime with the real SDK and CLI', () => {
     expect(runtime.stats().running).toBe(0);
   });
 
-  it('queues runs beyond its concurrency and reports the wait', async () => {
+  it('queues runs beyond its concurrency, admits each once it holds a slot, and reports the wait', async () => {
     const waits: number[] = [];
-    const { runtime } = await startSimulatedRuntime(replyWithText('ok'), {
+    const { model, runtime } = await startSimulatedRuntime(replyWithText('ok'), {
       concurrency: 1,
       onQueueWait: (waitMs) => waits.push(waitMs),
     });
+    expect(runtime.callsAdmit).toBe(true);
+    // What the model had been asked when each run was admitted.
+    const admitted: Array<{ tenant: string; modelRequests: number }> = [];
+    const admit = (tenant: string) => async () => {
+      admitted.push({ tenant, modelRequests: model.requests.length });
+    };
     const [first, second] = await Promise.all([
-      runtime.run(runRequest({ tenantId: 'tenant-a' })),
-      runtime.run(runRequest({ tenantId: 'tenant-b' })),
+      runtime.run(runRequest({ tenantId: 'tenant-a', admit: admit('tenant-a') })),
+      runtime.run(runRequest({ tenantId: 'tenant-b', admit: admit('tenant-b') })),
     ]);
     expect(first.queueWaitMs).toBeLessThan(50);
     // The second tenant waited for the whole first run (a CLI start and a model call).
     expect(second.queueWaitMs).toBeGreaterThan(200);
     expect(waits).toEqual([first.queueWaitMs, second.queueWaitMs]);
+    // Admitted when it left the queue, after the first run's model call, not when it started waiting.
+    expect(admitted).toEqual([
+      { tenant: 'tenant-a', modelRequests: 0 },
+      { tenant: 'tenant-b', modelRequests: 1 },
+    ]);
+  });
+
+  it('ends a run whose admit throws with that error, before any CLI child or model call', async () => {
+    const { model, runtime } = await startSimulatedRuntime(replyWithText('ok'), { concurrency: 1 });
+    const refusal = new StewardError('budget-exceeded', 'the day is spent');
+    const error = await runtime
+      .run(
+        runRequest({
+          admit: async () => {
+            throw refusal;
+          },
+        }),
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toBe(refusal);
+    expect(model.requests).toHaveLength(0);
+    // The slot was given back: the next run goes through.
+    expect(runtime.stats()).toEqual({ running: 0, queued: 0, limit: 1 });
+    expect((await runtime.run(runRequest())).text).toBe('ok');
   });
 });

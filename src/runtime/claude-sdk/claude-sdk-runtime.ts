@@ -53,6 +53,7 @@ interface SdkRun {
 export class ClaudeAgentSdkRuntime implements AgentRuntime {
   readonly name = 'claude-agent-sdk';
   readonly simulatedModel: boolean;
+  readonly callsAdmit = true;
   private readonly options: ResolvedRuntimeOptions;
   private readonly limiter: ConcurrencyLimiter;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -102,8 +103,9 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   }
 
   /**
-   * Waits for a slot, then starts the run. The slot is held until the CLI child has exited, even when the
-   * caller stopped waiting earlier (timeout, abort), so the limit really bounds the children alive.
+   * Waits for a slot, admits the run (`request.admit`), then starts it. The slot is held until the CLI child
+   * has exited, even when the caller stopped waiting earlier (timeout, abort), so the limit really bounds
+   * the children alive.
    */
   private runQueued(request: RuntimeRequest): Promise<RuntimeResult> {
     return new Promise<RuntimeResult>((resolve, reject) => {
@@ -115,9 +117,9 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
           attempt.outcome.then(resolve, reject);
           await attempt.finished;
         },
-        request.signal,
+        { signal: request.signal, admit: request.admit },
       );
-      // Rejects only when no run started: queue full, aborted while waiting, or the start itself failed.
+      // Rejects only when no run started: queue full, aborted while waiting, not admitted, or the start failed.
       this.track(slot).catch(reject);
     });
   }

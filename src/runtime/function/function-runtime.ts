@@ -3,6 +3,7 @@
  * benchmarks measure only the pipeline around the model, and embedders can plug in their own model call.
  */
 import { StewardError } from '../../errors/index.js';
+import type { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import {
   type AgentRuntime,
   emptyUsage,
@@ -19,6 +20,11 @@ export interface FunctionRuntimeOptions {
   simulatedModel?: boolean;
   /** Cost reported for each run that does not set `costUsd` itself; default 0. */
   costUsd?: number;
+  /**
+   * Queues runs behind this limiter (fair per tenant) as the SDK runtime does, so a benchmark can model a
+   * host's concurrency limit; default none: every run starts at once.
+   */
+  limiter?: ConcurrencyLimiter;
 }
 
 /**
@@ -30,8 +36,10 @@ export interface FunctionRuntimeOptions {
 export class FunctionRuntime implements AgentRuntime {
   readonly name = 'function';
   readonly simulatedModel: boolean;
+  readonly callsAdmit = true;
   private readonly answer: RuntimeFunction;
   private readonly costUsd: number;
+  private readonly limiter: ConcurrencyLimiter | undefined;
   private running = 0;
   private closing = false;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -53,6 +61,7 @@ export class FunctionRuntime implements AgentRuntime {
     this.answer = answer;
     this.costUsd = costUsd;
     this.simulatedModel = options.simulatedModel ?? true;
+    this.limiter = options.limiter;
   }
 
   run(request: RuntimeRequest): Promise<RuntimeResult> {
@@ -64,7 +73,13 @@ export class FunctionRuntime implements AgentRuntime {
     if (request.signal?.aborted) {
       return Promise.reject(new StewardError('aborted', 'the run was aborted before it started'));
     }
-    const run = this.execute(request);
+    const limiter = this.limiter;
+    const run = limiter
+      ? limiter.run(request.tenantId, (queueWaitMs) => this.execute(request, queueWaitMs), {
+          signal: request.signal,
+          admit: request.admit,
+        })
+      : this.admitThenExecute(request);
     this.inFlight.add(run);
     const forget = () => this.inFlight.delete(run);
     run.then(forget, forget);
@@ -72,7 +87,7 @@ export class FunctionRuntime implements AgentRuntime {
   }
 
   stats(): RuntimeStats {
-    return { running: this.running, queued: 0, limit: Number.POSITIVE_INFINITY };
+    return this.limiter?.stats ?? { running: this.running, queued: 0, limit: Number.POSITIVE_INFINITY };
   }
 
   async close(): Promise<void> {
@@ -80,7 +95,12 @@ export class FunctionRuntime implements AgentRuntime {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async execute(request: RuntimeRequest): Promise<RuntimeResult> {
+  private async admitThenExecute(request: RuntimeRequest): Promise<RuntimeResult> {
+    await request.admit?.();
+    return this.execute(request, 0);
+  }
+
+  private async execute(request: RuntimeRequest, queueWaitMs: number): Promise<RuntimeResult> {
     const startedAt = performance.now();
     this.running++;
     let answer: string | Partial<RuntimeResult>;
@@ -112,7 +132,7 @@ export class FunctionRuntime implements AgentRuntime {
       isError: false,
       numTurns: 1,
       durationMs: Math.round(performance.now() - startedAt),
-      queueWaitMs: 0,
+      queueWaitMs,
       simulatedModel: this.simulatedModel,
       ...partial,
     };

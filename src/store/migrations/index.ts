@@ -10,6 +10,7 @@ import * as patterns from './0006-patterns.js';
 import * as audit from './0007-audit.js';
 import * as auditRetention from './0008-audit-retention.js';
 import * as auditConversationIndex from './0009-audit-conversation-index.js';
+import * as budgetLeases from './0010-budget-leases.js';
 import * as registry from './0011-registry.js';
 
 interface EngineMigration {
@@ -27,6 +28,7 @@ const migrations: Record<string, EngineMigration> = {
   '0007-audit': audit,
   '0008-audit-retention': auditRetention,
   '0009-audit-conversation-index': auditConversationIndex,
+  '0010-budget-leases': budgetLeases,
   '0011-registry': registry,
 };
 
