@@ -89,7 +89,10 @@ export interface SandboxProbe {
 }
 
 /** The CLI's error when a required sandbox cannot start, as a typed error. */
-export function sandboxUnavailableError(reason: string | undefined, details: Record<string, unknown> = {}) {
+export function sandboxUnavailableError(
+  reason: string | undefined,
+  details: Record<string, unknown> = {},
+): StewardError {
   return new StewardError(
     'sandbox-unavailable',
     `the agent's shell sandbox cannot run on this host${reason ? `: ${reason}` : ''}; on Linux install ` +
