@@ -5,6 +5,8 @@
  * (objects merge deeply, arrays and scalars replace, null removes a key): registry/merge.ts, docs/fleet.md.
  */
 export { type AppliedAgent, type ApplyResult, applyConfigFile } from './apply-config-file.js';
+export { AgentHost, type AgentHostOptions, type AgentSource } from './host/index.js';
+export { type RateDecision, TenantRateLimiter, type TenantRateLimiterOptions } from './rate-limit/index.js';
 export {
   type AgentEntry,
   type AgentStatus,
