@@ -29,7 +29,7 @@ const lowerLayers = [
   ['events'],
   ['pipeline'],
 ];
-const upperLayers = [['agent'], ['server'], ['cli'], ['index.ts']];
+const upperLayers = [['agent'], ['fleet'], ['server'], ['cli'], ['index.ts']];
 
 function layerOf(module: string): number {
   const lower = lowerLayers.findIndex((layer) => layer.includes(module));

@@ -7,6 +7,7 @@ import { ConversationRepository } from './conversation-repository.js';
 import { InteractionRepository } from './interaction-repository.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
+import { listenPostgres } from './postgres/postgres-listener.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
 import { createSqliteEngine } from './sqlite/sqlite-engine.js';
@@ -96,6 +97,9 @@ export async function openStore(
     conversations: new ConversationRepository(db),
     sessions: new SessionTranscriptRepository(db, cipher),
     writeTransaction: (work) => writeTransaction(db, engine, work),
+    ...(engine === 'postgres'
+      ? { listen: (channels, handlers, options) => listenPostgres(target, channels, handlers, options) }
+      : {}),
     close() {
       closed ??= destroy();
       return closed;

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { ConversationRepository } from './conversation-repository.js';
 import type { InteractionRepository } from './interaction-repository.js';
+import type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';
 import type { Database } from './schema.js';
 import type { SessionTranscriptRepository } from './session-transcript-repository.js';
 
@@ -44,6 +45,15 @@ export interface StewardStore {
    * processes on one file; PostgreSQL: a transaction in which callers take row locks (`SELECT … FOR UPDATE`).
    */
   writeTransaction<Result>(work: (db: Kysely<Database>) => Promise<Result>): Promise<Result>;
+  /**
+   * PostgreSQL only (undefined on SQLite): LISTEN on `channels` over a dedicated connection that
+   * reconnects; send with `select pg_notify(channel, payload)` in a transaction (delivered on commit).
+   */
+  readonly listen?: (
+    channels: readonly string[],
+    handlers: ListenHandlers,
+    options?: ListenOptions,
+  ) => Promise<StoreListener>;
   /** Closes the connections; pending writes finish first. */
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import * as patterns from './0006-patterns.js';
 import * as audit from './0007-audit.js';
 import * as auditRetention from './0008-audit-retention.js';
 import * as auditConversationIndex from './0009-audit-conversation-index.js';
+import * as apiKeys from './0012-api-keys.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -26,6 +27,7 @@ const migrations: Record<string, EngineMigration> = {
   '0007-audit': audit,
   '0008-audit-retention': auditRetention,
   '0009-audit-conversation-index': auditConversationIndex,
+  '0012-api-keys': apiKeys,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
