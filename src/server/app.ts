@@ -4,15 +4,17 @@ import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
+import { type ApiKeyService, Authenticator } from '../fleet/index.js';
 import { createRedactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
-import { requireBearerToken } from './auth.js';
+import { type AuthVariables, authenticate } from './auth.js';
 import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
+import { registerKeyRoutes } from './keys-routes.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
@@ -28,8 +30,17 @@ export interface AppOptions {
   metrics: StewardMetrics;
   /** Largest accepted request body in bytes; default 1 MiB. */
   bodyLimitBytes?: number;
-  /** When set, `/api/*` requires `Authorization: Bearer <apiToken>`; `/healthz` and `/metrics` stay open. */
+  /**
+   * Who may call `/api/*` (`/healthz` and `/metrics` stay open). Default: only `apiToken` as an admin
+   * token when it is set, else every request as the implicit local admin (an embedded, local app).
+   */
+  authenticator?: Authenticator;
+  /** Shorthand for an authenticator that accepts this admin token and nothing else. */
   apiToken?: string;
+  /** The API key service: serves `/api/keys` (admin only). */
+  keys?: ApiKeyService;
+  /** Closed on shutdown after the agents and before the store (the key service, the platform audit). */
+  resources?: ReadonlyArray<{ close(): Promise<void> }>;
   /** Where unexpected errors are logged; default stderr. */
   logError?: (line: string, error: unknown) => void;
 }
@@ -38,7 +49,7 @@ export interface AppOptions {
 export type StewardApp = Hono<AppEnv> & { readonly lifecycle: AppLifecycle };
 
 /** Values routes pass along on the context. */
-type AppEnv = { Variables: { clientSignal: AbortSignal } };
+type AppEnv = { Variables: { clientSignal: AbortSignal } & AuthVariables };
 
 const messageBodySchema = z
   .object({
@@ -70,7 +81,12 @@ export function createApp(options: AppOptions): StewardApp {
   const { metrics, store } = options;
   for (const agent of options.agents) metrics.trackAgent(agent);
   if (options.runtime) metrics.trackRuntime(options.runtime);
-  const lifecycle = createLifecycle({ agents: options.agents, runtime: options.runtime, store });
+  const lifecycle = createLifecycle({
+    agents: options.agents,
+    runtime: options.runtime,
+    store,
+    resources: options.resources ?? [],
+  });
   // Server logs are masked like everything else that is kept: an error may quote a customer's message.
   const logRedactor = createRedactor();
   const logError =
@@ -108,7 +124,11 @@ export function createApp(options: AppOptions): StewardApp {
       throw new StewardError('shutting-down', 'the server is shutting down; retry on another instance');
     await next();
   });
-  if (options.apiToken !== undefined) app.use('/api/*', requireBearerToken(options.apiToken));
+  app.use(
+    '/api/*',
+    authenticate(options.authenticator ?? defaultAuthenticator(options.apiToken, options.keys)),
+  );
+  if (options.keys) registerKeyRoutes(app, { keys: options.keys });
 
   app.get('/api/agents', async (c) => {
     const described = await Promise.all([...agents.values()].map((agent) => agent.describe()));
@@ -163,6 +183,17 @@ export function createApp(options: AppOptions): StewardApp {
   app.onError((error, c) => errorResponse(toHttpError(error, `${c.req.method} ${routeLabel(c)}`, logError)));
 
   return Object.assign(app, { lifecycle });
+}
+
+/** `apiToken` as the admin token, plus `keys`; with neither, the implicit local admin (open, as before keys). */
+function defaultAuthenticator(apiToken: string | undefined, keys: ApiKeyService | undefined): Authenticator {
+  if (apiToken?.length === 0) throw new StewardError('invalid-config', 'the API token must not be empty');
+  return new Authenticator({
+    ...(keys ? { keys } : {}),
+    ...(apiToken === undefined
+      ? { localAdminWhenKeyless: true }
+      : { adminTokens: [{ variable: 'STEWARD_API_TOKEN' as const, token: apiToken }] }),
+  });
 }
 
 /** One signal that aborts when any of `signals` does; `dispose` drops the listeners (no per-request leak). */
