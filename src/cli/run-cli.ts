@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { auditCommand } from './audit-command.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { costsCommand } from './costs-command.js';
+import { keysCommand } from './keys-command.js';
 import { defaultConfigFile } from './load-config.js';
 import { serveCommand } from './serve-command.js';
 import { trustCommand } from './trust-command.js';
@@ -32,6 +33,9 @@ const options = {
   standard: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  expires: { type: 'string' },
 } as const;
 
 /**
@@ -125,6 +129,22 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         standard: values.standard,
         format: values.format,
         out: values.out,
+        json: values.json,
+      },
+      io,
+    );
+  }
+  if (command === 'keys') {
+    return keysCommand(
+      {
+        configPath: values.config,
+        action: rest[0],
+        target: rest[1],
+        name: values.name,
+        role: values.role,
+        tenant: values.tenant,
+        expires: values.expires,
+        actor: values.actor,
         json: values.json,
       },
       io,
