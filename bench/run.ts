@@ -19,6 +19,7 @@ import {
   printExactLookups,
   printSemanticSearch,
 } from './cache.bench.js';
+import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
 import { benchPermissionDecision, printPermissionDecision } from './permission.bench.js';
 import {
   benchPiiThroughput,
@@ -100,6 +101,12 @@ async function main(): Promise<void> {
     auditFigures.push(await withPostgres(benchAuditLog));
     printAuditLog(auditFigures);
     printAuditReport([await withSqlite(benchAuditReport)]);
+  }
+  if (wants('keys')) {
+    const figures: KeyCheckFigures[] = [];
+    figures.push(await withSqlite(benchKeyChecks));
+    figures.push(await withPostgres(benchKeyChecks));
+    printKeyChecks(figures);
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
 }

@@ -10,6 +10,7 @@ import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-en
 import { listenPostgres } from './postgres/postgres-listener.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
+import { openLatestReader } from './sqlite/latest-reader.js';
 import { createSqliteEngine } from './sqlite/sqlite-engine.js';
 import { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';
 import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
@@ -66,8 +67,10 @@ export async function openStore(
       : undefined;
   const dialect = sqlite?.dialect ?? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 });
   const db = new Kysely<Database>({ dialect });
+  const latestReader = sqlite && target !== ':memory:' ? openLatestReader(target) : undefined;
   // The checkpoint worker stops first, so the main connection closes last and folds the WAL back in.
   const destroy = async () => {
+    latestReader?.close();
     await sqlite?.checkpointer?.stop();
     await db.destroy();
   };
@@ -100,6 +103,7 @@ export async function openStore(
     ...(engine === 'postgres'
       ? { listen: (channels, handlers, options) => listenPostgres(target, channels, handlers, options) }
       : {}),
+    ...(latestReader ? { prepareLatestRead: (sql: string) => latestReader.prepare(sql) } : {}),
     close() {
       closed ??= destroy();
       return closed;

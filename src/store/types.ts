@@ -54,6 +54,12 @@ export interface StewardStore {
     handlers: ListenHandlers,
     options?: ListenOptions,
   ) => Promise<StoreListener>;
+  /**
+   * SQLite file stores only (undefined on PostgreSQL and `:memory:`): a synchronous read of one value on
+   * a dedicated read-only connection, never inside a transaction of the store's own connection; each
+   * call sees the latest commit of any process. For per-request checks the async driver is too slow for.
+   */
+  readonly prepareLatestRead?: (sql: string) => () => unknown;
   /** Closes the connections; pending writes finish first. */
   close(): Promise<void>;
 }

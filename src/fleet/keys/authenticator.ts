@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { StewardError } from '../../errors/index.js';
 import type { ApiKeyService } from './key-service.js';
 import type { Caller } from './permissions.js';
-import { sameSecret } from './token.js';
+import { parseToken, sameSecret } from './token.js';
 
 /** An admin token read from the environment, and the variable it came from. */
 export interface AdminToken {
@@ -76,12 +76,15 @@ export class Authenticator {
         `the Authorization header is not "Bearer <token>": ${howToAuthenticate}`,
       );
     }
-    // Every admin token is compared (in constant time), so the time taken does not say which matched.
-    let admin: Caller | undefined;
-    for (const candidate of this.adminCallers) {
-      if (sameSecret(token, candidate.token)) admin ??= candidate.caller;
+    // A key token is never an admin token (adminTokensFromEnv refuses that shape), so it skips them.
+    // Otherwise every admin token is compared in constant time: the time taken says none of which matched.
+    if (parseToken(token) === undefined) {
+      let admin: Caller | undefined;
+      for (const candidate of this.adminCallers) {
+        if (sameSecret(token, candidate.token)) admin ??= candidate.caller;
+      }
+      if (admin) return admin;
     }
-    if (admin) return admin;
     const check = this.options.keys
       ? await this.options.keys.check(token)
       : { ok: false as const, reason: 'unknown' as const };
@@ -132,6 +135,17 @@ export function adminTokensFromEnv(env: NodeJS.ProcessEnv): EnvAdminTokens {
     tokens.push({ variable: 'STEWARD_ADMIN_TOKEN', token: admin });
   }
   const legacy = env.STEWARD_API_TOKEN?.trim();
+  for (const [variable, value] of [
+    ['STEWARD_ADMIN_TOKEN', admin],
+    ['STEWARD_API_TOKEN', legacy],
+  ] as const) {
+    if (value && parseToken(value)) {
+      throw new StewardError(
+        'invalid-config',
+        `${variable} has the shape of an API key (stw_…); an admin token must be some other secret: make one with openssl rand -base64 32`,
+      );
+    }
+  }
   if (legacy) {
     tokens.push({ variable: 'STEWARD_API_TOKEN', token: legacy });
     warnings.push(

@@ -1,5 +1,5 @@
 /** The key tables as Kysely sees them, and the queries on them; every change bumps the epoch in its transaction. */
-import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { StewardStore } from '../../store/index.js';
 import type { Role, TenantScope } from './permissions.js';
 
@@ -101,10 +101,11 @@ export async function anyKeyExists(db: Kysely<KeyTables>): Promise<boolean> {
   return row !== undefined;
 }
 
-/** The epoch read, compiled once: it runs before each cached key check on SQLite. */
-export function compileEpochQuery(db: Kysely<KeyTables>): CompiledQuery<{ epoch: number }> {
-  return db.selectFrom('api_key_epoch').select('epoch').where('id', '=', 1).compile();
-}
+/** The epoch read: it runs before each cached key check on SQLite. Plain SQL, the same on both engines. */
+export const epochSql = 'select epoch from api_key_epoch where id = 1';
+
+/** {@link epochSql} for the driver, compiled once. */
+export const epochQuery: CompiledQuery<{ epoch: number }> = CompiledQuery.raw(epochSql);
 
 async function bumpEpoch(db: Kysely<KeyTables>): Promise<void> {
   await db.updateTable('api_key_epoch').set({ epoch: sql`epoch + 1` }).where('id', '=', 1).execute();
