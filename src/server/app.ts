@@ -18,6 +18,7 @@ import { registerKeyRoutes } from './keys-routes.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
+import { agentNotFound, guardRoutes } from './route-guard.js';
 import { registerTrustRoutes } from './trust-routes.js';
 
 export interface AppOptions {
@@ -128,6 +129,8 @@ export function createApp(options: AppOptions): StewardApp {
     '/api/*',
     authenticate(options.authenticator ?? defaultAuthenticator(options.apiToken, options.keys)),
   );
+  // Interim: one guard for every route until the routes are tenant-scoped and check for themselves.
+  app.use('/api/*', guardRoutes({ tenantOfAgent: (agentId) => agents.get(agentId)?.tenantId }));
   if (options.keys) registerKeyRoutes(app, { keys: options.keys });
 
   app.get('/api/agents', async (c) => {
@@ -139,11 +142,8 @@ export function createApp(options: AppOptions): StewardApp {
     '/api/agents/:agentId/messages',
     async (c, next) => {
       const agentId = c.req.param('agentId');
-      if (!agents.has(agentId)) {
-        throw new StewardError('not-found', `there is no agent "${agentId}" on this server`, {
-          details: { agentId, agents: [...agents.keys()] },
-        });
-      }
+      // The same answer as for an agent of a tenant outside the caller's scope: no agent list.
+      if (!agents.has(agentId)) throw agentNotFound(agentId);
       // Taken before the body is read: the body limit replaces the request object.
       c.set('clientSignal', c.req.raw.signal);
       await next();

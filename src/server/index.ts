@@ -12,4 +12,5 @@ export {
 export { type KeyRoutesOptions, registerKeyRoutes } from './keys-routes.js';
 export type { AppLifecycle } from './lifecycle.js';
 export { createMetrics, type MetricsOptions, type StewardMetrics } from './metrics.js';
+export { agentNotFound, guardRoutes, type RouteGuardOptions, routeActions } from './route-guard.js';
 export { type RunningServer, type StartServerOptions, startServer } from './serve.js';
