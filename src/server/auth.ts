@@ -74,17 +74,17 @@ const maxNoteLength = 80;
 
 /**
  * Who acts, for every action and audit record: the key, `key:<id> (<name>)`, plus
- * ` on behalf of <note>` when the request has an `X-Steward-Actor` header (masked and shortened; a note,
- * never the identity). At most 256 characters, the audit log's limit.
+ * ` on behalf of <note>` when the request gives one (`note`, else the `X-Steward-Actor` header), masked
+ * and shortened: a note, never the identity. At most 256 characters, the audit log's limit.
  *
  * @example
  * actorOf(c) // 'key:k3x9a0c1m2q7 (ops console) on behalf of alice'
  */
-export function actorOf(c: Context): string {
+export function actorOf(c: Context, note: string | undefined = c.req.header(onBehalfOfHeader)): string {
   const caller = callerOf(c);
   const identity = `key:${caller.keyId} (${clean(noteRedactor.text(caller.keyName), 128)})`;
-  const note = clean(noteRedactor.text(c.req.header(onBehalfOfHeader) ?? ''), maxNoteLength);
-  return note === '' ? identity : `${identity} on behalf of ${note}`;
+  const shown = clean(noteRedactor.text(note ?? ''), maxNoteLength);
+  return shown === '' ? identity : `${identity} on behalf of ${shown}`;
 }
 
 /** One line of printable text, at most `max` characters. */

@@ -8,6 +8,7 @@ import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
 import { CostRollups } from '../optimize/index.js';
 import type { StewardStore } from '../store/index.js';
+import { actorOf } from './auth.js';
 import { invalidRequestFromZod } from './http-errors.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
@@ -46,8 +47,7 @@ export function registerOptimizeRoutes<Env extends object>(
     if (!agent)
       throw new StewardError('not-found', `there is no agent "${c.req.param('agentId')}" on this server`);
     const id = c.req.query('id');
-    const actor = c.req.header('x-steward-actor');
-    const removed = await agent.invalidateCache({ ...(id ? { id } : {}), ...(actor ? { actor } : {}) });
+    const removed = await agent.invalidateCache({ ...(id ? { id } : {}), actor: actorOf(c) });
     return c.json({ removed }, 200);
   });
 
@@ -74,23 +74,21 @@ export function registerOptimizeRoutes<Env extends object>(
 
   app.post('/api/agents/:agentId/patterns/:patternId/retire', async (c) => {
     const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    const actor = c.req.header('x-steward-actor');
     await patterns.retire({
       tenantId: agent.tenantId,
       agentId: agent.agentId,
       id: c.req.param('patternId'),
-      ...(actor ? { actor } : {}),
+      actor: actorOf(c),
     });
     return c.json({ retired: c.req.param('patternId') }, 200);
   });
 
   app.delete('/api/agents/:agentId/patterns', async (c) => {
     const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    const actor = c.req.header('x-steward-actor');
     const removed = await patterns.invalidate({
       tenantId: agent.tenantId,
       agentId: agent.agentId,
-      ...(actor ? { actor } : {}),
+      actor: actorOf(c),
     });
     return c.json({ removed }, 200);
   });
