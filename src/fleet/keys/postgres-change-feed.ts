@@ -4,6 +4,8 @@
  * channel; the change returns once as many instances confirmed as were listening when it committed
  * (counted in `pg_stat_activity` by application name), or at the deadline. While an instance's LISTEN
  * connection is down it does not use its cache at all, and it empties it on reconnecting.
+ * PostgreSQL shows `application_name` of other roles' sessions only to superusers and pg_read_all_stats:
+ * run every instance as one role (or grant that), else a change counts, and waits for, fewer instances.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
