@@ -14,6 +14,7 @@ import { storeEngines, type TestStore } from './support/engines.js';
 
 let model: SimulatedModel;
 const runsDirectory = mkdtempSync(join(tmpdir(), 'steward-runs-'));
+const workspacesDirectory = mkdtempSync(join(tmpdir(), 'steward-workspaces-'));
 
 beforeAll(async () => {
   model = await startSimulatedModel({
@@ -24,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await model.close();
   rmSync(runsDirectory, { recursive: true, force: true });
+  rmSync(workspacesDirectory, { recursive: true, force: true });
 });
 
 function newRuntime() {
@@ -32,6 +34,7 @@ function newRuntime() {
     simulatedModel: true,
     concurrency: 2,
     runsDirectory,
+    workspacesDirectory,
   });
 }
 

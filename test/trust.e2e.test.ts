@@ -39,6 +39,7 @@ beforeAll(async () => {
     concurrency: 2,
     extraEnv: { CLAUDE_CODE_MAX_RETRIES: '0' },
     runsDirectory: join(dir, 'runs'),
+    workspacesDirectory: join(dir, 'workspaces'),
   });
 });
 

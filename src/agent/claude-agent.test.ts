@@ -226,7 +226,7 @@ describe('ClaudeAgent.describe', () => {
       learn: 'off',
       channels: 'off',
     });
-    expect(description.runtime).toEqual({ name: 'function', simulatedModel: true });
+    expect(description.runtime).toEqual({ name: 'function', simulatedModel: true, isolation: null });
     expect(description.store.engine).toBe('sqlite');
   });
 });

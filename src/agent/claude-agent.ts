@@ -184,7 +184,14 @@ export class ClaudeAgent {
       ...primitives.map((primitive) => primitive.name),
       ...chain.map((tier) => tier.name),
     ]);
-    return describeAgent(this.config, { store, runtime, chain: chain.map((tier) => tier.name), built });
+    const isolation = await runtime.isolation?.();
+    return describeAgent(this.config, {
+      store,
+      runtime,
+      isolation,
+      chain: chain.map((tier) => tier.name),
+      built,
+    });
   }
 
   /** What the operator should know about this agent's setup, from every primitive (opened by `start`). */
@@ -317,7 +324,11 @@ export class ClaudeAgent {
     const opened: Primitive[] = [];
     try {
       if (!runtime) {
-        runtime = createDefaultRuntime({ runsDirectory: join(dataDirectoryOf(store), 'runs') });
+        const dataDirectory = dataDirectoryOf(store);
+        runtime = createDefaultRuntime({
+          runsDirectory: join(dataDirectory, 'runs'),
+          workspacesDirectory: join(dataDirectory, 'workspaces'),
+        });
         this.ownsRuntime = true;
       }
       const context: PrimitiveContext = {

@@ -1,5 +1,5 @@
 /** What `agent.describe()` and `GET /api/agents` report: which stages run and which do not. */
-import type { AgentRuntime } from '../runtime/index.js';
+import type { AgentRuntime, RuntimeIsolation } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ResolvedAgentConfig } from './config-schema.js';
 
@@ -21,7 +21,11 @@ export interface AgentDescription {
   tenantId: string;
   agentId: string;
   model: string | null;
-  runtime: { name: string; simulatedModel: boolean };
+  /**
+   * `isolation`: how the agent's tools are kept away from the host and other agents (its own workspace, the
+   * shell's sandbox and what happens without one); null for a runtime that runs no CLI tools.
+   */
+  runtime: { name: string; simulatedModel: boolean; isolation: RuntimeIsolation | null };
   /** The store's engine only: where it lives (a path, a database URL) is not for API clients. */
   store: { engine: string };
   /** The tiers of the fallback chain that run, in order. */
@@ -36,6 +40,7 @@ export function describeAgent(
   parts: {
     store: StewardStore;
     runtime: AgentRuntime;
+    isolation: RuntimeIsolation | undefined;
     chain: string[];
     built: ReadonlySet<string>;
   },
@@ -74,7 +79,11 @@ export function describeAgent(
     tenantId: config.tenantId,
     agentId: config.agentId,
     model: config.model ?? null,
-    runtime: { name: parts.runtime.name, simulatedModel: parts.runtime.simulatedModel },
+    runtime: {
+      name: parts.runtime.name,
+      simulatedModel: parts.runtime.simulatedModel,
+      isolation: parts.isolation ?? null,
+    },
     store: { engine: parts.store.engine },
     chain: parts.chain,
     stages,

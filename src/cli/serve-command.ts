@@ -5,7 +5,7 @@ import { ClaudeAgent } from '../agent/index.js';
 import { Audit, type AuditRetention } from '../audit/index.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
 import { applyConfigFile, Registry } from '../fleet/index.js';
-import type { AgentRuntime } from '../runtime/index.js';
+import type { AgentRuntime, RuntimeIsolation } from '../runtime/index.js';
 import { createDefaultRuntime, createSimulatedRuntime } from '../runtime/index.js';
 import {
   createApp,
@@ -49,7 +49,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     const metrics = createMetrics();
     const runtime = configs.every((config) => config.runtime)
       ? undefined
-      : await createSharedRuntime(metrics, io, join(dataDirectoryOf(store), 'runs'));
+      : await createSharedRuntime(metrics, io, dataDirectoryOf(store));
     if (runtime) opened.push(() => runtime.close());
     const agents = configs.map((config) => {
       const own = config.runtime;
@@ -86,6 +86,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       );
     });
     const descriptions = await Promise.all(agents.map((agent) => agent.describe()));
+    const isolation = await runtime?.isolation?.();
     for (const warning of store.warnings) io.error(`steward: warning: ${warning}`);
     for (const agent of agents) {
       for (const warning of await agent.warnings()) io.error(`steward: warning: ${warning}`);
@@ -98,6 +99,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       `  model: ${runtime ? (runtime.simulatedModel ? 'LOCAL SIMULATED MODEL (not Claude)' : 'Claude, through the Claude Agent SDK') : 'runtimes from the config'}`,
       `  auth: ${auth.banner}`,
       ...(registryLine ? [registryLine] : []),
+      ...(isolation ? [`  tools: each agent in its own workspace folder; ${describeShell(isolation)}`] : []),
     ];
     for (const description of descriptions) {
       const notBuilt = description.stages
@@ -175,6 +177,21 @@ async function openSharedStore(first: AgentConfig, io: CliIo): Promise<StewardSt
   return openStore(configured ?? {}, io.env);
 }
 
+/** The startup line on the agents' shell: sandboxed, or what happens without a sandbox. */
+function describeShell(isolation: RuntimeIsolation): string {
+  const why = isolation.reason ? ` (${isolation.reason})` : '';
+  switch (isolation.shell) {
+    case 'sandboxed':
+      return `shell sandboxed (${isolation.sandbox})`;
+    case 'not-offered':
+      return `no shell tools: the sandbox cannot run here${why}; install bubblewrap and socat`;
+    case 'runs-refused':
+      return `EVERY RUN FAILS: the sandbox is required and cannot run here${why}`;
+    case 'unconfined':
+      return "shell UNCONFINED (sandbox: 'off')";
+  }
+}
+
 /** `STEWARD_BODY_LIMIT_BYTES`: the largest request body the API accepts (default 1 MiB). */
 function bodyLimitFrom(env: NodeJS.ProcessEnv): number | undefined {
   const text = env.STEWARD_BODY_LIMIT_BYTES?.trim();
@@ -186,13 +203,18 @@ function bodyLimitFrom(env: NodeJS.ProcessEnv): number | undefined {
   return bytes;
 }
 
-/** One runtime for every agent: the concurrency limit is per host. Its runs live beside the store. */
+/** One runtime for every agent: the concurrency limit is per host. Its runs and workspaces live beside the store. */
 async function createSharedRuntime(
   metrics: StewardMetrics,
   io: CliIo,
-  runsDirectory: string,
+  dataDirectory: string,
 ): Promise<AgentRuntime> {
-  const options = { env: io.env, onQueueWait: metrics.observeQueueWait, runsDirectory };
+  const options = {
+    env: io.env,
+    onQueueWait: metrics.observeQueueWait,
+    runsDirectory: join(dataDirectory, 'runs'),
+    workspacesDirectory: join(dataDirectory, 'workspaces'),
+  };
   if (io.env.ANTHROPIC_API_KEY) return createDefaultRuntime(options);
   const runtime = await createSimulatedRuntime(options);
   for (const line of simulatedModelBanner) io.error(line);

@@ -112,6 +112,11 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     expect(statSync(join(dir, 'runs')).mode & 0o777).toBe(0o700);
     expect(readdirSync(join(dir, 'runs'))).toEqual([]);
     expect(existsSync(join(dir, '.steward'))).toBe(false);
+    // Each agent works in its own private folder beside the store, and the startup lines say how.
+    expect(statSync(join(dir, 'workspaces', 'acme-bakery', 'front-desk')).mode & 0o777).toBe(0o700);
+    expect(stdout).toMatch(
+      /^ {2}tools: each agent in its own workspace folder; (shell sandboxed|no shell tools)/m,
+    );
     for (const file of ['steward.db', 'steward.db-wal', 'steward.db-shm', 'secret.key']) {
       expect([file, statSync(join(dir, file)).mode & 0o777]).toEqual([file, 0o600]);
     }

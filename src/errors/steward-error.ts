@@ -25,6 +25,8 @@ export const errorStatus = {
   'store-unavailable': 503,
   'runtime-failed': 502,
   'runtime-timeout': 504,
+  /** The runtime requires the shell sandbox (bubblewrap on Linux) and it cannot run on this host. */
+  'sandbox-unavailable': 503,
   aborted: 499,
   'shutting-down': 503,
   internal: 500,

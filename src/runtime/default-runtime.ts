@@ -2,7 +2,7 @@
 import { StewardError } from '../errors/index.js';
 import { type SimulatedResponder, startSimulatedModel } from '../simulator/index.js';
 import { ClaudeAgentSdkRuntime } from './claude-sdk/index.js';
-import type { AgentRuntime } from './types.js';
+import type { AgentRuntime, SandboxMode } from './types.js';
 
 export interface DefaultRuntimeOptions {
   env?: NodeJS.ProcessEnv;
@@ -11,6 +11,20 @@ export interface DefaultRuntimeOptions {
   onQueueWait?: (waitMs: number) => void;
   /** Where each run's private folder is made; default `./.steward/runs` (see ClaudeAgentSdkRuntimeOptions). */
   runsDirectory?: string;
+  /** Where each agent's workspace is made; default `./.steward/workspaces` (see ClaudeAgentSdkRuntimeOptions). */
+  workspacesDirectory?: string;
+  /** The shell sandbox: `'if-available'` (default), `'required'` or `'off'` (see ClaudeAgentSdkRuntimeOptions). */
+  sandbox?: SandboxMode;
+}
+
+/** The options both runtimes pass on as they are. */
+function folderOptions(options: DefaultRuntimeOptions) {
+  return {
+    ...(options.onQueueWait ? { onQueueWait: options.onQueueWait } : {}),
+    ...(options.runsDirectory ? { runsDirectory: options.runsDirectory } : {}),
+    ...(options.workspacesDirectory ? { workspacesDirectory: options.workspacesDirectory } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+  };
 }
 
 function concurrencyFrom(options: DefaultRuntimeOptions, env: NodeJS.ProcessEnv): number | undefined {
@@ -47,8 +61,7 @@ export function createDefaultRuntime(options: DefaultRuntimeOptions = {}): Agent
     ...(env.ANTHROPIC_BASE_URL ? { baseUrl: env.ANTHROPIC_BASE_URL } : {}),
     simulatedModel: false,
     ...(concurrency === undefined ? {} : { concurrency }),
-    ...(options.onQueueWait ? { onQueueWait: options.onQueueWait } : {}),
-    ...(options.runsDirectory ? { runsDirectory: options.runsDirectory } : {}),
+    ...folderOptions(options),
   });
 }
 
@@ -73,8 +86,7 @@ export async function createSimulatedRuntime(options: SimulatedRuntimeOptions = 
     baseUrl: model.url,
     simulatedModel: true,
     ...(concurrency === undefined ? {} : { concurrency }),
-    ...(options.onQueueWait ? { onQueueWait: options.onQueueWait } : {}),
-    ...(options.runsDirectory ? { runsDirectory: options.runsDirectory } : {}),
+    ...folderOptions(options),
   });
   return {
     name: runtime.name,
@@ -82,6 +94,7 @@ export async function createSimulatedRuntime(options: SimulatedRuntimeOptions = 
     callsAdmit: runtime.callsAdmit,
     run: (request) => runtime.run(request),
     stats: () => runtime.stats(),
+    isolation: () => runtime.isolation(),
     async close() {
       await runtime.close();
       await model.close();

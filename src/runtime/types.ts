@@ -158,6 +158,30 @@ export interface RuntimeResult {
   simulatedModel: boolean;
 }
 
+/**
+ * Whether an agent's shell commands run in the OS sandbox: `required` fails runs where it cannot start,
+ * `if-available` offers no shell tools there, `off` runs them unconfined.
+ */
+export type SandboxMode = 'required' | 'if-available' | 'off';
+
+/** The sandbox found on this host: `bubblewrap` (Linux), `seatbelt` (macOS), `unavailable`, or `off` by choice. */
+export type SandboxStatus = 'bubblewrap' | 'seatbelt' | 'unavailable' | 'off';
+
+/** How a runtime keeps each agent's tools away from the host and from other agents. */
+export interface RuntimeIsolation {
+  /** `per-agent`: each agent's tools work in its own folder; the file tools refuse any path outside it. */
+  workspace: 'per-agent';
+  sandboxMode: SandboxMode;
+  sandbox: SandboxStatus;
+  /**
+   * What the shell tools (Bash) do: `sandboxed`; `not-offered` (no sandbox, `if-available`); `runs-refused`
+   * (no sandbox, `required`: every run fails with `sandbox-unavailable`); `unconfined` (`off`).
+   */
+  shell: 'sandboxed' | 'not-offered' | 'runs-refused' | 'unconfined';
+  /** Why the sandbox is unavailable. */
+  reason?: string;
+}
+
 export interface RuntimeStats {
   running: number;
   queued: number;
@@ -181,6 +205,8 @@ export interface AgentRuntime {
   readonly callsAdmit?: boolean;
   run(request: RuntimeRequest): Promise<RuntimeResult>;
   stats(): RuntimeStats;
+  /** How the runtime isolates the agents' tools; absent for runtimes that run no tools of the CLI. */
+  isolation?(): Promise<RuntimeIsolation>;
   close(): Promise<void>;
 }
 

@@ -20,11 +20,18 @@ import { type SimulatedModel, startSimulatedModel } from '../../src/simulator/in
 
 const cleanups: Array<() => Promise<void>> = [];
 let runsDirectory: string | undefined;
+let workspacesDirectory: string | undefined;
 
 /** The runs folder of this test file's runtimes, made on first use. */
 export function testRunsDirectory(): string {
   runsDirectory ??= mkdtempSync(join(tmpdir(), 'steward-runs-'));
   return runsDirectory;
+}
+
+/** The workspaces folder of this test file's runtimes, made on first use. */
+export function testWorkspacesDirectory(): string {
+  workspacesDirectory ??= mkdtempSync(join(tmpdir(), 'steward-workspaces-'));
+  return workspacesDirectory;
 }
 
 /**
@@ -37,8 +44,11 @@ export function closeAfterEach(): void {
     if (runsDirectory) expect(readdirSync(runsDirectory), 'run folders left behind').toEqual([]);
   });
   afterAll(() => {
-    if (runsDirectory) rmSync(runsDirectory, { recursive: true, force: true });
+    for (const directory of [runsDirectory, workspacesDirectory]) {
+      if (directory) rmSync(directory, { recursive: true, force: true });
+    }
     runsDirectory = undefined;
+    workspacesDirectory = undefined;
   });
 }
 
@@ -51,6 +61,7 @@ export function runtimeFor(
     baseUrl: model.url,
     simulatedModel: true,
     runsDirectory: testRunsDirectory(),
+    workspacesDirectory: testWorkspacesDirectory(),
     ...options,
   });
   cleanups.push(() => runtime.close());

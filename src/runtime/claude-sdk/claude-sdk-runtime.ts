@@ -1,23 +1,31 @@
 /**
  * The real model runtime: one run is one `query()` of the Claude Agent SDK, which spawns the bundled Claude
- * Code CLI in a throwaway home and working directory under the data directory, behind a per-host
- * concurrency limit.
+ * Code CLI with a throwaway home under the data directory, working in the agent's own workspace (its file
+ * tools refused outside it, its shell sandboxed), behind a per-host concurrency limit.
  */
 import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
 import type { ConcurrencyLimiter } from '../concurrency-limiter.js';
-import type { AgentRuntime, RuntimeRequest, RuntimeResult, RuntimeStats } from '../types.js';
+import type {
+  AgentRuntime,
+  RuntimeIsolation,
+  RuntimeRequest,
+  RuntimeResult,
+  RuntimeStats,
+} from '../types.js';
 import { buildMcpServers } from './mcp-tools.js';
 import { observeMessage } from './message-observer.js';
 import { createPermissionBridge } from './permission-bridge.js';
 import { type CostBaseline, costBaselineOf, readResult, zeroBaseline } from './result-reader.js';
 import { createRunDirectory, prepareRunsDirectory, type RunDirectory } from './run-directories.js';
+import { type RunIsolation, RunIsolator } from './run-isolation.js';
 import {
   type ClaudeAgentSdkRuntimeOptions,
   childEnvironment,
   type ResolvedRuntimeOptions,
   resolveRuntimeOptions,
 } from './runtime-options.js';
+import { sandboxFailureOf, sandboxUnavailableError } from './sandbox.js';
 import { createSessionStoreAdapter } from './session-store-adapter.js';
 import { ToolCallTracker } from './tool-call-tracker.js';
 
@@ -59,6 +67,8 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The runs folder made and swept of dead processes' leftovers; every run waits for it. */
   private readonly runsDirectoryReady: Promise<unknown>;
+  /** Each agent's workspace and the shell's sandbox. */
+  private readonly isolator: RunIsolator;
   private closing = false;
 
   constructor(options: ClaudeAgentSdkRuntimeOptions) {
@@ -68,6 +78,11 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     this.runsDirectoryReady = prepareRunsDirectory(this.options.runsDirectory);
     // A failure is reported by each run; it must not surface as an unhandled rejection meanwhile.
     this.runsDirectoryReady.catch(() => {});
+    this.isolator = new RunIsolator(
+      this.options,
+      () => this.createRunDirectory(),
+      (promise) => this.track(promise),
+    );
   }
 
   run(request: RuntimeRequest): Promise<RuntimeResult> {
@@ -86,6 +101,11 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
 
   stats(): RuntimeStats {
     return this.limiter.stats;
+  }
+
+  /** How runs are isolated on this host; the first call asks the CLI whether its sandbox can start. */
+  isolation(): Promise<RuntimeIsolation> {
+    return this.isolator.describe();
   }
 
   /** Stops accepting runs and waits for the ones queued or running, and for their CLI children to exit. */
@@ -131,6 +151,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
    */
   private async start(request: RuntimeRequest, queueWaitMs: number): Promise<SdkRun> {
     const startedAt = Date.now();
+    const isolation = await this.isolator.forRun(request);
     const directory = await this.createRunDirectory();
 
     const abortController = new AbortController();
@@ -152,7 +173,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       try {
         conversation = query({
           prompt: request.prompt,
-          options: this.sdkOptions(request, directory, tracker, abortController, state),
+          options: this.sdkOptions(request, directory, isolation, tracker, abortController, state),
         });
         for await (const message of conversation) {
           if (message.type === 'result') {
@@ -191,6 +212,11 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       }
       await finished;
       if (!state.result) throw this.failure(request, stopCause, state, timeoutMs);
+      const sandboxFailure = sandboxFailureOf(state.result);
+      if (sandboxFailure !== undefined) {
+        this.isolator.sandboxGone(sandboxFailure);
+        throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
+      }
       return this.toRuntimeResult(state.result, state, tracker, startedAt, queueWaitMs);
     })();
     return { outcome, finished };
@@ -248,11 +274,12 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   private sdkOptions(
     request: RuntimeRequest,
     directory: RunDirectory,
+    isolation: RunIsolation,
     tracker: ToolCallTracker,
     abortController: AbortController,
     state: RunState,
   ): Options {
-    const bridge = createPermissionBridge(request, tracker, directory.cwd);
+    const bridge = createPermissionBridge(request, tracker, isolation.workspace);
     // A tool list names built-in tools and `mcp__<server>__<name>` tools alike; none means all of both.
     const requestedTools = request.tools ?? this.options.defaultTools;
     const builtInTools = requestedTools?.filter((name) => !name.startsWith('mcp__'));
@@ -261,7 +288,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
 
     const options: Options = {
       abortController,
-      cwd: directory.cwd,
+      ...this.isolator.sdkOptions(isolation),
       env: {
         ...childEnvironment(this.options, directory),
         ...(request.maxOutputTokens === undefined

@@ -1,5 +1,6 @@
 /** The permission guard in canUseTool and the PreToolUse hook, through the real SDK and CLI. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   closeAfterEach,
@@ -7,7 +8,7 @@ import {
   recordingGuard,
   runRequest,
   startSimulatedRuntime,
-  testRunsDirectory,
+  testWorkspacesDirectory,
   writeNotes,
 } from '../../../test/support/simulated-sdk-runtime.js';
 import { callToolThenReply } from '../../simulator/index.js';
@@ -15,32 +16,24 @@ import { callToolThenReply } from '../../simulator/index.js';
 closeAfterEach();
 
 describe('the permission guard in the SDK’s permission path', () => {
-  it('runs an allowed Write inside a temporary working directory and reports the tool call', async () => {
+  it('runs an allowed Write inside the agent’s workspace and reports the tool call', async () => {
     const { model, runtime } = await startSimulatedRuntime(
       callToolThenReply({ toolUse: writeNotes, reply: quoteResult }),
     );
     let writtenPath: string | undefined;
-    let writtenContent: string | undefined;
     const guard = recordingGuard((_toolName, input) => {
-      // The CLI resolves the model's relative path against the run's working directory before asking.
+      // The CLI resolves the model's relative path against the run's working directory (the workspace).
       if (typeof input.file_path === 'string') writtenPath = input.file_path;
       return { behavior: 'allow', updatedInput: input };
     });
     const run = runRequest({ permissionGuard: guard });
-    run.onEvent = (event) => {
-      run.events.push(event);
-      // The run's directory is removed when the run ends, so look at the file while it runs.
-      if (event.type === 'tool-call-completed' && writtenPath && existsSync(writtenPath)) {
-        writtenContent = readFileSync(writtenPath, 'utf8');
-      }
-    };
     const result = await runtime.run(run);
 
     expect(result.text).toMatch(/^Tool said: File created successfully/);
-    expect(writtenContent).toBe('remember the milk');
-    expect(writtenPath?.startsWith(`${testRunsDirectory()}/`)).toBe(true);
-    expect(writtenPath).toMatch(/\/run-[^/]+\/work\/notes\.txt$/);
-    expect(existsSync(writtenPath!)).toBe(false);
+    // The workspace outlives the run: the agent finds its files again next time.
+    const workspace = join(realpathSync(testWorkspacesDirectory()), 'acme', 'support');
+    expect(writtenPath).toBe(join(workspace, 'notes.txt'));
+    expect(readFileSync(writtenPath!, 'utf8')).toBe('remember the milk');
     expect(guard.asked).toEqual([
       { toolName: 'Write', source: 'pre-tool-use-hook' },
       { toolName: 'Write', source: 'can-use-tool' },

@@ -4,16 +4,7 @@
  * that is still running; a process that exits or crashes removes its own.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,14 +77,20 @@ async function startChildRun(
   return { child, exited };
 }
 
-/** The processes (on Linux) whose working directory is inside `folder`: the CLI of a run. */
+/**
+ * The processes (on Linux) a run in `folder` started: the CLI and its tools, which carry the run's
+ * CLAUDE_CONFIG_DIR (they work in the agent's workspace, not in the run's folder).
+ */
 function processesInside(folder: string): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       try {
-        const cwd = readlinkSync(`/proc/${entry}/cwd`);
-        return cwd === folder || cwd.startsWith(folder + sep);
+        const configDir = readFileSync(`/proc/${entry}/environ`, 'utf8')
+          .split('\0')
+          .find((variable) => variable.startsWith('CLAUDE_CONFIG_DIR='))
+          ?.slice('CLAUDE_CONFIG_DIR='.length);
+        return configDir?.startsWith(folder + sep) === true;
       } catch {
         return false;
       }
@@ -139,7 +136,12 @@ describe('run folders', () => {
     // The next start: a runtime on the same folder, which then runs to the end.
     const model = await startSimulatedModel({ respond: replyWithText('after the crash') });
     cleanups.push(() => model.close());
-    const runtime = new ClaudeAgentSdkRuntime({ baseUrl: model.url, simulatedModel: true, runsDirectory });
+    const runtime = new ClaudeAgentSdkRuntime({
+      baseUrl: model.url,
+      simulatedModel: true,
+      runsDirectory,
+      workspacesDirectory: join(dirname(runsDirectory), 'workspaces'),
+    });
     cleanups.push(() => runtime.close());
     expect((await runtime.run(runRequest())).text).toBe('after the crash');
 
@@ -189,7 +191,12 @@ describe('run folders', () => {
       }),
     });
     cleanups.push(() => model.close());
-    const runtime = new ClaudeAgentSdkRuntime({ baseUrl: model.url, simulatedModel: true, runsDirectory });
+    const runtime = new ClaudeAgentSdkRuntime({
+      baseUrl: model.url,
+      simulatedModel: true,
+      runsDirectory,
+      workspacesDirectory: join(dirname(runsDirectory), 'workspaces'),
+    });
     cleanups.push(() => runtime.close());
     const result = await runtime.run(
       runRequest({ permissionGuard: { decide: () => ({ behavior: 'allow' }) } }),
@@ -245,6 +252,32 @@ describe('run folders', () => {
     expect(isProcessAlive(shell.pid!)).toBe(true);
   });
 
+  it('keep the CLI’s TMPDIR short, in the system’s temporary folder, and sweep it like the rest', async () => {
+    const runsDirectory = temporaryRunsDirectory();
+    const systemTmp = dirname(runsDirectory);
+    await prepareRunsDirectory(runsDirectory, systemTmp);
+    // The sandbox's proxy sockets go to TMPDIR; a socket path has at most 107 bytes.
+    const deep = join(runsDirectory, 'a'.repeat(60));
+    mkdirSync(deep);
+    const run = await createRunDirectory(deep, systemTmp);
+    cleanups.push(() => run.remove());
+    expect(dirname(run.systemTmp)).toBe(systemTmp);
+    expect(`${run.systemTmp}/claude-http-0123456789abcdef.sock`.length).toBeLessThan(108);
+    expect(statSync(run.systemTmp).mode & 0o777).toBe(0o700);
+    await run.remove();
+    expect(existsSync(run.systemTmp)).toBe(false);
+
+    // One left by a dead process is swept at the next start; this process's live one is not.
+    const live = await createRunDirectory(runsDirectory, systemTmp);
+    cleanups.push(() => live.remove());
+    const [, hostTag] = /^run-([0-9a-f]{8})-/.exec(basename(live.systemTmp)) ?? [];
+    const stale = join(systemTmp, `run-${hostTag}-999999999-0000abcd-x`);
+    mkdirSync(stale);
+    await prepareRunsDirectory(runsDirectory, systemTmp);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live.systemTmp)).toBe(true);
+  });
+
   it('narrow an existing runs folder to 0700', async () => {
     const runsDirectory = temporaryRunsDirectory();
     mkdirSync(runsDirectory, { mode: 0o755 });
@@ -258,6 +291,7 @@ describe('run folders', () => {
       simulatedModel: true,
       // A path below a regular file can never be created, not even by root.
       runsDirectory: join(childScript, 'runs'),
+      workspacesDirectory: join(dirname(temporaryRunsDirectory()), 'workspaces'),
     });
     const error = await runtime.run(runRequest()).catch((caught: unknown) => caught);
     expect((error as { code?: string }).code).toBe('runtime-failed');

@@ -1,12 +1,12 @@
 /**
- * The private folders each SDK run's CLI lives in (home, config, working and temporary directory, all of
- * which end up holding the conversation in plaintext): made 0700 under the data directory, removed when
+ * The private folders each SDK run's CLI lives in (home, config and temporary directory, which end up
+ * holding the conversation in plaintext; it works in the agent's workspace, see workspaces.ts): made 0700 under the data directory, removed when
  * the run ends or the process exits, and swept at start-up when the process that made them is gone.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, realpath, rm, stat } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -33,10 +33,13 @@ export interface RunDirectory {
   home: string;
   /** `CLAUDE_CONFIG_DIR`: sessions, transcripts, settings. */
   configDir: string;
-  /** The CLI's working directory (where its tools read and write). */
-  cwd: string;
-  /** `TMPDIR` and `CLAUDE_CODE_TMPDIR`: the CLI's task outputs and probes (else under /tmp/claude-<uid>). */
+  /** `CLAUDE_CODE_TMPDIR`: the CLI's task outputs, its shell's temporary folder (else under /tmp/claude-<uid>). */
   tmp: string;
+  /**
+   * `TMPDIR`: a private folder of the run in the system's temporary folder, not below `root`, because the
+   * sandbox's proxy sockets are made there and a socket's path may have at most 107 bytes.
+   */
+  systemTmp: string;
   /** Removes the folder; never rejects. */
   remove(): Promise<void>;
 }
@@ -50,13 +53,35 @@ export interface SweepResult {
 
 /**
  * Creates the runs folder (0700; an existing one is narrowed to 0700, since only we write there) and
- * sweeps the folders left by processes that died without removing them.
+ * sweeps the folders left by processes that died without removing them, there and in the system's
+ * temporary folder.
  */
-export async function prepareRunsDirectory(runsDirectory: string): Promise<SweepResult> {
+export async function prepareRunsDirectory(
+  runsDirectory: string,
+  systemTmp: string = tmpdir(),
+): Promise<SweepResult> {
   await mkdir(runsDirectory, { recursive: true, mode: 0o700 });
   const { mode } = await stat(runsDirectory);
   if ((mode & 0o077) !== 0) await chmod(runsDirectory, 0o700);
-  return sweepRunsDirectory(runsDirectory);
+  const swept = await sweepRunsDirectory(runsDirectory);
+  await sweepTemporaryFolders(systemTmp);
+  return swept;
+}
+
+/** Removes the runs' `TMPDIR` folders (sockets, nothing else of theirs) that dead processes left behind. */
+export async function sweepTemporaryFolders(
+  systemTmp: string,
+  isAlive: (pid: number) => boolean = isProcessAlive,
+): Promise<string[]> {
+  const names = await readdir(systemTmp).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter((entry) => isStale(entry, isAlive))) {
+    const folder = join(systemTmp, name);
+    await rm(folder, { recursive: true, force: true })
+      .then(() => removed.push(folder))
+      .catch(() => {});
+  }
+  return removed;
 }
 
 /**
@@ -83,29 +108,37 @@ export async function sweepRunsDirectory(
   return result;
 }
 
-/** Makes one run's private folder (mkdtemp creates it 0700) with its four subfolders. */
-export async function createRunDirectory(runsDirectory: string): Promise<RunDirectory> {
-  const made = await mkdtemp(join(runsDirectory, `run-${hostTag}-${process.pid}-${processTag}-`));
+/** Makes one run's private folder (mkdtemp creates it 0700) with its subfolders. */
+export async function createRunDirectory(
+  runsDirectory: string,
+  systemTmp: string = tmpdir(),
+): Promise<RunDirectory> {
+  const prefix = `run-${hostTag}-${process.pid}-${processTag}-`;
+  const made = await mkdtemp(join(runsDirectory, prefix));
   // Real, so that the sweep finds the run's processes by it whatever path the runs folder is given by.
   const root = await realpath(made).catch(() => made);
   track(root);
+  const folders = [root];
   const remove = async () => {
-    await rm(root, { recursive: true, force: true }).catch(() => {});
-    liveFolders.delete(root);
+    for (const folder of folders) {
+      await rm(folder, { recursive: true, force: true }).catch(() => {});
+      liveFolders.delete(folder);
+    }
   };
   const directory: RunDirectory = {
     root,
     home: join(root, 'home'),
     configDir: join(root, 'home', '.claude'),
-    cwd: join(root, 'work'),
     tmp: join(root, 'tmp'),
+    systemTmp: '',
     remove,
   };
   try {
+    directory.systemTmp = await mkdtemp(join(systemTmp, prefix));
+    folders.push(directory.systemTmp);
+    track(directory.systemTmp);
     await Promise.all(
-      [directory.configDir, directory.cwd, directory.tmp].map((path) =>
-        mkdir(path, { recursive: true, mode: 0o700 }),
-      ),
+      [directory.configDir, directory.tmp].map((path) => mkdir(path, { recursive: true, mode: 0o700 })),
     );
   } catch (error) {
     await remove();

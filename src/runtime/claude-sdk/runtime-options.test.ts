@@ -104,13 +104,14 @@ describe('ClaudeAgentSdkRuntime options', () => {
       home: '/runs/r/home',
       configDir: '/runs/r/home/.claude',
       tmp: '/runs/r/tmp',
+      systemTmp: '/tmp/run-r',
     });
     expect(environment).toEqual({
       PATH: process.env.PATH,
       HOME: '/runs/r/home',
       CLAUDE_CONFIG_DIR: '/runs/r/home/.claude',
       CLAUDE_CODE_TMPDIR: '/runs/r/tmp',
-      TMPDIR: '/runs/r/tmp',
+      TMPDIR: '/tmp/run-r',
       ANTHROPIC_API_KEY: 'sk-simulated-model',
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',

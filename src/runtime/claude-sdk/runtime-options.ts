@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { renderValue, valueAt } from '../../config/index.js';
 import { InvalidConfigError } from '../../errors/index.js';
 import { ConcurrencyLimiter } from '../concurrency-limiter.js';
+import type { SandboxMode } from '../types.js';
 import type { McpToolDefinition } from './mcp-tools.js';
 import { defaultRunsDirectory } from './run-directories.js';
+import { defaultWorkspacesDirectory } from './workspaces.js';
 
 export interface ClaudeAgentSdkRuntimeOptions {
   /** Anthropic API key; falls back to `ANTHROPIC_API_KEY`. Any value works against the simulator. */
@@ -44,6 +46,19 @@ export interface ClaudeAgentSdkRuntimeOptions {
    * `runs` folder beside their SQLite store.
    */
   runsDirectory?: string;
+  /**
+   * The folder of the agents' workspaces: each run works in `<workspacesDirectory>/<tenantId>/<agentId>`
+   * (created 0700), and the CLI's file tools refuse every path outside it. Default `./.steward/workspaces`;
+   * `steward serve` and ClaudeAgent use the `workspaces` folder beside their SQLite store.
+   */
+  workspacesDirectory?: string;
+  /**
+   * The OS sandbox for shell commands (bubblewrap and socat on Linux, Seatbelt on macOS), which confines
+   * them to the workspace and the system's programs: `'if-available'` (default) uses it where the CLI can
+   * start it and offers no shell tools elsewhere; `'required'` fails every run with `sandbox-unavailable`
+   * where it cannot start; `'off'` runs shell commands unconfined (trust alone decides them).
+   */
+  sandbox?: SandboxMode;
 }
 
 /** The options after validation and environment fallbacks. */
@@ -61,6 +76,9 @@ export interface ResolvedRuntimeOptions {
   defaultTools?: string[];
   /** Absolute. */
   runsDirectory: string;
+  /** Absolute. */
+  workspacesDirectory: string;
+  sandbox: SandboxMode;
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -97,6 +115,8 @@ const optionsSchema = z
       .optional(),
     defaultTools: z.array(z.string().min(1)).optional(),
     runsDirectory: z.string().min(1).optional(),
+    workspacesDirectory: z.string().min(1).optional(),
+    sandbox: z.enum(['required', 'if-available', 'off']).optional(),
   })
   .superRefine((options, context) => {
     if (options.limiter && (options.concurrency !== undefined || options.maxQueued !== undefined)) {
@@ -177,6 +197,8 @@ export function resolveRuntimeOptions(
     extraEnv: { ...value.extraEnv },
     mcpTools: [...(options.mcpTools ?? [])],
     runsDirectory: resolve(value.runsDirectory ?? defaultRunsDirectory),
+    workspacesDirectory: resolve(value.workspacesDirectory ?? defaultWorkspacesDirectory),
+    sandbox: value.sandbox ?? 'if-available',
   };
   if (value.baseUrl) resolved.baseUrl = value.baseUrl.replace(/\/+$/, '');
   if (value.model) resolved.model = value.model;
@@ -197,7 +219,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
  */
 export function childEnvironment(
   options: ResolvedRuntimeOptions,
-  directories: { home: string; configDir: string; tmp: string },
+  directories: { home: string; configDir: string; tmp: string; systemTmp: string },
 ): Record<string, string> {
   const environment: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -205,7 +227,8 @@ export function childEnvironment(
     CLAUDE_CONFIG_DIR: directories.configDir,
     // The CLI keeps task outputs under <tmp>/claude-<uid>/<project>/ and never removes them.
     CLAUDE_CODE_TMPDIR: directories.tmp,
-    TMPDIR: directories.tmp,
+    // Its other temporary files, and the sandbox's proxy sockets (short paths only).
+    TMPDIR: directories.systemTmp,
     ANTHROPIC_API_KEY: options.apiKey,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_AGENT_SDK_CLIENT_APP: 'claude-steward',
