@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClaudeAgent } from '../agent/index.js';
-import { ApiKeyService, Authenticator, actions, type KeyRequest } from '../fleet/index.js';
+import {
+  ApiKeyService,
+  Authenticator,
+  actions,
+  discardChanges,
+  type KeyRequest,
+  Registry,
+} from '../fleet/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import { openStore } from '../store/index.js';
 import { createApp, type StewardApp } from './app.js';
@@ -15,7 +22,11 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function harness(): Promise<{ app: StewardApp; key(request: KeyRequest): Promise<string> }> {
+async function harness(): Promise<{
+  app: StewardApp;
+  registry: Registry;
+  key(request: KeyRequest): Promise<string>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-guard-'));
   const store = await openStore({ path: join(dir, 'steward.db'), encryptionKey: '44'.repeat(32) }, {});
   const runtime = new FunctionRuntime(async (request) => `echo: ${request.prompt}`);
@@ -24,10 +35,12 @@ async function harness(): Promise<{ app: StewardApp; key(request: KeyRequest): P
     new ClaudeAgent({ tenantId: 'globex', agentId: 'back-office', store, runtime }),
   ];
   const keys = await ApiKeyService.open(store, { audit: { append: async () => undefined } });
+  const registry = new Registry(store, { changes: discardChanges });
   const app = createApp({
     agents,
     store,
     runtime,
+    registry,
     metrics: createMetrics({ processMetrics: false }),
     authenticator: new Authenticator({ keys }),
     keys,
@@ -37,7 +50,7 @@ async function harness(): Promise<{ app: StewardApp; key(request: KeyRequest): P
     await app.lifecycle.closeResources();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { app, key: async (request) => (await keys.create(request, 'test')).token };
+  return { app, registry, key: async (request) => (await keys.create(request, 'test')).token };
 }
 
 function call(app: StewardApp, token: string, method: string, path: string, body?: unknown) {
@@ -118,5 +131,34 @@ describe('the route guard', () => {
     // A list across tenants is not for a key limited to some.
     expect((await call(app, viewer, 'GET', '/api/interactions')).status).toBe(403);
     expect((await call(app, viewer, 'GET', '/api/agents/back-office/trust')).status).toBe(404);
+  });
+
+  it("never lets a tenant's key read or change another tenant's registry entries: 404 as for a missing tenant", async () => {
+    const { app, registry, key } = await harness();
+    for (const tenantId of ['acme', 'globex']) {
+      await registry.tenants.create({ tenantId, displayName: tenantId }, { actor: 'test' });
+      await registry.agents.put(
+        { tenantId, agentId: 'desk' },
+        { systemPrompt: `${tenantId} desk` },
+        { actor: 'test' },
+      );
+    }
+    const operator = await key({ name: 'acme ops', role: 'operator', tenants: ['acme'] });
+    expect((await call(app, operator, 'GET', '/api/tenants/acme/agents/desk')).status).toBe(200);
+    const missing = await call(app, operator, 'GET', '/api/tenants/initech/agents/desk');
+    for (const [method, path, body] of [
+      ['GET', '/api/tenants/globex', undefined],
+      ['GET', '/api/tenants/globex/agents', undefined],
+      ['GET', '/api/tenants/globex/agents/desk', undefined],
+      ['PUT', '/api/tenants/globex/agents/desk', { systemPrompt: 'hijacked' }],
+      ['DELETE', '/api/tenants/globex/agents/desk', undefined],
+    ] as const) {
+      const response = await call(app, operator, method, path, body);
+      expect([method, path, response.status]).toEqual([method, path, missing.status]);
+      const text = await response.text();
+      expect(text).not.toContain('globex desk');
+    }
+    expect((await call(app, operator, 'GET', '/api/tenants')).status).toBe(403);
+    expect((await registry.resolveAgentConfig('globex', 'desk'))?.config.systemPrompt).toBe('globex desk');
   });
 });

@@ -8,6 +8,7 @@ import { matchedRoutes } from 'hono/route';
 import { StewardError } from '../errors/index.js';
 import { type Action, authorize, type PermissionPolicy } from '../fleet/index.js';
 import { callerOf } from './auth.js';
+import { unknownAgentError } from './http-errors.js';
 
 /** `METHOD /path` of every API route → the action it takes (see fleet/keys/permissions.ts). */
 export const routeActions: Readonly<Record<string, Action>> = {
@@ -33,6 +34,18 @@ export const routeActions: Readonly<Record<string, Action>> = {
   'POST /api/keys': 'keys:manage',
   'GET /api/keys': 'keys:manage',
   'DELETE /api/keys/:id': 'keys:manage',
+  'POST /api/tenants': 'tenants:manage',
+  'GET /api/tenants': 'tenants:manage',
+  'GET /api/tenants/:tenantId': 'agents:read',
+  'PATCH /api/tenants/:tenantId': 'tenants:manage',
+  'GET /api/tenants/:tenantId/agents': 'agents:read',
+  'PUT /api/tenants/:tenantId/agents/:agentId': 'agents:write',
+  'GET /api/tenants/:tenantId/agents/:agentId': 'agents:read',
+  'DELETE /api/tenants/:tenantId/agents/:agentId': 'agents:write',
+  'GET /api/templates': 'templates:manage',
+  'PUT /api/templates/:templateId': 'templates:manage',
+  'GET /api/templates/:templateId': 'templates:manage',
+  'DELETE /api/templates/:templateId': 'templates:manage',
 };
 
 export interface RouteGuardOptions {
@@ -43,9 +56,7 @@ export interface RouteGuardOptions {
 
 /** The 404 of an agent that is not on this server, also given for an agent of a tenant outside the key's scope. */
 export function agentNotFound(agentId: string): StewardError {
-  return new StewardError('not-found', `there is no agent "${agentId}" on this server`, {
-    details: { agentId },
-  });
+  return unknownAgentError(agentId);
 }
 
 /**
@@ -71,9 +82,14 @@ export function guardRoutes(options: RouteGuardOptions): MiddlewareHandler {
     const caller = callerOf(c);
     authorize(caller, { action }, options.policy);
     if (caller.tenants === '*' || action === 'keys:manage') return next();
-    const agentId = paramOf(route.path, new URL(c.req.url).pathname, ':agentId');
+    const pathname = new URL(c.req.url).pathname;
+    const pathTenant = paramOf(route.path, pathname, ':tenantId');
+    const agentId = paramOf(route.path, pathname, ':agentId');
     const queryTenant = c.req.query('tenantId');
-    if (agentId !== undefined) {
+    if (pathTenant !== undefined) {
+      // A tenant-scoped route: out of scope reads exactly like a tenant that does not exist.
+      authorize(caller, { action, tenantId: pathTenant }, options.policy);
+    } else if (agentId !== undefined) {
       const tenantId = options.tenantOfAgent(agentId);
       // Out of scope reads exactly like an agent that does not exist.
       if (tenantId === undefined || !caller.tenants.includes(tenantId)) throw agentNotFound(agentId);
