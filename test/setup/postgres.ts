@@ -122,7 +122,8 @@ export async function startRestartableServer(): Promise<RestartableServer> {
         '(/usr/lib/postgresql/*/bin/postgres): apt-get install -y --no-install-recommends postgresql',
     );
   }
-  return startDebianServer(binDir);
+  // Durable: the test kills the server, and what was committed before must still be there after.
+  return startDebianServer(binDir, { durable: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,7 +144,10 @@ interface OsUser {
   gid: number;
 }
 
-async function startDebianServer(binDir: string): Promise<RestartableServer> {
+async function startDebianServer(
+  binDir: string,
+  options: { durable?: boolean } = {},
+): Promise<RestartableServer> {
   const isRoot = process.getuid?.() === 0;
   const runAs = isRoot ? lookUpUser('postgres') : undefined;
   if (isRoot && !runAs) {
@@ -195,9 +199,10 @@ async function startDebianServer(binDir: string): Promise<RestartableServer> {
         '# claude-steward test run',
         "listen_addresses = '127.0.0.1'",
         `unix_socket_directories = '${base}'`,
-        'fsync = off',
-        'synchronous_commit = off',
-        'full_page_writes = off',
+        // Faster without durability; a server a test kills on purpose keeps every commit.
+        ...(options.durable
+          ? ['fsync = on', 'synchronous_commit = on', 'full_page_writes = on']
+          : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
         // Two test workers, each with its own pools, on databases of its own.
         'max_connections = 200',
         '',
