@@ -39,6 +39,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   };
   let server: RunningServer;
   let retentionTimer: NodeJS.Timeout | undefined;
+  let shutdownSignal: Promise<void> | undefined;
   let registryAudit: Audit | undefined;
   const ownRuntimes: AgentRuntime[] = [];
   try {
@@ -111,13 +112,15 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
           (notBuilt.length > 0 ? `; configured but not built yet: ${notBuilt.join(', ')}` : ''),
       );
     }
+    // Listening for SIGTERM before saying so: a supervisor may stop the server as soon as it reads the banner.
+    shutdownSignal = waitForShutdownSignal(io);
     io.out(lines.join('\n'));
   } catch (error) {
     await closeOpened();
     throw asCliError(error);
   }
 
-  await waitForShutdownSignal(io);
+  await shutdownSignal;
   if (retentionTimer) clearInterval(retentionTimer);
   try {
     // Released before the store closes with the server (the agents' audits keep the shared log open till then).
