@@ -24,6 +24,7 @@ import {
   printExactLookups,
   printSemanticSearch,
 } from './cache.bench.js';
+import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
 import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
 import {
   benchPiiThroughput,
@@ -126,6 +127,12 @@ async function main(): Promise<void> {
     auditFigures.push(await withPostgres(benchAuditLog));
     printAuditLog(auditFigures);
     printAuditReport([await withSqlite(benchAuditReport)]);
+  }
+  if (wants('keys')) {
+    const figures: KeyCheckFigures[] = [];
+    figures.push(await withSqlite(benchKeyChecks));
+    figures.push(await withPostgres(benchKeyChecks));
+    printKeyChecks(figures);
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
 }

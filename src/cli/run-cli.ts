@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { auditCommand } from './audit-command.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { costsCommand } from './costs-command.js';
+import { keysCommand } from './keys-command.js';
 import { defaultConfigFile } from './load-config.js';
 import { registryCommand } from './registry-command.js';
 import { serveCommand } from './serve-command.js';
@@ -37,6 +38,9 @@ const options = {
   'if-match': { type: 'string' },
   cursor: { type: 'string' },
   effective: { type: 'boolean' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  expires: { type: 'string' },
 } as const;
 
 /**
@@ -151,6 +155,22 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         limit: values.limit,
         cursor: values.cursor,
         effective: values.effective,
+        json: values.json,
+      },
+      io,
+    );
+  }
+  if (command === 'keys') {
+    return keysCommand(
+      {
+        configPath: values.config,
+        action: rest[0],
+        target: rest[1],
+        name: values.name,
+        role: values.role,
+        tenant: values.tenant,
+        expires: values.expires,
+        actor: values.actor,
         json: values.json,
       },
       io,

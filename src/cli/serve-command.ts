@@ -18,6 +18,7 @@ import type { StewardStore } from '../store/index.js';
 import { dataDirectoryOf, openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
+import { openServeAuth } from './serve-auth.js';
 
 export interface ServeOptions {
   configPath: string;
@@ -44,6 +45,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   try {
     const store = await openSharedStore(configs[0]!, io);
     opened.push(() => store.close());
+    const auth = await openServeAuth(store, options.host, io);
+    opened.push(() => auth.close());
     const metrics = createMetrics();
     const runtime = configs.every((config) => config.runtime)
       ? undefined
@@ -65,14 +68,15 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     opened.push(() => audit.close());
     const registry = new Registry(store, { audit });
     const registryLine = await applyToRegistry(registry, configs, options.configPath, io);
-    const apiToken = io.env.STEWARD_API_TOKEN?.trim();
     const app = createApp({
       agents,
       store,
       runtime,
       metrics,
       registry,
-      ...(apiToken ? { apiToken } : {}),
+      authenticator: auth.authenticator,
+      keys: auth.keys,
+      resources: auth.resources,
       ...(bodyLimitBytes === undefined ? {} : { bodyLimitBytes }),
     });
     server = await startServer({ app, host: options.host, port: options.port }).catch((error: unknown) => {
@@ -94,7 +98,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       `steward listening on ${server.url}`,
       `  store: ${store.engine} ${store.location}`,
       `  model: ${runtime ? (runtime.simulatedModel ? 'LOCAL SIMULATED MODEL (not Claude)' : 'Claude, through the Claude Agent SDK') : 'runtimes from the config'}`,
-      `  auth: ${apiToken ? 'Bearer token required on /api/* (STEWARD_API_TOKEN)' : 'off (set STEWARD_API_TOKEN to require a token)'}`,
+      `  auth: ${auth.banner}`,
       ...(registryLine ? [registryLine] : []),
       ...(isolation ? [`  tools: each agent in its own workspace folder; ${describeShell(isolation)}`] : []),
     ];

@@ -48,6 +48,7 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     };
     delete env.ANTHROPIC_API_KEY;
     delete env.STEWARD_API_TOKEN;
+    delete env.STEWARD_ADMIN_TOKEN;
     delete env.STEWARD_PORT;
     delete env.STEWARD_HOST;
     const started = spawn(
@@ -102,6 +103,9 @@ describe('steward serve (the real CLI, SDK and simulated model)', () => {
     const reply = (await response.json()) as Reply;
     expect(reply).toMatchObject({ tier: 'intelligent', outcome: 'success', simulatedModel: true });
     expect(reply.text.length).toBeGreaterThan(0);
+    // No key anywhere, on 127.0.0.1: the local demo serves without a token, and the banner says so.
+    expect(stdout).toContain('auth: OFF for a local demo');
+    expect(stdout).toContain('implicit local admin');
     expect(stdout).toContain('agent front-desk (tenant acme-bakery)');
     expect(stdout).toContain('agent back-office (tenant acme-bakery)');
     // The runs live beside the store, private, and the finished run left nothing.

@@ -38,6 +38,13 @@ Commands:
   templates list|get|apply|delete
                         Config templates agents extend: apply -f <file> ({ templateId, config }),
                         delete <templateId> (refused while agents extend it)
+  keys create           Create an API key and print its token once (--name, --role admin|operator|
+                        approver|viewer|chat, --tenant '*' or a comma list of tenant ids required;
+                        --expires 90d or an ISO 8601 time; --json)
+  keys list             Every key: id, status, name, role, tenants, expiry (never a token; --json)
+  keys revoke <id>      Revoke a key on every running instance at once (--json)
+                        Key changes are audited (tenant steward-platform) with the OS user as actor,
+                        plus --actor as an "on behalf of" note
 
 Options for serve:
   -c, --config <file>   Agent config whose default export is one config or an array of them
@@ -68,7 +75,10 @@ Options:
 Environment:
   ANTHROPIC_API_KEY     Answer with Claude; without it, replies come from a LOCAL SIMULATED MODEL
   STEWARD_DATABASE_URL  postgres://... or sqlite://<path> (default: SQLite in ./.steward/)
-  STEWARD_API_TOKEN     Require "Authorization: Bearer <token>" on /api/*
+  STEWARD_ADMIN_TOKEN   An admin token (16+ characters) accepted as "Authorization: Bearer <token>" on
+                        /api/*, beside the API keys; with no token and no key, serve runs as an open
+                        local demo on 127.0.0.1 and refuses any other --host
+  STEWARD_API_TOKEN     Deprecated: still accepted as an admin token; rename it to STEWARD_ADMIN_TOKEN
   STEWARD_CONCURRENCY   Model runs at once on this host (default: 4)
   STEWARD_BODY_LIMIT_BYTES  Largest request body accepted, larger gets 413 (default: 1048576)
   STEWARD_AUDIT_KEY     Audit field encryption key(s), for audit show --decrypt and POST /api/audit/decrypt
@@ -80,6 +90,7 @@ Exit codes:
 Examples:
   steward serve
   steward serve --config examples/steward.config.ts --port 0
+  steward keys create --name ops-console --role operator --tenant acme,globex --expires 90d
   steward trust show --agent front-desk
   steward trust set --agent front-desk --level 0.5 --actor alice --reason "passed onboarding review"
   steward agents apply -f fleet.json --actor alice

@@ -306,7 +306,7 @@ describe('auth, health and metrics', () => {
     const missing = await send('front-desk', { text: 'hi' });
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toContain('Bearer');
-    expect((await errorOf(missing)).message).toContain('STEWARD_API_TOKEN');
+    expect((await errorOf(missing)).message).toContain('STEWARD_ADMIN_TOKEN');
     expect((await send('front-desk', { text: 'hi' }, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await app.request('/api/agents')).status).toBe(401);
     expect((await send('front-desk', { text: 'hi' }, { authorization: 'Bearer s3cret-token' })).status).toBe(

@@ -4,21 +4,23 @@ import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import type { Registry } from '../fleet/index.js';
+import { type ApiKeyService, Authenticator, type Registry } from '../fleet/index.js';
 import { createRedactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
-import { requireBearerToken } from './auth.js';
-import { errorResponse, toHttpError, unknownAgentError } from './http-errors.js';
+import { type AuthVariables, authenticate, actorOf as keyActorOf } from './auth.js';
+import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
+import { registerKeyRoutes } from './keys-routes.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
 import { createReadinessCheck } from './readiness.js';
 import { registerRegistryRoutes } from './registry-routes.js';
+import { agentNotFound, guardRoutes } from './route-guard.js';
 import { registerTrustRoutes } from './trust-routes.js';
 
 export interface AppOptions {
@@ -31,13 +33,22 @@ export interface AppOptions {
   metrics: StewardMetrics;
   /** Largest accepted request body in bytes; default 1 MiB. */
   bodyLimitBytes?: number;
-  /** When set, `/api/*` requires `Authorization: Bearer <apiToken>`; `/healthz`, `/readyz` and `/metrics` stay open. */
+  /**
+   * Who may call `/api/*` (`/healthz`, `/readyz` and `/metrics` stay open). Default: only `apiToken` as an admin
+   * token when it is set, else every request as the implicit local admin (an embedded, local app).
+   */
+  authenticator?: Authenticator;
+  /** Shorthand for an authenticator that accepts this admin token and nothing else. */
   apiToken?: string;
+  /** The API key service: serves `/api/keys` (admin only). */
+  keys?: ApiKeyService;
+  /** Closed on shutdown after the agents and before the store (the key service, the platform audit). */
+  resources?: ReadonlyArray<{ close(): Promise<void> }>;
   /** Where unexpected errors are logged; default stderr. */
   logError?: (line: string, error: unknown) => void;
   /** The fleet registry: serves `/api/tenants/…` and `/api/templates/…` when given. */
   registry?: Registry;
-  /** Who makes a registry change, for its record; default the `X-Steward-Actor` header (required on writes). */
+  /** Who makes a registry change, for its record; default the caller's key (see `actorOf` in auth.ts). */
   actorOf?: (c: Context) => string;
 }
 
@@ -45,7 +56,7 @@ export interface AppOptions {
 export type StewardApp = Hono<AppEnv> & { readonly lifecycle: AppLifecycle };
 
 /** Values routes pass along on the context. */
-type AppEnv = { Variables: { clientSignal: AbortSignal } };
+type AppEnv = { Variables: { clientSignal: AbortSignal } & AuthVariables };
 
 const messageBodySchema = z
   .object({
@@ -77,7 +88,12 @@ export function createApp(options: AppOptions): StewardApp {
   const { metrics, store } = options;
   for (const agent of options.agents) metrics.trackAgent(agent);
   if (options.runtime) metrics.trackRuntime(options.runtime);
-  const lifecycle = createLifecycle({ agents: options.agents, runtime: options.runtime, store });
+  const lifecycle = createLifecycle({
+    agents: options.agents,
+    runtime: options.runtime,
+    store,
+    resources: options.resources ?? [],
+  });
   // Server logs are masked like everything else that is kept: an error may quote a customer's message.
   const logRedactor = createRedactor();
   const logError =
@@ -123,7 +139,13 @@ export function createApp(options: AppOptions): StewardApp {
       throw new StewardError('shutting-down', 'the server is shutting down; retry on another instance');
     await next();
   });
-  if (options.apiToken !== undefined) app.use('/api/*', requireBearerToken(options.apiToken));
+  app.use(
+    '/api/*',
+    authenticate(options.authenticator ?? defaultAuthenticator(options.apiToken, options.keys)),
+  );
+  // Interim: one guard for every route until the routes are tenant-scoped and check for themselves.
+  app.use('/api/*', guardRoutes({ tenantOfAgent: (agentId) => agents.get(agentId)?.tenantId }));
+  if (options.keys) registerKeyRoutes(app, { keys: options.keys });
 
   app.get('/api/agents', async (c) => {
     const described = await Promise.all([...agents.values()].map((agent) => agent.describe()));
@@ -134,7 +156,8 @@ export function createApp(options: AppOptions): StewardApp {
     '/api/agents/:agentId/messages',
     async (c, next) => {
       const agentId = c.req.param('agentId');
-      if (!agents.has(agentId)) throw unknownAgentError(agentId);
+      // The same answer as for an agent of a tenant outside the caller's scope: no agent list.
+      if (!agents.has(agentId)) throw agentNotFound(agentId);
       // Taken before the body is read: the body limit replaces the request object.
       c.set('clientSignal', c.req.raw.signal);
       await next();
@@ -166,7 +189,11 @@ export function createApp(options: AppOptions): StewardApp {
   registerAuditRoutes(app, { agents, store, bodyLimitBytes });
   registerAuditDashboard(app, { agents });
   if (options.registry) {
-    registerRegistryRoutes(app, { registry: options.registry, bodyLimitBytes, actorOf: options.actorOf });
+    registerRegistryRoutes(app, {
+      registry: options.registry,
+      bodyLimitBytes,
+      actorOf: options.actorOf ?? keyActorOf,
+    });
   }
 
   app.notFound((c) =>
@@ -189,6 +216,17 @@ function describeForLog(error: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return lines.join('\n');
+}
+
+/** `apiToken` as the admin token, plus `keys`; with neither, the implicit local admin (open, as before keys). */
+function defaultAuthenticator(apiToken: string | undefined, keys: ApiKeyService | undefined): Authenticator {
+  if (apiToken?.length === 0) throw new StewardError('invalid-config', 'the API token must not be empty');
+  return new Authenticator({
+    ...(keys ? { keys } : {}),
+    ...(apiToken === undefined
+      ? { localAdminWhenKeyless: true }
+      : { adminTokens: [{ variable: 'STEWARD_API_TOKEN' as const, token: apiToken }] }),
+  });
 }
 
 /** The matched route pattern (bounded, safe as a metric label), or `unmatched`. */

@@ -197,12 +197,7 @@ describe.each(storeEngines)('audit API on $name', (engine) => {
     expect(others.ok).toBe(true);
   });
 
-  it('decrypts records by seq or id for a named actor, and audits the read', async () => {
-    const noActor = await decrypt({ tenantId: 'acme', seqs: [2] });
-    expect(noActor.status).toBe(400);
-    expect(((await noActor.json()) as { error: { message: string } }).error.message).toContain(
-      'X-Steward-Actor',
-    );
+  it('decrypts records by seq or id, and audits the read with the key as actor (X-Steward-Actor a note)', async () => {
     const response = await decrypt({ tenantId: 'acme', seqs: [3, 2] }, 'alice');
     expect(response.status).toBe(200);
     const { records } = (await response.json()) as { records: AuditRecord[] };
@@ -214,11 +209,16 @@ describe.each(storeEngines)('audit API on $name', (engine) => {
     expect(((await byId.json()) as { records: AuditRecord[] }).records[0]!.seq).toBe(2);
 
     const reads = await search('tenantId=acme&eventType=audit-record-decrypted');
+    const local = 'key:local (local demo, no keys configured)';
     expect(reads.records.map((record) => [record.actor, record.agentId, record.payload.seqs])).toEqual([
-      ['bob', 'helper', [2]],
-      ['alice', 'desk', [3]],
-      ['alice', 'helper', [2]],
+      [`${local} on behalf of bob`, 'helper', [2]],
+      [`${local} on behalf of alice`, 'desk', [3]],
+      [`${local} on behalf of alice`, 'helper', [2]],
     ]);
+    const noNote = await decrypt({ tenantId: 'acme', seqs: [2] });
+    expect(noNote.status).toBe(200);
+    const latest = await search('tenantId=acme&eventType=audit-record-decrypted&limit=1');
+    expect(latest.records[0]!.actor).toBe(local);
     expect(reads.records.every((record) => record.at === clock)).toBe(true);
   });
 

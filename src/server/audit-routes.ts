@@ -23,11 +23,9 @@ import {
 import { instantParameterSchema } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { StewardStore } from '../store/index.js';
+import { actorOf } from './auth.js';
 import { invalidRequestFromZod } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
-
-/** The header naming who decrypts; it is written into the `audit-record-decrypted` record. */
-export const actorHeader = 'X-Steward-Actor';
 
 const eventTypeSchema = z
   .string()
@@ -101,14 +99,8 @@ export function registerAuditRoutes<Env extends object>(
   });
 
   app.post('/api/audit/decrypt', ...json, async (c) => {
-    const actor = (c.req.header(actorHeader) ?? '').trim();
-    if (actor === '' || actor.length > auditFieldLimits.actor) {
-      throw new StewardError(
-        'invalid-request',
-        `a decrypting read is audited with who reads: send the header "${actorHeader}: <your name or id>" (1 to ${auditFieldLimits.actor} characters)`,
-        { details: { field: actorHeader } },
-      );
-    }
+    // The read is audited with the key that reads (X-Steward-Actor only adds an "on behalf of" note).
+    const actor = actorOf(c);
     const body = await readJsonBody(c, decryptBodySchema);
     const selector = body.seqs ? { seqs: body.seqs } : { ids: body.ids ?? [] };
     const { records, missing } = await findAuditRecords(store, body.tenantId, selector);

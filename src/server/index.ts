@@ -1,6 +1,16 @@
 /** The HTTP server of `steward serve`: the app, its metrics, and a graceful Node listener. */
 export { type AppOptions, createApp, type StewardApp } from './app.js';
 export { decryptAuditRecords } from './audit-routes.js';
+export {
+  type AuthVariables,
+  actorOf,
+  authenticate,
+  callerOf,
+  onBehalfOfHeader,
+  requireAction,
+} from './auth.js';
+export { type KeyRoutesOptions, registerKeyRoutes } from './keys-routes.js';
 export type { AppLifecycle } from './lifecycle.js';
 export { createMetrics, type MetricsOptions, type StewardMetrics } from './metrics.js';
+export { agentNotFound, guardRoutes, type RouteGuardOptions, routeActions } from './route-guard.js';
 export { type RunningServer, type StartServerOptions, startServer } from './serve.js';

@@ -16,7 +16,7 @@ export interface AppLifecycle {
   trackRequest(clientSignal: AbortSignal): { signal: AbortSignal; dispose(): void };
   /** Aborts every in-flight handle (their clients get `aborted`), and any request tracked after it. */
   abortInFlight(reason: string): void;
-  /** Closes the agents, then the runtime, then the store; safe to call more than once. */
+  /** Closes the agents, then the other resources and the runtime, then the store; safe to call more than once. */
   closeResources(): Promise<void>;
 }
 
@@ -24,6 +24,8 @@ export function createLifecycle(parts: {
   agents: readonly ClaudeAgent[];
   runtime: AgentRuntime | undefined;
   store: StewardStore;
+  /** Closed after the agents, before the store. */
+  resources?: ReadonlyArray<{ close(): Promise<void> }>;
 }): AppLifecycle {
   let draining = false;
   let abortedWith: Error | undefined;
@@ -70,6 +72,7 @@ export function createLifecycle(parts: {
           }
         };
         await Promise.all(parts.agents.map((agent) => settle(() => agent.close())));
+        for (const resource of parts.resources ?? []) await settle(() => resource.close());
         if (parts.runtime) await settle(() => parts.runtime!.close());
         await settle(() => parts.store.close());
         if (failures.length > 0) throw new AggregateError(failures, 'some resources failed to close');

@@ -9,6 +9,7 @@ import { dayParameterSchema } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { CostRollups } from '../optimize/index.js';
 import type { StewardStore } from '../store/index.js';
+import { actorOf } from './auth.js';
 import { invalidRequestFromZod, unknownAgentError } from './http-errors.js';
 
 const costsQuerySchema = z
@@ -45,8 +46,7 @@ export function registerOptimizeRoutes<Env extends object>(
     const agent = options.agents.get(c.req.param('agentId'));
     if (!agent) throw unknownAgentError(c.req.param('agentId'));
     const id = c.req.query('id');
-    const actor = c.req.header('x-steward-actor');
-    const removed = await agent.invalidateCache({ ...(id ? { id } : {}), ...(actor ? { actor } : {}) });
+    const removed = await agent.invalidateCache({ ...(id ? { id } : {}), actor: actorOf(c) });
     return c.json({ removed }, 200);
   });
 
@@ -73,23 +73,21 @@ export function registerOptimizeRoutes<Env extends object>(
 
   app.post('/api/agents/:agentId/patterns/:patternId/retire', async (c) => {
     const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    const actor = c.req.header('x-steward-actor');
     await patterns.retire({
       tenantId: agent.tenantId,
       agentId: agent.agentId,
       id: c.req.param('patternId'),
-      ...(actor ? { actor } : {}),
+      actor: actorOf(c),
     });
     return c.json({ retired: c.req.param('patternId') }, 200);
   });
 
   app.delete('/api/agents/:agentId/patterns', async (c) => {
     const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    const actor = c.req.header('x-steward-actor');
     const removed = await patterns.invalidate({
       tenantId: agent.tenantId,
       agentId: agent.agentId,
-      ...(actor ? { actor } : {}),
+      actor: actorOf(c),
     });
     return c.json({ removed }, 200);
   });

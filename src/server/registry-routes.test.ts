@@ -44,19 +44,24 @@ describe.each(storeEngines)('registry API on $name', (engine) => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
-  it('creates tenants with their version as ETag, refuses a second and a write without an actor', async () => {
+  it('creates tenants with their version as ETag, refuses a second, and records the key as the actor', async () => {
     const created = await send('POST', '/api/tenants', { tenantId: 'acme', displayName: 'Acme Bakery' });
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
-    expect(await created.json()).toMatchObject({ tenantId: 'acme', status: 'active', createdBy: 'alice' });
+    // The key is the actor; X-Steward-Actor only adds an "on behalf of" note.
+    expect(await created.json()).toMatchObject({
+      tenantId: 'acme',
+      status: 'active',
+      createdBy: 'key:local (local demo, no keys configured) on behalf of alice',
+    });
     expect((await send('POST', '/api/tenants', { tenantId: 'acme' })).status).toBe(409);
     const anonymous = await app.request('/api/tenants', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenantId: 'anon' }),
+      body: JSON.stringify({ tenantId: 'zeta' }),
     });
-    expect(anonymous.status).toBe(400);
-    expect(await anonymous.json()).toMatchObject({ error: { details: { field: 'X-Steward-Actor' } } });
+    expect(anonymous.status).toBe(201);
+    expect(await anonymous.json()).toMatchObject({ createdBy: 'key:local (local demo, no keys configured)' });
     const badLimits = await send('POST', '/api/tenants', { tenantId: 'bad', limits: { maxAgents: -1 } });
     expect(badLimits.status).toBe(400);
     expect(await badLimits.json()).toMatchObject({

@@ -94,7 +94,8 @@ describe('trust API', () => {
     };
     expect(history.entries[0]).toMatchObject({
       kind: 'set',
-      actor: 'alice',
+      // The key acts (here the keyless local demo's admin); the body's actor is a note.
+      actor: 'key:local (local demo, no keys configured) on behalf of alice',
       reason: 'onboarding review passed',
       to: 0.5,
     });
@@ -165,10 +166,13 @@ describe('trust API', () => {
       })
       .toBe(1);
     expect(pending[0]?.toolName).toBe('Write');
-    expect((await post(`/api/approvals/${pending[0]!.id}`, { decision: 'approve' })).status).toBe(400);
+    expect((await post(`/api/approvals/${pending[0]!.id}`, { decision: 'maybe' })).status).toBe(400);
     const decided = await post(`/api/approvals/${pending[0]!.id}`, { decision: 'approve', actor: 'bob' });
     expect(decided.status).toBe(200);
-    expect(await decided.json()).toMatchObject({ status: 'approved', decidedBy: 'bob' });
+    expect(await decided.json()).toMatchObject({
+      status: 'approved',
+      decidedBy: 'key:local (local demo, no keys configured) on behalf of bob',
+    });
     expect((await decision).behavior).toBe('allow');
     expect((await post(`/api/approvals/${pending[0]!.id}`, { decision: 'deny', actor: 'bob' })).status).toBe(
       400,

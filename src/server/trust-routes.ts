@@ -5,6 +5,7 @@ import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { Trust } from '../trust/index.js';
+import { actorOf } from './auth.js';
 import { echoedId, invalidRequestFromZod, unknownAgentError } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 
@@ -15,13 +16,19 @@ const operatorActionSchema = z.discriminatedUnion('action', [
       level: z.number().min(0).max(1),
       /** Unfreeze a frozen agent in the same call; without it, setting a frozen agent answers 409. */
       unfreeze: z.boolean().optional(),
-      actor: z.string().min(1),
+      actor: z.string().min(1).optional(),
       reason: z.string().min(1),
     })
     .strict(),
-  z.object({ action: z.literal('freeze'), actor: z.string().min(1), reason: z.string().min(1) }).strict(),
-  z.object({ action: z.literal('unfreeze'), actor: z.string().min(1), reason: z.string().min(1) }).strict(),
-  z.object({ action: z.literal('reset'), actor: z.string().min(1), reason: z.string().min(1) }).strict(),
+  z
+    .object({ action: z.literal('freeze'), actor: z.string().min(1).optional(), reason: z.string().min(1) })
+    .strict(),
+  z
+    .object({ action: z.literal('unfreeze'), actor: z.string().min(1).optional(), reason: z.string().min(1) })
+    .strict(),
+  z
+    .object({ action: z.literal('reset'), actor: z.string().min(1).optional(), reason: z.string().min(1) })
+    .strict(),
 ]);
 
 const feedbackSchema = z
@@ -31,7 +38,7 @@ const feedbackSchema = z
 const decisionSchema = z
   .object({
     decision: z.enum(['approve', 'deny']),
-    actor: z.string().min(1),
+    actor: z.string().min(1).optional(),
     note: z.string().max(2000).optional(),
   })
   .strict();
@@ -90,7 +97,13 @@ export function registerTrustRoutes<Env extends object>(
       body.action === 'set'
         ? { type: 'set' as const, level: body.level, unfreeze: body.unfreeze === true }
         : { type: body.action };
-    const snapshot = await trust.service.operatorAction(scopeOf(agent), action, body.actor, body.reason);
+    // The key acts; `actor` in the body is only an "on behalf of" note.
+    const snapshot = await trust.service.operatorAction(
+      scopeOf(agent),
+      action,
+      actorOf(c, body.actor),
+      body.reason,
+    );
     return c.json(snapshot, 200);
   });
 
@@ -124,7 +137,7 @@ export function registerTrustRoutes<Env extends object>(
       found.tenantId,
       id,
       body.decision,
-      body.actor,
+      actorOf(c, body.actor),
       body.note,
     );
     return c.json(decided, 200);

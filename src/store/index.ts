@@ -4,6 +4,7 @@ export type { InteractionOutcome, InteractionRecord } from './interaction-record
 export type { InteractionPage, InteractionQuery } from './interaction-repository.js';
 export { InteractionRepository } from './interaction-repository.js';
 export { dataDirectoryOf, defaultSqlitePath, openStore, resolveStoreTarget } from './open-store.js';
+export type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';
 export { createPrivateFile, createPrivateFolder, restrictToOwner } from './private-files.js';
 export type { Database } from './schema.js';
 export { SessionTranscriptRepository } from './session-transcript-repository.js';

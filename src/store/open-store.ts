@@ -8,9 +8,11 @@ import { ConversationRepository } from './conversation-repository.js';
 import { InteractionRepository } from './interaction-repository.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
+import { listenPostgres } from './postgres/postgres-listener.js';
 import { restrictToOwner } from './private-files.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
+import { openLatestReader } from './sqlite/latest-reader.js';
 import { createSqliteEngine } from './sqlite/sqlite-engine.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, pendingMigrationNames, pingStore } from './store-health.js';
 import { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';
@@ -81,8 +83,10 @@ export async function openStore(
   const dialect = sqlite?.dialect ?? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 });
   // Connection failures surface as `store-unavailable` (a 503 that names no server), wherever they happen.
   const db = new Kysely<Database>({ dialect: withConnectionFailures(dialect) });
+  const latestReader = sqlite && target !== ':memory:' ? openLatestReader(target) : undefined;
   // The checkpoint worker stops first, so the main connection closes last and folds the WAL back in.
   const destroy = async () => {
+    latestReader?.close();
     await sqlite?.checkpointer?.stop();
     await db.destroy();
   };
@@ -115,6 +119,10 @@ export async function openStore(
     writeTransaction: (work) => writeTransaction(db, engine, work),
     ping: (options = {}) => pingStore(db, options.timeoutMs),
     pendingMigrations: () => pendingMigrationNames(db, engine, migrationNames),
+    ...(engine === 'postgres'
+      ? { listen: (channels, handlers, options) => listenPostgres(target, channels, handlers, options) }
+      : {}),
+    ...(latestReader ? { prepareLatestRead: (sql: string) => latestReader.prepare(sql) } : {}),
     close() {
       closed ??= destroy();
       return closed;

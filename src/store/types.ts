@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { ConversationRepository } from './conversation-repository.js';
 import type { InteractionRepository } from './interaction-repository.js';
+import type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';
 import type { Database } from './schema.js';
 import type { SessionTranscriptRepository } from './session-transcript-repository.js';
 
@@ -54,6 +55,21 @@ export interface StewardStore {
    * database replaced or restored from before an upgrade while the process ran.
    */
   pendingMigrations(): Promise<string[]>;
+  /**
+   * PostgreSQL only (undefined on SQLite): LISTEN on `channels` over a dedicated connection that
+   * reconnects; send with `select pg_notify(channel, payload)` in a transaction (delivered on commit).
+   */
+  readonly listen?: (
+    channels: readonly string[],
+    handlers: ListenHandlers,
+    options?: ListenOptions,
+  ) => Promise<StoreListener>;
+  /**
+   * SQLite file stores only (undefined on PostgreSQL and `:memory:`): a synchronous read of one value on
+   * a dedicated read-only connection, never inside a transaction of the store's own connection; each
+   * call sees the latest commit of any process. For per-request checks the async driver is too slow for.
+   */
+  readonly prepareLatestRead?: (sql: string) => () => unknown;
   /** Closes the connections; pending writes finish first. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import * as auditRetention from './0008-audit-retention.js';
 import * as auditConversationIndex from './0009-audit-conversation-index.js';
 import * as budgetLeases from './0010-budget-leases.js';
 import * as registry from './0011-registry.js';
+import * as apiKeys from './0012-api-keys.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -30,6 +31,7 @@ const migrations: Record<string, EngineMigration> = {
   '0009-audit-conversation-index': auditConversationIndex,
   '0010-budget-leases': budgetLeases,
   '0011-registry': registry,
+  '0012-api-keys': apiKeys,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
