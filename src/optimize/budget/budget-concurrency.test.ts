@@ -14,12 +14,8 @@ import { storeEngines, type TestStore } from '../../../test/support/engines.js';
 import { StewardError } from '../../errors/index.js';
 import { EventBus, type StewardEventName } from '../../events/index.js';
 import type { StewardStore, StoreConfig } from '../../store/index.js';
-import {
-  type BudgetScope,
-  BudgetService,
-  type BudgetServiceConfig,
-  type Reservation,
-} from './budget-service.js';
+import { BudgetService } from './budget-service.js';
+import type { BudgetScope, BudgetServiceConfig, Reservation } from './budget-types.js';
 import { toMicroUsd } from './money.js';
 import type { BudgetTables } from './schema.js';
 

@@ -5,7 +5,8 @@ import type { StewardEventMap } from '../../events/index.js';
 import { EventBus } from '../../events/index.js';
 import type { StewardStore } from '../../store/index.js';
 import { openStore } from '../../store/index.js';
-import { BudgetService, type BudgetServiceConfig, type BudgetServiceOptions } from './budget-service.js';
+import { BudgetService } from './budget-service.js';
+import type { BudgetServiceConfig, BudgetServiceOptions } from './budget-types.js';
 import type { BudgetTables } from './schema.js';
 
 const scope = { tenantId: 'acme', agentId: 'front-desk' };

@@ -22,15 +22,6 @@ import type {
 } from './budget-types.js';
 import { checkAmount, formatUsd, fromMicroUsd, toMicroUsd } from './money.js';
 
-export type {
-  BudgetScope,
-  BudgetServiceConfig,
-  BudgetServiceOptions,
-  BudgetStatus,
-  Reservation,
-  ReservationRequest,
-} from './budget-types.js';
-
 /** The reply the fallback chain sends when the budget is spent and no cheaper tier could answer. */
 export const defaultFallbackReply =
   "Sorry, I can't look into this right now. Please try again later, or tomorrow.";
