@@ -39,6 +39,7 @@ const DESCRIBE_THROWN_SOURCE = `(function (thrown) {
       const message = thrown.message;
       return (typeof name === 'string' ? name : 'Error') + ': ' + (typeof message === 'string' ? message : '');
     }
+    if (thrown === null) return 'threw null';
     if (typeof thrown === 'string') return 'threw the string ' + thrown;
     return 'threw a value of type ' + typeof thrown;
   } catch (unreadable) {
@@ -190,6 +191,14 @@ function errorOutcome(
       kind: 'error',
       code: codeFor('memory'),
       message: `ran out of its ${limits.memoryBytes}-byte memory limit (${text})`,
+    };
+  }
+  if (text === 'threw null') {
+    // QuickJS throws null when even the "out of memory" error cannot be allocated (a Map's growth did).
+    return {
+      kind: 'error',
+      code: codeFor('memory'),
+      message: `threw null: out of its ${limits.memoryBytes}-byte memory limit (QuickJS throws null when it cannot allocate the error), or the handler threw null itself`,
     };
   }
   if (/^(InternalError|SyntaxError|RangeError): stack overflow/.test(text)) {

@@ -1,11 +1,11 @@
 /**
- * The handler sandbox: learned handlers run in QuickJS (WebAssembly), never in the host's V8, each
- * call in a fresh runtime with memory, stack, time and output limits; no host object is reachable.
+ * The handler sandbox: learned handlers run in QuickJS (WebAssembly) on a worker thread, never in the
+ * host's V8, each call in a fresh QuickJS runtime with memory, stack, time and output limits; no host
+ * object is reachable, and a handler QuickJS fails to stop is stopped with its worker.
  */
-import { newQuickJSWASMModule, type QuickJSWASMModule } from 'quickjs-emscripten';
 import { StewardError } from '../../errors/index.js';
 import { HandlerCompileError } from './compile-error.js';
-import { type Evaluation, evaluateHandler, type HandlerArguments } from './evaluate.js';
+import type { Evaluation, HandlerArguments } from './evaluate.js';
 import { resolveSandboxLimits } from './limits.js';
 import { assertPlainData } from './plain-data.js';
 import type {
@@ -16,54 +16,34 @@ import type {
   HandlerSandbox,
   SandboxLimits,
 } from './types.js';
-
-/** A call waits for at most this many replacement instances before giving up. */
-const MAX_INSTANCE_WAITS = 3;
+import { SandboxWorkerHost } from './worker-host.js';
 
 /**
- * Makes a sandbox with its own QuickJS WebAssembly instance (its memory is not shared with other
- * sandboxes). Calls run one at a time: each is synchronous inside QuickJS and bounded by `timeoutMs`,
- * so a runaway handler holds the event loop for at most about that long.
+ * Makes a sandbox with its own worker thread and QuickJS WebAssembly instance. Calls are queued and
+ * run one at a time; each holds the worker for at most `timeoutMs` (QuickJS's interrupt) or, when
+ * QuickJS does not stop in time, `timeoutMs` plus a grace period (the worker is then replaced).
  *
  * @example
  * const sandbox = await createHandlerSandbox({ timeoutMs: 50 });
  * const handler = await sandbox.compile(`(request) => /order (\\d+)/.test(request.text) ? 'On its way' : null`);
  * await handler.run({ text: 'where is order 12?' }, { tenantId: 't', agentId: 'a', now: new Date().toISOString() });
  * // { kind: 'reply', text: 'On its way' }
+ * sandbox.close();
  */
 export async function createHandlerSandbox(limits?: Partial<SandboxLimits>): Promise<HandlerSandbox> {
   const resolved = resolveSandboxLimits(limits);
-  let instance: Promise<QuickJSWASMModule> | undefined = newQuickJSWASMModule();
-  await instance;
+  const host = new SandboxWorkerHost(resolved);
+  await host.start();
   let calls = 0;
-  let instanceRestarts = 0;
 
-  const currentInstance = async (): Promise<QuickJSWASMModule> => {
-    for (let wait = 0; wait < MAX_INSTANCE_WAITS; wait += 1) {
-      const pending = instance;
-      if (pending === undefined) throw closedError();
-      const module = await pending;
-      // Another call may have broken and replaced it while this one waited.
-      if (pending === instance) return module;
-    }
-    throw new StewardError('internal', 'The handler sandbox kept replacing its QuickJS instance; try again');
-  };
-
-  const evaluate = async (source: string, input: HandlerArguments | undefined): Promise<Evaluation> => {
-    const module = await currentInstance();
-    const result = evaluateHandler(module, resolved, source, input);
-    if (result.instanceBroken && instance !== undefined) {
-      instance = newQuickJSWASMModule();
-      instanceRestarts += 1;
-    }
-    return result.evaluation;
-  };
+  const evaluate = async (source: string, input: HandlerArguments | undefined): Promise<Evaluation> =>
+    (await host.evaluate(source, input)).evaluation;
 
   return {
     limits: resolved,
-    stats: () => ({ calls, instanceRestarts }),
+    stats: () => ({ calls, instanceRestarts: host.instanceRestarts, workerRestarts: host.workerRestarts }),
     close() {
-      instance = undefined;
+      host.close();
     },
     async compile(code: string): Promise<CompiledHandler> {
       if (typeof code !== 'string')
@@ -84,7 +64,7 @@ export async function createHandlerSandbox(limits?: Partial<SandboxLimits>): Pro
           const input = checkedArguments(request, context);
           calls += 1;
           const outcome = await evaluate(source, input);
-          // Only `compile` answers `function`, and it passes no arguments.
+          // Only the compile check answers `function`, and it passes no arguments.
           if (outcome.kind === 'function') throw new StewardError('internal', 'The handler was not called');
           return outcome;
         },
@@ -111,11 +91,4 @@ function checkedArguments(request: HandlerRequest, context: HandlerContext): Han
   assertPlainData(request, 'request');
   assertPlainData(context, 'context');
   return { request, context };
-}
-
-function closedError(): StewardError {
-  return new StewardError(
-    'conflict',
-    'The handler sandbox is closed; create a new one with createHandlerSandbox',
-  );
 }

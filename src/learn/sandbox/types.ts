@@ -50,13 +50,13 @@ export interface CompiledHandler {
   dispose(): void;
 }
 
-/** One QuickJS WebAssembly instance serving many handlers, one call at a time. */
+/** A worker thread with one QuickJS WebAssembly instance, serving many handlers one call at a time. */
 export interface HandlerSandbox {
   /** Checks the source (syntax, evaluates to a function) or rejects with `HandlerCompileError`. */
   compile(code: string): Promise<CompiledHandler>;
   close(): void;
   /** The limits every call runs under, defaults filled in. */
   readonly limits: Readonly<Required<SandboxLimits>>;
-  /** Calls run and the times the WebAssembly instance was replaced after a call broke it. */
-  stats(): { calls: number; instanceRestarts: number };
+  /** Calls run; QuickJS instances replaced after a call broke one; workers stopped (a runaway) or lost (a crash) and replaced. */
+  stats(): { calls: number; instanceRestarts: number; workerRestarts: number };
 }
