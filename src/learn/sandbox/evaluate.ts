@@ -104,15 +104,8 @@ function evaluateIn(
     context.unwrapResult(context.evalCode(DESCRIBE_THROWN_SOURCE, 'steward-describe.js', { strict: true })),
   );
   const compiling = input === undefined;
-  const inputChars = compiling ? 0 : JSON.stringify(input).length;
-  // Two bytes a character, plus room for the handler to work: refuse before allocating inside QuickJS.
-  if (inputChars * 4 > limits.memoryBytes) {
-    return {
-      kind: 'error',
-      code: 'memory',
-      message: `the request (${inputChars} characters) does not fit the sandbox's ${limits.memoryBytes}-byte memory limit`,
-    };
-  }
+  const tooLarge = compiling ? undefined : oversizedInput(input, limits);
+  if (tooLarge) return tooLarge;
   const argumentHandles = compiling
     ? []
     : [copyIntoVm(context, input.request, owned), copyIntoVm(context, input.context, owned)];
@@ -145,6 +138,20 @@ function evaluateIn(
   const called = context.callFunction(handler, context.undefined, ...argumentHandles);
   if (called.error) return fail(keep(owned, called.error), 'exception');
   return readReply(context, keep(owned, called.value), limits);
+}
+
+/**
+ * A memory error when the arguments cannot fit the sandbox's heap (two bytes a character, plus room
+ * for the handler to work), found before anything is copied into QuickJS or sent to the worker.
+ */
+export function oversizedInput(input: HandlerArguments, limits: Limits): ErrorOutcome | undefined {
+  const inputChars = JSON.stringify(input).length;
+  if (inputChars * 4 <= limits.memoryBytes) return undefined;
+  return {
+    kind: 'error',
+    code: 'memory',
+    message: `the request (${inputChars} characters) does not fit the sandbox's ${limits.memoryBytes}-byte memory limit`,
+  };
 }
 
 /** A reply is a non-empty string within the output cap; `null` abstains; anything else is refused unread. */

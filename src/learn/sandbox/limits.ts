@@ -5,14 +5,16 @@ import type { SandboxLimits } from './types.js';
 
 /**
  * Defaults sized for slot-filling handlers (a regex, a template): they run in well under a
- * millisecond and a few hundred kilobytes. The stack limit is small on purpose: QuickJS counts its
+ * millisecond and a few hundred kilobytes. The time limit is wall-clock time, so it leaves room for
+ * a busy host (a call's p99 reached 25 ms on a loaded 2-core machine): a timeout counts against
+ * the handler in validation and canary. The stack limit is small on purpose: QuickJS counts its
  * own stack, but its parser and JSON code recurse through WebAssembly frames on the host's stack,
  * and at 64 KiB source nested 100,000 deep overflowed the host's stack before QuickJS's check
  * (the sandbox then replaces its instance, so it still fails closed, only slower).
  */
 export const defaultSandboxLimits: Readonly<Required<SandboxLimits>> = Object.freeze({
   memoryBytes: 8 * 1024 * 1024,
-  timeoutMs: 50,
+  timeoutMs: 100,
   maxOutputChars: 4_000,
   maxStackBytes: 32 * 1024,
   maxCodeChars: 64 * 1024,

@@ -18,7 +18,7 @@ const SLOT_FILLING = `function handler(request, context) {
 
 let sandbox: HandlerSandbox;
 beforeAll(async () => {
-  sandbox = await createHandlerSandbox({ timeoutMs: 40 });
+  sandbox = await createHandlerSandbox({ timeoutMs: 100 });
 });
 afterAll(() => sandbox.close());
 

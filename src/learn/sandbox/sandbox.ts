@@ -5,7 +5,7 @@
  */
 import { StewardError } from '../../errors/index.js';
 import { HandlerCompileError } from './compile-error.js';
-import type { Evaluation, HandlerArguments } from './evaluate.js';
+import { type Evaluation, type HandlerArguments, oversizedInput } from './evaluate.js';
 import { resolveSandboxLimits } from './limits.js';
 import { assertPlainData } from './plain-data.js';
 import type {
@@ -63,6 +63,8 @@ export async function createHandlerSandbox(limits?: Partial<SandboxLimits>): Pro
           }
           const input = checkedArguments(request, context);
           calls += 1;
+          const tooLarge = oversizedInput(input, resolved);
+          if (tooLarge) return tooLarge;
           const outcome = await evaluate(source, input);
           // Only the compile check answers `function`, and it passes no arguments.
           if (outcome.kind === 'function') throw new StewardError('internal', 'The handler was not called');

@@ -199,6 +199,8 @@ export class SandboxWorkerHost {
     if (this.current === running) this.current = undefined;
     this.workerRestarts += 1;
     void running.worker.terminate();
+    // Start the next one now: a worker takes ~0.05 s to start built, ~0.3 s from source.
+    if (!this.closed) this.running();
   }
 }
 
