@@ -25,6 +25,7 @@ import {
   printSemanticSearch,
 } from './cache.bench.js';
 import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
+import { benchLearnSandbox, printLearnSandbox } from './learn-sandbox.bench.js';
 import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
 import {
   benchPiiThroughput,
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     printKeyChecks(figures);
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
+  if (wants('learn-sandbox')) printLearnSandbox(await benchLearnSandbox());
 }
 
 main().catch((error: unknown) => {
