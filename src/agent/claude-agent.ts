@@ -30,7 +30,15 @@ import { dataDirectoryOf, type InteractionRecord, openStore, type StewardStore }
 import { telemetryPrimitive } from '../telemetry/index.js';
 import { type Trust, type TrustPrimitive, trustPrimitive } from '../trust/index.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
+import { bindConversation, customerHash, customerHashPurpose } from './customers.js';
 import { type AgentDescription, describeAgent } from './describe.js';
+import {
+  checkFeedbackAuthor,
+  type FeedbackAuthor,
+  FeedbackLimiter,
+  feedbackActor,
+  mayRate,
+} from './feedback.js';
 import { IntelligentTier } from './intelligent-tier.js';
 import { checkMessage } from './normalize.js';
 import { redactInteraction } from './redact-interaction.js';
@@ -77,6 +85,7 @@ export class ClaudeAgent {
   private readonly createId: () => string;
   /** Masks PII before anything is stored, when audit PII detection is on. */
   private readonly redactor: Redactor;
+  private readonly feedbackLimiter: FeedbackLimiter;
   private started: Promise<Started> | undefined;
   private ownsStore = false;
   private ownsRuntime = false;
@@ -91,6 +100,10 @@ export class ClaudeAgent {
     this.now = this.config.now ?? Date.now;
     this.createId = this.config.createId ?? randomUUID;
     this.redactor = redactorForAudit(this.config.audit);
+    this.feedbackLimiter = new FeedbackLimiter({
+      perMinute: this.config.limits.feedbackPerCustomerPerMinute,
+      now: this.now,
+    });
   }
 
   /** Opens the store (migrating it), the runtime and the primitives; `handle` calls it on first use. */
@@ -102,7 +115,8 @@ export class ClaudeAgent {
    * Runs one message through the pipeline and returns the reply once its record is durable.
    * Throws StewardError: `invalid-request` / `payload-too-large` for bad input; `runtime-failed`,
    * `runtime-timeout`, `queue-full` or `aborted` when no tier could answer (the failed interaction is
-   * still recorded; its id is in `error.details.interactionId`).
+   * still recorded; its id is in `error.details.interactionId`); `not-found` for a conversation the
+   * caller may not continue (see `InboundMessage.customerKey`), before any tier runs.
    */
   async handle(message: InboundMessage, options: HandleOptions = {}): Promise<Reply> {
     if (this.closing) throw new StewardError('shutting-down', `agent ${this.agentId} is shutting down`);
@@ -114,11 +128,23 @@ export class ClaudeAgent {
     try {
       const { store, runtime, primitives, chain } = await this.ensureStarted();
       const startedAt = this.now();
+      const interactionId = this.createId();
+      // Before any tier: nobody continues (or resumes the SDK session of) a conversation not theirs.
+      const customer = await this.customerHashOf(store, checked.customerKey);
+      const conversationId = await bindConversation(store, {
+        tenantId: this.tenantId,
+        agentId: this.agentId,
+        conversationId: checked.conversationId,
+        channel: checked.channel,
+        customerHash: customer ?? null,
+        at: startedAt,
+        createId: this.createId,
+      });
       const context: TierContext = {
         tenantId: this.tenantId,
         agentId: this.agentId,
-        interactionId: this.createId(),
-        conversationId: checked.conversationId ?? this.createId(),
+        interactionId,
+        conversationId,
         channel: checked.channel,
         text: checked.text,
       };
@@ -144,6 +170,7 @@ export class ClaudeAgent {
       const record = refusal
         ? this.buildRefusal(context, startedAt, refusal, runtime.simulatedModel)
         : this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
+      if (customer !== undefined) record.customerHash = customer;
       // The reply keeps what the model said; the stored record is masked (audit PII detection).
       await store.interactions.insert(redactInteraction(record, this.redactor));
       if (this.config.messageHandling.maintainContext && answered) {
@@ -235,9 +262,22 @@ export class ClaudeAgent {
 
   /**
    * Records feedback on an interaction of this agent: `negative` turns a success into an error for trust.
-   * Throws `not-found` for an interaction this tenant's agent did not handle.
+   * `by` is who rates: the interaction's own customer (`{ customerKey }`, as its message carried it,
+   * at most `limits.feedbackPerCustomerPerMinute`, else `rate-limited` with `retryAfterSeconds`) or an
+   * operator (`{ operator: actor }`, the audit record's actor). Omitted, the caller is trusted code of
+   * the application itself, as before authors were checked; routes always pass it.
+   * Throws `not-found` for an interaction this tenant's agent did not handle, and for one of another
+   * customer (the same answer).
+   *
+   * @example
+   * await agent.feedback(reply.interactionId, 'negative', 'wrong opening hours', { customerKey: 'sender:+4420…' });
    */
-  async feedback(interactionId: string, rating: 'positive' | 'negative', note?: string): Promise<void> {
+  async feedback(
+    interactionId: string,
+    rating: 'positive' | 'negative',
+    note?: string,
+    by?: FeedbackAuthor,
+  ): Promise<void> {
     if (rating !== 'positive' && rating !== 'negative') {
       throw new StewardError(
         'invalid-request',
@@ -247,9 +287,23 @@ export class ClaudeAgent {
     if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) {
       throw new StewardError('invalid-request', 'note must be a string of at most 2000 characters');
     }
+    const author = checkFeedbackAuthor(by);
     const { store, primitives } = await this.ensureStarted();
+    const authorHash =
+      author && 'customerKey' in author ? await this.customerHashOf(store, author.customerKey) : undefined;
+    if (authorHash !== undefined) {
+      // Every attempt counts, found or not: probing for other customers' interactions is limited too.
+      const decision = this.feedbackLimiter.take(authorHash);
+      if (!decision.allowed) {
+        throw new StewardError(
+          'rate-limited',
+          `too much feedback from this customer; try again in ${decision.retryAfterSeconds} s`,
+          { details: { retryAfterSeconds: decision.retryAfterSeconds } },
+        );
+      }
+    }
     const record = await store.interactions.get(this.tenantId, interactionId);
-    if (!record || record.agentId !== this.agentId) {
+    if (!record || record.agentId !== this.agentId || !mayRate(record, authorHash)) {
       throw new StewardError('not-found', `agent ${this.agentId} has no interaction "${interactionId}"`);
     }
     const at = this.now();
@@ -259,6 +313,7 @@ export class ClaudeAgent {
       ...(note === undefined ? {} : { note: this.redactor.text(note) }),
     });
     for (const primitive of primitives) await primitive.onFeedback?.({ interactionId, rating, at });
+    const actor = feedbackActor(author, authorHash);
     await this.events.emit('interaction-feedback-given', {
       tenantId: this.tenantId,
       agentId: this.agentId,
@@ -266,7 +321,17 @@ export class ClaudeAgent {
       interactionId,
       rating,
       ...(note === undefined ? {} : { note }),
+      ...(actor === undefined ? {} : { actor }),
     });
+  }
+
+  /** The keyed hash a customer is stored as (agent/customers.ts), or undefined without a customer. */
+  private async customerHashOf(
+    store: StewardStore,
+    customerKey: string | undefined,
+  ): Promise<string | undefined> {
+    if (customerKey === undefined) return undefined;
+    return customerHash(await store.deriveKey(customerHashPurpose), this.tenantId, customerKey);
   }
 
   /** The store this agent writes to (opened by `start`). */

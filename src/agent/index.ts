@@ -9,3 +9,4 @@ export {
   type ResolvedAgentConfig,
 } from './config-schema.js';
 export type { AgentDescription, StageDescription, StageStatus } from './describe.js';
+export type { FeedbackAuthor } from './feedback.js';

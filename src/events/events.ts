@@ -71,6 +71,8 @@ export interface StewardEventMap {
     interactionId: string;
     rating: 'positive' | 'negative';
     note?: string;
+    /** Who rated: the operator, or `customer:<hash prefix>`; absent when the application itself did. */
+    actor?: string;
   };
   /** An operator changed something outside the config: invalidated the cache, retired or forgot patterns. */
   'operator-action': AgentScope & { action: string; actor?: string; details: Record<string, unknown> };
