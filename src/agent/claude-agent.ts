@@ -32,13 +32,7 @@ import { type Trust, type TrustPrimitive, trustPrimitive } from '../trust/index.
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
 import { bindConversation, customerHash, customerHashPurpose } from './customers.js';
 import { type AgentDescription, describeAgent } from './describe.js';
-import {
-  checkFeedbackAuthor,
-  type FeedbackAuthor,
-  FeedbackLimiter,
-  feedbackActor,
-  mayRate,
-} from './feedback.js';
+import { type FeedbackAuthor, FeedbackLimiter, giveFeedback } from './feedback.js';
 import { IntelligentTier } from './intelligent-tier.js';
 import { checkMessage } from './normalize.js';
 import { redactInteraction } from './redact-interaction.js';
@@ -130,8 +124,9 @@ export class ClaudeAgent {
       const startedAt = this.now();
       const interactionId = this.createId();
       // Before any tier: nobody continues (or resumes the SDK session of) a conversation not theirs.
-      const customer = await this.customerHashOf(store, checked.customerKey);
-      const conversationId = await bindConversation(store, {
+      const customer =
+        checked.customerKey === undefined ? undefined : await this.customerHashOf(store, checked.customerKey);
+      const conversationId = await bindConversation(store, this.events, {
         tenantId: this.tenantId,
         agentId: this.agentId,
         conversationId: checked.conversationId,
@@ -278,59 +273,25 @@ export class ClaudeAgent {
     note?: string,
     by?: FeedbackAuthor,
   ): Promise<void> {
-    if (rating !== 'positive' && rating !== 'negative') {
-      throw new StewardError(
-        'invalid-request',
-        `rating must be "positive" or "negative", received ${JSON.stringify(rating)}`,
-      );
-    }
-    if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) {
-      throw new StewardError('invalid-request', 'note must be a string of at most 2000 characters');
-    }
-    const author = checkFeedbackAuthor(by);
     const { store, primitives } = await this.ensureStarted();
-    const authorHash =
-      author && 'customerKey' in author ? await this.customerHashOf(store, author.customerKey) : undefined;
-    if (authorHash !== undefined) {
-      // Every attempt counts, found or not: probing for other customers' interactions is limited too.
-      const decision = this.feedbackLimiter.take(authorHash);
-      if (!decision.allowed) {
-        throw new StewardError(
-          'rate-limited',
-          `too much feedback from this customer; try again in ${decision.retryAfterSeconds} s`,
-          { details: { retryAfterSeconds: decision.retryAfterSeconds } },
-        );
-      }
-    }
-    const record = await store.interactions.get(this.tenantId, interactionId);
-    if (!record || record.agentId !== this.agentId || !mayRate(record, authorHash)) {
-      throw new StewardError('not-found', `agent ${this.agentId} has no interaction "${interactionId}"`);
-    }
-    const at = this.now();
-    await store.interactions.setFeedback(this.tenantId, interactionId, {
-      rating,
-      at,
-      ...(note === undefined ? {} : { note: this.redactor.text(note) }),
-    });
-    for (const primitive of primitives) await primitive.onFeedback?.({ interactionId, rating, at });
-    const actor = feedbackActor(author, authorHash);
-    await this.events.emit('interaction-feedback-given', {
-      tenantId: this.tenantId,
-      agentId: this.agentId,
-      at,
-      interactionId,
-      rating,
-      ...(note === undefined ? {} : { note }),
-      ...(actor === undefined ? {} : { actor }),
-    });
+    await giveFeedback(
+      {
+        tenantId: this.tenantId,
+        agentId: this.agentId,
+        store,
+        primitives,
+        events: this.events,
+        redactor: this.redactor,
+        limiter: this.feedbackLimiter,
+        now: this.now,
+        customerHashOf: (customerKey) => this.customerHashOf(store, customerKey),
+      },
+      { interactionId, rating, ...(note === undefined ? {} : { note }), ...(by === undefined ? {} : { by }) },
+    );
   }
 
-  /** The keyed hash a customer is stored as (agent/customers.ts), or undefined without a customer. */
-  private async customerHashOf(
-    store: StewardStore,
-    customerKey: string | undefined,
-  ): Promise<string | undefined> {
-    if (customerKey === undefined) return undefined;
+  /** The keyed hash a customer is stored as (agent/customers.ts). */
+  private async customerHashOf(store: StewardStore, customerKey: string): Promise<string> {
     return customerHash(await store.deriveKey(customerHashPurpose), this.tenantId, customerKey);
   }
 

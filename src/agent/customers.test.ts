@@ -55,11 +55,15 @@ describe.each(storeEngines)('conversations belong to their customer, store on $n
     agent.events.on('tier-answered', (event) => {
       seen.push(`tier-answered:${event.tier}`);
     });
-    return { agent, requests, seen };
+    const refusals: Array<Record<string, unknown>> = [];
+    agent.events.on('conversation-access-refused', (event) => {
+      refusals.push({ ...event });
+    });
+    return { agent, requests, seen, refusals };
   }
 
   it('binds a new conversation to its customer; another customer continuing it gets the 404 of a missing one, before any tier, no session resumed', async () => {
-    const { agent, requests, seen } = agentFor();
+    const { agent, requests, seen, refusals } = agentFor();
     const first = await agent.handle({ text: 'my order is 1234', customerKey: alice });
     const again = await agent.handle({
       text: 'and when does it arrive?',
@@ -87,7 +91,18 @@ describe.each(storeEngines)('conversations belong to their customer, store on $n
     expect((await failureOf(agent.handle({ text: 'and?', conversationId: first.conversationId }))).code).toBe(
       'not-found',
     );
-    // Nothing ran, nothing was emitted, nothing was recorded for the refused turns.
+    // The attempts are on the bus for the audit log, naming the caller only by a hash prefix.
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        conversationId: first.conversationId,
+        reason: 'another-customer',
+        actor: expect.stringMatching(/^customer:[0-9a-f]{16}$/),
+      }),
+      expect.objectContaining({ conversationId: 'no-such-conversation', reason: 'no-such-conversation' }),
+      expect.not.objectContaining({ actor: expect.anything() }),
+    ]);
+    expect(JSON.stringify(refusals)).not.toContain('7946');
+    // Nothing ran, nothing else was emitted, nothing was recorded for the refused turns.
     expect(requests).toHaveLength(before.requests);
     expect(seen).toHaveLength(before.seen);
     const page = await opened.store.interactions.list({ tenantId: agent.tenantId });

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { StewardError } from '../errors/index.js';
+import type { EventBus } from '../events/index.js';
 import type { StewardStore } from '../store/index.js';
 
 /** The store key (`store.deriveKey`) customers' hashes are made with. */
@@ -18,6 +19,11 @@ export function customerHash(key: Buffer, tenantId: string, customerKey: string)
   return createHmac('sha256', key)
     .update(JSON.stringify([tenantId, customerKey]))
     .digest('hex');
+}
+
+/** How a customer is named as an audit actor: a prefix of their keyed hash, never their id. */
+export function customerActor(hash: string): string {
+  return `customer:${hash.slice(0, 16)}`;
 }
 
 /** The 404 of a conversation that does not exist, is another customer's, or belongs to none while the caller is one. */
@@ -46,9 +52,13 @@ export interface BindRequest {
  * omitting its id (the row is written now, bound to them) and continues only their own; a caller without
  * a customer continues only conversations that belong to no customer, and may name a new id (as before
  * conversations had owners). Anything else throws `conversationNotFound`, the same answer as for an id
- * that does not exist.
+ * that does not exist, after emitting `conversation-access-refused` (the audit log keeps the attempt).
  */
-export async function bindConversation(store: StewardStore, request: BindRequest): Promise<string> {
+export async function bindConversation(
+  store: StewardStore,
+  events: EventBus,
+  request: BindRequest,
+): Promise<string> {
   const { tenantId, agentId, customerHash: caller } = request;
   if (request.conversationId === undefined) {
     const conversationId = request.createId();
@@ -69,6 +79,17 @@ export async function bindConversation(store: StewardStore, request: BindRequest
   const conversation = await store.conversations.get(tenantId, agentId, request.conversationId);
   const owner = conversation?.customerHash ?? null;
   const allowed = caller === null ? owner === null : conversation !== undefined && owner === caller;
-  if (!allowed) throw conversationNotFound(request.conversationId);
+  if (!allowed) {
+    await events.emit('conversation-access-refused', {
+      tenantId,
+      agentId,
+      conversationId: request.conversationId,
+      channel: request.channel,
+      at: request.at,
+      ...(caller === null ? {} : { actor: customerActor(caller) }),
+      reason: conversation === undefined ? 'no-such-conversation' : 'another-customer',
+    });
+    throw conversationNotFound(request.conversationId);
+  }
   return request.conversationId;
 }

@@ -4,7 +4,11 @@
  * ratings a minute, so one sender cannot demote the agent.
  */
 import { StewardError } from '../errors/index.js';
-import type { InteractionRecord } from '../store/index.js';
+import type { EventBus } from '../events/index.js';
+import type { Primitive } from '../pipeline/index.js';
+import type { Redactor } from '../privacy/index.js';
+import type { InteractionRecord, StewardStore } from '../store/index.js';
+import { customerActor } from './customers.js';
 
 /**
  * Who gives feedback: the customer the interaction answered (the same `customerKey` its message carried),
@@ -12,13 +16,87 @@ import type { InteractionRecord } from '../store/index.js';
  */
 export type FeedbackAuthor = { customerKey: string } | { operator: string };
 
+/** What `giveFeedback` works with: the agent's opened parts. */
+export interface FeedbackContext {
+  tenantId: string;
+  agentId: string;
+  store: StewardStore;
+  primitives: readonly Primitive[];
+  events: EventBus;
+  redactor: Redactor;
+  limiter: FeedbackLimiter;
+  now: () => number;
+  /** The keyed hash of a customer (agent/customers.ts). */
+  customerHashOf(customerKey: string): Promise<string>;
+}
+
+export interface FeedbackInput {
+  interactionId: string;
+  rating: 'positive' | 'negative';
+  note?: string;
+  by?: FeedbackAuthor;
+}
+
+/**
+ * `agent.feedback`: checks the input and the author, stores the rating (the note masked), tells the
+ * primitives (trust counts a negative one as an error) and emits `interaction-feedback-given`.
+ */
+export async function giveFeedback(context: FeedbackContext, input: FeedbackInput): Promise<void> {
+  const { tenantId, agentId, store } = context;
+  const { interactionId, rating, note } = input;
+  if (rating !== 'positive' && rating !== 'negative') {
+    throw new StewardError(
+      'invalid-request',
+      `rating must be "positive" or "negative", received ${JSON.stringify(rating)}`,
+    );
+  }
+  if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) {
+    throw new StewardError('invalid-request', 'note must be a string of at most 2000 characters');
+  }
+  const author = checkFeedbackAuthor(input.by);
+  const authorHash =
+    author && 'customerKey' in author ? await context.customerHashOf(author.customerKey) : undefined;
+  if (authorHash !== undefined) {
+    // Every attempt counts, found or not: probing for other customers' interactions is limited too.
+    const decision = context.limiter.take(authorHash);
+    if (!decision.allowed) {
+      throw new StewardError(
+        'rate-limited',
+        `too much feedback from this customer; try again in ${decision.retryAfterSeconds} s`,
+        { details: { retryAfterSeconds: decision.retryAfterSeconds } },
+      );
+    }
+  }
+  const record = await store.interactions.get(tenantId, interactionId);
+  if (!record || record.agentId !== agentId || !mayRate(record, authorHash)) {
+    throw new StewardError('not-found', `agent ${agentId} has no interaction "${interactionId}"`);
+  }
+  const at = context.now();
+  await store.interactions.setFeedback(tenantId, interactionId, {
+    rating,
+    at,
+    ...(note === undefined ? {} : { note: context.redactor.text(note) }),
+  });
+  for (const primitive of context.primitives) await primitive.onFeedback?.({ interactionId, rating, at });
+  const actor = feedbackActor(author, authorHash);
+  await context.events.emit('interaction-feedback-given', {
+    tenantId,
+    agentId,
+    at,
+    interactionId,
+    rating,
+    ...(note === undefined ? {} : { note }),
+    ...(actor === undefined ? {} : { actor }),
+  });
+}
+
 /** The feedback author's audit actor: the operator, or the customer by a prefix of their keyed hash. */
 export function feedbackActor(
   author: FeedbackAuthor | undefined,
   hash: string | undefined,
 ): string | undefined {
   if (author && 'operator' in author) return author.operator;
-  return hash === undefined ? undefined : `customer:${hash.slice(0, 16)}`;
+  return hash === undefined ? undefined : customerActor(hash);
 }
 
 /** Checks the shape of an author given at runtime (a route may pass anything). */

@@ -67,6 +67,17 @@ export interface StewardEventMap {
     status: 'approved' | 'denied' | 'expired';
     actor?: string;
   };
+  /**
+   * A message named a conversation its caller may not continue (another customer's, one with an owner
+   * while the caller has none, or none at all); it was answered not-found before any tier ran.
+   */
+  'conversation-access-refused': AgentScope & {
+    conversationId: string;
+    channel: string;
+    /** `customer:<hash prefix>` of the caller; absent for a caller without a customer. */
+    actor?: string;
+    reason: 'no-such-conversation' | 'another-customer';
+  };
   'interaction-feedback-given': AgentScope & {
     interactionId: string;
     rating: 'positive' | 'negative';

@@ -19,6 +19,7 @@ type TokenReply = Reply & { conversationToken?: string };
 let dir: string;
 let store: StewardStore;
 let app: StewardApp;
+let agents: ClaudeAgent[];
 const requests: RuntimeRequest[] = [];
 const tokens: Record<'acmeChat' | 'globexChat' | 'acmeOperator', string> = {
   acmeChat: '',
@@ -45,7 +46,7 @@ beforeAll(async () => {
     return { text: `echo: ${request.prompt}`, sessionId: `session-${request.interactionId}` };
   });
   const common = { store, runtime, messageHandling: { maintainContext: true } };
-  const agents = [
+  agents = [
     new ClaudeAgent({
       ...common,
       tenantId: 'acme',
@@ -206,6 +207,14 @@ describe('conversations through HTTP', () => {
     expect((await feedback(tokens.acmeChat, mine.interactionId, { senderId: 'carol' })).status).toBe(200);
     // An operator rates any interaction of its tenant, and is the audit record's actor.
     expect((await feedback(tokens.acmeOperator, mine.interactionId, { note: 'confirmed' })).status).toBe(200);
+    const audit = (await agents[0]!.audit())!;
+    const given = await audit.search({ tenantId: 'acme', eventTypes: ['interaction-feedback-given'] });
+    const actors = given.records.map((record) => record.actor);
+    expect(actors).toContainEqual(expect.stringMatching(/^key:\S+ \(acme ops\)$/));
+    expect(actors).toContainEqual(expect.stringMatching(/^customer:[0-9a-f]{16}$/));
+    expect(JSON.stringify(given.records)).not.toContain('carol');
+    const refused = await audit.search({ tenantId: 'acme', eventTypes: ['conversation-access-refused'] });
+    expect(refused.records.length).toBeGreaterThan(0);
   });
 
   it('limits feedback per customer with 429 and Retry-After', async () => {
