@@ -14,6 +14,8 @@ export const errorStatus = {
   conflict: 409,
   /** A conditional write's `If-Match` version is not the current one: someone changed it first; read it again. */
   'precondition-failed': 412,
+  /** Too many requests of one caller in a window; `details.retryAfterSeconds` says when to try again. */
+  'rate-limited': 429,
   unauthorized: 401,
   'invalid-signature': 401,
   /** Stored ciphertext could not be decrypted: wrong or missing key, tampering, or the wrong context. */

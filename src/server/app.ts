@@ -4,13 +4,19 @@ import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import { type ApiKeyService, Authenticator, type Registry } from '../fleet/index.js';
+import {
+  type ApiKeyService,
+  Authenticator,
+  ConversationTokens,
+  customerOfMessage,
+  type Registry,
+} from '../fleet/index.js';
 import { createRedactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
-import { type AuthVariables, authenticate, actorOf as keyActorOf } from './auth.js';
+import { type AuthVariables, authenticate, callerOf, actorOf as keyActorOf } from './auth.js';
 import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
@@ -63,6 +69,8 @@ const messageBodySchema = z
     text: z.string(),
     conversationId: z.string().optional(),
     senderId: z.string().optional(),
+    /** The token of the conversation's first reply (web chat without a sender id). */
+    conversationToken: z.string().max(512).optional(),
   })
   .strict();
 
@@ -106,6 +114,16 @@ export function createApp(options: AppOptions): StewardApp {
       `bodyLimitBytes must be a whole number >= 1, received ${bodyLimitBytes}`,
     );
   }
+
+  // Conversation tokens are signed with the store's key: read once, retried after a failure.
+  let tokens: Promise<ConversationTokens> | undefined;
+  const conversationTokens = (): Promise<ConversationTokens> => {
+    tokens ??= ConversationTokens.forStore(store).catch((error: unknown) => {
+      tokens = undefined;
+      throw error;
+    });
+    return tokens;
+  };
 
   const app = new Hono<AppEnv>();
 
@@ -166,11 +184,33 @@ export function createApp(options: AppOptions): StewardApp {
     limitBody(bodyLimitBytes),
     async (c) => {
       const agent = agents.get(c.req.param('agentId'))!;
-      const body = await readJsonBody(c, messageBodySchema);
+      const { conversationToken, ...message } = await readJsonBody(c, messageBodySchema);
+      // The conversation belongs to the customer the key vouches for (sender id) or the token names.
+      const tokens = await conversationTokens();
+      const customer = customerOfMessage(tokens, {
+        role: callerOf(c).role,
+        tenantId: agent.tenantId,
+        agentId: agent.agentId,
+        conversationId: message.conversationId,
+        senderId: message.senderId,
+        conversationToken,
+      });
+      const customerKey = customer.kind === 'customer' ? { customerKey: customer.customerKey } : {};
       // The run stops when the client hangs up or when shutdown gives up waiting for it.
       const run = lifecycle.trackRequest(c.get('clientSignal'));
       try {
-        const reply = await agent.handle({ ...body, channel: 'web' }, { signal: run.signal });
+        const reply = await agent.handle(
+          { ...message, ...customerKey, channel: 'web' },
+          { signal: run.signal },
+        );
+        if (customer.kind === 'customer' && customer.issueToken) {
+          const scope = {
+            tenantId: agent.tenantId,
+            agentId: agent.agentId,
+            conversationId: reply.conversationId,
+          };
+          return c.json({ ...reply, conversationToken: tokens.issue(scope, customer.customerKey) }, 200);
+        }
         return c.json(reply, 200);
       } finally {
         run.dispose();
@@ -184,7 +224,7 @@ export function createApp(options: AppOptions): StewardApp {
     return c.json({ items: page.items, nextCursor: page.nextCursor }, 200);
   });
 
-  registerTrustRoutes(app, { agents, store, bodyLimitBytes });
+  registerTrustRoutes(app, { agents, store, bodyLimitBytes, conversationTokens });
   registerOptimizeRoutes(app, { agents, store });
   registerAuditRoutes(app, { agents, store, bodyLimitBytes });
   registerAuditDashboard(app, { agents });

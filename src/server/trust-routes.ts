@@ -3,9 +3,10 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
+import { type ConversationTokens, customerOfFeedback, inScope } from '../fleet/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { Trust } from '../trust/index.js';
-import { actorOf } from './auth.js';
+import { actorOf, callerOf } from './auth.js';
 import { echoedId, invalidRequestFromZod, unknownAgentError } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 
@@ -32,7 +33,13 @@ const operatorActionSchema = z.discriminatedUnion('action', [
 ]);
 
 const feedbackSchema = z
-  .object({ rating: z.enum(['positive', 'negative']), note: z.string().max(2000).optional() })
+  .object({
+    rating: z.enum(['positive', 'negative']),
+    note: z.string().max(2000).optional(),
+    /** A chat key names the customer who rates: the sender id, or the conversation's token. */
+    senderId: z.string().max(256).optional(),
+    conversationToken: z.string().max(512).optional(),
+  })
   .strict();
 
 const decisionSchema = z
@@ -59,13 +66,15 @@ export interface TrustRoutesOptions {
   agents: Map<string, ClaudeAgent>;
   store: StewardStore;
   bodyLimitBytes: number;
+  /** Verifies a chat customer's conversation token (fleet/conversations). */
+  conversationTokens: () => Promise<ConversationTokens>;
 }
 
 export function registerTrustRoutes<Env extends object>(
   app: Hono<Env & { Variables: object }>,
   options: TrustRoutesOptions,
 ): void {
-  const { agents, store, bodyLimitBytes } = options;
+  const { agents, store, bodyLimitBytes, conversationTokens } = options;
   const json = [requireJsonBody(), limitBody(bodyLimitBytes)] as const;
 
   const trustOf = async (agentId: string): Promise<{ agent: ClaudeAgent; trust: Trust }> => {
@@ -110,15 +119,27 @@ export function registerTrustRoutes<Env extends object>(
   app.post('/api/interactions/:id/feedback', ...json, async (c) => {
     const body = await readJsonBody(c, feedbackSchema);
     const id = c.req.param('id');
+    const notFound = () =>
+      new StewardError('not-found', `there is no interaction "${echoedId(id)}" of an agent on this server`);
     const record = await store.interactions.findById(id);
     const agent = record && agents.get(record.agentId);
-    if (!record || !agent || agent.tenantId !== record.tenantId) {
-      throw new StewardError(
-        'not-found',
-        `there is no interaction "${echoedId(id)}" of an agent on this server`,
-      );
+    // A tenant outside the key's scope (the interim guard checked only the `?tenantId` it was given).
+    if (!record || !agent || agent.tenantId !== record.tenantId || !inScope(callerOf(c), record.tenantId)) {
+      throw notFound();
     }
-    await agent.feedback(id, body.rating, body.note);
+    // Another customer's interaction, a token of another conversation: the same 404 as a missing one.
+    try {
+      const customerKey = customerOfFeedback(
+        await conversationTokens(),
+        { role: callerOf(c).role, senderId: body.senderId, conversationToken: body.conversationToken },
+        { tenantId: record.tenantId, agentId: record.agentId, conversationId: record.conversationId },
+      );
+      const by = customerKey === undefined ? { operator: actorOf(c) } : { customerKey };
+      await agent.feedback(id, body.rating, body.note, by);
+    } catch (error) {
+      if (StewardError.isInstance(error) && error.code === 'not-found') throw notFound();
+      throw error;
+    }
     return c.json({ interactionId: id, rating: body.rating }, 200);
   });
 

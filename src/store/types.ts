@@ -38,6 +38,12 @@ export interface StewardStore {
   readonly interactions: InteractionRepository;
   readonly conversations: ConversationRepository;
   readonly sessions: SessionTranscriptRepository;
+  /**
+   * The 32-byte key of one purpose (`'customer-hash'`, `'conversation-token'`), the same on every
+   * instance: HKDF-SHA256 of the store's secret (`encryptionKey`, `STEWARD_SECRET_KEY` or `secret.key`),
+   * or of a random root kept in the database when there is none. Changing the secret changes every key.
+   */
+  deriveKey(purpose: string): Promise<Buffer>;
   /** Things the operator should know about this store's setup (printed by `steward serve`). */
   readonly warnings: readonly string[];
   /**
