@@ -5,7 +5,14 @@
  * (objects merge deeply, arrays and scalars replace, null removes a key): registry/merge.ts, docs/fleet.md.
  */
 export { type AppliedAgent, type ApplyResult, applyConfigFile } from './apply-config-file.js';
-export { AgentHost, type AgentHostOptions, type AgentSource } from './host/index.js';
+export {
+  AgentHost,
+  type AgentHostOptions,
+  type AgentSource,
+  type RegistryAgentSource,
+  registryAgentSource,
+  tenantSuspended,
+} from './host/index.js';
 export {
   type Action,
   type AdminToken,
