@@ -34,8 +34,11 @@ export interface AgentDirectory {
   tenant(tenantId: string): Promise<TenantState | undefined>;
   /** The agents live now (metrics, `GET /api/agents`). */
   live(): ClaudeAgent[];
-  /** Closes a tenant's live agents, letting their in-flight messages finish (after a suspension). */
-  evict(tenantId: string): void;
+  /**
+   * Closes a tenant's live agents (or one of them), letting their in-flight messages finish: after a
+   * suspension, or a config change made on this instance (the next message builds the new config).
+   */
+  evict(tenantId: string, agentId?: string): void;
   /** Closes every agent, waiting for in-flight messages. */
   close(): Promise<void>;
 }
@@ -124,7 +127,7 @@ export function hostAgentDirectory(options: HostAgentDirectoryOptions): AgentDir
       return { status: tenant.status, ...(perMinute === undefined ? {} : { messagesPerMinute: perMinute }) };
     },
     live: () => host.agents(),
-    evict: (tenantId) => host.evict(tenantId),
+    evict: (tenantId, agentId) => host.evict(tenantId, agentId),
     close: () => host.close(),
   };
 }

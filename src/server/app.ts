@@ -252,6 +252,8 @@ export function createApp(options: AppOptions): StewardApp {
       onTenantChanged: (tenant) => {
         if (tenant.status === 'suspended') directory.evict(tenant.tenantId);
       },
+      // This instance serves the new config from the next message (others: at their next version check).
+      onAgentChanged: (tenantId, agentId) => directory.evict(tenantId, agentId),
     });
   }
 

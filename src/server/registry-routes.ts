@@ -35,6 +35,8 @@ export interface RegistryRoutesOptions {
   bodyLimitBytes: number;
   /** Called after a tenant changed on this instance (e.g. suspended: its live agents are closed). */
   onTenantChanged?: (tenant: Tenant) => void;
+  /** Called after an agent's config was put or the agent disabled on this instance (its live agent is closed). */
+  onAgentChanged?: (tenantId: string, agentId: string) => void;
   /** Who makes a change, for its record; default {@link actorFromHeader}. */
   actorOf?: ((c: Context) => string) | undefined;
 }
@@ -122,6 +124,7 @@ export function registerRegistryRoutes(routes: RouteTable, options: RegistryRout
       const { agent, outcome } = await configErrorsAsRequest(() =>
         registry.agents.put(scopeOf(c), config, write(c, ifMatchOf(c))),
       );
+      options.onAgentChanged?.(agent.tenantId, agent.agentId);
       return c.json({ ...agent, outcome }, outcome === 'created' ? 201 : 200, { etag: etag(agent.version) });
     },
   );
@@ -151,6 +154,7 @@ export function registerRegistryRoutes(routes: RouteTable, options: RegistryRout
     'tenant-agent',
     async (c) => {
       const { agent, outcome } = await registry.agents.disable(scopeOf(c), write(c, ifMatchOf(c)));
+      options.onAgentChanged?.(agent.tenantId, agent.agentId);
       return c.json({ ...agent, outcome }, 200, { etag: etag(agent.version) });
     },
   );
