@@ -110,7 +110,7 @@ export function hostAgentDirectory(options: HostAgentDirectoryOptions): AgentDir
       if (found.length > 1) {
         throw new StewardError(
           'invalid-request',
-          `several of your tenants have an agent "${agentId}": name the tenant, as in /api/tenants/<tenantId>/agents/${agentId}/…`,
+          `several of your tenants have an agent "${agentId}": name the tenant, as in /api/tenants/<tenantId>/agents/${agentId}/… (or ?tenantId=)`,
           { details: { agentId } },
         );
       }

@@ -196,7 +196,7 @@ export function createApp(options: AppOptions): StewardApp {
     'messages:send',
     async (c, next) => {
       const { tenantId } = agentScopeOf(c);
-      const tenant = await routes.directory.tenant(tenantId);
+      const tenant = scopeOf(c).tenant ?? (await routes.directory.tenant(tenantId));
       // Refused before anything is read or handled: nothing is recorded, and resuming lets messages in again.
       if (tenant?.status === 'suspended') throw tenantSuspended(tenantId);
       const decision = rateLimiter?.take(tenantId, tenant?.messagesPerMinute);

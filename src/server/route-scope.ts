@@ -17,7 +17,7 @@ import {
   tenantNotFound,
   visibleTenants,
 } from '../fleet/index.js';
-import type { AgentDirectory } from './agent-directory.js';
+import type { AgentDirectory, TenantState } from './agent-directory.js';
 import { callerOf } from './auth.js';
 import { unknownAgentError } from './http-errors.js';
 
@@ -26,6 +26,8 @@ export interface RouteScope {
   /** The one tenant acted on; undefined only on a deprecated list called by a key for every tenant. */
   tenantId: string | undefined;
   agentId?: string;
+  /** The tenant's state, when the route already read it (tenant routes do, to answer 404 for a missing one). */
+  tenant?: TenantState;
   /** True on a deprecated alias (`/api/agents/…`, `/api/interactions` …). */
   deprecated: boolean;
 }
@@ -151,9 +153,11 @@ export function requireScopedAction(
       case 'tenant-agent': {
         const tenantId = c.req.param('tenantId')!;
         authorize(caller, { action, tenantId }, policy);
-        if (!(await directory.tenant(tenantId))) throw tenantNotFound(tenantId);
+        const tenant = await directory.tenant(tenantId);
+        if (!tenant) throw tenantNotFound(tenantId);
         scope = {
           tenantId,
+          tenant,
           deprecated: false,
           ...(kind === 'tenant-agent' ? { agentId: c.req.param('agentId')! } : {}),
         };
@@ -161,11 +165,13 @@ export function requireScopedAction(
       }
       case 'legacy-agent': {
         const agentId = c.req.param('agentId')!;
-        const tenantId = await directory.tenantOf(agentId, visibleTenants(caller));
-        // Out of scope reads exactly like an agent that does not exist.
-        if (tenantId === undefined) throw unknownAgentError(agentId);
+        // `?tenantId=` picks the tenant when several of the key's tenants have an agent of this id.
         const queryTenant = c.req.query('tenantId');
         if (queryTenant !== undefined) authorize(caller, { action, tenantId: queryTenant }, policy);
+        const visible = queryTenant === undefined ? visibleTenants(caller) : [queryTenant];
+        const tenantId = await directory.tenantOf(agentId, visible);
+        // Out of scope reads exactly like an agent that does not exist.
+        if (tenantId === undefined) throw unknownAgentError(agentId);
         scope = { tenantId, agentId, deprecated: true };
         break;
       }
