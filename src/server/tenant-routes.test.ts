@@ -97,6 +97,23 @@ describe(`tenant routes over the registry (${engine.name})`, () => {
     expect(await missing.text()).not.toContain('desk');
   });
 
+  it('counts host-built agents in the metrics, and closes the live agents on shutdown', async () => {
+    const { app, host } = await harness();
+    await message(app, 'acme');
+    await message(app, 'globex');
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toMatch(
+      /steward_interactions_total\{agent="desk",tier="intelligent",outcome="success"\} 2/,
+    );
+    expect(host.size).toBe(2);
+    await app.lifecycle.closeResources();
+    expect(host.size).toBe(0);
+    await expect(host.use('acme', 'desk', async () => 'used')).rejects.toMatchObject({
+      code: 'shutting-down',
+    });
+    opened = undefined;
+  });
+
   it('serves the deprecated routes as aliases, with a Deprecation header and a Link to the tenant route', async () => {
     const { app, registry } = await harness();
     await registry.agents.put(
