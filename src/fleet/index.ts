@@ -15,7 +15,14 @@ export {
   type MessageCustomer,
   senderCustomer,
 } from './conversations/index.js';
-export { AgentHost, type AgentHostOptions, type AgentSource } from './host/index.js';
+export {
+  AgentHost,
+  type AgentHostOptions,
+  type AgentSource,
+  type RegistryAgentSource,
+  registryAgentSource,
+  tenantSuspended,
+} from './host/index.js';
 export {
   type Action,
   type AdminToken,

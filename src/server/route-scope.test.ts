@@ -15,7 +15,6 @@ import { FunctionRuntime } from '../runtime/index.js';
 import { openStore } from '../store/index.js';
 import { createApp, type StewardApp } from './app.js';
 import { createMetrics } from './metrics.js';
-import { routeActions } from './route-guard.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -64,7 +63,7 @@ function call(app: StewardApp, token: string, method: string, path: string, body
   });
 }
 
-describe('the route guard', () => {
+describe('per-route actions and tenant scope', () => {
   it('declares an action for every API route, and no action for a route that does not exist', async () => {
     const { app } = await harness();
     const served = new Set(
@@ -72,8 +71,8 @@ describe('the route guard', () => {
         .filter((route) => route.method !== 'ALL' && route.path.startsWith('/api/'))
         .map((route) => `${route.method} ${route.path}`),
     );
-    expect([...served].sort()).toEqual(Object.keys(routeActions).sort());
-    for (const action of Object.values(routeActions)) expect(actions).toContain(action);
+    expect([...served].sort()).toEqual([...app.routeActions.keys()].sort());
+    for (const action of app.routeActions.values()) expect(actions).toContain(action);
   });
 
   it('fails closed on a route added without an action', async () => {
@@ -128,8 +127,14 @@ describe('the route guard', () => {
     expect((await call(app, viewer, 'GET', '/api/interactions?tenantId=acme')).status).toBe(200);
     const outside = await call(app, viewer, 'GET', '/api/interactions?tenantId=globex');
     expect(outside.status).toBe(404);
-    // A list across tenants is not for a key limited to some.
-    expect((await call(app, viewer, 'GET', '/api/interactions')).status).toBe(403);
+    // The deprecated list across tenants is narrowed to the key's tenant, and says it is deprecated.
+    const narrowed = await call(app, viewer, 'GET', '/api/interactions');
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.headers.get('deprecation')).toMatch(/^@\d+$/);
+    expect(narrowed.headers.get('link')).toBe('</api/tenants/acme/interactions>; rel="successor-version"');
+    const items = ((await narrowed.json()) as { items: Array<{ tenantId: string }> }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.tenantId === 'acme')).toBe(true);
     expect((await call(app, viewer, 'GET', '/api/agents/back-office/trust')).status).toBe(404);
   });
 
