@@ -1,0 +1,20 @@
+/** Email: the inbound SMTP listener and Mailgun webhook, parsing to `InboundEmail` (reply text, thread key, attachments within limits), and outbound mail. */
+export {
+  type AttachmentLimits,
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  DEFAULT_MAX_ATTACHMENTS,
+  type EmailAddress,
+  type EmailAttachment,
+  type InboundEmail,
+  type RefusedAttachment,
+} from './email-types.js';
+export { parseRawEmail } from './parse-email.js';
+export { replyTextOf } from './reply-text.js';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type RecipientDecision,
+  type SmtpListener,
+  type SmtpListenerOptions,
+  startSmtpListener,
+} from './smtp-listener.js';
+export { conversationKeyOf, messageIdsIn, replyReferencesOf, replySubjectOf } from './threading.js';
