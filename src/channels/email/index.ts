@@ -8,6 +8,12 @@ export {
   type InboundEmail,
   type RefusedAttachment,
 } from './email-types.js';
+export {
+  createMailgunWebhook,
+  type MailgunWebhook,
+  type MailgunWebhookOptions,
+  type MailgunWebhookRequest,
+} from './mailgun-webhook.js';
 export { parseRawEmail } from './parse-email.js';
 export { replyTextOf } from './reply-text.js';
 export {

@@ -77,7 +77,8 @@ export function limitAttachments(
   const refused: RefusedAttachment[] = [];
   for (const attachment of attachments) {
     const filename = safeFilename(attachment.filename);
-    const size = attachment.content.length;
+    // The larger of the stated and the actual size (a webhook states the size of a file it did not read).
+    const size = Math.max(attachment.size, attachment.content.length);
     const described = { filename, contentType: attachment.contentType, size };
     if (size > maxBytes) refused.push({ ...described, reason: `larger than ${maxBytes} bytes` });
     else if (kept.length >= maxCount)
