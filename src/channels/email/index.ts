@@ -1,5 +1,13 @@
 /** Email: the inbound SMTP listener and Mailgun webhook, parsing to `InboundEmail` (reply text, thread key, attachments within limits), and outbound mail. */
 export {
+  createEmailSender,
+  type EmailSender,
+  type EmailSenderConfig,
+  messageIdFor,
+  type OutboundEmail,
+  type SmtpConfig,
+} from './email-sender.js';
+export {
   type AttachmentLimits,
   DEFAULT_MAX_ATTACHMENT_BYTES,
   DEFAULT_MAX_ATTACHMENTS,
@@ -14,6 +22,7 @@ export {
   type MailgunWebhookOptions,
   type MailgunWebhookRequest,
 } from './mailgun-webhook.js';
+export { markdownToHtml, markdownToText } from './markdown-email.js';
 export { parseRawEmail } from './parse-email.js';
 export { replyTextOf } from './reply-text.js';
 export {
@@ -24,3 +33,4 @@ export {
   startSmtpListener,
 } from './smtp-listener.js';
 export { conversationKeyOf, messageIdsIn, replyReferencesOf, replySubjectOf } from './threading.js';
+export { readWorkspaceAttachments, type WorkspaceFile } from './workspace-attachments.js';
