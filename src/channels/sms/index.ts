@@ -18,6 +18,12 @@ export {
   type ShortResponseOptions,
 } from './short-response.js';
 export {
+  DEFAULT_MAX_SEGMENTS,
+  type ResolvedSmsChannel,
+  resolveSmsChannel,
+  type SmsChannelConfig,
+} from './sms-config.js';
+export {
   DEFAULT_SMS_HELP_TEXT,
   handleSmsWebhook,
   type SmsWebhookConfig,
