@@ -226,4 +226,34 @@ describe('smsKeywordOf', () => {
   ])('%j → %s', (body, keyword) => {
     expect(smsKeywordOf(body)).toBe(keyword);
   });
+
+  it('recognises a keyword in any case with spaces around it, and never a message of several words (fuzzed)', () => {
+    const keyword = fc.constantFrom(
+      'stop',
+      'stopall',
+      'unsubscribe',
+      'cancel',
+      'end',
+      'quit',
+      'start',
+      'yes',
+      'unstop',
+      'help',
+      'info',
+    );
+    fc.assert(
+      fc.property(
+        keyword,
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        fc.nat(3),
+        (word, upper, spaces) => {
+          const cased = Array.from(word, (character, index) =>
+            upper[index] ? character.toUpperCase() : character,
+          ).join('');
+          expect(smsKeywordOf(`${' '.repeat(spaces)}${cased}\n`)).toBeDefined();
+          expect(smsKeywordOf(`${cased} please call me`)).toBeUndefined();
+        },
+      ),
+    );
+  });
 });
