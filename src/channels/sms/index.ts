@@ -28,6 +28,7 @@ export {
   handleSmsWebhook,
   type SmsWebhookConfig,
   type SmsWebhookOutcome,
+  twimlResponse,
 } from './sms-webhook.js';
 export {
   createTwilioSmsSender,

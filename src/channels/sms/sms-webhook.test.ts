@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../../test/support/twilio-api-server.js';
 import { openStore } from '../../store/index.js';
-import { handleSmsWebhook } from './sms-webhook.js';
+import { handleSmsWebhook, twimlResponse } from './sms-webhook.js';
 import { createTwilioSmsSender } from './twilio-sender.js';
 
 const accountSid = 'AC0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -92,5 +92,14 @@ describe.each(storeEngines)('SMS webhook keywords on $name', (engine) => {
     await expect(
       handleSmsWebhook(request, { authToken, publicUrl }, { store: opened.store, tenantId: 'acme' }),
     ).rejects.toMatchObject({ code: 'invalid-signature' });
+  });
+});
+
+describe('twimlResponse', () => {
+  it('acknowledges with an empty Response, or answers with an escaped Message', () => {
+    expect(twimlResponse()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect(twimlResponse('Reply STOP to opt out & START <again>')).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Reply STOP to opt out &amp; START &lt;again&gt;</Message></Response>',
+    );
   });
 });

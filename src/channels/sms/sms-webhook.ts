@@ -1,4 +1,5 @@
 /** One inbound SMS webhook handled: verified, parsed, and STOP / START / HELP applied before any agent sees it. */
+import twilio from 'twilio';
 import type { StewardStore } from '../../store/index.js';
 import {
   type InboundSms,
@@ -60,4 +61,17 @@ export async function handleSmsWebhook(
     default:
       return { kind: 'message', sms };
   }
+}
+
+/**
+ * The TwiML body that acknowledges Twilio's webhook (`text/xml`): empty (the reply goes later through the
+ * REST API), or with a message sent back at once (the HELP answer).
+ *
+ * @example
+ * twimlResponse() // '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+ */
+export function twimlResponse(reply?: string): string {
+  const response = new twilio.twiml.MessagingResponse();
+  if (reply !== undefined) response.message(reply);
+  return response.toString();
 }
