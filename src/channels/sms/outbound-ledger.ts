@@ -1,4 +1,4 @@
-/** One row per outbound text, keyed by the caller's idempotency key: claimed before the provider call, settled after it. */
+/** One row per outbound text, keyed by the tenant and the caller's idempotency key: claimed before the provider call, settled after it. */
 import type { Kysely } from 'kysely';
 import type { StewardStore } from '../../store/index.js';
 
@@ -30,13 +30,17 @@ export interface OutboundEntry {
   updatedAt: number;
 }
 
-export type NewOutboundEntry = Omit<OutboundEntry, 'status' | 'messageSid' | 'createdAt' | 'updatedAt'>;
+export type NewOutboundEntry = Omit<
+  OutboundEntry,
+  'tenantId' | 'status' | 'messageSid' | 'createdAt' | 'updatedAt'
+>;
 
 export class SmsOutboundLedger {
   private readonly db: Kysely<OutboundTables>;
 
   constructor(
     store: StewardStore,
+    private readonly tenantId: string,
     private readonly now: () => number,
   ) {
     this.db = store.db.withTables<OutboundTables>() as unknown as Kysely<OutboundTables>;
@@ -49,7 +53,7 @@ export class SmsOutboundLedger {
       .insertInto('sms_outbound')
       .values({
         idempotency_key: entry.idempotencyKey,
-        tenant_id: entry.tenantId,
+        tenant_id: this.tenantId,
         tenant_number: entry.tenantNumber,
         recipient: entry.recipient,
         content_hash: entry.contentHash,
@@ -58,7 +62,7 @@ export class SmsOutboundLedger {
         created_at: now,
         updated_at: now,
       })
-      .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'idempotency_key']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
@@ -76,6 +80,7 @@ export class SmsOutboundLedger {
     const result = await this.db
       .updateTable('sms_outbound')
       .set({ status: to, message_sid: messageSid, updated_at: Math.max(this.now(), from.updatedAt + 1) })
+      .where('tenant_id', '=', this.tenantId)
       .where('idempotency_key', '=', idempotencyKey)
       .where('status', '=', from.status)
       .where('updated_at', '=', from.updatedAt)
@@ -87,6 +92,7 @@ export class SmsOutboundLedger {
     const row = await this.db
       .selectFrom('sms_outbound')
       .selectAll()
+      .where('tenant_id', '=', this.tenantId)
       .where('idempotency_key', '=', idempotencyKey)
       .executeTakeFirst();
     if (row === undefined) return undefined;

@@ -66,6 +66,21 @@ describe.each(storeEngines)('Twilio SMS sender on $name', (engine) => {
     });
   });
 
+  it('scopes idempotency keys to the tenant: the same key in two tenants sends two messages', async () => {
+    const acme = await senderFor('acme').send({
+      to: customer,
+      text: 'Hi from Acme',
+      idempotencyKey: 'reply-1',
+    });
+    const globex = await senderFor('globex').send({
+      to: customer,
+      text: 'Hi from Globex',
+      idempotencyKey: 'reply-1',
+    });
+    expect([acme.status, globex.status]).toEqual(['sent', 'sent']);
+    expect(api.messages.map((message) => message.body)).toEqual(['Hi from Acme', 'Hi from Globex']);
+  });
+
   it('finds at Twilio a message it accepted when the answer was lost (5xx), instead of sending it again', async () => {
     api.failNext({ status: 502, afterAccept: true });
     const sender = senderFor();

@@ -59,7 +59,7 @@ export function createTwilioSmsSender(
 ): SmsSender {
   const now = dependencies.now ?? Date.now;
   const optOuts = new SmsOptOutRepository(dependencies.store, now);
-  const ledger = new SmsOutboundLedger(dependencies.store, now);
+  const ledger = new SmsOutboundLedger(dependencies.store, dependencies.tenantId, now);
   const staleAfterMs = config.staleAfterMs ?? 60_000;
   const client = twilio(config.accountSid, config.authToken, {
     ...(config.apiUrl === undefined ? {} : { httpClient: requestClientFor(new URL(config.apiUrl)) }),
@@ -138,7 +138,6 @@ export function createTwilioSmsSender(
         .digest('hex');
       const claim = {
         idempotencyKey: message.idempotencyKey,
-        tenantId: dependencies.tenantId,
         tenantNumber: config.from,
         recipient: message.to,
         contentHash,
@@ -152,7 +151,7 @@ export function createTwilioSmsSender(
       const entry = await ledger.find(message.idempotencyKey);
       if (entry === undefined)
         throw new StewardError('internal', 'The SMS outbound entry vanished after its claim');
-      if (entry.contentHash !== contentHash || entry.tenantId !== dependencies.tenantId) {
+      if (entry.contentHash !== contentHash) {
         throw new StewardError(
           'conflict',
           `The idempotency key ${message.idempotencyKey} was used for another SMS; use a new key for new content`,

@@ -20,8 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createTable('sms_outbound')
-    .addColumn('idempotency_key', 'varchar(256)', (column) => column.primaryKey())
     .addColumn('tenant_id', 'varchar(128)', (column) => column.notNull())
+    /** The caller's key; scoped to the tenant, so one tenant's keys never collide with (or block) another's. */
+    .addColumn('idempotency_key', 'varchar(256)', (column) => column.notNull())
     .addColumn('tenant_number', 'varchar(32)', (column) => column.notNull())
     .addColumn('recipient', 'varchar(32)', (column) => column.notNull())
     /** SHA-256 of the body and media sent, so a retry with other content under the same key is refused. */
@@ -31,6 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('message_sid', 'varchar(64)')
     .addColumn('created_at', 'bigint', (column) => column.notNull())
     .addColumn('updated_at', 'bigint', (column) => column.notNull())
+    .addPrimaryKeyConstraint('sms_outbound_pk', ['tenant_id', 'idempotency_key'])
     .execute();
 }
 
