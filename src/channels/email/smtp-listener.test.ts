@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundEmail } from './email-types.js';
@@ -138,5 +139,48 @@ describe('SMTP listener (real SMTP over loopback, nodemailer as the sending serv
     await expect(transport.sendMail(mail)).rejects.toMatchObject({ responseCode: 451 });
     await transport.sendMail(mail);
     expect(received.map((email) => email.reply)).toEqual(['One loaf please']);
+  });
+
+  it('forgets the recipients of a transaction reset before DATA (RSET): the next message goes only to its own', async () => {
+    const { received } = await start();
+    const socket = createConnection({ host: '127.0.0.1', port: listener!.port });
+    socket.setEncoding('utf8');
+    let buffer = '';
+    const waitFor = (code: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          const lines = buffer.split('\r\n');
+          const index = lines.findIndex((line) => line.startsWith(`${code} `));
+          if (index >= 0) {
+            buffer = lines.slice(index + 1).join('\r\n');
+            socket.off('data', onData);
+            resolve();
+          } else if (/^[45]\d\d /m.test(buffer)) reject(new Error(buffer));
+        };
+        const onData = (chunk: string) => {
+          buffer += chunk;
+          check();
+        };
+        socket.on('data', onData);
+        check();
+      });
+    const say = async (line: string, code: string) => {
+      socket.write(`${line}\r\n`);
+      await waitFor(code);
+    };
+    await waitFor('220');
+    await say('EHLO client.example', '250');
+    await say('MAIL FROM:<a@example.com>', '250');
+    await say('RCPT TO:<orders@acme.example>', '250');
+    await say('RSET', '250');
+    await say('MAIL FROM:<a@example.com>', '250');
+    await say('RCPT TO:<hello@globex.example>', '250');
+    await say('DATA', '354');
+    await say(
+      'From: a@example.com\r\nTo: hello@globex.example\r\nSubject: Hi\r\n\r\nOnly for Globex\r\n.',
+      '250',
+    );
+    socket.end('QUIT\r\n');
+    expect(received.map((email) => email.recipient)).toEqual(['hello@globex.example']);
   });
 });

@@ -64,6 +64,12 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     maxClients: 100,
     socketTimeout: 60_000,
     ...(options.tls === undefined ? {} : { secure: true, key: options.tls.key, cert: options.tls.cert }),
+    onMailFrom(_address, session, callback) {
+      // A new transaction (also after RSET) starts with no recipients: none may carry over into another
+      // tenant's message.
+      accepted.set(session, []);
+      callback();
+    },
     onRcptTo(address, session, callback) {
       const recipient = address.address.toLowerCase();
       Promise.resolve()
