@@ -151,6 +151,25 @@ describe('Mailgun inbound webhook', () => {
     await expect(receiver.receive(request)).rejects.toMatchObject({ code: 'invalid-signature' });
   });
 
+  it('forgets tokens once they are past the window, and keeps at most the configured number', async () => {
+    let clock = nowMs;
+    const receiver = createMailgunWebhook({ signingKey, now: () => clock, maxRememberedTokens: 2 });
+    const at = (token: string, seconds: number) =>
+      urlencoded(
+        mailgunFields(token, { timestamp: String(seconds), signature: signature(token, String(seconds)) }),
+      );
+    await receiver.receive(at('t1'.padEnd(50, 'x'), nowMs / 1000));
+    await receiver.receive(at('t2'.padEnd(50, 'x'), nowMs / 1000));
+    await receiver.receive(at('t3'.padEnd(50, 'x'), nowMs / 1000));
+    // t1 was evicted by the cap (its timestamp is still in the window, so only the cap lets it through again).
+    await expect(receiver.receive(at('t1'.padEnd(50, 'x'), nowMs / 1000))).resolves.toBeDefined();
+    await expect(receiver.receive(at('t3'.padEnd(50, 'x'), nowMs / 1000))).rejects.toMatchObject({
+      code: 'invalid-signature',
+    });
+    clock += 11 * 60_000;
+    await expect(receiver.receive(at('t4'.padEnd(50, 'x'), clock / 1000))).resolves.toBeDefined();
+  });
+
   it('answers 413 for an oversize body, 415 for JSON, 400 for a missing recipient', async () => {
     const small = createMailgunWebhook({ signingKey, now: () => nowMs, maxBodyBytes: 1000 });
     await expect(small.receive(urlencoded(mailgunFields('f'.repeat(50))))).rejects.toMatchObject({

@@ -27,6 +27,8 @@ export interface MailgunWebhookOptions extends AttachmentLimits {
   toleranceMs?: number;
   /** Largest body taken. Default 40 MiB (Mailgun's message limit is 25 MB, base64 and fields add a third). */
   maxBodyBytes?: number;
+  /** Tokens remembered to refuse replays (per instance; the core also dedupes on `messageId`). Default 100,000. */
+  maxRememberedTokens?: number;
   now?: () => number;
 }
 
@@ -49,6 +51,7 @@ export function createMailgunWebhook(options: MailgunWebhookOptions): MailgunWeb
   const maxBodyBytes = options.maxBodyBytes ?? 40 * 1024 * 1024;
   /** Tokens seen inside the window (a replayed request reuses its token); entries older than the window go. */
   const seenTokens = new Map<string, number>();
+  const maxRememberedTokens = options.maxRememberedTokens ?? 100_000;
 
   function verify(fields: { timestamp: string; token: string; signature: string }): void {
     const timestamp = Number(fields.timestamp);
@@ -70,8 +73,10 @@ export function createMailgunWebhook(options: MailgunWebhookOptions): MailgunWeb
         'The Mailgun webhook signature does not match (check the channel email webhook signing key)',
       );
     }
+    // Insertion order is time order: prune from the oldest until one is young enough.
     for (const [token, seenAt] of seenTokens) {
-      if (now() - seenAt > 2 * toleranceMs) seenTokens.delete(token);
+      if (now() - seenAt <= 2 * toleranceMs) break;
+      seenTokens.delete(token);
     }
     if (seenTokens.has(fields.token)) {
       throw new StewardError(
@@ -80,6 +85,11 @@ export function createMailgunWebhook(options: MailgunWebhookOptions): MailgunWeb
       );
     }
     seenTokens.set(fields.token, now());
+    // A flood cannot grow the map without bound: past the cap the oldest tokens are forgotten.
+    for (const token of seenTokens.keys()) {
+      if (seenTokens.size <= maxRememberedTokens) break;
+      seenTokens.delete(token);
+    }
   }
 
   return {
