@@ -81,6 +81,24 @@ describe('Mailgun inbound webhook', () => {
     expect(email.date?.toISOString()).toBe('2026-12-04T00:20:00.000Z');
   });
 
+  it("gives a mail without Message-Id the same made-up id on Mailgun's retry (a new token), so it is deduped", async () => {
+    const receiver = webhook();
+    const withoutId = {
+      'message-headers': JSON.stringify([
+        ['From', 'maria@example.com'],
+        ['Date', 'Thu, 03 Dec 2026 16:20:00 -0800'],
+      ]),
+    };
+    const first = await receiver.receive(urlencoded(mailgunFields('i'.repeat(50), withoutId)));
+    const retry = await receiver.receive(urlencoded(mailgunFields('j'.repeat(50), withoutId)));
+    const other = await receiver.receive(
+      urlencoded(mailgunFields('k'.repeat(50), { ...withoutId, 'body-plain': 'Another mail' })),
+    );
+    expect(first.messageId).toMatch(/^<[0-9a-f]{32}@missing-message-id\.invalid>$/);
+    expect(retry.messageId).toBe(first.messageId);
+    expect(other.messageId).not.toBe(first.messageId);
+  });
+
   it('keeps multipart attachments within the limit and refuses the others with a reason', async () => {
     const request = await multipart(mailgunFields('b'.repeat(50)), [
       new File([Buffer.alloc(300, 7)], 'receipt.pdf', { type: 'application/pdf' }),

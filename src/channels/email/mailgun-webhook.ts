@@ -156,8 +156,9 @@ async function emailOfFields(
   const inReplyTo = messageIdsIn(header('In-Reply-To'))[0];
   const messageId =
     messageIdsIn(header('Message-Id'))[0] ??
+    // Made from the content, not the token: Mailgun's retry of the same mail then carries the same id.
     `<${createHash('sha256')
-      .update(`${text('token')}${bodyPlain}`)
+      .update(JSON.stringify([text('from'), header('Date') ?? '', text('subject'), bodyPlain]))
       .digest('hex')
       .slice(0, 32)}@missing-message-id.invalid>`;
   const count = Number(text('attachment-count') || '0');
