@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundEmail } from './email-types.js';
@@ -182,5 +186,52 @@ describe('SMTP listener (real SMTP over loopback, nodemailer as the sending serv
     );
     socket.end('QUIT\r\n');
     expect(received.map((email) => email.recipient)).toEqual(['hello@globex.example']);
+  });
+
+  it('offers STARTTLS with the given key and certificate, and takes mail over it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'steward-smtp-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-keyout',
+          join(directory, 'key.pem'),
+          '-out',
+          join(directory, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const tls = {
+        key: readFileSync(join(directory, 'key.pem')),
+        cert: readFileSync(join(directory, 'cert.pem')),
+      };
+      const { received } = await start({ tls });
+      const secureClient = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: listener!.port,
+        secure: false,
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+      });
+      const info = await secureClient.sendMail({
+        from: 'a@example.com',
+        to: 'orders@acme.example',
+        subject: 'Over TLS',
+        text: 'Encrypted hello',
+      });
+      expect(info.accepted).toEqual(['orders@acme.example']);
+      expect(received.map((email) => email.reply)).toEqual(['Encrypted hello']);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -24,7 +24,10 @@ export interface SmtpListenerOptions extends AttachmentLimits {
   maxMessageBytes?: number;
   /** Name in the greeting. Default `steward`. */
   name?: string;
-  /** TLS from the first byte (port 465 style) with this key and certificate; absent: plain SMTP, STARTTLS off. */
+  /**
+   * Key and certificate (PEM) to offer STARTTLS, as sending mail servers expect on port 25; absent: plain SMTP
+   * only (a listener behind a TLS-terminating proxy, or loopback).
+   */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Decides each RCPT TO (the core knows which addresses belong to which tenant's agent). */
   acceptRecipient(address: string): RecipientDecision | Promise<RecipientDecision>;
@@ -63,7 +66,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     logger: false,
     maxClients: 100,
     socketTimeout: 60_000,
-    ...(options.tls === undefined ? {} : { secure: true, key: options.tls.key, cert: options.tls.cert }),
+    ...(options.tls === undefined ? {} : { key: options.tls.key, cert: options.tls.cert }),
     onMailFrom(_address, session, callback) {
       // A new transaction (also after RSET) starts with no recipients: none may carry over into another
       // tenant's message.
