@@ -91,4 +91,16 @@ export class SmsOptOutRepository {
   async isOptedOut(party: SmsParty): Promise<boolean> {
     return (await this.find(party)) !== undefined;
   }
+
+  /** Opt-outs per tenant number, for the channel analytics (`GET /api/tenants/:tenantId/channels`). */
+  async countByNumber(tenantId: string): Promise<Array<{ tenantNumber: string; optOuts: number }>> {
+    const rows = await this.db
+      .selectFrom('sms_opt_outs')
+      .select(['tenant_number', (builder) => builder.fn.countAll<number | string>().as('count')])
+      .where('tenant_id', '=', tenantId)
+      .groupBy('tenant_number')
+      .orderBy('tenant_number')
+      .execute();
+    return rows.map((row) => ({ tenantNumber: row.tenant_number, optOuts: Number(row.count) }));
+  }
 }

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../../test/support/twilio-api-server.js';
 import { openStore } from '../../store/index.js';
+import { SmsOptOutRepository } from './opt-out-repository.js';
 import { handleSmsWebhook, twimlResponse } from './sms-webhook.js';
 import { createTwilioSmsSender } from './twilio-sender.js';
 
@@ -75,6 +76,19 @@ describe.each(storeEngines)('SMS webhook keywords on $name', (engine) => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it('counts opt-outs per tenant number for the analytics, one tenant at a time', async () => {
+    const optOuts = new SmsOptOutRepository(opened.store);
+    await optOuts.optOut({ tenantId: 'acme', tenantNumber: '+14155550100', sender: '+1555000001' }, 'STOP');
+    await optOuts.optOut({ tenantId: 'acme', tenantNumber: '+14155550100', sender: '+1555000002' }, 'QUIT');
+    await optOuts.optOut({ tenantId: 'acme', tenantNumber: '+14155550199', sender: '+1555000001' }, 'STOP');
+    await optOuts.optOut({ tenantId: 'globex', tenantNumber: '+14155550100', sender: '+1555000003' }, 'STOP');
+    expect(await optOuts.countByNumber('acme')).toEqual([
+      { tenantNumber: '+14155550100', optOuts: 2 },
+      { tenantNumber: '+14155550199', optOuts: 1 },
+    ]);
+    expect(await optOuts.countByNumber('initech')).toEqual([]);
   });
 
   it('answers HELP with the configured text and runs no agent', async () => {
