@@ -116,6 +116,7 @@ export async function openStore(
     interactions: new InteractionRepository(db),
     conversations: new ConversationRepository(db),
     sessions: new SessionTranscriptRepository(db, cipher),
+    ...(cipher ? { secretCipher: cipher } : {}),
     writeTransaction: (work) => writeTransaction(db, engine, work),
     ping: (options = {}) => pingStore(db, options.timeoutMs),
     pendingMigrations: () => pendingMigrationNames(db, engine, migrationNames),
