@@ -31,6 +31,7 @@ export {
 } from './core.js';
 export { type ChannelAttachment, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
 export { markdownToMrkdwn, slackMessageParts, splitText } from './slack/mrkdwn.js';
+export { installLinkQuery, SlackInstaller } from './slack/oauth.js';
 export { signSlackRequest, verifySlackSignature } from './slack/signature.js';
 export {
   createSlackApi,

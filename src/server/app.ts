@@ -11,6 +11,7 @@ import type { StewardStore } from '../store/index.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { type AuthVariables, authenticate, actorOf as keyActorOf } from './auth.js';
+import { type ChannelRoutesOptions, registerChannelRoutes } from './channel-routes.js';
 import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
@@ -50,6 +51,8 @@ export interface AppOptions {
   registry?: Registry;
   /** Who makes a registry change, for its record; default the caller's key (see `actorOf` in auth.ts). */
   actorOf?: (c: Context) => string;
+  /** Channel webhooks (`/channels/slack/events`, the Slack install): the channels core and its adapters. */
+  channels?: ChannelRoutesOptions;
 }
 
 /** The Hono app, plus the shutdown state `startServer` drives. */
@@ -195,6 +198,8 @@ export function createApp(options: AppOptions): StewardApp {
       actorOf: options.actorOf ?? keyActorOf,
     });
   }
+
+  if (options.channels) registerChannelRoutes(app, options.channels);
 
   app.notFound((c) =>
     errorResponse(

@@ -1,0 +1,72 @@
+/**
+ * Channel webhooks, outside `/api/*`: a provider's signature authenticates them, not an API key.
+ * `POST /channels/slack/events` answers once the message is committed to the durable queue (Slack wants
+ * an answer within 3 s); `GET /channels/slack/install` and `/channels/slack/oauth/callback` run the
+ * OAuth v2 install of a workspace for a tenant's agent.
+ */
+import type { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { type ChannelCore, type SlackChannel, SlackInstaller } from '../channels/index.js';
+import { limitBody } from './json-body.js';
+
+export interface ChannelRoutesOptions {
+  core: ChannelCore;
+  /** The Slack adapter the core was built with; its install routes need `clientId` and `clientSecret`. */
+  slack?: SlackChannel;
+  /** Largest webhook body; larger is 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  now?: () => number;
+}
+
+const nonceCookie = 'steward_slack_oauth';
+
+/**
+ * @example
+ * registerChannelRoutes(app, { core, slack });
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any app's environment; these routes use none of its variables.
+export function registerChannelRoutes(app: Hono<any>, options: ChannelRoutesOptions): void {
+  const { core, slack } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  if (!slack) return;
+
+  app.post('/channels/slack/events', limitBody(maxBodyBytes), async (c) => {
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+    const response = await core.receive('slack', { headers, rawBody, url: c.req.url });
+    return c.body(response.body, response.status as 200, { 'content-type': response.contentType });
+  });
+
+  const installer = new SlackInstaller(slack.config, core.bindings, options.now);
+  app.get('/channels/slack/install', (c) => {
+    const { redirectUrl, nonce } = installer.start(c.req.query('link'));
+    setCookie(c, nonceCookie, nonce, {
+      httpOnly: true,
+      secure: new URL(c.req.url).protocol === 'https:',
+      sameSite: 'Lax',
+      path: '/channels/slack/oauth',
+      maxAge: 600,
+    });
+    return c.redirect(redirectUrl, 302);
+  });
+  app.get('/channels/slack/oauth/callback', async (c) => {
+    const installed = await installer.complete({
+      code: c.req.query('code'),
+      state: c.req.query('state'),
+      nonce: getCookie(c, nonceCookie),
+      error: c.req.query('error'),
+    });
+    setCookie(c, nonceCookie, '', { path: '/channels/slack/oauth', maxAge: 0 });
+    return c.html(
+      `<!doctype html><title>Installed</title><p>The Slack app is installed${installed.installation.teamName ? ` in ${escapeHtml(installed.installation.teamName)}` : ''}. You can close this window.</p>`,
+      200,
+    );
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
