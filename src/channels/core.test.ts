@@ -228,6 +228,28 @@ describe.each(storeEngines)('ChannelCore on $name', (engine) => {
     expect(calls).toHaveLength(1);
   });
 
+  it('a worker that stalled past its lease sends nothing once another worker took the message', async () => {
+    const core = newCore('a');
+    await core.bindings.bind({ channel: 'memory', routeKey: 'box-1', tenantId: 'acme', agentId: 'desk' });
+    await core.receive('memory', request({ text: 'hi' }));
+    // First attempt: the answer is saved, then the send fails, so the retry skips the agent.
+    provider.failNext = 1;
+    await core.processDue();
+    clock += 1_000;
+    const stalling: UseAgent = async (tenantId, agentId, work) => {
+      // While a is busy, its lease ends and worker b claims the message (and has not sent yet).
+      clock += 10_000;
+      expect(await core.queue.claim('b', clock, 10_000, 1)).toHaveLength(1);
+      return useAgent(tenantId, agentId, work);
+    };
+    await newCore('a', { useAgent: stalling }).processDue();
+    expect(provider.accepted).toEqual([]);
+    clock += 10_000;
+    expect(await newCore('c').processDue()).toBe(1);
+    expect(provider.accepted.map((sent) => sent.text)).toEqual(['answer to hi']);
+    expect(calls).toHaveLength(1);
+  });
+
   it('keeps bot tokens encrypted at rest and never lists them', async () => {
     const core = newCore('a');
     await core.bindings.bind({

@@ -274,6 +274,10 @@ export class ChannelCore {
           throw new StewardError('conflict', 'the lease on this message was taken over by another worker');
         }
       }
+      // Fence before sending: a worker that stalled past its lease leaves the message to the one that took it.
+      if (!(await this.queue.renew(job.id, this.workerId, this.now(), this.leaseMs))) {
+        throw new StewardError('conflict', 'the lease on this message was taken over by another worker');
+      }
       await delivery.finish(text);
       await agent.events.emit('channel-reply-sent', { ...scope(), text });
     });
