@@ -111,7 +111,7 @@ export class ChannelCore {
     const receipt = await adapter.receive(request);
     let queued = false;
     for (const draft of receipt.messages) {
-      const binding = await this.bindings.resolve(draft.channel, draft.routeKey);
+      const binding = await this.bindings.route(draft.channel, draft.routeKey);
       if (!binding) {
         await this.recordDrop(draft.channel, draft.providerId, draft.routeKey, 'unknown-destination');
         continue;

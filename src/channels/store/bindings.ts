@@ -38,9 +38,13 @@ export class ChannelBindings {
   private readonly db;
   private readonly box;
 
+  /** Routing lookups of the webhook path, kept `routeCacheMs`; a worker re-reads the binding before it answers. */
+  private readonly routeCache = new Map<string, { binding: Promise<ChannelBinding | undefined>; until: number }>();
+
   constructor(
     store: StewardStore,
     private readonly now: () => number = Date.now,
+    private readonly routeCacheMs = 2_000,
   ) {
     this.db = channelTables(store.db);
     this.box = secretBoxOf(store);
@@ -48,6 +52,7 @@ export class ChannelBindings {
 
   /** Binds a destination to an agent (replacing an earlier binding of the same destination). */
   async bind(input: BindInput): Promise<void> {
+    this.routeCache.delete(`${input.channel}\u0000${input.routeKey}`);
     const at = this.now();
     const secret = input.secret ? this.box.seal(input.secret) : null;
     const details = JSON.stringify(input.details ?? {});
@@ -73,6 +78,24 @@ export class ChannelBindings {
         }),
       )
       .execute();
+  }
+
+  /**
+   * `resolve` through a short cache, for the webhook path: a burst of events from one workspace reads the
+   * row once. A binding changed on another instance is seen within `routeCacheMs`; the worker checks the
+   * binding again before answering, so a message routed by a stale entry is never answered by the old agent.
+   */
+  async route(channel: string, routeKey: string): Promise<ChannelBinding | undefined> {
+    const key = `${channel}\u0000${routeKey}`;
+    const cached = this.routeCache.get(key);
+    const now = this.now();
+    if (cached && cached.until > now) return cached.binding;
+    // Concurrent lookups of one destination share one read; a failed read is not kept.
+    const binding = this.resolve(channel, routeKey);
+    binding.catch(() => this.routeCache.delete(key));
+    if (this.routeCache.size >= 10_000) this.routeCache.clear();
+    this.routeCache.set(key, { binding, until: now + this.routeCacheMs });
+    return binding;
   }
 
   /** The binding of a destination with its secret decrypted, or undefined when none. */
@@ -117,6 +140,7 @@ export class ChannelBindings {
 
   /** Removes a binding of the tenant; true when there was one. */
   async unbind(tenantId: string, channel: string, routeKey: string): Promise<boolean> {
+    this.routeCache.delete(`${channel}\u0000${routeKey}`);
     const result = await this.db
       .deleteFrom('channel_bindings')
       .where('tenant_id', '=', tenantId)

@@ -20,6 +20,14 @@ export interface QueuedMessage {
   reply: string | undefined;
 }
 
+interface PendingEnqueue {
+  id: string;
+  message: ChannelMessage;
+  now: number;
+  resolve: (result: EnqueueResult) => void;
+  reject: (error: unknown) => void;
+}
+
 export type EnqueueResult = { id: string; duplicate: false } | { id: undefined; duplicate: true };
 
 export class InboundQueue {
@@ -31,33 +39,67 @@ export class InboundQueue {
     this.box = messageBoxOf(store);
   }
 
-  /** Commits a message; a second one with the same channel and provider id is a duplicate and is not queued. */
-  async enqueue(id: string, message: ChannelMessage, now: number): Promise<EnqueueResult> {
-    const result = await this.db
-      .insertInto('channel_inbound')
-      .values({
-        id,
-        channel: message.channel,
-        provider_id: message.providerId,
-        tenant_id: message.tenantId,
-        agent_id: message.agentId,
-        message: this.box.seal(JSON.stringify(message)),
-        status: 'queued',
-        priority: urgencyPriority[message.urgency],
-        attempts: 0,
-        available_at: now,
-        lease_owner: null,
-        lease_expires_at: null,
-        reply: null,
-        last_error: null,
-        received_at: message.receivedAt,
-        completed_at: null,
-      })
-      .onConflict((conflict) => conflict.columns(['channel', 'provider_id']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
-      ? { id, duplicate: false }
-      : { id: undefined, duplicate: true };
+  /**
+   * Commits a message; a second one with the same channel and provider id is a duplicate and is not
+   * queued. Concurrent calls are committed together in one multi-row INSERT (a group commit): a burst of
+   * webhooks costs one commit, not one each, and each call resolves only once its row is committed.
+   */
+  enqueue(id: string, message: ChannelMessage, now: number): Promise<EnqueueResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ id, message, now, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private readonly pending: PendingEnqueue[] = [];
+  private flushing = false;
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, 500);
+        try {
+          const inserted = await this.db
+            .insertInto('channel_inbound')
+            .values(batch.map((item) => this.rowOf(item)))
+            .onConflict((conflict) => conflict.columns(['channel', 'provider_id']).doNothing())
+            .returning('id')
+            .execute();
+          const ids = new Set(inserted.map((row) => row.id));
+          for (const item of batch) {
+            item.resolve(
+              ids.has(item.id) ? { id: item.id, duplicate: false } : { id: undefined, duplicate: true },
+            );
+          }
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private rowOf({ id, message, now }: PendingEnqueue): ChannelTables['channel_inbound'] {
+    return {
+      id,
+      channel: message.channel,
+      provider_id: message.providerId,
+      tenant_id: message.tenantId,
+      agent_id: message.agentId,
+      message: this.box.seal(JSON.stringify(message)),
+      status: 'queued',
+      priority: urgencyPriority[message.urgency],
+      attempts: 0,
+      available_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      reply: null,
+      last_error: null,
+      received_at: message.receivedAt,
+      completed_at: null,
+    };
   }
 
   /** Claims up to `limit` messages (queued and due, or whose lease ended), most urgent first. */
