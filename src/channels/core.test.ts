@@ -131,6 +131,21 @@ describe.each(storeEngines)('ChannelCore on $name', (engine) => {
     expect(provider.accepted.map((sent) => sent.text)).toEqual(['answer to hours?']);
   });
 
+  it('queues a burst of concurrent events together, and a retry inside the same burst once', async () => {
+    const core = newCore('a');
+    await core.bindings.bind({ channel: 'memory', routeKey: 'box-1', tenantId: 'acme', agentId: 'desk' });
+    const bodies = Array.from({ length: 30 }, (_, index) => ({
+      text: `q${index}`,
+      providerId: `e${index % 20}`,
+      conversationKey: `t${index}`,
+    }));
+    await Promise.all(bodies.map((body) => core.receive('memory', request(body))));
+    const rows = await sql<{ count: number }>`select count(*) as count from channel_inbound`.execute(
+      opened.store.db,
+    );
+    expect(Number(rows.rows[0]?.count)).toBe(20);
+  });
+
   it('claims each message on one worker only when many workers race', async () => {
     await newCore('setup').bindings.bind({
       channel: 'memory',

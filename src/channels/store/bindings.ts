@@ -39,7 +39,10 @@ export class ChannelBindings {
   private readonly box;
 
   /** Routing lookups of the webhook path, kept `routeCacheMs`; a worker re-reads the binding before it answers. */
-  private readonly routeCache = new Map<string, { binding: Promise<ChannelBinding | undefined>; until: number }>();
+  private readonly routeCache = new Map<
+    string,
+    { binding: Promise<ChannelBinding | undefined>; until: number }
+  >();
 
   constructor(
     store: StewardStore,
