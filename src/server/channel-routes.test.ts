@@ -246,3 +246,32 @@ describe('Slack OAuth v2 install', () => {
     expect(payload).toBeDefined();
   });
 });
+
+describe('GET /api/tenants/:tenantId/channels', () => {
+  it('reports the tenant’s messages in and out, reply latency and urgency mix, and its bindings without secrets', async () => {
+    const response = await app.request('/api/tenants/acme/channels');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      tenantId: string;
+      channels: Array<Record<string, unknown>>;
+      bindings: Array<Record<string, unknown>>;
+    };
+    expect(body.tenantId).toBe('acme');
+    const [slackStats] = body.channels;
+    expect(slackStats).toMatchObject({ channel: 'slack', failed: 0 });
+    expect(slackStats?.messagesIn).toBeGreaterThanOrEqual(1);
+    expect(slackStats?.replied).toBeGreaterThanOrEqual(1);
+    expect(slackStats?.partsSent).toBeGreaterThanOrEqual(1);
+    expect(slackStats?.replyLatencyMs).toMatchObject({ p50: expect.any(Number), p95: expect.any(Number) });
+    expect((slackStats?.urgency as Record<string, number> | undefined)?.normal).toBe(slackStats?.messagesIn);
+    expect(body.bindings).toMatchObject([{ channel: 'slack', routeKey: 'team:T-ACME', hasSecret: true }]);
+    expect(JSON.stringify(body)).not.toContain('xoxb');
+    const nobody = await app.request('/api/tenants/nobody/channels');
+    expect(await nobody.json()).toEqual({
+      tenantId: 'nobody',
+      channels: [],
+      bindings: [],
+    });
+    expect((await app.request('/api/tenants/acme/channels?since=yesterday')).status).toBe(400);
+  });
+});

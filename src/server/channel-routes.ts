@@ -2,11 +2,13 @@
  * Channel webhooks, outside `/api/*`: a provider's signature authenticates them, not an API key.
  * `POST /channels/slack/events` answers once the message is committed to the durable queue (Slack wants
  * an answer within 3 s); `GET /channels/slack/install` and `/channels/slack/oauth/callback` run the
- * OAuth v2 install of a workspace for a tenant's agent.
+ * OAuth v2 install of a workspace for a tenant's agent. `GET /api/tenants/:tenantId/channels` (an API key
+ * route, guarded like the others) reports a tenant's channel analytics and bindings.
  */
 import type { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { type ChannelCore, type SlackChannel, SlackInstaller } from '../channels/index.js';
+import { type ChannelCore, channelStats, type SlackChannel, SlackInstaller } from '../channels/index.js';
+import { StewardError } from '../errors/index.js';
 import { limitBody } from './json-body.js';
 
 export interface ChannelRoutesOptions {
@@ -28,6 +30,22 @@ const nonceCookie = 'steward_slack_oauth';
 export function registerChannelRoutes(app: Hono<any>, options: ChannelRoutesOptions): void {
   const { core, slack } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+
+  // Analytics and bindings of one tenant (never a secret); the route guard scopes it by :tenantId.
+  app.get('/api/tenants/:tenantId/channels', async (c) => {
+    const tenantId = c.req.param('tenantId');
+    const sinceText = c.req.query('since');
+    const since = sinceText === undefined ? 0 : Number(sinceText);
+    if (!Number.isSafeInteger(since) || since < 0) {
+      throw new StewardError('invalid-request', 'since must be epoch milliseconds (a whole number >= 0)');
+    }
+    const [channels, bindings] = await Promise.all([
+      channelStats(core.bindings.store, tenantId, { since }),
+      core.bindings.list(tenantId),
+    ]);
+    return c.json({ tenantId, channels, bindings }, 200);
+  });
+
   if (!slack) return;
 
   app.post('/channels/slack/events', limitBody(maxBodyBytes), async (c) => {

@@ -39,6 +39,7 @@ export const routeActions: Readonly<Record<string, Action>> = {
   'GET /api/tenants/:tenantId': 'agents:read',
   'PATCH /api/tenants/:tenantId': 'tenants:manage',
   'GET /api/tenants/:tenantId/agents': 'agents:read',
+  'GET /api/tenants/:tenantId/channels': 'agents:read',
   'PUT /api/tenants/:tenantId/agents/:agentId': 'agents:write',
   'GET /api/tenants/:tenantId/agents/:agentId': 'agents:read',
   'DELETE /api/tenants/:tenantId/agents/:agentId': 'agents:write',

@@ -45,7 +45,7 @@ export class ChannelBindings {
   >();
 
   constructor(
-    store: StewardStore,
+    readonly store: StewardStore,
     private readonly now: () => number = Date.now,
     private readonly routeCacheMs = 2_000,
   ) {
