@@ -38,6 +38,12 @@ describe('verifySlackSignature', () => {
       [headers(timestamp, `${valid.slice(0, -1)}0`), body, now],
       [headers(timestamp, 'v0=short'), body, now],
       [{ 'x-slack-request-timestamp': '1e9', 'x-slack-signature': valid }, body, now],
+      // The same instant written with a leading zero is another base string: Slack signed the header as sent.
+      [headers(timestamp, valid), body, now].map((value, index) =>
+        index === 0
+          ? { ...(value as Record<string, string>), 'x-slack-request-timestamp': `0${timestamp}` }
+          : value,
+      ) as [Record<string, string>, Uint8Array, number],
     ];
     for (const [caseHeaders, rawBody, at] of cases) {
       expect(() =>

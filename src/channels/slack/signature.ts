@@ -10,7 +10,7 @@ export const signatureToleranceSeconds = 300;
 /** The `X-Slack-Signature` value for a body (used by tests and the benchmark to sign like Slack). */
 export function signSlackRequest(
   signingSecret: string,
-  timestamp: number,
+  timestamp: number | string,
   body: Uint8Array | string,
 ): string {
   const hmac = createHmac('sha256', signingSecret);
@@ -43,7 +43,8 @@ export function verifySlackSignature(input: {
   if (Math.abs(input.now / 1000 - timestamp) > signatureToleranceSeconds) {
     throw new StewardError('invalid-signature', 'stale X-Slack-Request-Timestamp (more than 300 s from now)');
   }
-  const expected = Buffer.from(signSlackRequest(input.signingSecret, timestamp, input.rawBody), 'utf8');
+  // Signed over the header as sent: `0123` and `123` are different base strings.
+  const expected = Buffer.from(signSlackRequest(input.signingSecret, timestampText, input.rawBody), 'utf8');
   const given = Buffer.from(signature, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new StewardError('invalid-signature', 'the Slack signature does not match this request');
