@@ -24,6 +24,7 @@ import {
   printExactLookups,
   printSemanticSearch,
 } from './cache.bench.js';
+import { benchChannels, printChannels } from './channels.bench.js';
 import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
 import { benchLearnSandbox, printLearnSandbox } from './learn-sandbox.bench.js';
 import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
@@ -134,6 +135,10 @@ async function main(): Promise<void> {
     figures.push(await withSqlite(benchKeyChecks));
     figures.push(await withPostgres(benchKeyChecks));
     printKeyChecks(figures);
+  }
+  if (wants('channels')) {
+    printChannels(await withSqlite((store) => benchChannels('sqlite', store, async () => store)));
+    printChannels(await withPostgres((store, openAnother) => benchChannels('postgres', store, openAnother)));
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
   if (wants('learn-sandbox')) printLearnSandbox(await benchLearnSandbox());

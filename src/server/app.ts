@@ -23,6 +23,7 @@ import { type AgentDirectory, fixedAgentDirectory } from './agent-directory.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { type AuthVariables, authenticate, callerOf, actorOf as keyActorOf } from './auth.js';
+import { type ChannelRoutesOptions, registerChannelRoutes } from './channel-routes.js';
 import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
@@ -78,6 +79,8 @@ export interface AppOptions {
   rateLimiter?: TenantRateLimiter | false;
   /** Changes the role table (e.g. `operatorsMayDecryptAudit`). */
   permissionPolicy?: PermissionPolicy;
+  /** Channel webhooks (`/channels/slack/events`, the Slack install): the channels core and its adapters. */
+  channels?: ChannelRoutesOptions;
 }
 
 /** Messages per minute each tenant may send when neither the app nor the tenant sets a limit. */
@@ -285,6 +288,8 @@ export function createApp(options: AppOptions): StewardApp {
       onAgentChanged: (tenantId, agentId) => directory.evict(tenantId, agentId),
     });
   }
+
+  if (options.channels) registerChannelRoutes(app, routes, options.channels);
 
   app.notFound((c) =>
     errorResponse(

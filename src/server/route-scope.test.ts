@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClaudeAgent } from '../agent/index.js';
+import { ChannelCore } from '../channels/index.js';
 import {
   ApiKeyService,
   Authenticator,
@@ -44,6 +45,13 @@ async function harness(): Promise<{
     authenticator: new Authenticator({ keys }),
     keys,
     resources: [keys],
+    channels: {
+      core: new ChannelCore({
+        store,
+        adapters: [],
+        useAgent: () => Promise.reject(new Error('no agent here')),
+      }),
+    },
   });
   cleanups.push(async () => {
     await app.lifecycle.closeResources();
@@ -73,6 +81,13 @@ describe('per-route actions and tenant scope', () => {
     );
     expect([...served].sort()).toEqual([...app.routeActions.keys()].sort());
     for (const action of app.routeActions.values()) expect(actions).toContain(action);
+  });
+
+  it('scopes a tenant’s channel analytics to keys of that tenant', async () => {
+    const { app, key } = await harness();
+    const viewer = await key({ name: 'acme viewer', role: 'viewer', tenants: ['acme'] });
+    expect((await call(app, viewer, 'GET', '/api/tenants/acme/channels')).status).toBe(200);
+    expect((await call(app, viewer, 'GET', '/api/tenants/globex/channels')).status).toBe(404);
   });
 
   it('fails closed on a route added without an action', async () => {

@@ -119,6 +119,7 @@ export async function openStore(
     conversations: new ConversationRepository(db),
     sessions: new SessionTranscriptRepository(db, cipher),
     deriveKey: createKeyDerivation({ db, rootKey: secretKey }),
+    ...(cipher ? { secretCipher: cipher } : {}),
     writeTransaction: (work) => writeTransaction(db, engine, work),
     ping: (options = {}) => pingStore(db, options.timeoutMs),
     pendingMigrations: () => pendingMigrationNames(db, engine, migrationNames),
