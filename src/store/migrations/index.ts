@@ -13,6 +13,7 @@ import * as auditConversationIndex from './0009-audit-conversation-index.js';
 import * as budgetLeases from './0010-budget-leases.js';
 import * as registry from './0011-registry.js';
 import * as apiKeys from './0012-api-keys.js';
+import * as capabilities from './0014-capabilities.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -32,6 +33,7 @@ const migrations: Record<string, EngineMigration> = {
   '0010-budget-leases': budgetLeases,
   '0011-registry': registry,
   '0012-api-keys': apiKeys,
+  '0014-capabilities': capabilities,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
