@@ -1,7 +1,5 @@
-import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { createMigrationProvider } from '../store/migrations/index.js';
 import { CapabilityStore, type ClusterSummary } from './capability-store.js';
 
 const cluster: ClusterSummary = {
@@ -104,22 +102,5 @@ describe.each(storeEngines)('CapabilityStore on $name', (engine) => {
       (await capabilities.list(acme, { states: ['canary', 'promoted'], scopeKey: 's1' })).map((c) => c.id),
     ).toEqual(['c1']);
     expect(await capabilities.list(acme, { scopeKey: 'other' })).toEqual([]);
-  });
-
-  it('migration 0014 goes down and up again', async () => {
-    opened = await engine.open();
-    const migrator = new Migrator({
-      db: opened.store.db,
-      provider: createMigrationProvider(opened.store.engine),
-      migrationTableName: 'steward_migrations',
-      migrationLockTableName: 'steward_migrations_lock',
-    });
-    const names = (await migrator.getMigrations()).map((migration) => migration.name);
-    const previous = names.filter((name) => name < '0014-capabilities').at(-1)!;
-    expect((await migrator.migrateTo(previous)).error).toBeUndefined();
-    const tables = async () => (await opened!.store.db.introspection.getTables()).map((table) => table.name);
-    expect(await tables()).not.toContain('capabilities');
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
-    expect(await tables()).toContain('capabilities');
   });
 });
