@@ -27,7 +27,7 @@ export const refundRequests = [
   'my refund has not arrived yet',
   'how long do refunds take to arrive',
   'refund still missing, how many days',
-  'when does the refund reach my card',
+  'when does the refund arrive',
   'how long until refund',
   'days for a refund to arrive',
   'is my refund on the way',
