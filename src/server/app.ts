@@ -15,6 +15,7 @@ import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { registerKeyRoutes } from './keys-routes.js';
+import { registerLearnRoutes } from './learn-routes.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
@@ -188,6 +189,7 @@ export function createApp(options: AppOptions): StewardApp {
   registerOptimizeRoutes(app, { agents, store });
   registerAuditRoutes(app, { agents, store, bodyLimitBytes });
   registerAuditDashboard(app, { agents });
+  registerLearnRoutes(app, { agents });
   if (options.registry) {
     registerRegistryRoutes(app, {
       registry: options.registry,
