@@ -15,7 +15,7 @@ import {
 import { detectClusters } from './detect.js';
 import { buildGenerationPrompt } from './generate.js';
 import { createHandlerSandbox } from './ports.js';
-import { validateHandler } from './validate.js';
+import { maxOtherRequests, unrelatedRequests, validateHandler } from './validate.js';
 
 const scope = { tenantId: 'acme', agentId: 'desk' };
 const context = { tenantId: 'acme', agentId: 'desk', now: '2026-12-04T10:00:00.000Z' };
@@ -117,6 +117,14 @@ describe.each(storeEngines)('detect → generate (simulated) → validate on $na
     expect(failed.passed).toBe(false);
     expect(failed.reasons.join(' ')).toMatch(/should have returned null/);
     expect(failed.falseAnswers.length).toBeGreaterThan(0);
+
+    // Thousands of other requests are sampled evenly down to maxOtherRequests.
+    const many = Array.from({ length: 5000 }, (_, index) => hours!.others[index % hours!.others.length]!);
+    const sampled = await validateHandler(sandbox, code, hours!.summary, many, {
+      testCoverage: 0.9,
+      context,
+    });
+    expect(sampled.others).toBe(maxOtherRequests + unrelatedRequests.length);
 
     const looping = 'function handler() { while (true) {} }';
     const quick = await createHandlerSandbox({ timeoutMs: 20 });

@@ -13,6 +13,19 @@ import type { CompiledHandler, HandlerContext, HandlerSandbox } from './ports.js
 export const requiredAbstention = 0.995;
 
 /**
+ * Other clusters' requests a validation runs at most (an even sample of them, in order): enough to
+ * measure 99.5% abstention, bounded for agents with many thousands of observations.
+ */
+export const maxOtherRequests = 1000;
+
+/** An even, deterministic sample of at most `limit` entries. */
+export function evenSample<Entry>(entries: readonly Entry[], limit: number): Entry[] {
+  if (entries.length <= limit) return [...entries];
+  const step = entries.length / limit;
+  return Array.from({ length: limit }, (_, index) => entries[Math.floor(index * step)]!);
+}
+
+/**
  * Requests that belong to no cluster of any business: greetings, other trades, chatter, attempts to steer
  * the agent. Every handler must return null on all of them.
  */
@@ -90,7 +103,7 @@ export async function validateHandler(
       }
     }
     const falseAnswers: ValidationReport['falseAnswers'] = [];
-    const foreign = [...others, ...unrelatedRequests];
+    const foreign = [...evenSample(others, maxOtherRequests), ...unrelatedRequests];
     let abstained = 0;
     for (const request of foreign) {
       const reply = await run(request);
