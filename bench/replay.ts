@@ -14,6 +14,7 @@ import { ClaudeAgent } from '../src/agent/index.js';
 import { parseLabelledCsv } from '../src/optimize/cache/index.js';
 import { FunctionRuntime } from '../src/runtime/index.js';
 import { openStore } from '../src/store/index.js';
+import { runLearnReplay } from './replay-learn.js';
 import { printTable } from './stats.js';
 
 const dataDir = new URL('../../shared/data/banking77/', import.meta.url);
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+(process.argv[2] === 'learn' ? runLearnReplay() : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { type AuditPrimitive, auditPrimitive, redactorForAudit } from '../audit/
 import { validateConfig } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { EventBus, type EventScope } from '../events/index.js';
+import { type LearningService, type LearnPrimitive, learnPrimitive } from '../learn/index.js';
 import type { BudgetService, OptimizePrimitive, PatternTier } from '../optimize/index.js';
 import { optimizePrimitive } from '../optimize/index.js';
 import {
@@ -47,6 +48,7 @@ const primitives: ReadonlyArray<PrimitiveDefinition<ResolvedAgentConfig>> = [
   telemetryPrimitive,
   trustPrimitive,
   optimizePrimitive,
+  learnPrimitive,
 ];
 
 export interface HandleOptions {
@@ -250,6 +252,11 @@ export class ClaudeAgent {
     return (await this.primitive<AuditPrimitive>('audit'))?.audit;
   }
 
+  /** The learning loop of this agent (capabilities, approvals, rollbacks), when `learning` is enabled. */
+  async learning(): Promise<LearningService | undefined> {
+    return (await this.primitive<LearnPrimitive>('learn'))?.learning;
+  }
+
   /** The Trust primitive of this agent, when `trust` is configured (opened by `start`). */
   async trust(): Promise<Trust | undefined> {
     return (await this.primitive<TrustPrimitive>('trust'))?.trust;
@@ -397,9 +404,11 @@ export class ClaudeAgent {
       now: this.now,
       wrapModel: (run) => composeModelRun(opened, run),
     });
-    const available = new Map<TierName, AnswerTier>([['intelligent', intelligent]]);
+    // Several primitives may fill one position (optimize's patterns and learn's handlers), in list order.
+    const available = new Map<TierName, AnswerTier[]>([['intelligent', [intelligent]]]);
     for (const primitive of opened) {
-      for (const tier of primitive.tiers ?? []) available.set(tier.name, tier);
+      for (const tier of primitive.tiers ?? [])
+        available.set(tier.name, [...(available.get(tier.name) ?? []), tier]);
     }
     const order = this.config.optimization?.fallback ?? ['intelligent'];
     return order.flatMap((name) => available.get(name) ?? []);

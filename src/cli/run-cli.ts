@@ -4,6 +4,7 @@ import { auditCommand } from './audit-command.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { costsCommand } from './costs-command.js';
 import { keysCommand } from './keys-command.js';
+import { learnCommand } from './learn-command.js';
 import { defaultConfigFile } from './load-config.js';
 import { registryCommand } from './registry-command.js';
 import { serveCommand } from './serve-command.js';
@@ -98,6 +99,20 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         note: values.note,
         limit: values.limit,
         status: values.status,
+        json: values.json,
+      },
+      io,
+    );
+  }
+  if (command === 'learn') {
+    return learnCommand(
+      {
+        configPath: values.config ?? defaultConfigFile,
+        action: rest[0],
+        target: rest[1],
+        agent: values.agent,
+        actor: values.actor,
+        reason: values.reason,
         json: values.json,
       },
       io,

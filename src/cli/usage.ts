@@ -15,6 +15,12 @@ Commands:
   trust approvals       List pending approvals (--status pending|approved|denied|expired)
   trust approve|deny <approvalId>
                         Decide a pending tool-call approval (--actor required, --note optional)
+  learn list            An agent's learned capabilities by state: traffic, coverage, error rate with
+                        its 95% interval, cost saved (--agent, --json)
+  learn show <id>       A capability's validation report, examples next to the recorded answers, code
+  learn approve|reject|rollback <id>
+                        Decide a pending capability, or stop one in canary or promoted (--actor
+                        required, --reason optional)
   audit search          A tenant's audit records, newest first: seq, time, agent, event type, payload
                         summary (--tenant required; --agent, --type <event-type> (repeatable or
                         comma list), --from, --to, --limit 1-1000 (default 100), --json)

@@ -89,6 +89,42 @@ export interface StewardEventMap {
   'operator-action': AgentScope & { action: string; actor?: string; details: Record<string, unknown> };
   /** A pattern of the pattern tier became active (its answer was seen `minFrequency` times); once per pattern. */
   'pattern-activated': AgentScope & { patternId: string; support: number };
+  /** Learn found a cluster of repeated requests worth a handler (a new capability, state `detected`). */
+  'capability-detected': AgentScope & { capabilityId: string; size: number; confidence: number };
+  /** The model wrote a capability's handler; `costUsd` is what writing it cost. */
+  'capability-generated': AgentScope & { capabilityId: string; costUsd: number; simulatedModel: boolean };
+  /** A handler was run on recorded traffic in the sandbox; a failing one is kept, never deployed. */
+  'capability-validated': AgentScope & {
+    capabilityId: string;
+    passed: boolean;
+    coverage: number;
+    abstention: number;
+    state: string;
+  };
+  /** An operator approved or rejected a pending capability. */
+  'capability-decided': AgentScope & {
+    capabilityId: string;
+    decision: 'approved' | 'rejected';
+    actor: string;
+    state: string;
+    reason?: string;
+  };
+  /** A capability answers every matching request: its canary's error rate is below the success criterion. */
+  'capability-promoted': AgentScope & {
+    capabilityId: string;
+    trials: number;
+    errors: number;
+    upperBound: number;
+  };
+  /** A capability stopped answering: automatically (its error rate is above the criterion) or by an operator. */
+  'capability-rolled-back': AgentScope & {
+    capabilityId: string;
+    automatic: boolean;
+    actor?: string;
+    reason: string;
+    trials: number;
+    errors: number;
+  };
   /** Settled spend reached `alertThreshold × daily`; once per tenant, agent, day and threshold. */
   'budget-threshold-crossed': AgentScope & {
     /** The budget day, YYYY-MM-DD in `timeZone`. */

@@ -28,6 +28,7 @@ import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { keyRoutes, registerKeyRoutes } from './keys-routes.js';
+import { registerLearnRoutes } from './learn-routes.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
@@ -275,6 +276,7 @@ export function createApp(options: AppOptions): StewardApp {
   registerOptimizeRoutes({ routes, directory, store });
   registerAuditRoutes({ routes, directory, store, bodyLimitBytes });
   registerAuditDashboard({ routes, directory });
+  registerLearnRoutes({ routes, directory });
   if (registry) {
     registerRegistryRoutes(routes, {
       registry,

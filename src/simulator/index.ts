@@ -1,4 +1,5 @@
 /** A local simulated Anthropic Messages API, for the offline demo and the tests. Never Claude. */
+export { readGenerationPrompt, writeKeywordHandler, writesHandlers } from './handler-writer.js';
 export {
   allMessageText,
   callToolThenReply,

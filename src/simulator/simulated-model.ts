@@ -15,12 +15,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writesHandlers } from './handler-writer.js';
 import { buildRespondContext, demoResponder } from './responders.js';
 import { computeUsage, estimateTokens, newId, writeMessageStream } from './sse-response.js';
 import type { MessagesApiRequest, SimulatedResponder, SimulatedStep } from './types.js';
 
 export interface SimulatedModelOptions {
-  /** Scripts the answers; default `demoResponder`. */
+  /** Scripts the answers; default `demoResponder`, which also writes Learn's handlers (`writesHandlers`). */
   respond?: SimulatedResponder;
   /** Default 0: a free port. */
   port?: number;
@@ -52,7 +53,7 @@ export interface SimulatedModel {
  * await model.close();
  */
 export async function startSimulatedModel(options: SimulatedModelOptions = {}): Promise<SimulatedModel> {
-  const respond = options.respond ?? demoResponder;
+  const respond = options.respond ?? writesHandlers(demoResponder);
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
   const isSide = options.isSideRequest ?? isSideRequest;
   const maxRecorded = options.maxRecordedRequests ?? 1000;

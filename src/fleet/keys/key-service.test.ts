@@ -136,7 +136,9 @@ describe.each(storeEngines)('API keys on $name', (engine) => {
       // The instance learns of the cut when its socket closes (an event that may come a moment after the
       // update under load); from then on, whether the connection is still down (cache bypassed) or already
       // back (cache emptied on reconnect), the key is refused.
-      await expect.poll(async () => (await second.keys.check(created.token)).ok, { timeout: 2_000 }).toBe(false);
+      await expect
+        .poll(async () => (await second.keys.check(created.token)).ok, { timeout: 2_000 })
+        .toBe(false);
       for (let attempt = 0; attempt < 20; attempt++) {
         expect((await second.keys.check(created.token)).ok).toBe(false);
         await new Promise((resolve) => setTimeout(resolve, 25));

@@ -33,6 +33,8 @@ const expected: Record<Action, Role[]> = {
   'cache:act': ['admin', 'operator'],
   'patterns:read': ['admin', 'operator', 'viewer'],
   'patterns:act': ['admin', 'operator'],
+  'learning:read': ['admin', 'operator', 'approver', 'viewer'],
+  'capabilities:decide': ['admin', 'operator', 'approver'],
   'budget:read': ['admin', 'operator', 'viewer'],
   'costs:read': ['admin', 'operator', 'viewer'],
   'audit:read': ['admin', 'operator', 'viewer'],

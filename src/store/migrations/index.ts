@@ -14,6 +14,7 @@ import * as budgetLeases from './0010-budget-leases.js';
 import * as registry from './0011-registry.js';
 import * as apiKeys from './0012-api-keys.js';
 import * as conversationOwners from './0013-conversation-owners.js';
+import * as capabilities from './0014-capabilities.js';
 import * as channels from './0015-channels.js';
 import * as smsOptOuts from './0016-sms-opt-outs.js';
 
@@ -36,6 +37,7 @@ const migrations: Record<string, EngineMigration> = {
   '0011-registry': registry,
   '0012-api-keys': apiKeys,
   '0013-conversation-owners': conversationOwners,
+  '0014-capabilities': capabilities,
   '0015-channels': channels,
   '0016-sms-opt-outs': smsOptOuts,
 };

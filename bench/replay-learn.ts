@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:replay -- learn`: banking77 through the full pipeline with Learn on. train.csv is the
+ * agent's history (the model stand-in answers each request with its intent's answer; the pattern tier
+ * observes), one learning pass detects clusters and has the offline handler writer (the simulated
+ * model's, src/simulator/handler-writer.ts) write handlers that are validated in the sandbox and served
+ * at once (no approval, no canary: the replay measures the handlers); then test.csv is served. A reply of
+ * another intent's answer is a wrong answer. Both phases are bounded in time; the figures say how many
+ * requests each covered.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ClaudeAgent } from '../src/agent/index.js';
+import { parseLabelledCsv } from '../src/optimize/cache/index.js';
+import { FunctionRuntime } from '../src/runtime/index.js';
+import { readGenerationPrompt, writeKeywordHandler } from '../src/simulator/index.js';
+import { openStore } from '../src/store/index.js';
+import { printTable } from './stats.js';
+
+const dataDir = new URL('../../shared/data/banking77/', import.meta.url);
+const MODEL_COST_USD = 0.05;
+const PHASE_MS = Number(process.env.LEARN_PHASE_MINUTES ?? 8) * 60_000;
+
+export async function runLearnReplay(): Promise<void> {
+  const train = parseLabelledCsv(readFileSync(new URL('train.csv', dataDir), 'utf8'));
+  const test = parseLabelledCsv(readFileSync(new URL('test.csv', dataDir), 'utf8'));
+  const intentOf = new Map<string, string>();
+  for (const row of [...train, ...test]) intentOf.set(row.text.trim(), row.label);
+  const answerFor = (intent: string) => `[answer for ${intent}]`;
+  const dir = mkdtempSync(join(tmpdir(), 'steward-replay-learn-'));
+  const store = await openStore({ path: join(dir, 'steward.db') }, {});
+  let clock = Date.now();
+  const agent = new ClaudeAgent({
+    tenantId: 'replay',
+    agentId: 'banking-learn',
+    store,
+    now: () => clock,
+    runtime: new FunctionRuntime(
+      async (request) => {
+        const generation = readGenerationPrompt(request.prompt);
+        if (generation) return `\`\`\`javascript\n${writeKeywordHandler(generation)}\n\`\`\``;
+        return answerFor(intentOf.get(request.prompt.trim()) ?? 'unknown');
+      },
+      { costUsd: MODEL_COST_USD },
+    ),
+    optimization: {
+      patterns: { autoDetect: false },
+      budget: { daily: 1_000_000 },
+      fallback: ['cache', 'pattern', 'intelligent'],
+    },
+    learning: {
+      enabled: true,
+      patterns: {
+        minOccurrences: 10,
+        confidenceThreshold: Number(process.env.LEARN_CONFIDENCE ?? 0.95),
+        timeWindow: '30d',
+      },
+      capabilities: { autoGenerate: true, requireApproval: false, testCoverage: 0.9 },
+      deployment: { strategy: 'immediate', rolloutPercentage: 100 },
+    },
+  });
+  try {
+    let started = performance.now();
+    let history = 0;
+    for (const row of train) {
+      if (performance.now() - started > PHASE_MS) break;
+      clock += 1; // the background pass runs once, at the first answer; the replay runs its own below
+      await agent.handle({ text: row.text });
+      history++;
+    }
+    const learning = (await agent.learning())!;
+    const learnStarted = performance.now();
+    const cycle = await learning.runCycle();
+    const learnSeconds = (performance.now() - learnStarted) / 1000;
+    const states = Object.values(cycle.states);
+    const count = (state: string) => states.filter((entry) => entry === state).length;
+
+    started = performance.now();
+    const tiers = new Map<string, { served: number; wrong: number; cost: number }>();
+    let served = 0;
+    for (const row of test) {
+      if (performance.now() - started > PHASE_MS) break;
+      const reply = await agent.handle({ text: row.text });
+      const tier = tiers.get(reply.tier) ?? { served: 0, wrong: 0, cost: 0 };
+      tier.served++;
+      tier.cost += reply.costUsd;
+      const answeredIntent = /^\[answer for (.+)\]$/.exec(reply.text)?.[1];
+      if (reply.tier !== 'intelligent' && answeredIntent !== row.label) tier.wrong++;
+      tiers.set(reply.tier, tier);
+      served++;
+    }
+    const rows = [...tiers.entries()].map(([tier, figures]) => ({
+      tier: tier === 'pattern' ? 'pattern (learned handlers)' : tier,
+      'share answered': `${((figures.served / served) * 100).toFixed(1)}%`,
+      'wrong answers':
+        tier === 'intelligent' ? '-' : `${((figures.wrong / Math.max(1, figures.served)) * 100).toFixed(2)}%`,
+      'cost/interaction': `$${(figures.cost / Math.max(1, figures.served)).toFixed(4)}`,
+    }));
+    printTable(
+      `learn replay: ${history} of ${train.length} train requests as history; ${cycle.clusters} clusters, ` +
+        `${cycle.detected.length} detected (confidence >= ${process.env.LEARN_CONFIDENCE ?? 0.95}), ${count('promoted')} promoted, ` +
+        `${count('failed-validation')} failed validation (learning pass ${learnSeconds.toFixed(1)} s); ${served} of ${test.length} test requests served`,
+      rows,
+    );
+    const totalCost = [...tiers.values()].reduce((sum, tier) => sum + tier.cost, 0);
+    const wrong = [...tiers.values()].reduce((sum, tier) => sum + tier.wrong, 0);
+    const handlerShare = (tiers.get('pattern')?.served ?? 0) / Math.max(1, served);
+    console.log(`learned handlers answered ${(handlerShare * 100).toFixed(1)}% of requests`);
+    console.log(
+      `learn replay: cost -${((1 - totalCost / (Math.max(1, served) * MODEL_COST_USD)) * 100).toFixed(1)}% vs all-model, wrong ${((wrong / Math.max(1, served)) * 100).toFixed(2)}% of all requests`,
+    );
+  } finally {
+    await agent.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

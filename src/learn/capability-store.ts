@@ -1,0 +1,379 @@
+/**
+ * The capabilities table: every learned handler from detection to promotion or rollback, scoped by
+ * tenant and agent in every query. State changes are conditional updates, so two instances never both
+ * promote, approve or roll back the same capability.
+ */
+import type { Kysely } from 'kysely';
+import { StewardError } from '../errors/index.js';
+import type { StewardStore } from '../store/index.js';
+
+export const capabilityStates = [
+  'detected',
+  'generated',
+  'failed-validation',
+  'pending-approval',
+  'canary',
+  'promoted',
+  'rolled-back',
+  'rejected',
+] as const;
+export type CapabilityState = (typeof capabilityStates)[number];
+
+/** One recorded request of a cluster and the answer the model gave it. */
+export interface ClusterExample {
+  request: string;
+  reply: string;
+}
+
+/** A detected cluster as kept on its capability (examples masked). */
+export interface ClusterSummary {
+  size: number;
+  confidence: number;
+  cohesion: number;
+  consistency: number;
+  separation: number;
+  /** The members given to the model (masked). */
+  training: ClusterExample[];
+  /** The members held out from generation, to validate on (masked). */
+  heldOut: ClusterExample[];
+  /** Requests of neighbouring clusters shown to the model as requests to refuse (masked). */
+  nearMisses: string[];
+}
+
+/** What validation found; kept with every generated handler, passing or not. */
+export interface ValidationReport {
+  passed: boolean;
+  /** Share of held-out members answered with a reply equivalent to the recorded one. */
+  coverage: number;
+  requiredCoverage: number;
+  /** Share of other clusters' and no-cluster requests the handler returned null on. */
+  abstention: number;
+  requiredAbstention: number;
+  heldOut: number;
+  others: number;
+  /** Up to ten held-out requests: what the handler answered next to what was recorded. */
+  examples: Array<{ request: string; recorded: string; handler: string | null; equivalent: boolean }>;
+  /** Up to ten requests of others the handler answered (it should have returned null). */
+  falseAnswers: Array<{ request: string; handler: string }>;
+  /** Errors thrown or limits hit while validating (code → count). */
+  errors: Record<string, number>;
+  reasons: string[];
+}
+
+export interface ArmCounters {
+  trials: number;
+  replies: number;
+  abstentions: number;
+  exceptions: number;
+  timeouts: number;
+  negative: number;
+}
+
+export interface Capability {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  scopeKey: string;
+  clusterSignature: string;
+  state: CapabilityState;
+  cluster: ClusterSummary;
+  code: string | null;
+  generationPrompt: string | null;
+  generationCostUsd: number;
+  validationReport: ValidationReport | null;
+  rollout: number;
+  canary: ArmCounters;
+  control: { trials: number; negative: number };
+  served: number;
+  servedErrors: number;
+  savedUsd: number;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  decidedAt: number | null;
+}
+
+interface CapabilityRow {
+  id: string;
+  tenant_id: string;
+  agent_id: string;
+  scope_key: string;
+  cluster_signature: string;
+  state: CapabilityState;
+  cluster: string;
+  code: string | null;
+  generation_prompt: string | null;
+  generation_cost_micros: number;
+  validation_report: string | null;
+  rollout: number;
+  canary_trials: number;
+  canary_replies: number;
+  canary_abstentions: number;
+  canary_exceptions: number;
+  canary_timeouts: number;
+  canary_negative: number;
+  control_trials: number;
+  control_negative: number;
+  served: number;
+  served_errors: number;
+  saved_micros: number;
+  decided_by: string | null;
+  decision_reason: string | null;
+  created_at: number;
+  updated_at: number;
+  decided_at: number | null;
+}
+
+type CapabilityTables = { capabilities: CapabilityRow };
+
+/** Counters a handler call or a feedback adds to (see `CapabilityStore.count`). */
+export type CapabilityCounter =
+  | 'canary_trials'
+  | 'canary_replies'
+  | 'canary_abstentions'
+  | 'canary_exceptions'
+  | 'canary_timeouts'
+  | 'canary_negative'
+  | 'control_trials'
+  | 'control_negative'
+  | 'served'
+  | 'served_errors'
+  | 'saved_micros';
+
+export interface CapabilitySelector {
+  tenantId: string;
+  agentId: string;
+}
+
+/** Conditional state change: only from one of `from`. */
+export interface CapabilityTransition {
+  from: readonly CapabilityState[];
+  to: CapabilityState;
+  rollout?: number;
+  decidedBy?: string;
+  decisionReason?: string;
+}
+
+const micros = (usd: number) => Math.round(usd * 1_000_000);
+
+/**
+ * @example
+ * const capabilities = new CapabilityStore(store, Date.now);
+ * await capabilities.list({ tenantId: 'acme', agentId: 'desk' });
+ */
+export class CapabilityStore {
+  private readonly db: Kysely<CapabilityTables>;
+
+  constructor(
+    store: StewardStore,
+    private readonly now: () => number,
+  ) {
+    this.db = store.db.withTables<CapabilityTables>() as unknown as Kysely<CapabilityTables>;
+  }
+
+  /** Records a detected cluster; returns false when its scope already has a capability for that cluster. */
+  async insertDetected(
+    selector: CapabilitySelector,
+    entry: { id: string; scopeKey: string; clusterSignature: string; cluster: ClusterSummary },
+  ): Promise<boolean> {
+    const now = this.now();
+    const result = await this.db
+      .insertInto('capabilities')
+      .values({
+        id: entry.id,
+        tenant_id: selector.tenantId,
+        agent_id: selector.agentId,
+        scope_key: entry.scopeKey,
+        cluster_signature: entry.clusterSignature,
+        state: 'detected',
+        cluster: JSON.stringify(entry.cluster),
+        code: null,
+        generation_prompt: null,
+        generation_cost_micros: 0,
+        validation_report: null,
+        rollout: 0,
+        canary_trials: 0,
+        canary_replies: 0,
+        canary_abstentions: 0,
+        canary_exceptions: 0,
+        canary_timeouts: 0,
+        canary_negative: 0,
+        control_trials: 0,
+        control_negative: 0,
+        served: 0,
+        served_errors: 0,
+        saved_micros: 0,
+        decided_by: null,
+        decision_reason: null,
+        created_at: now,
+        updated_at: now,
+        decided_at: null,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id', 'scope_key', 'cluster_signature']).doNothing(),
+      )
+      .returning('id')
+      .execute();
+    return result.length > 0;
+  }
+
+  /** The cluster signatures a scope already has a capability for (any state). */
+  async signatures(selector: CapabilitySelector, scopeKey: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('capabilities')
+      .select('cluster_signature')
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId)
+      .where('scope_key', '=', scopeKey)
+      .execute();
+    return new Set(rows.map((row) => row.cluster_signature));
+  }
+
+  async get(selector: CapabilitySelector, id: string): Promise<Capability | undefined> {
+    const row = await this.db
+      .selectFrom('capabilities')
+      .selectAll()
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toCapability(row) : undefined;
+  }
+
+  /** Like `get`, but throws `not-found` naming the agent. */
+  async require(selector: CapabilitySelector, id: string): Promise<Capability> {
+    const found = await this.get(selector, id);
+    if (!found) {
+      throw new StewardError('not-found', `agent ${selector.agentId} has no capability "${id.slice(0, 64)}"`);
+    }
+    return found;
+  }
+
+  /** An agent's capabilities, newest first; optionally in some states or one policy scope. */
+  async list(
+    selector: CapabilitySelector,
+    filter: { states?: readonly CapabilityState[]; scopeKey?: string } = {},
+  ): Promise<Capability[]> {
+    let query = this.db
+      .selectFrom('capabilities')
+      .selectAll()
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId);
+    if (filter.states) query = query.where('state', 'in', [...filter.states]);
+    if (filter.scopeKey !== undefined) query = query.where('scope_key', '=', filter.scopeKey);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id').execute();
+    return rows.map(toCapability);
+  }
+
+  /** Stores the handler the model wrote; `detected` → `generated`. */
+  async recordGeneration(
+    selector: CapabilitySelector,
+    id: string,
+    generation: { code: string; prompt: string; costUsd: number },
+  ): Promise<boolean> {
+    const result = await this.scoped(selector, id)
+      .set({
+        code: generation.code,
+        generation_prompt: generation.prompt,
+        generation_cost_micros: micros(generation.costUsd),
+        state: 'generated',
+        updated_at: this.now(),
+      })
+      .where('state', '=', 'detected')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Stores the validation report and moves a `generated` capability to `to`. */
+  async recordValidation(
+    selector: CapabilitySelector,
+    id: string,
+    report: ValidationReport,
+    to: CapabilityState,
+    rollout: number,
+  ): Promise<boolean> {
+    const result = await this.scoped(selector, id)
+      .set({ validation_report: JSON.stringify(report), state: to, rollout, updated_at: this.now() })
+      .where('state', '=', 'generated')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Moves a capability from one of `from` to `to`; false when it was in another state (someone else moved it). */
+  async transition(selector: CapabilitySelector, id: string, change: CapabilityTransition): Promise<boolean> {
+    const now = this.now();
+    const result = await this.scoped(selector, id)
+      .set({
+        state: change.to,
+        updated_at: now,
+        ...(change.rollout === undefined ? {} : { rollout: change.rollout }),
+        ...(change.decidedBy === undefined ? {} : { decided_by: change.decidedBy, decided_at: now }),
+        ...(change.decisionReason === undefined ? {} : { decision_reason: change.decisionReason }),
+      })
+      .where('state', 'in', [...change.from])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Adds to counters in one statement (`saved_micros` takes micro-dollars). */
+  async count(
+    selector: CapabilitySelector,
+    id: string,
+    increments: Partial<Record<CapabilityCounter, number>>,
+  ): Promise<void> {
+    const entries = Object.entries(increments).filter(([, value]) => value !== undefined && value !== 0);
+    if (entries.length === 0) return;
+    await this.scoped(selector, id)
+      .set((eb) => {
+        const values: Record<string, unknown> = {};
+        for (const [column, value] of entries) {
+          values[column] = eb(column as CapabilityCounter, '+', value as number);
+        }
+        return values as never;
+      })
+      .execute();
+  }
+
+  private scoped(selector: CapabilitySelector, id: string) {
+    return this.db
+      .updateTable('capabilities')
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId)
+      .where('id', '=', id);
+  }
+}
+
+function toCapability(row: CapabilityRow): Capability {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    agentId: row.agent_id,
+    scopeKey: row.scope_key,
+    clusterSignature: row.cluster_signature,
+    state: row.state,
+    cluster: JSON.parse(row.cluster) as ClusterSummary,
+    code: row.code,
+    generationPrompt: row.generation_prompt,
+    generationCostUsd: Number(row.generation_cost_micros) / 1_000_000,
+    validationReport: row.validation_report ? (JSON.parse(row.validation_report) as ValidationReport) : null,
+    rollout: Number(row.rollout),
+    canary: {
+      trials: Number(row.canary_trials),
+      replies: Number(row.canary_replies),
+      abstentions: Number(row.canary_abstentions),
+      exceptions: Number(row.canary_exceptions),
+      timeouts: Number(row.canary_timeouts),
+      negative: Number(row.canary_negative),
+    },
+    control: { trials: Number(row.control_trials), negative: Number(row.control_negative) },
+    served: Number(row.served),
+    servedErrors: Number(row.served_errors),
+    savedUsd: Number(row.saved_micros) / 1_000_000,
+    decidedBy: row.decided_by,
+    decisionReason: row.decision_reason,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    decidedAt: row.decided_at === null ? null : Number(row.decided_at),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Generate: asks the model, through the agent's own runtime (no tools, one turn), to write a handler for
+ * one cluster from its recorded examples (masked) and from near-miss requests it must refuse. The prompt
+ * carries the examples as JSON between `<steward-learn-examples>` tags, which is also what the local
+ * simulated model reads to write its stand-in handler offline (src/simulator/handler-writer.ts).
+ */
+import { StewardError } from '../errors/index.js';
+import type { AgentRuntime } from '../runtime/index.js';
+import type { ClusterSummary } from './capability-store.js';
+
+export const generationSystemPrompt =
+  'You write small, pure JavaScript handlers for a customer-service agent. A handler answers one kind of ' +
+  'request that the agent keeps receiving, exactly as the recorded answers did, and returns null for ' +
+  'anything else. It has no I/O: no require, import, fetch, timers or globals beyond plain JavaScript.';
+
+/** The prompt for one cluster (what is recorded on the capability). */
+export function buildGenerationPrompt(cluster: ClusterSummary): string {
+  const data = {
+    examples: cluster.training,
+    nearMisses: cluster.nearMisses,
+  };
+  return [
+    'Write `function handler(request, context)` for the requests below.',
+    '- `request` is `{ text, channel }`; `context` is `{ tenantId, agentId, now }` (now: ISO time).',
+    '- Return the reply (a string) when the request asks what these examples ask; you may fill the reply',
+    '  from the request (an order number, a date) when the recorded replies do.',
+    '- Return null for anything else, including every near-miss request: a wrong answer is far worse than',
+    '  handing the request back to the model.',
+    '- Pure function: no I/O, no global state, deterministic, fast (under a millisecond).',
+    'Answer with the function only, in one ```javascript block.',
+    '<steward-learn-examples>',
+    JSON.stringify(data),
+    '</steward-learn-examples>',
+  ].join('\n');
+}
+
+/** The function in the model's reply: the first fenced block, or the whole text when it has none. */
+export function extractHandlerCode(reply: string): string {
+  const fenced = /```(?:javascript|js)?\s*\n([\s\S]*?)```/.exec(reply);
+  return (fenced?.[1] ?? reply).trim();
+}
+
+export interface GeneratedHandler {
+  code: string;
+  prompt: string;
+  costUsd: number;
+  simulatedModel: boolean;
+}
+
+/**
+ * @example
+ * const generated = await generateHandler(runtime, { tenantId: 'acme', agentId: 'desk', runId }, cluster);
+ */
+export async function generateHandler(
+  runtime: AgentRuntime,
+  scope: { tenantId: string; agentId: string; runId: string; model?: string | undefined },
+  cluster: ClusterSummary,
+): Promise<GeneratedHandler> {
+  const prompt = buildGenerationPrompt(cluster);
+  const result = await runtime.run({
+    tenantId: scope.tenantId,
+    agentId: scope.agentId,
+    interactionId: scope.runId,
+    prompt,
+    systemPrompt: generationSystemPrompt,
+    ...(scope.model ? { model: scope.model } : {}),
+    tools: [],
+    maxTurns: 1,
+  });
+  if (result.isError) {
+    throw new StewardError(
+      'runtime-failed',
+      `the model could not write a handler: ${result.errorMessage ?? result.stopReason}`,
+    );
+  }
+  return {
+    code: extractHandlerCode(result.text),
+    prompt,
+    costUsd: result.costUsd,
+    simulatedModel: result.simulatedModel,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Stands in for the model when Learn asks it to write a handler offline: it recognises the generation
+ * prompt (the `<steward-learn-examples>` block), and writes, deterministically from the examples alone, a
+ * keyword handler that answers requests made of the examples' words and returns null on anything else.
+ * It is not Claude and writes no clever code; validation judges its handlers like the model's.
+ */
+import type { SimulatedResponder } from './types.js';
+
+const examplesPattern = /<steward-learn-examples>\s*([\s\S]*?)\s*<\/steward-learn-examples>/;
+
+interface GenerationData {
+  examples: Array<{ request: string; reply: string }>;
+  nearMisses: string[];
+}
+
+/** The examples of a generation prompt, or undefined when the text is not one. */
+export function readGenerationPrompt(text: string): GenerationData | undefined {
+  const match = examplesPattern.exec(text);
+  if (!match) return undefined;
+  try {
+    const data = JSON.parse(match[1]!) as Partial<GenerationData>;
+    if (!Array.isArray(data.examples)) return undefined;
+    return { examples: data.examples, nearMisses: Array.isArray(data.nearMisses) ? data.nearMisses : [] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Words too common to tell requests apart. */
+const stopWords = [
+  'the',
+  'and',
+  'for',
+  'you',
+  'your',
+  'are',
+  'can',
+  'how',
+  'what',
+  'when',
+  'where',
+  'why',
+  'who',
+  'this',
+  'that',
+  'with',
+  'have',
+  'has',
+  'was',
+  'were',
+  'will',
+  'would',
+  'could',
+  'should',
+  'please',
+  'there',
+  'from',
+  'about',
+  'into',
+  'any',
+  'our',
+  'out',
+  'get',
+  'got',
+  'did',
+  'does',
+  'not',
+  'but',
+  'all',
+  'its',
+  'just',
+  'need',
+  'want',
+  'tell',
+  'know',
+  'like',
+  'some',
+  'been',
+  'them',
+  'they',
+  'then',
+  'than',
+  'which',
+];
+
+/** The tokeniser the written handler uses too (kept in one string so both agree). */
+const tokenizeSource = `function tokens(text) {
+    var stop = ${JSON.stringify(stopWords)};
+    var words = String(text).toLowerCase().replace(/[^a-z0-9' ]+/g, ' ').replace(/'/g, '').split(' ');
+    var out = [];
+    for (var i = 0; i < words.length; i++) {
+      var word = words[i].replace(/(ing|ed|es|s)$/, '');
+      if (word.length >= 3 && !/^[0-9]+$/.test(word) && stop.indexOf(word) < 0 && out.indexOf(word) < 0) out.push(word);
+    }
+    return out;
+  }`;
+
+// The same function, for writing the handler here.
+const tokens = new Function(`${tokenizeSource}; return tokens;`)() as (text: string) => string[];
+
+/**
+ * The handler's source for these examples: the reply of the examples (the most common one) when the
+ * request has a keyword (a word at least a quarter of the examples use), at least half of its words are words
+ * the examples use, and it has none of the words only the near misses use; null otherwise.
+ */
+export function writeKeywordHandler(data: GenerationData): string {
+  const documentFrequency = new Map<string, number>();
+  for (const example of data.examples) {
+    for (const token of tokens(example.request)) {
+      documentFrequency.set(token, (documentFrequency.get(token) ?? 0) + 1);
+    }
+  }
+  const vocabulary = [...documentFrequency.keys()].sort();
+  const needed = Math.max(2, Math.ceil(data.examples.length * 0.25));
+  const keywords = vocabulary.filter((token) => (documentFrequency.get(token) ?? 0) >= needed);
+  const nearMissOnly = [
+    ...new Set(
+      data.nearMisses.flatMap((text) => tokens(text)).filter((token) => !documentFrequency.has(token)),
+    ),
+  ].sort();
+  const replies = new Map<string, number>();
+  for (const example of data.examples) replies.set(example.reply, (replies.get(example.reply) ?? 0) + 1);
+  const reply = [...replies.entries()].sort((left, right) => right[1] - left[1])[0]?.[0] ?? '';
+  const requiredHits = 1;
+  return `function handler(request, context) {
+  ${tokenizeSource}
+  var keywords = ${JSON.stringify(keywords)};
+  var vocabulary = ${JSON.stringify(vocabulary)};
+  var refuse = ${JSON.stringify(nearMissOnly)};
+  var words = tokens(request.text);
+  if (words.length === 0 || keywords.length === 0) return null;
+  var hits = 0, known = 0;
+  for (var i = 0; i < words.length; i++) {
+    if (refuse.indexOf(words[i]) >= 0) return null;
+    if (keywords.indexOf(words[i]) >= 0) hits++;
+    if (vocabulary.indexOf(words[i]) >= 0) known++;
+  }
+  if (hits < ${requiredHits} || known / words.length < 0.5) return null;
+  return ${JSON.stringify(reply)};
+}`;
+}
+
+/**
+ * Answers Learn's generation prompts with a keyword handler and passes every other request to `fallback`.
+ *
+ * @example
+ * await startSimulatedModel({ respond: writesHandlers(demoResponder) });
+ */
+export function writesHandlers(fallback: SimulatedResponder): SimulatedResponder {
+  return (request, context) => {
+    const data = readGenerationPrompt(context.lastUserText);
+    if (!data) return fallback(request, context);
+    return { text: `\`\`\`javascript\n${writeKeywordHandler(data)}\n\`\`\`` };
+  };
+}
