@@ -146,7 +146,11 @@ export async function benchFleet(
   openAnother: () => Promise<StewardStore>,
   sizes: FleetSizes,
 ): Promise<FleetFigures> {
+  const progress = (phase: string) =>
+    console.error(`[fleet ${store.engine}] ${new Date().toISOString().slice(11, 19)} ${phase}`);
+  progress(`generating ${sizes.tenants.toLocaleString('en-US')} tenants`);
   const generation = await generateFleet(store, sizes.tenants);
+  progress(`generated in ${generation.seconds.toFixed(1)} s; cold loads`);
   const runtime = instantRuntime();
   try {
     const source = timedRegistrySource(store);
@@ -162,12 +166,15 @@ export async function benchFleet(
       const random = seededRandom(12);
       const loaded = await coldLoads(host, source, sizes, random);
       cold = loaded.figures;
+      progress('warm messages');
       warm = await warmMessages(host, loaded.tenants.slice(-sizes.warmAgents), sizes);
     } finally {
       await host.close();
     }
+    progress('key checks');
     const keys = await benchKeyChecks(store, { keys: sizes.keys, checks: sizes.keyChecks });
     const revocation = await benchKeyRevocation(store, await openAnother());
+    if (sizes.touches > 0) progress(`touching ${sizes.touches.toLocaleString('en-US')} tenants`);
     const touch =
       sizes.touches > 0
         ? await benchTouches(store, runtime, { ...sizes, maxLoopMs: sizes.maxTouchMs })
