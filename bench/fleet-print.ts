@@ -45,6 +45,7 @@ export function printFleet(figures: FleetFigures[]): void {
         p50: formatMs(path.latency.p50),
         p99: formatMs(path.latency.p99),
         max: formatMs(path.latency.max),
+        'CPU/msg': formatMs(path.cpuMsMean),
         target:
           engine !== 'sqlite' || path.path === 'host lookup'
             ? ''
@@ -79,6 +80,7 @@ export function printFleet(figures: FleetFigures[]): void {
         'live at end': count(touch!.liveAtEnd),
         'touch p50': formatMs(touch!.perTouch.p50),
         'touch p99': formatMs(touch!.perTouch.p99),
+        'CPU/touch': formatMs(touch!.cpuMsPerTouch),
         'touches/s': Math.round(touch!.touches / touch!.seconds),
         'RSS start': mb(touch!.rssStartMb),
         'RSS end': mb(touch!.rssEndMb),

@@ -18,6 +18,8 @@ export interface TouchFigures {
   liveAgentsBound: number;
   liveAtEnd: number;
   perTouch: LatencySummary;
+  /** Process CPU time per touch (ms), the cost whatever else the machine runs. */
+  cpuMsPerTouch: number;
   seconds: number;
   rssStartMb: number;
   rssEndMb: number;
@@ -69,6 +71,8 @@ export async function benchTouches(
   let rssPeakMb = start.rssMb;
   const samples: number[] = [];
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  let cpuMsPerTouch: number;
   let reachableOpen: number;
   let heapEndMb: number;
   let rssEndMb: number;
@@ -85,6 +89,8 @@ export async function benchTouches(
       if (index % sampleEvery === 0) rssPeakMb = Math.max(rssPeakMb, sampleMemory().rssMb);
     }
     seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    cpuMsPerTouch = (cpu.user + cpu.system) / 1000 / Math.max(1, samples.length);
     rssEndMb = sampleMemory().rssMb;
     rssPeakMb = Math.max(rssPeakMb, rssEndMb);
     liveAtEnd = host.size;
@@ -99,6 +105,7 @@ export async function benchTouches(
     liveAgentsBound: sizes.liveAgents,
     liveAtEnd,
     perTouch: summarise(samples),
+    cpuMsPerTouch,
     seconds,
     rssStartMb: start.rssMb,
     rssEndMb,

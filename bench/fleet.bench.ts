@@ -105,6 +105,8 @@ export interface WarmFigures {
   latency: LatencySummary;
   /** How many replies came from the tier the path expects (the rest are a bench error). */
   expectedTier: number;
+  /** Process CPU time per sample (ms): what the path costs, unlike wall time, whatever else the machine runs. */
+  cpuMsMean: number;
 }
 
 export interface FleetFigures {
@@ -236,16 +238,23 @@ async function warmMessages(host: AgentHost, tenants: string[], sizes: FleetSize
       await agent.handle({ text: `Which cakes does ${tenantId} sell?`, channel: 'web' });
     });
   }
-  const paths: Array<{ path: WarmPath; tier: string | undefined; samples: number[]; expected: number }> = [
-    { path: 'host lookup', tier: undefined, samples: [], expected: 0 },
-    { path: 'cache answer', tier: 'cache', samples: [], expected: 0 },
-    { path: 'model answer', tier: 'intelligent', samples: [], expected: 0 },
+  const paths: Array<{
+    path: WarmPath;
+    tier: string | undefined;
+    samples: number[];
+    expected: number;
+    cpuMicroseconds: number;
+  }> = [
+    { path: 'host lookup', tier: undefined, samples: [], expected: 0, cpuMicroseconds: 0 },
+    { path: 'cache answer', tier: 'cache', samples: [], expected: 0, cpuMicroseconds: 0 },
+    { path: 'model answer', tier: 'intelligent', samples: [], expected: 0, cpuMicroseconds: 0 },
   ];
   const started = performance.now();
   for (let index = 0; index < sizes.warmMessages; index++) {
     if (performance.now() - started > sizes.maxLoopMs) break;
     const tenantId = tenants[index % tenants.length]!;
     for (const entry of paths) {
+      const cpuBefore = process.cpuUsage();
       const before = performance.now();
       const tier = await host.use(tenantId, FLEET_AGENT_ID, async (agent) => {
         if (entry.path === 'host lookup') return undefined;
@@ -253,6 +262,8 @@ async function warmMessages(host: AgentHost, tenants: string[], sizes: FleetSize
         return reply.tier;
       });
       entry.samples.push(performance.now() - before);
+      const cpu = process.cpuUsage(cpuBefore);
+      entry.cpuMicroseconds += cpu.user + cpu.system;
       if (tier === entry.tier) entry.expected++;
     }
   }
@@ -260,5 +271,6 @@ async function warmMessages(host: AgentHost, tenants: string[], sizes: FleetSize
     path: entry.path,
     latency: summarise(entry.samples),
     expectedTier: entry.expected,
+    cpuMsMean: entry.cpuMicroseconds / 1000 / Math.max(1, entry.samples.length),
   }));
 }

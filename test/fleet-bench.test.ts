@@ -56,6 +56,7 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
         for (const path of figures.warm) {
           expect(path.latency.count).toBe(tinySizes.warmMessages);
           expect(path.expectedTier).toBe(tinySizes.warmMessages);
+          expect(path.cpuMsMean).toBeGreaterThan(0);
         }
         expect(figures.keys.checks).toBe(tinySizes.keyChecks);
         expect(figures.revocation.refusedAtOnce).toBe(true);
@@ -63,6 +64,7 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
         expect(touch.touches).toBe(tinySizes.touches);
         expect(touch.liveAtEnd).toBe(tinySizes.liveAgents);
         expect(touch.agentsBuilt).toBe(tinySizes.touches);
+        expect(touch.cpuMsPerTouch).toBeGreaterThan(0);
         // Evicted agents are collected: with the host closed, none stays reachable.
         expect(touch.reachableOpen).toBeLessThanOrEqual(tinySizes.liveAgents + 1);
         expect(touch.reachableClosed).toBe(0);
