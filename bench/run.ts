@@ -25,9 +25,11 @@ import {
   printExactLookups,
   printSemanticSearch,
 } from './cache.bench.js';
+import { benchChannels, printChannels } from './channels.bench.js';
 import { benchFleet, type FleetFigures, fleetSizes } from './fleet.bench.js';
 import { printFleet } from './fleet-print.js';
 import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
+import { benchLearnSandbox, printLearnSandbox } from './learn-sandbox.bench.js';
 import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
 import {
   benchPiiThroughput,
@@ -150,7 +152,12 @@ async function main(): Promise<void> {
     figures.push(await withPostgres((store) => benchKeyChecks(store)));
     printKeyChecks(figures);
   }
+  if (wants('channels')) {
+    printChannels(await withSqlite((store) => benchChannels('sqlite', store, async () => store)));
+    printChannels(await withPostgres((store, openAnother) => benchChannels('postgres', store, openAnother)));
+  }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
+  if (wants('learn-sandbox')) printLearnSandbox(await benchLearnSandbox());
   if (wants('fleet')) {
     // Touching 100,000 tenants runs on PostgreSQL, the engine a fleet this size runs on, and first, so
     // its memory figures start from a process that has not yet held a million-row SQLite file.

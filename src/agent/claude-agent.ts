@@ -30,7 +30,9 @@ import { dataDirectoryOf, type InteractionRecord, openStore, type StewardStore }
 import { telemetryPrimitive } from '../telemetry/index.js';
 import { type Trust, type TrustPrimitive, trustPrimitive } from '../trust/index.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
+import { bindConversation, customerHash, customerHashPurpose } from './customers.js';
 import { type AgentDescription, describeAgent } from './describe.js';
+import { type FeedbackAuthor, FeedbackLimiter, giveFeedback } from './feedback.js';
 import { IntelligentTier } from './intelligent-tier.js';
 import { checkMessage } from './normalize.js';
 import { redactInteraction } from './redact-interaction.js';
@@ -77,6 +79,7 @@ export class ClaudeAgent {
   private readonly createId: () => string;
   /** Masks PII before anything is stored, when audit PII detection is on. */
   private readonly redactor: Redactor;
+  private readonly feedbackLimiter: FeedbackLimiter;
   private started: Promise<Started> | undefined;
   private ownsStore = false;
   private ownsRuntime = false;
@@ -91,6 +94,10 @@ export class ClaudeAgent {
     this.now = this.config.now ?? Date.now;
     this.createId = this.config.createId ?? randomUUID;
     this.redactor = redactorForAudit(this.config.audit);
+    this.feedbackLimiter = new FeedbackLimiter({
+      perMinute: this.config.limits.feedbackPerCustomerPerMinute,
+      now: this.now,
+    });
   }
 
   /** Opens the store (migrating it), the runtime and the primitives; `handle` calls it on first use. */
@@ -102,7 +109,8 @@ export class ClaudeAgent {
    * Runs one message through the pipeline and returns the reply once its record is durable.
    * Throws StewardError: `invalid-request` / `payload-too-large` for bad input; `runtime-failed`,
    * `runtime-timeout`, `queue-full` or `aborted` when no tier could answer (the failed interaction is
-   * still recorded; its id is in `error.details.interactionId`).
+   * still recorded; its id is in `error.details.interactionId`); `not-found` for a conversation the
+   * caller may not continue (see `InboundMessage.customerKey`), before any tier runs.
    */
   async handle(message: InboundMessage, options: HandleOptions = {}): Promise<Reply> {
     if (this.closing) throw new StewardError('shutting-down', `agent ${this.agentId} is shutting down`);
@@ -114,11 +122,24 @@ export class ClaudeAgent {
     try {
       const { store, runtime, primitives, chain } = await this.ensureStarted();
       const startedAt = this.now();
+      const interactionId = this.createId();
+      // Before any tier: nobody continues (or resumes the SDK session of) a conversation not theirs.
+      const customer =
+        checked.customerKey === undefined ? undefined : await this.customerHashOf(store, checked.customerKey);
+      const conversationId = await bindConversation(store, this.events, {
+        tenantId: this.tenantId,
+        agentId: this.agentId,
+        conversationId: checked.conversationId,
+        channel: checked.channel,
+        customerHash: customer ?? null,
+        at: startedAt,
+        createId: this.createId,
+      });
       const context: TierContext = {
         tenantId: this.tenantId,
         agentId: this.agentId,
-        interactionId: this.createId(),
-        conversationId: checked.conversationId ?? this.createId(),
+        interactionId,
+        conversationId,
         channel: checked.channel,
         text: checked.text,
       };
@@ -144,6 +165,7 @@ export class ClaudeAgent {
       const record = refusal
         ? this.buildRefusal(context, startedAt, refusal, runtime.simulatedModel)
         : this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
+      if (customer !== undefined) record.customerHash = customer;
       // The reply keeps what the model said; the stored record is masked (audit PII detection).
       await store.interactions.insert(redactInteraction(record, this.redactor));
       if (this.config.messageHandling.maintainContext && answered) {
@@ -235,38 +257,42 @@ export class ClaudeAgent {
 
   /**
    * Records feedback on an interaction of this agent: `negative` turns a success into an error for trust.
-   * Throws `not-found` for an interaction this tenant's agent did not handle.
+   * `by` is who rates: the interaction's own customer (`{ customerKey }`, as its message carried it,
+   * at most `limits.feedbackPerCustomerPerMinute`, else `rate-limited` with `retryAfterSeconds`) or an
+   * operator (`{ operator: actor }`, the audit record's actor). Omitted, the caller is trusted code of
+   * the application itself, as before authors were checked; routes always pass it.
+   * Throws `not-found` for an interaction this tenant's agent did not handle, and for one of another
+   * customer (the same answer).
+   *
+   * @example
+   * await agent.feedback(reply.interactionId, 'negative', 'wrong opening hours', { customerKey: 'sender:+4420…' });
    */
-  async feedback(interactionId: string, rating: 'positive' | 'negative', note?: string): Promise<void> {
-    if (rating !== 'positive' && rating !== 'negative') {
-      throw new StewardError(
-        'invalid-request',
-        `rating must be "positive" or "negative", received ${JSON.stringify(rating)}`,
-      );
-    }
-    if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) {
-      throw new StewardError('invalid-request', 'note must be a string of at most 2000 characters');
-    }
+  async feedback(
+    interactionId: string,
+    rating: 'positive' | 'negative',
+    note?: string,
+    by?: FeedbackAuthor,
+  ): Promise<void> {
     const { store, primitives } = await this.ensureStarted();
-    const record = await store.interactions.get(this.tenantId, interactionId);
-    if (!record || record.agentId !== this.agentId) {
-      throw new StewardError('not-found', `agent ${this.agentId} has no interaction "${interactionId}"`);
-    }
-    const at = this.now();
-    await store.interactions.setFeedback(this.tenantId, interactionId, {
-      rating,
-      at,
-      ...(note === undefined ? {} : { note: this.redactor.text(note) }),
-    });
-    for (const primitive of primitives) await primitive.onFeedback?.({ interactionId, rating, at });
-    await this.events.emit('interaction-feedback-given', {
-      tenantId: this.tenantId,
-      agentId: this.agentId,
-      at,
-      interactionId,
-      rating,
-      ...(note === undefined ? {} : { note }),
-    });
+    await giveFeedback(
+      {
+        tenantId: this.tenantId,
+        agentId: this.agentId,
+        store,
+        primitives,
+        events: this.events,
+        redactor: this.redactor,
+        limiter: this.feedbackLimiter,
+        now: this.now,
+        customerHashOf: (customerKey) => this.customerHashOf(store, customerKey),
+      },
+      { interactionId, rating, ...(note === undefined ? {} : { note }), ...(by === undefined ? {} : { by }) },
+    );
+  }
+
+  /** The keyed hash a customer is stored as (agent/customers.ts). */
+  private async customerHashOf(store: StewardStore, customerKey: string): Promise<string> {
+    return customerHash(await store.deriveKey(customerHashPurpose), this.tenantId, customerKey);
   }
 
   /** The store this agent writes to (opened by `start`). */

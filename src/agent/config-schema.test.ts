@@ -88,6 +88,7 @@ describe('agent config', () => {
       timeoutMs: 120_000,
       maxTurns: 20,
       maxOutputTokens: 4096,
+      feedbackPerCustomerPerMinute: 10,
     });
   });
 

@@ -45,6 +45,11 @@ export const limitsSchema = z
     maxTurns: z.number().int().min(1).default(20),
     /** Output tokens per model call; default 4096. Bounds what one call can cost (budgets rely on it). */
     maxOutputTokens: z.number().int().min(1).max(128_000).default(4096),
+    /**
+     * Feedback one customer may give per minute (a burst of as many, refilled continuously), so one
+     * sender cannot demote the agent; kept per process; default 10. Operators are not limited.
+     */
+    feedbackPerCustomerPerMinute: z.number().int().min(1).default(10),
   })
   .strict();
 
@@ -65,6 +70,7 @@ export const agentConfigSchema = z
       timeoutMs: 120_000,
       maxTurns: 20,
       maxOutputTokens: 4096,
+      feedbackPerCustomerPerMinute: 10,
     }),
     /** Reply given when no tier could answer (e.g. the model failed). */
     fallbackReply: z

@@ -8,4 +8,6 @@ export {
   idSchema,
   type ResolvedAgentConfig,
 } from './config-schema.js';
+export { conversationNotFound } from './customers.js';
 export type { AgentDescription, StageDescription, StageStatus } from './describe.js';
+export type { FeedbackAuthor } from './feedback.js';

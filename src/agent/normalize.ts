@@ -22,7 +22,7 @@ export function checkMessage(
   if (typeof message !== 'object' || message === null) {
     throw new StewardError('invalid-request', 'message must be an object like { "text": "hello" }');
   }
-  const { text, conversationId, channel, senderId } = message as Record<string, unknown>;
+  const { text, conversationId, channel, senderId, customerKey } = message as Record<string, unknown>;
   if (typeof text !== 'string') {
     throw new StewardError('invalid-request', 'message.text is required and must be a string', {
       details: { field: 'text' },
@@ -65,11 +65,20 @@ export function checkMessage(
       details: { field: 'senderId' },
     });
   }
+  if (
+    customerKey !== undefined &&
+    (typeof customerKey !== 'string' || customerKey.length === 0 || customerKey.length > 512)
+  ) {
+    throw new StewardError('invalid-request', 'message.customerKey must be a string of 1 to 512 characters', {
+      details: { field: 'customerKey' },
+    });
+  }
   const checked: Required<Pick<InboundMessage, 'text' | 'channel'>> & InboundMessage = {
     text: cleaned,
     channel: (channel as string | undefined) ?? 'api',
   };
   if (conversationId !== undefined) checked.conversationId = conversationId as string;
   if (senderId !== undefined) checked.senderId = senderId as string;
+  if (customerKey !== undefined) checked.customerKey = customerKey as string;
   return checked;
 }

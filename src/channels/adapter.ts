@@ -1,5 +1,16 @@
-/** The seam every channel (Slack, email, SMS, web chat) implements: verify, normalize in, format out. */
-import type { InboundMessage, Reply } from '../pipeline/index.js';
+/**
+ * The seam every channel (Slack, email, SMS) implements, so the core (routing, the durable queue, exactly-once
+ * replies, audit) is written once. An adapter is two halves:
+ * - `receive`: verify a provider's webhook and turn it into message drafts (routed and queued by the core);
+ * - `openDelivery`: answer one queued message, optionally showing progress first, sending each part through
+ *   `context.outbox.once` so a retried job never sends a part twice.
+ * An adapter throws StewardError `invalid-signature` (401), `payload-too-large` (413) or `invalid-request`
+ * (400) for bad input; the core maps them to responses. Vendor SDKs stay inside the adapter's folder.
+ *
+ * @example
+ * const core = new ChannelCore({ store, adapters: [createSlackChannel(config)], useAgent: host.use.bind(host) });
+ */
+import type { ChannelMessage } from './message.js';
 
 /** An HTTP request as a channel adapter sees it (raw body, so signatures can be checked). */
 export interface ChannelRequest {
@@ -8,12 +19,68 @@ export interface ChannelRequest {
   url: string;
 }
 
+/** What to answer the provider, when not an empty 200. */
+export interface ChannelResponse {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+/** A message before routing: `routeKey` names the destination the core looks up in `channel_bindings`. */
+export type InboundDraft = Omit<ChannelMessage, 'tenantId' | 'agentId'>;
+
+export interface ChannelReceipt {
+  response?: ChannelResponse;
+  /** Messages to route and queue (none for a challenge, a retry, a bot's message or an ignored event). */
+  messages: InboundDraft[];
+}
+
+/** A destination bound to a tenant's agent, with its secrets decrypted (never logged, never returned by the API). */
+export interface ChannelBinding {
+  channel: string;
+  routeKey: string;
+  tenantId: string;
+  agentId: string;
+  secret: Record<string, string> | undefined;
+  details: Record<string, string>;
+}
+
+/** Sends a part once: recorded `pending` before the provider call and `sent` after it. */
+export interface Outbox {
+  /**
+   * Sends under `key` unless it was sent already. When an earlier attempt recorded `pending` but not `sent`
+   * (killed between the provider's accept and our record), `findSent` asks the provider whether it has it.
+   * Returns the provider's id of the message.
+   */
+  once(key: string, send: SendOnce): Promise<string>;
+}
+
+export interface SendOnce {
+  send(): Promise<string>;
+  /** The provider's id of a message already sent under this key, or undefined. */
+  findSent(): Promise<string | undefined>;
+}
+
+export interface DeliveryContext {
+  binding: ChannelBinding;
+  outbox: Outbox;
+  /** Unique per inbound message; prefix of every idempotency key of its reply. */
+  deliveryId: string;
+}
+
+/** The outbound side of one message. */
+export interface Delivery {
+  /** A step of the run (a tool started); the adapter shows it when the channel can, throttled. */
+  progress?(status: string): void;
+  /** Sends the reply, shaped to the channel's limits; each part once. */
+  finish(text: string): Promise<void>;
+}
+
 export interface ChannelAdapter {
-  readonly type: string;
-  /** Checks the request's signature; throws StewardError `invalid-signature` when it does not hold. */
-  verify(request: ChannelRequest): Promise<void>;
-  /** Turns a verified request into messages (none for a retry or an event we ignore). */
-  parse(request: ChannelRequest): Promise<InboundMessage[]>;
-  /** Sends a reply back on the channel, shaped to its limits. */
-  send(reply: Reply, to: { conversationId: string }): Promise<void>;
+  /** slack | email | sms … */
+  readonly channel: string;
+  /** Verifies and parses a webhook request. */
+  receive(request: ChannelRequest): Promise<ChannelReceipt>;
+  /** Prepares the answer to one message (a Slack placeholder is posted here, once). */
+  openDelivery(message: ChannelMessage, context: DeliveryContext): Promise<Delivery>;
 }

@@ -6,20 +6,79 @@ const features = z.array(z.string().min(1)).default([]);
 export const slackChannelSchema = z
   .object({
     type: z.literal('slack'),
-    /** Incoming-webhook URL for outbound messages (optional when a bot token is used). */
+    /** Incoming-webhook URL for outbound-only messages (optional when a bot token is used); env `SLACK_WEBHOOK`. */
     webhook: z.string().url().optional(),
+    /** Verifies every Events API request (v0 HMAC-SHA256); env `SLACK_SIGNING_SECRET`. */
     signingSecret: z.string().min(1).optional(),
+    /** A single workspace's bot token (`xoxb-…`); env `SLACK_BOT_TOKEN`. Installed workspaces use their own. */
     botToken: z.string().min(1).optional(),
+    /** OAuth v2 install (many workspaces): the app's client id and secret; env `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`. */
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    /** Signs install links and OAuth state; env `SLACK_STATE_SECRET`, default the signing secret. */
+    stateSecret: z.string().min(16).optional(),
+    /** Bot scopes asked for at install; default app_mentions:read, chat:write, im:history, channels:history, groups:history. */
+    scopes: z.array(z.string().min(1)).optional(),
+    /** Where Slack sends the browser back after install (`https://…/channels/slack/oauth/callback`); env `SLACK_REDIRECT_URL`. */
+    redirectUrl: z.string().url().optional(),
+    /** Slack's Web API base URL; default `https://slack.com/api/` (tests point it at a local server); env `SLACK_API_URL`. */
+    apiUrl: z.string().url().optional(),
+    /** Where install sends the browser (default `https://slack.com/oauth/v2/authorize`). */
+    authorizeUrl: z.string().url().optional(),
+    /** progress_tracking: a placeholder updated as tools run; threading: replies in the message's thread (default on). */
     features,
+  })
+  .strict();
+
+/** Outbound SMTP relay; each field falls back to an environment variable (`email/email-config.ts`). */
+export const smtpSchema = z
+  .object({
+    /** Falls back to `STEWARD_SMTP_HOST`. */
+    host: z.string().min(1).optional(),
+    /** Default 587 (465 with `secure`); falls back to `STEWARD_SMTP_PORT`. */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** TLS from the first byte (port 465); falls back to `STEWARD_SMTP_SECURE=true`. */
+    secure: z.boolean().optional(),
+    /** Falls back to `STEWARD_SMTP_USER` / `STEWARD_SMTP_PASSWORD`. */
+    auth: z
+      .object({ user: z.string().min(1), pass: z.string().min(1) })
+      .strict()
+      .optional(),
+    /** Refuse to send without STARTTLS. Default false. */
+    requireTls: z.boolean().optional(),
   })
   .strict();
 
 export const emailChannelSchema = z
   .object({
     type: z.literal('email'),
-    /** nodemailer SMTP transport options (host, port, auth …). */
-    smtp: z.record(z.string(), z.unknown()).optional(),
+    /** The outbound relay (nodemailer SMTP transport). */
+    smtp: smtpSchema.optional(),
+    /** The From of replies, e.g. `Acme <orders@acme.example>`; falls back to `STEWARD_EMAIL_FROM`. */
     from: z.string().min(1).optional(),
+    /** The inbound address customers write to (routes mail to this agent); falls back to `STEWARD_EMAIL_ADDRESS`. */
+    address: z.email().optional(),
+    /** Inbound: the SMTP listener and/or Mailgun's route webhook. */
+    inbound: z
+      .object({
+        smtp: z
+          .object({
+            host: z.string().min(1).default('127.0.0.1'),
+            port: z.number().int().min(0).max(65535).default(2525),
+            maxMessageBytes: z.number().int().positive().optional(),
+          })
+          .strict()
+          .optional(),
+        /** Mailgun's webhook signing key; falls back to `MAILGUN_WEBHOOK_SIGNING_KEY`. */
+        mailgun: z
+          .object({ signingKey: z.string().min(1).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    /** Largest attachment kept in or sent out, in bytes. Default 10 MiB. */
+    maxAttachmentBytes: z.number().int().positive().optional(),
     features,
   })
   .strict();
@@ -28,9 +87,20 @@ export const smsChannelSchema = z
   .object({
     type: z.literal('sms'),
     provider: z.enum(['twilio']).default('twilio'),
+    /** Falls back to `TWILIO_ACCOUNT_SID`. */
     accountSid: z.string().min(1).optional(),
+    /** Falls back to `TWILIO_AUTH_TOKEN`. */
     authToken: z.string().min(1).optional(),
+    /** The tenant's number (E.164); falls back to `TWILIO_PHONE_NUMBER`. */
     from: z.string().min(1).optional(),
+    /** The webhook URL as configured at Twilio (what it signs); falls back to `STEWARD_SMS_PUBLIC_URL`. */
+    publicUrl: z.string().url().optional(),
+    /** Twilio's API origin; tests point it at a local server. Falls back to `TWILIO_API_URL`, then Twilio's. */
+    apiUrl: z.string().url().optional(),
+    /** `short_responses`: the most segments a reply may take. Default 3. */
+    maxSegments: z.number().int().min(1).max(10).optional(),
+    /** The answer to HELP / INFO. */
+    helpText: z.string().min(1).max(320).optional(),
     features,
   })
   .strict();

@@ -1,5 +1,16 @@
-/** claude-steward/channels: this version holds the config schemas and the adapter seam; the web chat channel is the server's POST /api/agents/:agentId/messages. */
-export type { ChannelAdapter, ChannelRequest } from './adapter.js';
+/** claude-steward/channels: the channel core (routing, the durable queue, exactly-once replies), the adapter seam, and Slack. */
+export type {
+  ChannelAdapter,
+  ChannelBinding,
+  ChannelReceipt,
+  ChannelRequest,
+  ChannelResponse,
+  Delivery,
+  DeliveryContext,
+  InboundDraft,
+  Outbox,
+  SendOnce,
+} from './adapter.js';
 export {
   type ChannelConfig,
   channelConfigSchema,
@@ -10,3 +21,25 @@ export {
   slackChannelSchema,
   smsChannelSchema,
 } from './config.js';
+export {
+  type ChannelAgent,
+  ChannelCore,
+  type ChannelCoreOptions,
+  type ChannelEventScope,
+  conversationIdOf,
+  type UseAgent,
+} from './core.js';
+export { type ChannelAttachment, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
+export { markdownToMrkdwn, slackMessageParts, splitText } from './slack/mrkdwn.js';
+export { installLinkQuery, SlackInstaller } from './slack/oauth.js';
+export { signSlackRequest, verifySlackSignature } from './slack/signature.js';
+export {
+  createSlackApi,
+  exchangeOAuthCode,
+  type SlackApi,
+  type SlackInstallation,
+} from './slack/slack-api.js';
+export { createSlackChannel, type SlackChannel, type SlackChannelOptions } from './slack/slack-channel.js';
+export { type ResolvedSlackConfig, resolveSlackConfig } from './slack/slack-config.js';
+export { type ChannelStats, channelStats } from './stats.js';
+export { type BindInput, type BindingSummary, ChannelBindings } from './store/bindings.js';

@@ -4,12 +4,23 @@ import type { AgentConfig } from '../agent/index.js';
 import { ClaudeAgent } from '../agent/index.js';
 import { Audit, type AuditRetention } from '../audit/index.js';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
-import { applyConfigFile, Registry } from '../fleet/index.js';
+import {
+  AgentHost,
+  type AppliedAgent,
+  applyConfigFile,
+  Registry,
+  registryAgentSource,
+  TenantRateLimiter,
+} from '../fleet/index.js';
 import type { AgentRuntime, RuntimeIsolation } from '../runtime/index.js';
 import { createDefaultRuntime, createSimulatedRuntime } from '../runtime/index.js';
 import {
+  type AgentDirectory,
   createApp,
   createMetrics,
+  defaultMessagesPerMinute,
+  fixedAgentDirectory,
+  hostAgentDirectory,
   type RunningServer,
   type StewardMetrics,
   startServer,
@@ -41,6 +52,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   let retentionTimer: NodeJS.Timeout | undefined;
   let shutdownSignal: Promise<void> | undefined;
   let registryAudit: Audit | undefined;
+  let retentionAudit: Audit | undefined;
   const ownRuntimes: AgentRuntime[] = [];
   try {
     const store = await openSharedStore(configs[0]!, io);
@@ -52,24 +64,48 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       ? undefined
       : await createSharedRuntime(metrics, io, dataDirectoryOf(store));
     if (runtime) opened.push(() => runtime.close());
-    const agents = configs.map((config) => {
-      const own = config.runtime;
-      if (own) {
-        ownRuntimes.push(own);
-        opened.push(() => own.close());
-        metrics.trackRuntime(own);
-      }
-      return new ClaudeAgent({ ...config, store, runtime: config.runtime ?? runtime });
-    });
-    for (const agent of agents) await agent.start();
-    // The file's agents go into the registry too (served from the file still; unchanged ones stay as they are).
+    // The file's agents go into the registry; the server then builds agents from the registry on their
+    // first message (an LRU), so a config changed through the API or on another instance takes effect.
     const audit = new Audit(store, {});
     registryAudit = audit;
     opened.push(() => audit.close());
     const registry = new Registry(store, { audit });
-    const registryLine = await applyToRegistry(registry, configs, options.configPath, io);
+    const applied = await applyToRegistry(registry, configs, options.configPath, io);
+    const served = runtime && applied ? 'registry' : 'file';
+    let directory: AgentDirectory;
+    let fileAgents: Array<{ tenantId: string; agentId: string }>;
+    if (served === 'registry') {
+      const source = registryAgentSource(registry);
+      const host = new AgentHost({
+        source,
+        store,
+        runtime: runtime!,
+        maxAgents: positiveFromEnv(io.env, 'STEWARD_MAX_LIVE_AGENTS') ?? 1_000,
+        onBuilt: (agent) => metrics.trackAgent(agent),
+      });
+      directory = hostAgentDirectory({ host, source, registry });
+      opened.push(() => host.close());
+      fileAgents = applied!.agents.map(({ tenantId, agentId }) => ({ tenantId, agentId }));
+    } else {
+      // A config with its own runtime (a TypeScript file's object), or a registry that refused the file:
+      // the file's agents are served as they are, as a fixed list.
+      const agents = configs.map((config) => {
+        const own = config.runtime;
+        if (own) {
+          ownRuntimes.push(own);
+          opened.push(() => own.close());
+          metrics.trackRuntime(own);
+        }
+        return new ClaudeAgent({ ...config, store, runtime: config.runtime ?? runtime });
+      });
+      for (const agent of agents) await agent.start();
+      for (const agent of agents) metrics.trackAgent(agent);
+      directory = fixedAgentDirectory(agents);
+      opened.push(() => directory.close());
+      fileAgents = agents.map(({ tenantId, agentId }) => ({ tenantId, agentId }));
+    }
     const app = createApp({
-      agents,
+      directory,
       store,
       runtime,
       metrics,
@@ -78,6 +114,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       keys: auth.keys,
       resources: auth.resources,
       ...(bodyLimitBytes === undefined ? {} : { bodyLimitBytes }),
+      rateLimiter: new TenantRateLimiter({
+        perMinute: positiveFromEnv(io.env, 'STEWARD_MESSAGES_PER_MINUTE') ?? defaultMessagesPerMinute,
+      }),
     });
     server = await startServer({ app, host: options.host, port: options.port }).catch((error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
@@ -86,20 +125,30 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
         `cannot listen on ${options.host}:${options.port}: ${(error as Error).message}${hint}`,
       );
     });
-    const descriptions = await Promise.all(agents.map((agent) => agent.describe()));
+    // The file's agents, built now: their description and warnings for the banner.
+    const descriptions: Array<Awaited<ReturnType<ClaudeAgent['describe']>>> = [];
+    const warnings: string[] = [];
+    for (const { tenantId, agentId } of fileAgents) {
+      await directory.use(tenantId, agentId, async (agent) => {
+        descriptions.push(await agent.describe());
+        warnings.push(...(await agent.warnings()));
+      });
+    }
     const isolation = await runtime?.isolation?.();
     for (const warning of store.warnings) io.error(`steward: warning: ${warning}`);
-    for (const agent of agents) {
-      for (const warning of await agent.warnings()) io.error(`steward: warning: ${warning}`);
-    }
-    retentionTimer = await startAuditRetention(agents, io);
+    for (const warning of warnings) io.error(`steward: warning: ${warning}`);
+    const retention = await startAuditRetention(store, configs, io);
+    retentionTimer = retention?.timer;
+    retentionAudit = retention?.audit;
+    if (retention) opened.push(() => retention.audit.close());
     // One write, so a reader that waits for the listening line also gets the rest.
     const lines = [
       `steward listening on ${server.url}`,
       `  store: ${store.engine} ${store.location}`,
       `  model: ${runtime ? (runtime.simulatedModel ? 'LOCAL SIMULATED MODEL (not Claude)' : 'Claude, through the Claude Agent SDK') : 'runtimes from the config'}`,
       `  auth: ${auth.banner}`,
-      ...(registryLine ? [registryLine] : []),
+      ...(applied ? [applied.line] : []),
+      `  agents: ${served === 'registry' ? 'built from the registry on their first message (an LRU of live agents)' : "the config file's, as a fixed list"}`,
       ...(isolation ? [`  tools: each agent in its own workspace folder; ${describeShell(isolation)}`] : []),
     ];
     for (const description of descriptions) {
@@ -108,7 +157,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
         .map((stage) => stage.name);
       lines.push(
         `  agent ${description.agentId} (tenant ${description.tenantId}): chain ${description.chain.join(' > ') || '(none)'}; ` +
-          `POST ${server.url}/api/agents/${description.agentId}/messages` +
+          `POST ${server.url}/api/tenants/${description.tenantId}/agents/${description.agentId}/messages` +
           (notBuilt.length > 0 ? `; configured but not built yet: ${notBuilt.join(', ')}` : ''),
       );
     }
@@ -125,6 +174,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   try {
     // Released before the store closes with the server (the agents' audits keep the shared log open till then).
     await registryAudit?.close();
+    await retentionAudit?.close();
     await server.close();
     for (const runtime of ownRuntimes) await runtime.close();
   } catch (error) {
@@ -157,17 +207,20 @@ function checkAgents(configs: AgentConfig[], configPath: string): void {
   });
 }
 
-/** Applies the config file to the registry; a failure is a warning, since agents are still served from the file. */
+/** Applies the config file to the registry; a failure is a warning, and the file's agents are served as they are. */
 async function applyToRegistry(
   registry: Registry,
   configs: AgentConfig[],
   configPath: string,
   io: CliIo,
-): Promise<string | undefined> {
+): Promise<{ line: string; agents: AppliedAgent[] } | undefined> {
   try {
     const { agents } = await applyConfigFile(registry, configs, `serve:${configPath}`.slice(0, 256));
     const changed = agents.filter((agent) => agent.outcome !== 'unchanged').length;
-    return `  registry: ${agents.length} agent${agents.length === 1 ? '' : 's'} from the config, ${changed} changed`;
+    return {
+      line: `  registry: ${agents.length} agent${agents.length === 1 ? '' : 's'} from the config, ${changed} changed`,
+      agents,
+    };
   } catch (error) {
     io.error(`steward: warning: the registry was not updated from ${configPath}: ${describe(error)}`);
     return undefined;
@@ -275,21 +328,24 @@ function describe(error: unknown): string {
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Prints the audit log's setup warnings and runs retention now and hourly, through the first agent
- * with `audit.retention` (every agent on the server shares one store and one audit log).
+ * Prints the audit log's setup warnings and runs retention now and hourly, on an Audit of its own with
+ * the first config's `audit` section that has `retention` (every agent on the server shares one store and
+ * one audit log; agents come and go with the LRU, so retention does not ride on one of them).
  */
-async function startAuditRetention(agents: ClaudeAgent[], io: CliIo): Promise<NodeJS.Timeout | undefined> {
-  let retention: AuditRetention | undefined;
-  const warned = new Set<string>();
-  for (const agent of agents) {
-    const audit = await agent.audit();
-    for (const warning of audit?.log.warnings ?? []) {
-      if (!warned.has(warning)) io.error(`steward: warning: ${warning}`);
-      warned.add(warning);
-    }
-    retention ??= audit?.retention();
+async function startAuditRetention(
+  store: StewardStore,
+  configs: AgentConfig[],
+  io: CliIo,
+): Promise<{ timer: NodeJS.Timeout; audit: Audit } | undefined> {
+  const config = configs.find((candidate) => candidate.audit?.retention)?.audit;
+  if (!config) return undefined;
+  const audit = new Audit(store, config);
+  for (const warning of audit.log.warnings) io.error(`steward: warning: ${warning}`);
+  const retention: AuditRetention | undefined = audit.retention();
+  if (!retention) {
+    await audit.close();
+    return undefined;
   }
-  if (!retention) return undefined;
   const run = () =>
     retention
       .run()
@@ -303,5 +359,16 @@ async function startAuditRetention(agents: ClaudeAgent[], io: CliIo): Promise<No
   void run();
   const timer = setInterval(run, RETENTION_INTERVAL_MS);
   timer.unref();
-  return timer;
+  return { timer, audit };
+}
+
+/** A whole number >= 1 from the environment, or undefined when unset. */
+function positiveFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CliError(`${name} must be a whole number >= 1, received "${text}"`);
+  }
+  return value;
 }

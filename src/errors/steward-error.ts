@@ -10,10 +10,13 @@ export const errorStatus = {
   'unsupported-media-type': 415,
   'not-found': 404,
   'permission-denied': 403,
+  /** The tenant is suspended: its agents take no messages until an admin resumes it (nothing is lost). */
+  'tenant-suspended': 403,
   /** The request contradicts the current state (e.g. setting the trust of a frozen agent); retry after changing it. */
   conflict: 409,
   /** A conditional write's `If-Match` version is not the current one: someone changed it first; read it again. */
   'precondition-failed': 412,
+  /** Too many requests of one caller in a window; `details.retryAfterSeconds` says when to try again. */
   unauthorized: 401,
   'invalid-signature': 401,
   /** Stored ciphertext could not be decrypted: wrong or missing key, tampering, or the wrong context. */
@@ -21,6 +24,8 @@ export const errorStatus = {
   /** Stored data failed an integrity check (a hash, count or sequence does not match what was sealed). */
   'integrity-check-failed': 500,
   'budget-exceeded': 402,
+  /** Too many requests for this tenant (or, for feedback, this customer) right now; retry after the `Retry-After` seconds. */
+  'rate-limited': 429,
   'queue-full': 503,
   'store-unavailable': 503,
   'runtime-failed': 502,

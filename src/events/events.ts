@@ -67,10 +67,23 @@ export interface StewardEventMap {
     status: 'approved' | 'denied' | 'expired';
     actor?: string;
   };
+  /**
+   * A message named a conversation its caller may not continue (another customer's, one with an owner
+   * while the caller has none, or none at all); it was answered not-found before any tier ran.
+   */
+  'conversation-access-refused': AgentScope & {
+    conversationId: string;
+    channel: string;
+    /** `customer:<hash prefix>` of the caller; absent for a caller without a customer. */
+    actor?: string;
+    reason: 'no-such-conversation' | 'another-customer';
+  };
   'interaction-feedback-given': AgentScope & {
     interactionId: string;
     rating: 'positive' | 'negative';
     note?: string;
+    /** Who rated: the operator, or `customer:<hash prefix>`; absent when the application itself did. */
+    actor?: string;
   };
   /** An operator changed something outside the config: invalidated the cache, retired or forgot patterns. */
   'operator-action': AgentScope & { action: string; actor?: string; details: Record<string, unknown> };

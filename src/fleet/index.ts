@@ -5,7 +5,24 @@
  * (objects merge deeply, arrays and scalars replace, null removes a key): registry/merge.ts, docs/fleet.md.
  */
 export { type AppliedAgent, type ApplyResult, applyConfigFile } from './apply-config-file.js';
-export { AgentHost, type AgentHostOptions, type AgentSource } from './host/index.js';
+export {
+  type ConversationScope,
+  ConversationTokens,
+  conversationTokenPurpose,
+  customerOfFeedback,
+  customerOfMessage,
+  type MessageCaller,
+  type MessageCustomer,
+  senderCustomer,
+} from './conversations/index.js';
+export {
+  AgentHost,
+  type AgentHostOptions,
+  type AgentSource,
+  type RegistryAgentSource,
+  registryAgentSource,
+  tenantSuspended,
+} from './host/index.js';
 export {
   type Action,
   type AdminToken,

@@ -10,6 +10,14 @@ export interface InboundMessage {
   /** Where it came from: `web`, `api`, `slack`, `email`, `sms` …; default `api`. */
   channel?: string;
   senderId?: string;
+  /**
+   * Who the customer is, as the channel or route verified it (never a request body's word): an opaque
+   * key such as `sender:<id>` from a chat key's sender, or the anonymous customer of a signed
+   * conversation token (fleet/conversations). A new conversation belongs to it; a conversation that
+   * belongs to another customer, or to none, answers `not-found` as if it did not exist. Stored only as
+   * a keyed hash. Without it, `handle` continues only conversations that belong to no customer.
+   */
+  customerKey?: string;
 }
 
 export interface Reply {

@@ -84,7 +84,12 @@ describe('the local web-chat channel', () => {
     expect(reply).toMatchObject({ text: 'echo: When do you open?', tier: 'intelligent', outcome: 'success' });
     expect(reply.simulatedModel).toBe(true);
 
-    await send('front-desk', { text: 'second', conversationId: reply.conversationId });
+    // The conversation belongs to its sender: continuing it names the sender again.
+    await send('front-desk', {
+      text: 'second',
+      conversationId: reply.conversationId,
+      senderId: 'web-visitor',
+    });
     await send('back-office', { text: 'third' });
 
     const list = async (query = '') => {

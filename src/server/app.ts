@@ -4,28 +4,49 @@ import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import { type ApiKeyService, Authenticator, type Registry } from '../fleet/index.js';
+import {
+  type Action,
+  type ApiKeyService,
+  Authenticator,
+  ConversationTokens,
+  customerOfMessage,
+  type PermissionPolicy,
+  type Registry,
+  TenantRateLimiter,
+  tenantSuspended,
+  visibleTenants,
+} from '../fleet/index.js';
 import { createRedactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
+import { type AgentDirectory, fixedAgentDirectory } from './agent-directory.js';
 import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
-import { type AuthVariables, authenticate, actorOf as keyActorOf } from './auth.js';
+import { type AuthVariables, authenticate, callerOf, actorOf as keyActorOf } from './auth.js';
+import { type ChannelRoutesOptions, registerChannelRoutes } from './channel-routes.js';
 import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
-import { registerKeyRoutes } from './keys-routes.js';
+import { keyRoutes, registerKeyRoutes } from './keys-routes.js';
 import { type AppLifecycle, createLifecycle } from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
 import { createReadinessCheck } from './readiness.js';
 import { registerRegistryRoutes } from './registry-routes.js';
-import { agentNotFound, guardRoutes } from './route-guard.js';
+import { agentScopeOf, createRouteTable, type ScopeVariables, scopeOf } from './route-scope.js';
 import { registerTrustRoutes } from './trust-routes.js';
 
 export interface AppOptions {
-  /** The agents to serve; `POST /api/agents/:agentId/messages` routes by `agentId`, so ids must be unique. */
-  agents: ClaudeAgent[];
+  /**
+   * A fixed list of agents to serve (a library user's app); ids must be unique, since the deprecated
+   * `/api/agents/:agentId/…` routes name an agent by id alone. Give this or `directory`.
+   */
+  agents?: ClaudeAgent[];
+  /**
+   * Where agents come from instead of `agents`: e.g. `hostAgentDirectory` (agents built from the registry
+   * on their first message, in an LRU). Closed on shutdown, which waits for their in-flight messages.
+   */
+  directory?: AgentDirectory;
   /** The store the agents write to; `GET /api/interactions` reads it. */
   store: StewardStore;
   /** The shared model runtime: its queue feeds the `steward_runtime_*` gauges; closed on shutdown. */
@@ -50,19 +71,38 @@ export interface AppOptions {
   registry?: Registry;
   /** Who makes a registry change, for its record; default the caller's key (see `actorOf` in auth.ts). */
   actorOf?: (c: Context) => string;
+  /**
+   * The per-tenant message limit of the message routes (429 `rate-limited` with `Retry-After`). Default: a
+   * limiter of {@link defaultMessagesPerMinute} per tenant; a tenant's `limits.messagesPerMinute` in the
+   * registry overrides it. `false` turns it off.
+   */
+  rateLimiter?: TenantRateLimiter | false;
+  /** Changes the role table (e.g. `operatorsMayDecryptAudit`). */
+  permissionPolicy?: PermissionPolicy;
+  /** Channel webhooks (`/channels/slack/events`, the Slack install): the channels core and its adapters. */
+  channels?: ChannelRoutesOptions;
 }
 
-/** The Hono app, plus the shutdown state `startServer` drives. */
-export type StewardApp = Hono<AppEnv> & { readonly lifecycle: AppLifecycle };
+/** Messages per minute each tenant may send when neither the app nor the tenant sets a limit. */
+export const defaultMessagesPerMinute = 600;
+
+/** The Hono app, plus the shutdown state `startServer` drives and the action each `/api` route takes. */
+export type StewardApp = Hono<AppEnv> & {
+  readonly lifecycle: AppLifecycle;
+  /** `METHOD /path` → the action the route requires, for every `/api` route. */
+  readonly routeActions: ReadonlyMap<string, Action>;
+};
 
 /** Values routes pass along on the context. */
-type AppEnv = { Variables: { clientSignal: AbortSignal } & AuthVariables };
+type AppEnv = { Variables: { clientSignal: AbortSignal } & AuthVariables & ScopeVariables };
 
 const messageBodySchema = z
   .object({
     text: z.string(),
     conversationId: z.string().optional(),
     senderId: z.string().optional(),
+    /** The token of the conversation's first reply (web chat without a sender id). */
+    conversationToken: z.string().max(512).optional(),
   })
   .strict();
 
@@ -75,24 +115,16 @@ const defaultBodyLimitBytes = 1024 * 1024;
  * const server = await startServer({ app, port: 8787 });
  */
 export function createApp(options: AppOptions): StewardApp {
-  const agents = new Map<string, ClaudeAgent>();
-  for (const agent of options.agents) {
-    if (agents.has(agent.agentId)) {
-      throw new StewardError(
-        'invalid-config',
-        `two agents have the agentId "${agent.agentId}"; agentIds must be unique`,
-      );
-    }
-    agents.set(agent.agentId, agent);
-  }
-  const { metrics, store } = options;
-  for (const agent of options.agents) metrics.trackAgent(agent);
+  const directory = directoryOf(options);
+  const { metrics, store, registry } = options;
+  if (options.agents) for (const agent of options.agents) metrics.trackAgent(agent);
   if (options.runtime) metrics.trackRuntime(options.runtime);
   const lifecycle = createLifecycle({
-    agents: options.agents,
+    agents: [],
     runtime: options.runtime,
     store,
-    resources: options.resources ?? [],
+    // The agents first: closing them waits for their in-flight messages.
+    resources: [directory, ...(options.resources ?? [])],
   });
   // Server logs are masked like everything else that is kept: an error may quote a customer's message.
   const logRedactor = createRedactor();
@@ -106,6 +138,20 @@ export function createApp(options: AppOptions): StewardApp {
       `bodyLimitBytes must be a whole number >= 1, received ${bodyLimitBytes}`,
     );
   }
+  const rateLimiter =
+    options.rateLimiter === false
+      ? undefined
+      : (options.rateLimiter ?? new TenantRateLimiter({ perMinute: defaultMessagesPerMinute }));
+
+  // Conversation tokens are signed with the store's key: read once, retried after a failure.
+  let tokens: Promise<ConversationTokens> | undefined;
+  const conversationTokens = (): Promise<ConversationTokens> => {
+    tokens ??= ConversationTokens.forStore(store).catch((error: unknown) => {
+      tokens = undefined;
+      throw error;
+    });
+    return tokens;
+  };
 
   const app = new Hono<AppEnv>();
 
@@ -143,21 +189,44 @@ export function createApp(options: AppOptions): StewardApp {
     '/api/*',
     authenticate(options.authenticator ?? defaultAuthenticator(options.apiToken, options.keys)),
   );
-  // Interim: one guard for every route until the routes are tenant-scoped and check for themselves.
-  app.use('/api/*', guardRoutes({ tenantOfAgent: (agentId) => agents.get(agentId)?.tenantId }));
-  if (options.keys) registerKeyRoutes(app, { keys: options.keys });
+  // Every route declares its action and checks it itself (requireAction); an undeclared one answers 500.
+  const routes = createRouteTable(app, {
+    directory: registry ? withRegistryTenants(directory, registry) : directory,
+    ...(options.permissionPolicy ? { policy: options.permissionPolicy } : {}),
+  });
+  app.use('/api/*', routes.failClosed);
+  if (options.keys) {
+    registerKeyRoutes(app, { keys: options.keys });
+    // The keys API checks keys:manage in its own handlers.
+    for (const route of keyRoutes) routes.selfChecked(route.method, route.path, 'keys:manage');
+  }
 
-  app.get('/api/agents', async (c) => {
-    const described = await Promise.all([...agents.values()].map((agent) => agent.describe()));
-    return c.json({ agents: described }, 200);
+  routes.declare('GET', '/api/agents', 'agents:read', 'none', async (c) => {
+    const visible = visibleTenants(callerOf(c));
+    const shown = directory.live().filter((agent) => visible === '*' || visible.includes(agent.tenantId));
+    return c.json({ agents: await Promise.all(shown.map((agent) => agent.describe())) }, 200);
   });
 
-  app.post(
-    '/api/agents/:agentId/messages',
+  routes.agentRoute(
+    'POST',
+    '/messages',
+    'messages:send',
     async (c, next) => {
-      const agentId = c.req.param('agentId');
-      // The same answer as for an agent of a tenant outside the caller's scope: no agent list.
-      if (!agents.has(agentId)) throw agentNotFound(agentId);
+      const { tenantId } = agentScopeOf(c);
+      const tenant = scopeOf(c).tenant ?? (await routes.directory.tenant(tenantId));
+      // Refused before anything is read or handled: nothing is recorded, and resuming lets messages in again.
+      if (tenant?.status === 'suspended') throw tenantSuspended(tenantId);
+      const decision = rateLimiter?.take(tenantId, tenant?.messagesPerMinute);
+      if (decision && !decision.allowed) {
+        return errorResponse(
+          new StewardError(
+            'rate-limited',
+            `tenant "${tenantId}" sent more messages than its limit allows; retry in ${decision.retryAfterSeconds} s`,
+            { details: { tenantId, retryAfterSeconds: decision.retryAfterSeconds } },
+          ),
+          { 'retry-after': String(decision.retryAfterSeconds) },
+        );
+      }
       // Taken before the body is read: the body limit replaces the request object.
       c.set('clientSignal', c.req.raw.signal);
       await next();
@@ -165,12 +234,29 @@ export function createApp(options: AppOptions): StewardApp {
     requireJsonBody(),
     limitBody(bodyLimitBytes),
     async (c) => {
-      const agent = agents.get(c.req.param('agentId'))!;
-      const body = await readJsonBody(c, messageBodySchema);
+      const { tenantId, agentId } = agentScopeOf(c);
+      const { conversationToken, ...message } = await readJsonBody(c, messageBodySchema);
+      // The conversation belongs to the customer the key vouches for (sender id) or the token names.
+      const tokens = await conversationTokens();
+      const customer = customerOfMessage(tokens, {
+        role: callerOf(c).role,
+        tenantId,
+        agentId,
+        conversationId: message.conversationId,
+        senderId: message.senderId,
+        conversationToken,
+      });
+      const customerKey = customer.kind === 'customer' ? { customerKey: customer.customerKey } : {};
       // The run stops when the client hangs up or when shutdown gives up waiting for it.
-      const run = lifecycle.trackRequest(c.get('clientSignal'));
+      const run = lifecycle.trackRequest(c.get('clientSignal') as AbortSignal);
       try {
-        const reply = await agent.handle({ ...body, channel: 'web' }, { signal: run.signal });
+        const reply = await directory.use(tenantId, agentId, (agent) =>
+          agent.handle({ ...message, ...customerKey, channel: 'web' }, { signal: run.signal }),
+        );
+        if (customer.kind === 'customer' && customer.issueToken) {
+          const scope = { tenantId, agentId, conversationId: reply.conversationId };
+          return c.json({ ...reply, conversationToken: tokens.issue(scope, customer.customerKey) }, 200);
+        }
         return c.json(reply, 200);
       } finally {
         run.dispose();
@@ -178,23 +264,32 @@ export function createApp(options: AppOptions): StewardApp {
     },
   );
 
-  app.get('/api/interactions', async (c) => {
+  routes.tenantRoute('GET', '/interactions', 'interactions:read', async (c) => {
     const query = parseInteractionsQuery(new URL(c.req.url).searchParams);
-    const page = await store.interactions.list(query);
+    const { tenantId } = scopeOf(c);
+    const page = await store.interactions.list({ ...query, ...(tenantId === undefined ? {} : { tenantId }) });
     return c.json({ items: page.items, nextCursor: page.nextCursor }, 200);
   });
 
-  registerTrustRoutes(app, { agents, store, bodyLimitBytes });
-  registerOptimizeRoutes(app, { agents, store });
-  registerAuditRoutes(app, { agents, store, bodyLimitBytes });
-  registerAuditDashboard(app, { agents });
-  if (options.registry) {
-    registerRegistryRoutes(app, {
-      registry: options.registry,
+  registerTrustRoutes({ routes, directory, store, bodyLimitBytes, conversationTokens });
+  registerOptimizeRoutes({ routes, directory, store });
+  registerAuditRoutes({ routes, directory, store, bodyLimitBytes });
+  registerAuditDashboard({ routes, directory });
+  if (registry) {
+    registerRegistryRoutes(routes, {
+      registry,
       bodyLimitBytes,
       actorOf: options.actorOf ?? keyActorOf,
+      // A suspended tenant's live agents close here at once (other instances: at their next version check).
+      onTenantChanged: (tenant) => {
+        if (tenant.status === 'suspended') directory.evict(tenant.tenantId);
+      },
+      // This instance serves the new config from the next message (others: at their next version check).
+      onAgentChanged: (tenantId, agentId) => directory.evict(tenantId, agentId),
     });
   }
+
+  if (options.channels) registerChannelRoutes(app, routes, options.channels);
 
   app.notFound((c) =>
     errorResponse(
@@ -203,7 +298,7 @@ export function createApp(options: AppOptions): StewardApp {
   );
   app.onError((error, c) => errorResponse(toHttpError(error, `${c.req.method} ${routeLabel(c)}`, logError)));
 
-  return Object.assign(app, { lifecycle });
+  return Object.assign(app, { lifecycle, routeActions: routes.actions });
 }
 
 /** An error's stack and the chain of its causes (a `store-unavailable` keeps the driver's error there). */
@@ -216,6 +311,38 @@ function describeForLog(error: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return lines.join('\n');
+}
+
+/** The directory the options give: `directory`, or a fixed one over `agents`. */
+function directoryOf(options: AppOptions): AgentDirectory {
+  if (options.directory && options.agents) {
+    throw new StewardError('invalid-config', 'give createApp either `agents` or `directory`, not both');
+  }
+  if (options.directory) return options.directory;
+  if (options.agents) return fixedAgentDirectory(options.agents);
+  throw new StewardError(
+    'invalid-config',
+    'createApp needs the agents to serve: `agents: [agent, …]`, or `directory` (e.g. hostAgentDirectory over the registry)',
+  );
+}
+
+/**
+ * A directory whose tenants are also the registry's: the registry routes serve a tenant with no agent in a
+ * fixed list, and a registry tenant's status and limits apply to its messages.
+ */
+function withRegistryTenants(directory: AgentDirectory, registry: Registry): AgentDirectory {
+  return {
+    ...directory,
+    async tenant(tenantId) {
+      const tenant = await registry.tenants.get(tenantId).catch((error: unknown) => {
+        if (StewardError.isInstance(error) && error.code === 'invalid-request') return undefined;
+        throw error;
+      });
+      if (!tenant) return directory.tenant(tenantId);
+      const perMinute = tenant.limits.messagesPerMinute;
+      return { status: tenant.status, ...(perMinute === undefined ? {} : { messagesPerMinute: perMinute }) };
+    },
+  };
 }
 
 /** `apiToken` as the admin token, plus `keys`; with neither, the implicit local admin (open, as before keys). */

@@ -7,9 +7,7 @@
  * (it holds no key, so it may not hand out plaintext); a key that does not open a record answers 500
  * `decryption-failed` naming the record (the key is wrong, or the ciphertext was altered).
  */
-import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/index.js';
 import { idSchema } from '../agent/index.js';
 import {
   Audit,
@@ -23,9 +21,11 @@ import {
 import { instantParameterSchema } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { StewardStore } from '../store/index.js';
+import type { AgentDirectory } from './agent-directory.js';
 import { actorOf } from './auth.js';
 import { invalidRequestFromZod } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
+import { checkTenant, type RouteTable, scopeOf } from './route-scope.js';
 
 const eventTypeSchema = z
   .string()
@@ -53,7 +53,8 @@ const verifyQuerySchema = z.object({ tenantId: idSchema.optional() }).strict();
 
 const decryptBodySchema = z
   .object({
-    tenantId: idSchema,
+    /** Required on the deprecated `/api/audit/decrypt`; the path gives it on the tenant route. */
+    tenantId: idSchema.optional(),
     seqs: z.array(z.number().int().min(1)).min(1).max(maxRecordsPerLookup).optional(),
     ids: z.array(z.string().min(1).max(auditFieldLimits.id)).min(1).max(maxRecordsPerLookup).optional(),
   })
@@ -64,54 +65,67 @@ const decryptBodySchema = z
   });
 
 export interface AuditRoutesOptions {
-  agents: Map<string, ClaudeAgent>;
+  routes: RouteTable;
+  directory: AgentDirectory;
   store: StewardStore;
   /** Largest accepted body of `POST /api/audit/decrypt`; default 64 KiB. */
   bodyLimitBytes?: number;
 }
 
 /**
- * `GET /api/audit`, `GET /api/audit/verify` and `POST /api/audit/decrypt`.
+ * `GET /api/tenants/:tenantId/audit`, `…/audit/verify`, `POST …/audit/decrypt`, and their deprecated
+ * aliases under `/api/audit` (which take `tenantId` from the query or the body).
  *
  * @example
- * registerAuditRoutes(app, { agents, store });
- * // GET /api/audit?tenantId=acme&eventType=tool-call-denied,tool-call-approved&from=2024-05-01&limit=50
+ * registerAuditRoutes({ routes, directory, store });
+ * // GET /api/tenants/acme/audit?eventType=tool-call-denied,tool-call-approved&from=2024-05-01&limit=50
  */
-export function registerAuditRoutes<Env extends object>(
-  app: Hono<Env & { Variables: object }>,
-  options: AuditRoutesOptions,
-): void {
-  const { agents, store } = options;
+export function registerAuditRoutes(options: AuditRoutesOptions): void {
+  const { routes, directory, store } = options;
   const json = [requireJsonBody(), limitBody(options.bodyLimitBytes ?? 64 * 1024)] as const;
 
-  app.get('/api/audit', async (c) => {
-    const query = parseSearchQuery(new URL(c.req.url).searchParams);
+  routes.tenantRoute('GET', '/audit', 'audit:read', async (c) => {
+    const query = parseSearchQuery(new URL(c.req.url).searchParams, scopeOf(c).tenantId);
+    checkTenant(c, 'audit:read', query.tenantId);
     const page = await searchAuditRecords(store, query);
     return c.json({ records: page.records, nextCursor: page.nextCursor }, 200);
   });
 
-  app.get('/api/audit/verify', async (c) => {
+  routes.tenantRoute('GET', '/audit/verify', 'audit:read', async (c) => {
     const raw = singleValues(new URL(c.req.url).searchParams);
     const parsed = verifyQuerySchema.safeParse(raw);
     if (!parsed.success) throw invalidRequestFromZod(parsed.error, raw, 'query');
-    const report = await verifyChain(store, parsed.data.tenantId ? { tenantId: parsed.data.tenantId } : {});
+    const tenantId = parsed.data.tenantId ?? scopeOf(c).tenantId;
+    if (tenantId !== undefined) checkTenant(c, 'audit:read', tenantId);
+    const report = await verifyChain(store, tenantId === undefined ? {} : { tenantId });
     return c.json(report, 200);
   });
 
-  app.post('/api/audit/decrypt', ...json, async (c) => {
+  routes.tenantRoute('POST', '/audit/decrypt', 'audit:decrypt', ...json, async (c) => {
     // The read is audited with the key that reads (X-Steward-Actor only adds an "on behalf of" note).
     const actor = actorOf(c);
     const body = await readJsonBody(c, decryptBodySchema);
+    const tenantId = body.tenantId ?? scopeOf(c).tenantId;
+    if (tenantId === undefined) {
+      throw new StewardError(
+        'invalid-request',
+        'body.tenantId is required: the tenant whose records to decrypt',
+        {
+          details: { field: 'tenantId' },
+        },
+      );
+    }
+    checkTenant(c, 'audit:decrypt', tenantId);
     const selector = body.seqs ? { seqs: body.seqs } : { ids: body.ids ?? [] };
-    const { records, missing } = await findAuditRecords(store, body.tenantId, selector);
+    const { records, missing } = await findAuditRecords(store, tenantId, selector);
     if (missing.length > 0) {
       throw new StewardError(
         'not-found',
-        `tenant "${body.tenantId}" has no audit record with ${body.seqs ? 'seq' : 'id'} ${missing.join(', ')}`,
-        { details: { tenantId: body.tenantId, missing } },
+        `tenant "${tenantId}" has no audit record with ${body.seqs ? 'seq' : 'id'} ${missing.join(', ')}`,
+        { details: { tenantId, missing } },
       );
     }
-    const { audit, owned } = await auditForTenant(agents, store, body.tenantId);
+    const { audit, owned } = await auditForTenant(directory, store, tenantId);
     try {
       return c.json({ records: await decryptAuditRecords(audit, records, actor) }, 200);
     } finally {
@@ -157,11 +171,11 @@ export async function decryptAuditRecords(
 
 /** The Audit of an agent of the tenant, else a read-only one on the store that the caller closes. */
 async function auditForTenant(
-  agents: Map<string, ClaudeAgent>,
+  directory: AgentDirectory,
   store: StewardStore,
   tenantId: string,
 ): Promise<{ audit: Audit; owned: boolean }> {
-  for (const agent of agents.values()) {
+  for (const agent of directory.live()) {
     if (agent.tenantId !== tenantId) continue;
     const audit = await agent.audit();
     if (audit) return { audit, owned: false };
@@ -181,7 +195,7 @@ function isMissingAuditKey(error: unknown): boolean {
 
 /** A stored payload that is not JSON (edited by hand: verify reports it) is returned as its text. */
 /** `eventType` may repeat and hold comma lists; every other parameter must be given once. */
-function parseSearchQuery(params: URLSearchParams) {
+function parseSearchQuery(params: URLSearchParams, scopeTenant: string | undefined) {
   const raw: Record<string, string | string[]> = Object.create(null);
   for (const [key, value] of params) {
     if (key === 'eventType') {
@@ -201,6 +215,7 @@ function parseSearchQuery(params: URLSearchParams) {
       details: { field: 'eventType' },
     });
   }
+  if (!Object.hasOwn(raw, 'tenantId') && scopeTenant !== undefined) raw.tenantId = scopeTenant;
   if (!Object.hasOwn(raw, 'tenantId')) {
     throw new StewardError(
       'invalid-request',

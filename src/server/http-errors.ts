@@ -5,11 +5,16 @@ import { valueAt } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { STORE_UNAVAILABLE_MESSAGE } from '../store/index.js';
 
-/** The JSON response for a StewardError: its `toJSON()` body with its status. */
+/** The JSON response for a StewardError: its `toJSON()` body with its status (and `Retry-After` when it says). */
 export function errorResponse(error: StewardError, headers: Record<string, string> = {}): Response {
+  const retryAfter = error.details.retryAfterSeconds;
   return new Response(JSON.stringify(error.toJSON()), {
     status: error.status,
-    headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
+    headers: {
+      'content-type': 'application/json; charset=UTF-8',
+      ...(typeof retryAfter === 'number' ? { 'retry-after': String(Math.ceil(retryAfter)) } : {}),
+      ...headers,
+    },
   });
 }
 

@@ -1,5 +1,12 @@
 /** The HTTP server of `steward serve`: the app, its metrics, and a graceful Node listener. */
-export { type AppOptions, createApp, type StewardApp } from './app.js';
+export {
+  type AgentDirectory,
+  fixedAgentDirectory,
+  type HostAgentDirectoryOptions,
+  hostAgentDirectory,
+  type TenantState,
+} from './agent-directory.js';
+export { type AppOptions, createApp, defaultMessagesPerMinute, type StewardApp } from './app.js';
 export { decryptAuditRecords } from './audit-routes.js';
 export {
   type AuthVariables,
@@ -12,5 +19,11 @@ export {
 export { type KeyRoutesOptions, registerKeyRoutes } from './keys-routes.js';
 export type { AppLifecycle } from './lifecycle.js';
 export { createMetrics, type MetricsOptions, type StewardMetrics } from './metrics.js';
-export { agentNotFound, guardRoutes, type RouteGuardOptions, routeActions } from './route-guard.js';
+export {
+  type RouteScope,
+  type RouteTable,
+  requireScopedAction,
+  type ScopeKind,
+  scopeOf,
+} from './route-scope.js';
 export { type RunningServer, type StartServerOptions, startServer } from './serve.js';

@@ -25,6 +25,13 @@ const createBodySchema = keyRequestSchema.extend({
     .optional(),
 });
 
+/** The routes `registerKeyRoutes` serves, each requiring `keys:manage`. */
+export const keyRoutes = [
+  { method: 'POST', path: '/api/keys' },
+  { method: 'GET', path: '/api/keys' },
+  { method: 'DELETE', path: '/api/keys/:id' },
+] as const;
+
 export interface KeyRoutesOptions {
   keys: ApiKeyService;
   /** Largest accepted body of `POST /api/keys`; default 16 KiB. */

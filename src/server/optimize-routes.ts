@@ -2,15 +2,15 @@
  * The Optimize API: cost analytics from the rollup tables, each agent's budget for today, cache
  * invalidation, and the pattern tier's patterns (list, retire, forget).
  */
-import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClaudeAgent } from '../agent/index.js';
 import { dayParameterSchema } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
-import { CostRollups } from '../optimize/index.js';
+import { CostRollups, type PatternTier } from '../optimize/index.js';
 import type { StewardStore } from '../store/index.js';
+import type { AgentDirectory } from './agent-directory.js';
 import { actorOf } from './auth.js';
-import { invalidRequestFromZod, unknownAgentError } from './http-errors.js';
+import { invalidRequestFromZod } from './http-errors.js';
+import { agentScopeOf, type RouteTable, scopeOf } from './route-scope.js';
 
 const costsQuerySchema = z
   .object({
@@ -24,79 +24,86 @@ const costsQuerySchema = z
 const patternStatusSchema = z.enum(['candidate', 'active', 'retired']);
 
 export interface OptimizeRoutesOptions {
-  agents: Map<string, ClaudeAgent>;
+  routes: RouteTable;
+  directory: AgentDirectory;
   store: StewardStore;
 }
 
-export function registerOptimizeRoutes<Env extends object>(
-  app: Hono<Env & { Variables: object }>,
-  options: OptimizeRoutesOptions,
-): void {
+/**
+ * Each route under `/api/tenants/:tenantId/…` and its deprecated alias: costs (per tenant), budget,
+ * cache, patterns (per agent).
+ */
+export function registerOptimizeRoutes(options: OptimizeRoutesOptions): void {
+  const { routes, directory } = options;
   const costs = new CostRollups(options.store);
 
-  app.get('/api/costs', async (c) => {
+  routes.tenantRoute('GET', '/costs', 'costs:read', async (c) => {
     const raw = Object.fromEntries(new URL(c.req.url).searchParams.entries());
     const parsed = costsQuerySchema.safeParse(raw);
     if (!parsed.success) throw invalidRequestFromZod(parsed.error, raw, 'query');
-    const query = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
+    const { tenantId } = scopeOf(c);
+    const query = Object.fromEntries(
+      Object.entries({ ...parsed.data, ...(tenantId === undefined ? {} : { tenantId }) }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
     return c.json(await costs.report(query), 200);
   });
 
-  app.delete('/api/agents/:agentId/cache', async (c) => {
-    const agent = options.agents.get(c.req.param('agentId'));
-    if (!agent) throw unknownAgentError(c.req.param('agentId'));
+  routes.agentRoute('DELETE', '/cache', 'cache:act', async (c) => {
+    const scope = agentScopeOf(c);
     const id = c.req.query('id');
-    const removed = await agent.invalidateCache({ ...(id ? { id } : {}), actor: actorOf(c) });
+    const actor = actorOf(c);
+    const removed = await directory.use(scope.tenantId, scope.agentId, (agent) =>
+      agent.invalidateCache({ ...(id ? { id } : {}), actor }),
+    );
     return c.json({ removed }, 200);
   });
 
-  const patternsOf = async (agentId: string) => {
-    const agent = options.agents.get(agentId);
-    if (!agent) throw unknownAgentError(agentId);
-    const patterns = await agent.patterns();
-    if (!patterns) throw new StewardError('not-found', `agent "${agentId}" has no pattern tier`);
-    return { agent, patterns };
-  };
+  const withPatterns = <Result>(
+    scope: { tenantId: string; agentId: string },
+    work: (patterns: PatternTier) => Promise<Result>,
+  ): Promise<Result> =>
+    directory.use(scope.tenantId, scope.agentId, async (agent) => {
+      const patterns = await agent.patterns();
+      if (!patterns) throw new StewardError('not-found', `agent "${scope.agentId}" has no pattern tier`);
+      return work(patterns);
+    });
 
-  app.get('/api/agents/:agentId/patterns', async (c) => {
-    const { agent, patterns } = await patternsOf(c.req.param('agentId'));
+  routes.agentRoute('GET', '/patterns', 'patterns:read', async (c) => {
+    const scope = agentScopeOf(c);
     const status = c.req.query('status');
     const parsed = patternStatusSchema.optional().safeParse(status);
     if (!parsed.success) throw invalidRequestFromZod(parsed.error, status, 'query.status');
-    const list = await patterns.list({
-      tenantId: agent.tenantId,
-      agentId: agent.agentId,
-      ...(parsed.data ? { status: parsed.data } : {}),
-    });
+    const list = await withPatterns(scope, (patterns) =>
+      patterns.list({ ...scope, ...(parsed.data ? { status: parsed.data } : {}) }),
+    );
     return c.json({ patterns: list }, 200);
   });
 
-  app.post('/api/agents/:agentId/patterns/:patternId/retire', async (c) => {
-    const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    await patterns.retire({
-      tenantId: agent.tenantId,
-      agentId: agent.agentId,
-      id: c.req.param('patternId'),
-      actor: actorOf(c),
-    });
-    return c.json({ retired: c.req.param('patternId') }, 200);
+  routes.agentRoute('POST', '/patterns/:patternId/retire', 'patterns:act', async (c) => {
+    const scope = agentScopeOf(c);
+    const id = c.req.param('patternId')!;
+    const actor = actorOf(c);
+    await withPatterns(scope, (patterns) => patterns.retire({ ...scope, id, actor }));
+    return c.json({ retired: id }, 200);
   });
 
-  app.delete('/api/agents/:agentId/patterns', async (c) => {
-    const { agent, patterns } = await patternsOf(c.req.param('agentId'));
-    const removed = await patterns.invalidate({
-      tenantId: agent.tenantId,
-      agentId: agent.agentId,
-      actor: actorOf(c),
-    });
+  routes.agentRoute('DELETE', '/patterns', 'patterns:act', async (c) => {
+    const scope = agentScopeOf(c);
+    const actor = actorOf(c);
+    const removed = await withPatterns(scope, (patterns) => patterns.invalidate({ ...scope, actor }));
     return c.json({ removed }, 200);
   });
 
-  app.get('/api/agents/:agentId/budget', async (c) => {
-    const agent = options.agents.get(c.req.param('agentId'));
-    if (!agent) throw unknownAgentError(c.req.param('agentId'));
-    const budget = await agent.budget();
-    if (!budget) throw new StewardError('not-found', `no budget is configured for agent "${agent.agentId}"`);
-    return c.json(await budget.status({ tenantId: agent.tenantId, agentId: agent.agentId }), 200);
+  routes.agentRoute('GET', '/budget', 'budget:read', async (c) => {
+    const scope = agentScopeOf(c);
+    const status = await directory.use(scope.tenantId, scope.agentId, async (agent) => {
+      const budget = await agent.budget();
+      if (!budget)
+        throw new StewardError('not-found', `no budget is configured for agent "${scope.agentId}"`);
+      return budget.status(scope);
+    });
+    return c.json(status, 200);
   });
 }

@@ -4,12 +4,13 @@
  * makes a write conditional (412 when stale) and every entry is served with its version as `ETag`.
  * An agent is found only under its own tenant's path: any other path is a 404 that names nothing else.
  */
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { InvalidConfigError, StewardError } from '../errors/index.js';
-import { agentStatuses, type Registry, tenantStatuses } from '../fleet/index.js';
+import { agentStatuses, type Registry, type Tenant, tenantNotFound, tenantStatuses } from '../fleet/index.js';
 import { invalidRequestFromZod } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
+import type { RouteTable } from './route-scope.js';
 
 /** The header naming who makes a change, when the app passes no `actorOf`. */
 export const registryActorHeader = 'X-Steward-Actor';
@@ -32,6 +33,10 @@ export function actorFromHeader(c: Context): string {
 export interface RegistryRoutesOptions {
   registry: Registry;
   bodyLimitBytes: number;
+  /** Called after a tenant changed on this instance (e.g. suspended: its live agents are closed). */
+  onTenantChanged?: (tenant: Tenant) => void;
+  /** Called after an agent's config was put or the agent disabled on this instance (its live agent is closed). */
+  onAgentChanged?: (tenantId: string, agentId: string) => void;
   /** Who makes a change, for its record; default {@link actorFromHeader}. */
   actorOf?: ((c: Context) => string) | undefined;
 }
@@ -67,10 +72,7 @@ const pageQuerySchema = z
   })
   .strict();
 
-export function registerRegistryRoutes<Env extends object>(
-  app: Hono<Env & { Variables: object }>,
-  options: RegistryRoutesOptions,
-): void {
+export function registerRegistryRoutes(routes: RouteTable, options: RegistryRoutesOptions): void {
   const { registry } = options;
   const actorOf = options.actorOf ?? actorFromHeader;
   const json = [requireJsonBody(), limitBody(options.bodyLimitBytes)] as const;
@@ -79,85 +81,107 @@ export function registerRegistryRoutes<Env extends object>(
     ...(ifMatch === undefined ? {} : { ifMatch }),
   });
 
-  app.post('/api/tenants', ...json, async (c) => {
+  routes.declare('POST', '/api/tenants', 'tenants:manage', 'none', ...json, async (c) => {
     const body = await readJsonBody(c, newTenantSchema);
     const tenant = await configErrorsAsRequest(() => registry.tenants.create(body, write(c)));
     return c.json(tenant, 201, { etag: etag(tenant.version) });
   });
 
-  app.get('/api/tenants', async (c) => {
+  routes.declare('GET', '/api/tenants', 'tenants:manage', 'none', async (c) => {
     const query = parseQuery(c, pageQuerySchema.extend({ status: z.enum(tenantStatuses).optional() }));
     return c.json(await registry.tenants.list(query), 200);
   });
 
-  app.get('/api/tenants/:tenantId', async (c) => {
-    const tenantId = c.req.param('tenantId');
+  routes.declare('GET', '/api/tenants/:tenantId', 'agents:read', 'tenant', async (c) => {
+    const tenantId = c.req.param('tenantId')!;
     const tenant = await registry.tenants.get(tenantId);
-    if (!tenant) throw new StewardError('not-found', `there is no tenant "${tenantId}"`);
+    if (!tenant) throw tenantNotFound(tenantId);
     return c.json(tenant, 200, { etag: etag(tenant.version) });
   });
 
-  app.patch('/api/tenants/:tenantId', ...json, async (c) => {
+  routes.declare('PATCH', '/api/tenants/:tenantId', 'tenants:manage', 'tenant', ...json, async (c) => {
     const body = await readJsonBody(c, tenantPatchSchema);
     const tenant = await configErrorsAsRequest(() =>
-      registry.tenants.update(c.req.param('tenantId'), body, write(c, ifMatchOf(c))),
+      registry.tenants.update(c.req.param('tenantId')!, body, write(c, ifMatchOf(c))),
     );
+    options.onTenantChanged?.(tenant);
     return c.json(tenant, 200, { etag: etag(tenant.version) });
   });
 
-  app.get('/api/tenants/:tenantId/agents', async (c) => {
+  routes.declare('GET', '/api/tenants/:tenantId/agents', 'agents:read', 'tenant', async (c) => {
     const query = parseQuery(c, pageQuerySchema.extend({ status: z.enum(agentStatuses).optional() }));
-    return c.json(await registry.agents.list(c.req.param('tenantId'), query), 200);
+    return c.json(await registry.agents.list(c.req.param('tenantId')!, query), 200);
   });
 
-  app.put('/api/tenants/:tenantId/agents/:agentId', ...json, async (c) => {
-    const config = await readJsonBody(c, jsonObject);
-    const { agent, outcome } = await configErrorsAsRequest(() =>
-      registry.agents.put(scopeOf(c), config, write(c, ifMatchOf(c))),
-    );
-    return c.json({ ...agent, outcome }, outcome === 'created' ? 201 : 200, { etag: etag(agent.version) });
-  });
-
-  app.get('/api/tenants/:tenantId/agents/:agentId', async (c) => {
-    const scope = scopeOf(c);
-    const agent = await registry.agents.get(scope);
-    if (!agent) {
-      throw new StewardError(
-        'not-found',
-        `there is no agent "${scope.agentId}" in tenant "${scope.tenantId}"`,
+  routes.declare(
+    'PUT',
+    '/api/tenants/:tenantId/agents/:agentId',
+    'agents:write',
+    'tenant-agent',
+    ...json,
+    async (c) => {
+      const config = await readJsonBody(c, jsonObject);
+      const { agent, outcome } = await configErrorsAsRequest(() =>
+        registry.agents.put(scopeOf(c), config, write(c, ifMatchOf(c))),
       );
-    }
-    return c.json(agent, 200, { etag: etag(agent.version) });
-  });
+      options.onAgentChanged?.(agent.tenantId, agent.agentId);
+      return c.json({ ...agent, outcome }, outcome === 'created' ? 201 : 200, { etag: etag(agent.version) });
+    },
+  );
 
-  app.delete('/api/tenants/:tenantId/agents/:agentId', async (c) => {
-    const { agent, outcome } = await registry.agents.disable(scopeOf(c), write(c, ifMatchOf(c)));
-    return c.json({ ...agent, outcome }, 200, { etag: etag(agent.version) });
-  });
+  routes.declare(
+    'GET',
+    '/api/tenants/:tenantId/agents/:agentId',
+    'agents:read',
+    'tenant-agent',
+    async (c) => {
+      const scope = scopeOf(c);
+      const agent = await registry.agents.get(scope);
+      if (!agent) {
+        throw new StewardError(
+          'not-found',
+          `there is no agent "${scope.agentId}" in tenant "${scope.tenantId}"`,
+        );
+      }
+      return c.json(agent, 200, { etag: etag(agent.version) });
+    },
+  );
 
-  app.get('/api/templates', async (c) =>
+  routes.declare(
+    'DELETE',
+    '/api/tenants/:tenantId/agents/:agentId',
+    'agents:write',
+    'tenant-agent',
+    async (c) => {
+      const { agent, outcome } = await registry.agents.disable(scopeOf(c), write(c, ifMatchOf(c)));
+      options.onAgentChanged?.(agent.tenantId, agent.agentId);
+      return c.json({ ...agent, outcome }, 200, { etag: etag(agent.version) });
+    },
+  );
+
+  routes.declare('GET', '/api/templates', 'templates:manage', 'none', async (c) =>
     c.json(await registry.templates.list(parseQuery(c, pageQuerySchema)), 200),
   );
 
-  app.put('/api/templates/:templateId', ...json, async (c) => {
+  routes.declare('PUT', '/api/templates/:templateId', 'templates:manage', 'none', ...json, async (c) => {
     const config = await readJsonBody(c, jsonObject);
     const { template, outcome, agentsAffected } = await configErrorsAsRequest(() =>
-      registry.templates.put(c.req.param('templateId'), config, write(c, ifMatchOf(c))),
+      registry.templates.put(c.req.param('templateId')!, config, write(c, ifMatchOf(c))),
     );
     return c.json({ ...template, outcome, agentsAffected }, outcome === 'created' ? 201 : 200, {
       etag: etag(template.version),
     });
   });
 
-  app.get('/api/templates/:templateId', async (c) => {
-    const templateId = c.req.param('templateId');
+  routes.declare('GET', '/api/templates/:templateId', 'templates:manage', 'none', async (c) => {
+    const templateId = c.req.param('templateId')!;
     const template = await registry.templates.get(templateId);
     if (!template) throw new StewardError('not-found', `there is no template "${templateId}"`);
     return c.json(template, 200, { etag: etag(template.version) });
   });
 
-  app.delete('/api/templates/:templateId', async (c) => {
-    const templateId = c.req.param('templateId');
+  routes.declare('DELETE', '/api/templates/:templateId', 'templates:manage', 'none', async (c) => {
+    const templateId = c.req.param('templateId')!;
     await registry.templates.delete(templateId, write(c, ifMatchOf(c)));
     return c.json({ templateId, deleted: true }, 200);
   });

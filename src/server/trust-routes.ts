@@ -1,13 +1,15 @@
 /** The Trust API: levels, history, operator actions, feedback and approvals. */
-import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
+import { type ConversationTokens, customerOfFeedback, inScope } from '../fleet/index.js';
 import type { StewardStore } from '../store/index.js';
-import type { Trust } from '../trust/index.js';
-import { actorOf } from './auth.js';
-import { echoedId, invalidRequestFromZod, unknownAgentError } from './http-errors.js';
+import { ApprovalService, type Trust } from '../trust/index.js';
+import type { AgentDirectory } from './agent-directory.js';
+import { actorOf, callerOf } from './auth.js';
+import { echoedId, invalidRequestFromZod } from './http-errors.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
+import { agentScopeOf, type RouteTable, scopeOf } from './route-scope.js';
 
 const operatorActionSchema = z.discriminatedUnion('action', [
   z
@@ -32,7 +34,13 @@ const operatorActionSchema = z.discriminatedUnion('action', [
 ]);
 
 const feedbackSchema = z
-  .object({ rating: z.enum(['positive', 'negative']), note: z.string().max(2000).optional() })
+  .object({
+    rating: z.enum(['positive', 'negative']),
+    note: z.string().max(2000).optional(),
+    /** A chat key names the customer who rates: the sender id, or the conversation's token. */
+    senderId: z.string().max(256).optional(),
+    conversationToken: z.string().max(512).optional(),
+  })
   .strict();
 
 const decisionSchema = z
@@ -56,113 +64,130 @@ const approvalsQuerySchema = z.object({
 });
 
 export interface TrustRoutesOptions {
-  agents: Map<string, ClaudeAgent>;
+  routes: RouteTable;
+  directory: AgentDirectory;
   store: StewardStore;
   bodyLimitBytes: number;
+  /** Verifies a chat customer's conversation token (fleet/conversations). */
+  conversationTokens: () => Promise<ConversationTokens>;
 }
 
-export function registerTrustRoutes<Env extends object>(
-  app: Hono<Env & { Variables: object }>,
-  options: TrustRoutesOptions,
-): void {
-  const { agents, store, bodyLimitBytes } = options;
+/**
+ * Each route under `/api/tenants/:tenantId/…` and its deprecated alias: trust, trust/history (per agent),
+ * interactions/:id/feedback, approvals and approvals/:id (per tenant, the tenant narrowing every query).
+ */
+export function registerTrustRoutes(options: TrustRoutesOptions): void {
+  const { routes, directory, store, bodyLimitBytes, conversationTokens } = options;
   const json = [requireJsonBody(), limitBody(bodyLimitBytes)] as const;
+  // Reads approvals without an agent (no events); decisions go through the agent's own Trust.
+  const approvalReader = new ApprovalService(store);
 
-  const trustOf = async (agentId: string): Promise<{ agent: ClaudeAgent; trust: Trust }> => {
-    const agent = agents.get(agentId);
-    if (!agent) throw unknownAgentError(agentId);
-    const trust = await agent.trust();
-    if (!trust) throw new StewardError('not-found', `trust is not configured for agent "${agentId}"`);
-    return { agent, trust };
-  };
-  const scopeOf = (agent: ClaudeAgent) => ({ tenantId: agent.tenantId, agentId: agent.agentId });
+  const withTrust = <Result>(
+    scope: { tenantId: string; agentId: string },
+    work: (agent: ClaudeAgent, trust: Trust) => Promise<Result>,
+  ): Promise<Result> =>
+    directory.use(scope.tenantId, scope.agentId, async (agent) => {
+      const trust = await agent.trust();
+      if (!trust) throw new StewardError('not-found', `trust is not configured for agent "${scope.agentId}"`);
+      return work(agent, trust);
+    });
 
-  app.get('/api/agents/:agentId/trust', async (c) => {
-    const { agent, trust } = await trustOf(c.req.param('agentId'));
-    const snapshot = await trust.service.snapshot(scopeOf(agent));
-    return c.json({ ...snapshot, allowedTools: trust.table.allowedPatterns(snapshot.level) }, 200);
+  routes.agentRoute('GET', '/trust', 'trust:read', async (c) => {
+    const scope = agentScopeOf(c);
+    return withTrust(scope, async (_agent, trust) => {
+      const snapshot = await trust.service.snapshot(scope);
+      return c.json({ ...snapshot, allowedTools: trust.table.allowedPatterns(snapshot.level) }, 200);
+    });
   });
 
-  app.get('/api/agents/:agentId/trust/history', async (c) => {
-    const { agent, trust } = await trustOf(c.req.param('agentId'));
+  routes.agentRoute('GET', '/trust/history', 'trust:read', async (c) => {
+    const scope = agentScopeOf(c);
     const query = parseQuery(historyQuerySchema, new URL(c.req.url).searchParams);
-    const entries = await trust.service.history(scopeOf(agent), query);
-    return c.json({ entries, nextBeforeId: entries.length > 0 ? entries.at(-1)!.id : null }, 200);
+    return withTrust(scope, async (_agent, trust) => {
+      const entries = await trust.service.history(scope, query);
+      return c.json({ entries, nextBeforeId: entries.length > 0 ? entries.at(-1)!.id : null }, 200);
+    });
   });
 
-  app.post('/api/agents/:agentId/trust', ...json, async (c) => {
-    const { agent, trust } = await trustOf(c.req.param('agentId'));
+  routes.agentRoute('POST', '/trust', 'trust:act', ...json, async (c) => {
+    const scope = agentScopeOf(c);
     const body = await readJsonBody(c, operatorActionSchema);
     const action =
       body.action === 'set'
         ? { type: 'set' as const, level: body.level, unfreeze: body.unfreeze === true }
         : { type: body.action };
     // The key acts; `actor` in the body is only an "on behalf of" note.
-    const snapshot = await trust.service.operatorAction(
-      scopeOf(agent),
-      action,
-      actorOf(c, body.actor),
-      body.reason,
+    const actor = actorOf(c, body.actor);
+    return withTrust(scope, async (_agent, trust) =>
+      c.json(await trust.service.operatorAction(scope, action, actor, body.reason), 200),
     );
-    return c.json(snapshot, 200);
   });
 
-  app.post('/api/interactions/:id/feedback', ...json, async (c) => {
+  routes.tenantRoute('POST', '/interactions/:id/feedback', 'feedback:give', ...json, async (c) => {
     const body = await readJsonBody(c, feedbackSchema);
-    const id = c.req.param('id');
+    const id = c.req.param('id')!;
+    const { tenantId } = scopeOf(c);
+    const caller = callerOf(c);
     const record = await store.interactions.findById(id);
-    const agent = record && agents.get(record.agentId);
-    if (!record || !agent || agent.tenantId !== record.tenantId) {
-      throw new StewardError(
-        'not-found',
-        `there is no interaction "${echoedId(id)}" of an agent on this server`,
-      );
+    const missing = () =>
+      new StewardError('not-found', `there is no interaction "${echoedId(id)}" of an agent on this server`);
+    // Another tenant's interaction reads exactly like one that does not exist.
+    if (
+      !record ||
+      (tenantId !== undefined && record.tenantId !== tenantId) ||
+      !inScope(caller, record.tenantId)
+    ) {
+      throw missing();
     }
-    await agent.feedback(id, body.rating, body.note);
+    // Another customer's interaction, a token of another conversation: the same 404 as a missing one.
+    try {
+      const customerKey = customerOfFeedback(
+        await conversationTokens(),
+        { role: caller.role, senderId: body.senderId, conversationToken: body.conversationToken },
+        { tenantId: record.tenantId, agentId: record.agentId, conversationId: record.conversationId },
+      );
+      const by = customerKey === undefined ? { operator: actorOf(c) } : { customerKey };
+      await directory.use(record.tenantId, record.agentId, (agent) =>
+        agent.feedback(id, body.rating, body.note, by),
+      );
+    } catch (error) {
+      if (StewardError.isInstance(error) && error.code === 'not-found') throw missing();
+      throw error;
+    }
     return c.json({ interactionId: id, rating: body.rating }, 200);
   });
 
-  app.get('/api/approvals', async (c) => {
+  routes.tenantRoute('GET', '/approvals', 'approvals:read', async (c) => {
     const query = parseQuery(approvalsQuerySchema, new URL(c.req.url).searchParams);
-    const trust = await firstTrust(agents);
-    return c.json({ items: trust ? await trust.approvals.list(query) : [] }, 200);
+    const { tenantId } = scopeOf(c);
+    const filter = { ...query, ...(tenantId === undefined ? {} : { tenantId }) };
+    return c.json({ items: await approvalReader.list(filter) }, 200);
   });
 
-  app.post('/api/approvals/:id', ...json, async (c) => {
+  routes.tenantRoute('POST', '/approvals/:id', 'approvals:decide', ...json, async (c) => {
     const body = await readJsonBody(c, decisionSchema);
-    const id = c.req.param('id');
-    const found = await findApproval(agents, id);
-    if (!found) throw new StewardError('not-found', `there is no approval "${echoedId(id)}"`);
-    const decided = await found.trust.approvals.decide(
-      found.tenantId,
-      id,
-      body.decision,
-      actorOf(c, body.actor),
-      body.note,
-    );
+    const id = c.req.param('id')!;
+    const { tenantId } = scopeOf(c);
+    // A key for every tenant on the deprecated route names no tenant: look among the live agents' tenants.
+    const tenants =
+      tenantId === undefined ? [...new Set(directory.live().map((agent) => agent.tenantId))] : [tenantId];
+    let approval: Awaited<ReturnType<ApprovalService['get']>>;
+    for (const candidate of tenants) approval ??= await approvalReader.get(candidate, id);
+    if (!approval) throw new StewardError('not-found', `there is no approval "${echoedId(id)}"`);
+    const actor = actorOf(c, body.actor);
+    const decided = await directory
+      .use(approval.tenantId, approval.agentId, async (agent) => {
+        // The agent's own Trust, so the decision's event goes to its bus (and its audit log).
+        const trust = await agent.trust();
+        return trust?.approvals.decide(approval.tenantId, id, body.decision, actor, body.note);
+      })
+      .catch((error: unknown) => {
+        if (StewardError.isInstance(error) && error.code === 'not-found') return undefined;
+        throw error;
+      });
+    if (!decided) throw new StewardError('not-found', `there is no approval "${echoedId(id)}"`);
     return c.json(decided, 200);
   });
-}
-
-async function firstTrust(agents: Map<string, ClaudeAgent>): Promise<Trust | undefined> {
-  for (const agent of agents.values()) {
-    const trust = await agent.trust();
-    if (trust) return trust;
-  }
-  return undefined;
-}
-
-/** The approval and the Trust of the agent it belongs to (so its events go to that agent's bus). */
-async function findApproval(
-  agents: Map<string, ClaudeAgent>,
-  id: string,
-): Promise<{ trust: Trust; tenantId: string } | undefined> {
-  for (const agent of agents.values()) {
-    const trust = await agent.trust();
-    const approval = await trust?.approvals.get(agent.tenantId, id);
-    if (trust && approval && approval.agentId === agent.agentId) return { trust, tenantId: agent.tenantId };
-  }
-  return undefined;
 }
 
 function parseQuery<Schema extends z.ZodType>(schema: Schema, params: URLSearchParams): z.output<Schema> {

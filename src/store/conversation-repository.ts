@@ -8,6 +8,8 @@ export interface ConversationState {
   conversationId: string;
   channel: string;
   sdkSessionId: string | null;
+  /** Keyed hash of the customer it belongs to; null for a conversation started without a customer. */
+  customerHash: string | null;
   turns: number;
   createdAt: number;
   updatedAt: number;
@@ -35,10 +37,41 @@ export class ConversationRepository {
       conversationId: row.conversation_id,
       channel: row.channel,
       sdkSessionId: row.sdk_session_id,
+      customerHash: row.customer_hash,
       turns: Number(row.turns),
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
     };
+  }
+
+  /**
+   * Starts a conversation that belongs to `customerHash`, before its first turn runs (no turns yet).
+   * False when the id is taken: the caller must not continue someone else's conversation.
+   */
+  async start(input: {
+    tenantId: string;
+    agentId: string;
+    conversationId: string;
+    channel: string;
+    customerHash: string;
+    at: number;
+  }): Promise<boolean> {
+    const result = await this.db
+      .insertInto('conversations')
+      .values({
+        tenant_id: input.tenantId,
+        agent_id: input.agentId,
+        conversation_id: input.conversationId,
+        channel: input.channel,
+        sdk_session_id: null,
+        customer_hash: input.customerHash,
+        turns: 0,
+        created_at: input.at,
+        updated_at: input.at,
+      })
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'agent_id', 'conversation_id']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** Records a turn; keeps the previous session id when `sdkSessionId` is null (a turn no model answered). */
@@ -63,6 +96,7 @@ export class ConversationRepository {
         updated_at: input.at,
       })
       .onConflict((conflict) =>
+        // The owner stays as the conversation started.
         conflict.columns(['tenant_id', 'agent_id', 'conversation_id']).doUpdateSet((eb) => ({
           turns: eb('conversations.turns', '+', 1),
           updated_at: input.at,

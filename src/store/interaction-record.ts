@@ -33,6 +33,8 @@ export interface InteractionRecord {
   /** True when a local simulated model answered, never Claude. */
   simulatedModel: boolean;
   sdkSessionId?: string;
+  /** Keyed hash of the customer this interaction answered (`InboundMessage.customerKey`); absent without one. */
+  customerHash?: string;
   createdAt: number;
   /** Feedback given afterwards through `agent.feedback`. */
   feedback?: { rating: 'positive' | 'negative'; note?: string; at: number };

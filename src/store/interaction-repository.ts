@@ -143,6 +143,7 @@ function toRow(record: InteractionRecord): InteractionsTable {
     tool_calls: JSON.stringify(record.toolCalls),
     simulated_model: record.simulatedModel ? 1 : 0,
     sdk_session_id: record.sdkSessionId ?? null,
+    customer_hash: record.customerHash ?? null,
     created_at: record.createdAt,
     feedback: record.feedback?.rating ?? null,
     feedback_note: record.feedback?.note === undefined ? null : storableText(record.feedback.note),
@@ -177,6 +178,7 @@ function fromRow(row: Selectable<InteractionsTable>): InteractionRecord {
   if (row.error_code !== null) record.errorCode = row.error_code;
   if (row.error_message !== null) record.errorMessage = row.error_message;
   if (row.sdk_session_id !== null) record.sdkSessionId = row.sdk_session_id;
+  if (row.customer_hash !== null) record.customerHash = row.customer_hash;
   if (row.feedback === 'positive' || row.feedback === 'negative') {
     record.feedback = { rating: row.feedback, at: Number(row.feedback_at) };
     if (row.feedback_note !== null) record.feedback.note = row.feedback_note;

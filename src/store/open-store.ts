@@ -5,6 +5,7 @@ import { Kysely, Migrator, sql } from 'kysely';
 import { StewardError } from '../errors/index.js';
 import { withConnectionFailures } from './connection-failure-dialect.js';
 import { ConversationRepository } from './conversation-repository.js';
+import { createKeyDerivation } from './derived-keys.js';
 import { InteractionRepository } from './interaction-repository.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
@@ -15,7 +16,7 @@ import { SessionTranscriptRepository } from './session-transcript-repository.js'
 import { openLatestReader } from './sqlite/latest-reader.js';
 import { createSqliteEngine } from './sqlite/sqlite-engine.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, pendingMigrationNames, pingStore } from './store-health.js';
-import { createAesGcmCipher, parseSecretKey, type TranscriptCipher } from './transcript-cipher.js';
+import { createAesGcmCipher, parseSecretKey } from './transcript-cipher.js';
 import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
 
 export const defaultSqlitePath = './.steward/steward.db';
@@ -103,7 +104,8 @@ export async function openStore(
       },
     );
   }
-  const cipher = loadCipher(engine, target, config.encryptionKey ?? env.STEWARD_SECRET_KEY, warnings);
+  const secretKey = loadSecretKey(engine, target, config.encryptionKey ?? env.STEWARD_SECRET_KEY, warnings);
+  const cipher = secretKey ? createAesGcmCipher(secretKey) : undefined;
   const location =
     engine === 'postgres' ? redactPostgresUrl(target) : target === ':memory:' ? ':memory:' : resolve(target);
   const migrationNames = Object.keys(await createMigrationProvider(engine).getMigrations()).sort();
@@ -116,6 +118,8 @@ export async function openStore(
     interactions: new InteractionRepository(db),
     conversations: new ConversationRepository(db),
     sessions: new SessionTranscriptRepository(db, cipher),
+    deriveKey: createKeyDerivation({ db, rootKey: secretKey }),
+    ...(cipher ? { secretCipher: cipher } : {}),
     writeTransaction: (work) => writeTransaction(db, engine, work),
     ping: (options = {}) => pingStore(db, options.timeoutMs),
     pendingMigrations: () => pendingMigrationNames(db, engine, migrationNames),
@@ -167,13 +171,14 @@ async function migrate(db: Kysely<Database>, engine: StoreEngine): Promise<void>
   }
 }
 
-function loadCipher(
+/** The store's secret: configured, else `secret.key` beside a SQLite file (made on first use), else none. */
+function loadSecretKey(
   engine: StoreEngine,
   target: string,
   key: string | undefined,
   warnings: string[],
-): TranscriptCipher | undefined {
-  if (key) return createAesGcmCipher(parseSecretKey(key, 'store.encryptionKey / STEWARD_SECRET_KEY'));
+): Buffer | undefined {
+  if (key) return parseSecretKey(key, 'store.encryptionKey / STEWARD_SECRET_KEY');
   if (engine === 'sqlite' && target !== ':memory:') {
     const keyPath = join(dirname(target), 'secret.key');
     if (!existsSync(keyPath)) {
@@ -181,11 +186,12 @@ function loadCipher(
     }
     const warning = restrictToOwner(keyPath);
     if (warning) warnings.push(warning);
-    return createAesGcmCipher(parseSecretKey(readFileSync(keyPath, 'utf8'), keyPath));
+    return parseSecretKey(readFileSync(keyPath, 'utf8'), keyPath);
   }
   if (engine === 'postgres') {
     warnings.push(
       'session transcripts are stored unencrypted: set STEWARD_SECRET_KEY (the same 32-byte key on every instance) to encrypt them',
+      'customer hashes and conversation tokens are keyed with a secret kept in the database itself: set STEWARD_SECRET_KEY (the same 32-byte key on every instance) to keep it out of the database',
     );
   }
   return undefined;

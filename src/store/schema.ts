@@ -31,6 +31,8 @@ export interface InteractionsTable {
   feedback: string | null;
   feedback_note: string | null;
   feedback_at: number | null;
+  /** Keyed hash of the customer the interaction answered (agent/customers.ts); null without one. */
+  customer_hash: string | null;
 }
 
 export interface ConversationsTable {
@@ -42,6 +44,16 @@ export interface ConversationsTable {
   turns: number;
   created_at: number;
   updated_at: number;
+  /** Keyed hash of the customer the conversation belongs to; null for one started without a customer. */
+  customer_hash: string | null;
+}
+
+/** Random secrets a store keeps for itself (the key-derivation root when no secret is configured). */
+export interface StoreSecretsTable {
+  name: string;
+  /** Hex. */
+  secret: string;
+  created_at: number;
 }
 
 export interface SessionEntriesTable {
@@ -63,4 +75,5 @@ export interface Database {
   interactions: InteractionsTable;
   conversations: ConversationsTable;
   session_entries: SessionEntriesTable;
+  store_secrets: StoreSecretsTable;
 }

@@ -44,7 +44,12 @@ describe.each(storeEngines)('store on $name', (engine) => {
 
   it('round-trips an interaction record with every field', async () => {
     opened = await engine.open();
-    const record = interaction({ errorCode: 'runtime-failed', errorMessage: 'boom', sdkSessionId: 's-1' });
+    const record = interaction({
+      errorCode: 'runtime-failed',
+      errorMessage: 'boom',
+      sdkSessionId: 's-1',
+      customerHash: 'ab12',
+    });
     await opened.store.interactions.insert(record);
     expect(await opened.store.interactions.get('acme', 'i-1')).toEqual(record);
   });

@@ -5,6 +5,7 @@ import type { InteractionRepository } from './interaction-repository.js';
 import type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';
 import type { Database } from './schema.js';
 import type { SessionTranscriptRepository } from './session-transcript-repository.js';
+import type { TranscriptCipher } from './transcript-cipher.js';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -38,6 +39,17 @@ export interface StewardStore {
   readonly interactions: InteractionRepository;
   readonly conversations: ConversationRepository;
   readonly sessions: SessionTranscriptRepository;
+  /**
+   * The 32-byte key of one purpose (`'customer-hash'`, `'conversation-token'`), the same on every
+   * instance: HKDF-SHA256 of the store's secret (`encryptionKey`, `STEWARD_SECRET_KEY` or `secret.key`),
+   * or of a random root kept in the database when there is none. Changing the secret changes every key.
+   */
+  deriveKey(purpose: string): Promise<Buffer>;
+  /**
+   * The store's secret key as a cipher (AES-256-GCM), for other secrets kept at rest (channel bot tokens);
+   * absent when the store has no key (a PostgreSQL store without `STEWARD_SECRET_KEY`).
+   */
+  readonly secretCipher?: TranscriptCipher;
   /** Things the operator should know about this store's setup (printed by `steward serve`). */
   readonly warnings: readonly string[];
   /**

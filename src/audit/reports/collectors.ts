@@ -163,18 +163,22 @@ export function permissionChangesCollector(limit: number): Collector<PermissionC
   };
 }
 
-/** `config-changed`: who changed which top-level sections of an agent's config. */
+/**
+ * Who changed which top-level sections of an agent's config: `config-changed` (an agent opened with a
+ * config unlike the last one it recorded) and the registry's `agent-created` / `agent-config-changed`.
+ */
 export function configChangesCollector(limit: number): Collector<ConfigChangesSection> {
   const entries = new EarliestEntries<ConfigChangeEntry>(limit);
   let total = 0;
   return {
-    eventTypes: ['config-changed'],
+    eventTypes: ['config-changed', 'agent-created', 'agent-config-changed'],
     add(record) {
       total++;
       if (!entries.accepts(record)) return;
       const keys = Array.isArray(record.payload.changedKeys) ? record.payload.changedKeys : [];
       entries.offer({
         ...reference(record),
+        change: record.eventType,
         actor: record.actor,
         changedKeys: keys.map((key) => payloadText(key) ?? '').filter(Boolean),
       });

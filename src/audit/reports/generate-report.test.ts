@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { verifyChain } from '../log/index.js';
+import { AuditLog, generateCheckpointSigner, verifyChain } from '../log/index.js';
 import { periodEnd, periodStart, seedAuditLog } from './__fixtures__/seed.js';
 import { generateAuditReport } from './generate-report.js';
 
@@ -18,6 +18,52 @@ describe.each(storeEngines)('generateAuditReport on $name', (engine) => {
     await seedAuditLog(opened.store);
     return opened.store;
   }
+
+  it('lists registry changes (API, CLI, config file) among the configuration changes', async () => {
+    opened = await engine.open();
+    const store = opened.store;
+    const log = new AuditLog(store, { now: () => periodStart, signer: generateCheckpointSigner() });
+    const at = periodStart + 60_000;
+    const base = { tenantId: 'acme', agentId: 'front-desk', level: 'standard' as const };
+    await log.append({
+      ...base,
+      eventType: 'agent-created',
+      at,
+      actor: 'key:k1 (ops)',
+      payload: { version: 1, changedKeys: ['trust', 'optimization'] },
+    });
+    await log.append({
+      ...base,
+      eventType: 'agent-config-changed',
+      at: at + 1,
+      actor: 'key:k1 (ops)',
+      payload: { version: 2, previousVersion: 1, changedKeys: ['trust'] },
+    });
+    await log.append({
+      ...base,
+      tenantId: 'globex',
+      eventType: 'agent-config-changed',
+      at: at + 2,
+      actor: 'key:k2 (other)',
+      payload: { version: 2, changedKeys: ['audit'] },
+    });
+    await log.close();
+    const report = await generateAuditReport(store, {
+      standard: 'SOC2',
+      tenantId: 'acme',
+      from: periodStart,
+      to: periodEnd,
+      now: () => periodEnd + 1,
+      verify: (tenantId) => verifyChain(store, { tenantId }),
+    });
+    expect(report.configChanges).toMatchObject({
+      total: 2,
+      entries: [
+        { change: 'agent-created', actor: 'key:k1 (ops)', changedKeys: ['trust', 'optimization'] },
+        { change: 'agent-config-changed', actor: 'key:k1 (ops)', changedKeys: ['trust'] },
+      ],
+    });
+  });
 
   it('fills every section for one tenant and period (SOC 2)', async () => {
     const store = await seeded();
@@ -88,7 +134,7 @@ describe.each(storeEngines)('generateAuditReport on $name', (engine) => {
       { from: 0.9, to: 0.2, kind: 'freeze', actor: 'ops@acme', reason: 'incident 42' },
     ]);
     expect(report.configChanges.entries).toMatchObject([
-      { actor: 'deploy-bot', changedKeys: ['trust', 'optimization'] },
+      { change: 'config-changed', actor: 'deploy-bot', changedKeys: ['trust', 'optimization'] },
     ]);
 
     const denied = report.deniedActions;

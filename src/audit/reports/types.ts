@@ -97,6 +97,8 @@ export interface PermissionChangesSection {
 }
 
 export interface ConfigChangeEntry extends RecordReference {
+  /** `config-changed` (an agent started with a new config), `agent-created` or `agent-config-changed` (the registry). */
+  change: string;
   actor: string | null;
   changedKeys: string[];
 }

@@ -133,7 +133,10 @@ describe.each(storeEngines)('API keys on $name', (engine) => {
       await sql`select pg_terminate_backend(pid) from pg_stat_activity
         where datname = current_database() and application_name = 'steward-api-keys'`.execute(test.store.db);
       await sql`update api_keys set revoked_at = 1, revoked_by = 'dba'`.execute(test.store.db);
-      // Whether the connection is still down (cache bypassed) or already back (cache emptied on reconnect).
+      // The instance learns of the cut when its socket closes (an event that may come a moment after the
+      // update under load); from then on, whether the connection is still down (cache bypassed) or already
+      // back (cache emptied on reconnect), the key is refused.
+      await expect.poll(async () => (await second.keys.check(created.token)).ok, { timeout: 2_000 }).toBe(false);
       for (let attempt = 0; attempt < 20; attempt++) {
         expect((await second.keys.check(created.token)).ok).toBe(false);
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -209,5 +212,30 @@ describe.each(storeEngines)('API keys on $name', (engine) => {
         JSON.stringify(request),
       ).rejects.toMatchObject({ code: 'invalid-request' });
     }
+  });
+
+  it('refuses a key scoped to a tenant that does not exist, when it knows the tenants', async () => {
+    const test = await engine.open();
+    cleanups.push(test.cleanup);
+    const audit = createPlatformAuditSink(test.store, {});
+    cleanups.push(() => audit.close());
+    const known = new Set(['acme', 'globex']);
+    const keys = await ApiKeyService.open(test.store, {
+      audit,
+      now,
+      tenantExists: async (tenantId) => known.has(tenantId),
+    });
+    cleanups.push(() => keys.close());
+    await expect(
+      keys.create({ name: 'typo', role: 'chat', tenants: ['acme', 'acmee', 'globx'] }, 'cli:alice'),
+    ).rejects.toMatchObject({
+      code: 'invalid-request',
+      details: { field: 'tenants', unknown: ['acmee', 'globx'] },
+    });
+    expect(await keys.list()).toEqual([]);
+    const created = await keys.create({ name: 'ok', role: 'chat', tenants: ['acme', 'globex'] }, 'cli:alice');
+    expect(created.key.tenants).toEqual(['acme', 'globex']);
+    // Every tenant, including ones created later: nothing to check.
+    await keys.create({ name: 'all', role: 'viewer', tenants: '*' }, 'cli:alice');
   });
 });

@@ -104,6 +104,12 @@ export interface ApiKeyServiceOptions {
   cacheSize?: number;
   /** PostgreSQL: how long a revocation waits for every instance to confirm; default 2,000 ms. */
   propagationTimeoutMs?: number;
+  /**
+   * Whether a tenant exists (the registry's tenants). When given, a key scoped to a tenant that does not
+   * exist is refused at creation (a typo would otherwise make a key that never works, or that starts to
+   * work for whoever later creates that tenant).
+   */
+  tenantExists?: (tenantId: string) => Promise<boolean>;
 }
 
 /**
@@ -116,6 +122,7 @@ export interface ApiKeyServiceOptions {
 export class ApiKeyService {
   private readonly now: () => number;
   private readonly random: RandomBytes;
+  private readonly tenantExists: ((tenantId: string) => Promise<boolean>) | undefined;
   private feed!: KeyChangeFeed;
 
   private constructor(
@@ -126,6 +133,7 @@ export class ApiKeyService {
   ) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? randomBytes;
+    this.tenantExists = options.tenantExists;
   }
 
   /** Opens the service on a migrated store (on PostgreSQL this opens its LISTEN connection). */
@@ -151,6 +159,20 @@ export class ApiKeyService {
         `expiresAt must be in the future (received ${new Date(input.expiresAt).toISOString()})`,
         { details: { field: 'expiresAt' } },
       );
+    }
+    if (input.tenants !== '*' && this.tenantExists) {
+      const exists = this.tenantExists;
+      const tenants = [...new Set(input.tenants)];
+      const known = await Promise.all(tenants.map((tenantId) => exists(tenantId)));
+      const unknown = tenants.filter((_, index) => !known[index]);
+      if (unknown.length > 0) {
+        throw new StewardError(
+          'invalid-request',
+          `tenants: ${unknown.map((tenantId) => JSON.stringify(tenantId)).join(', ')} ${unknown.length === 1 ? 'does' : 'do'} not exist; ` +
+            'create the tenant first (POST /api/tenants, steward tenants apply) or start steward serve with the config that names it',
+          { details: { field: 'tenants', unknown } },
+        );
+      }
     }
     const issued = issueToken(this.random);
     const row: KeyRow = {

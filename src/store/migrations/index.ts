@@ -13,6 +13,9 @@ import * as auditConversationIndex from './0009-audit-conversation-index.js';
 import * as budgetLeases from './0010-budget-leases.js';
 import * as registry from './0011-registry.js';
 import * as apiKeys from './0012-api-keys.js';
+import * as conversationOwners from './0013-conversation-owners.js';
+import * as channels from './0015-channels.js';
+import * as smsOptOuts from './0016-sms-opt-outs.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -32,6 +35,9 @@ const migrations: Record<string, EngineMigration> = {
   '0010-budget-leases': budgetLeases,
   '0011-registry': registry,
   '0012-api-keys': apiKeys,
+  '0013-conversation-owners': conversationOwners,
+  '0015-channels': channels,
+  '0016-sms-opt-outs': smsOptOuts,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */

@@ -168,6 +168,26 @@ describe('permission_escalation: config and operator overrides', () => {
     ).toMatchObject([{ reason: 'permission-config-change', severity: 'high' }]);
   });
 
+  it('alerts on a registry change of an agent’s trust section, not on its creation', async () => {
+    const { observe } = setup();
+    expect(
+      await observe(
+        'agent-config-changed',
+        { version: 2, previousVersion: 1, changedKeys: ['trust'], effectiveVersion: '2' },
+        'key:k1 (ops-console)',
+      ),
+    ).toMatchObject([
+      {
+        reason: 'permission-config-change',
+        severity: 'medium',
+        summary: 'key:k1 (ops-console) changed the trust config of front-desk: review its permissions',
+      },
+    ]);
+    expect(
+      await observe('agent-created', { version: 1, changedKeys: ['trust'], effectiveVersion: '1' }),
+    ).toEqual([]);
+  });
+
   it('alerts on an operator action that grants a tool', async () => {
     const { observe } = setup();
     expect(

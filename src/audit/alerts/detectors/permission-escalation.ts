@@ -221,7 +221,9 @@ export function permissionEscalationDetector(options: ResolvedAlertEngineOptions
           return denial(record, state, options.escalation, learning);
         case 'trust-level-changed':
           return learning ? [] : trustChange(record, state);
+        // An agent that opened with a new config, or a config changed in the registry (API, CLI, config file).
         case 'config-changed':
+        case 'agent-config-changed':
           return learning ? [] : configChange(record, state);
         case 'operator-action':
           return learning ? [] : operatorAction(record, state);

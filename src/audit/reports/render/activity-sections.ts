@@ -97,9 +97,10 @@ export function activitySections(report: AuditReport, layout: EntryLayout): Docu
         {
           kind: 'table',
           title: 'Configuration changes',
-          columns: [...whereColumns, 'Actor', 'Sections changed'],
+          columns: [...whereColumns, 'Change', 'Actor', 'Sections changed'],
           rows: configChanges.entries.map((entry) => [
             ...where(entry, multi),
+            entry.change,
             orDash(entry.actor),
             entry.changedKeys.join(', ') || '—',
           ]),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClaudeAgent } from '../agent/index.js';
+import { ChannelCore } from '../channels/index.js';
 import {
   ApiKeyService,
   Authenticator,
@@ -15,7 +16,6 @@ import { FunctionRuntime } from '../runtime/index.js';
 import { openStore } from '../store/index.js';
 import { createApp, type StewardApp } from './app.js';
 import { createMetrics } from './metrics.js';
-import { routeActions } from './route-guard.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -45,6 +45,13 @@ async function harness(): Promise<{
     authenticator: new Authenticator({ keys }),
     keys,
     resources: [keys],
+    channels: {
+      core: new ChannelCore({
+        store,
+        adapters: [],
+        useAgent: () => Promise.reject(new Error('no agent here')),
+      }),
+    },
   });
   cleanups.push(async () => {
     await app.lifecycle.closeResources();
@@ -64,7 +71,7 @@ function call(app: StewardApp, token: string, method: string, path: string, body
   });
 }
 
-describe('the route guard', () => {
+describe('per-route actions and tenant scope', () => {
   it('declares an action for every API route, and no action for a route that does not exist', async () => {
     const { app } = await harness();
     const served = new Set(
@@ -72,8 +79,15 @@ describe('the route guard', () => {
         .filter((route) => route.method !== 'ALL' && route.path.startsWith('/api/'))
         .map((route) => `${route.method} ${route.path}`),
     );
-    expect([...served].sort()).toEqual(Object.keys(routeActions).sort());
-    for (const action of Object.values(routeActions)) expect(actions).toContain(action);
+    expect([...served].sort()).toEqual([...app.routeActions.keys()].sort());
+    for (const action of app.routeActions.values()) expect(actions).toContain(action);
+  });
+
+  it('scopes a tenant’s channel analytics to keys of that tenant', async () => {
+    const { app, key } = await harness();
+    const viewer = await key({ name: 'acme viewer', role: 'viewer', tenants: ['acme'] });
+    expect((await call(app, viewer, 'GET', '/api/tenants/acme/channels')).status).toBe(200);
+    expect((await call(app, viewer, 'GET', '/api/tenants/globex/channels')).status).toBe(404);
   });
 
   it('fails closed on a route added without an action', async () => {
@@ -128,8 +142,14 @@ describe('the route guard', () => {
     expect((await call(app, viewer, 'GET', '/api/interactions?tenantId=acme')).status).toBe(200);
     const outside = await call(app, viewer, 'GET', '/api/interactions?tenantId=globex');
     expect(outside.status).toBe(404);
-    // A list across tenants is not for a key limited to some.
-    expect((await call(app, viewer, 'GET', '/api/interactions')).status).toBe(403);
+    // The deprecated list across tenants is narrowed to the key's tenant, and says it is deprecated.
+    const narrowed = await call(app, viewer, 'GET', '/api/interactions');
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.headers.get('deprecation')).toMatch(/^@\d+$/);
+    expect(narrowed.headers.get('link')).toBe('</api/tenants/acme/interactions>; rel="successor-version"');
+    const items = ((await narrowed.json()) as { items: Array<{ tenantId: string }> }).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.tenantId === 'acme')).toBe(true);
     expect((await call(app, viewer, 'GET', '/api/agents/back-office/trust')).status).toBe(404);
   });
 

@@ -1,0 +1,184 @@
+/**
+ * Learn's handler sandbox: per-call overhead (p50/p99) of a trivial handler, a realistic slot-filling
+ * handler (regex + template) and the error paths, through the sandbox (worker thread, fresh QuickJS
+ * runtime per call) and, for comparison, in process; and how long each keeps the event loop from
+ * running (`monitorEventLoopDelay`), including a handler QuickJS's interrupt does not stop in time.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { newQuickJSWASMModule } from 'quickjs-emscripten';
+import { evaluateHandler } from '../src/learn/sandbox/evaluate.js';
+import {
+  createHandlerSandbox,
+  type HandlerContext,
+  resolveSandboxLimits,
+} from '../src/learn/sandbox/index.js';
+import { formatMs, printTable, summarise } from './stats.js';
+
+const context: HandlerContext = { tenantId: 'bench', agentId: 'learn', now: '2026-12-04T10:00:00.000Z' };
+
+const HANDLERS = {
+  trivial: '(request) => "hello"',
+  'slot-filling': `function handler(request, context) {
+    const text = request.text.toLowerCase();
+    if (!/\\b(where|status|track|arrive|shipped)\\b/.test(text)) return null;
+    const order = /\\border\\s*(?:number|no\\.?|#)?\\s*([a-z]{0,3}-?\\d{5,10})\\b/i.exec(request.text);
+    if (!order) return null;
+    const date = context.now.slice(0, 10);
+    return 'Order ' + order[1].toUpperCase() + ' is on its way (checked ' + date + '). Track it any time under My orders.';
+  }`,
+  exception: '(request) => { throw new TypeError("no slot in " + request.text.length + " characters") }',
+  'invalid output': '() => ({ text: "an object" })',
+  'timeout at limit': '() => { while (true) {} }',
+  'runaway (QuickJS late to interrupt)':
+    '() => { const all = []; for (;;) all.push({ padding: "x".repeat(100000) + all.length }); }',
+} as const;
+
+type HandlerName = keyof typeof HANDLERS;
+
+const REQUESTS = [
+  'Where is my order #A-1234567? It has not arrived yet.',
+  'hi, what is the status of order number 99812345',
+  'I want to change my PIN',
+  'Can you track ORDER no. 55443322 please',
+];
+
+const CALLS: Record<HandlerName, number> = {
+  trivial: 2_000,
+  'slot-filling': 2_000,
+  exception: 500,
+  'invalid output': 500,
+  'timeout at limit': 20,
+  'runaway (QuickJS late to interrupt)': 5,
+};
+/** The measured loop of one row also stops at this wall-clock bound. */
+const MAX_MS_PER_ROW = 20_000;
+
+export interface SandboxCallFigures {
+  handler: HandlerName;
+  where: 'sandbox (worker)' | 'in process';
+  calls: number;
+  latency: ReturnType<typeof summarise>;
+  outcome: string;
+  /** Longest stretch the event loop could not run during the row, in ms. */
+  eventLoopBlockedMs: number;
+}
+
+export interface LearnSandboxFigures {
+  timeoutMs: number;
+  rows: SandboxCallFigures[];
+  workerRestarts: number;
+  freshRuntimeMs: ReturnType<typeof summarise>;
+}
+
+export async function benchLearnSandbox(): Promise<LearnSandboxFigures> {
+  const limits = resolveSandboxLimits();
+  const rows: SandboxCallFigures[] = [];
+  const sandbox = await createHandlerSandbox(limits);
+  let workerRestarts: number;
+  try {
+    for (const name of Object.keys(HANDLERS) as HandlerName[]) {
+      const handler = await sandbox.compile(HANDLERS[name]);
+      for (let warm = 0; warm < 20 && CALLS[name] > 100; warm++) {
+        await handler.run({ text: REQUESTS[warm % REQUESTS.length]! }, context);
+      }
+      rows.push(
+        await measure(name, 'sandbox (worker)', CALLS[name], (index) =>
+          handler.run({ text: REQUESTS[index % REQUESTS.length]! }, context),
+        ),
+      );
+    }
+    workerRestarts = sandbox.stats().workerRestarts;
+  } finally {
+    sandbox.close();
+  }
+
+  // The same evaluation on the main thread: what the worker hop costs, and what it protects.
+  const module = await newQuickJSWASMModule();
+  for (const name of Object.keys(HANDLERS) as HandlerName[]) {
+    const calls = name === 'runaway (QuickJS late to interrupt)' ? 1 : Math.min(CALLS[name], 1_000);
+    for (let warm = 0; warm < 20 && calls > 100; warm++) {
+      evaluateHandler(module, limits, HANDLERS[name], { request: { text: REQUESTS[0] }, context });
+    }
+    rows.push(
+      await measure(name, 'in process', calls, async (index) => {
+        const request = { text: REQUESTS[index % REQUESTS.length]! };
+        return evaluateHandler(module, limits, HANDLERS[name], { request, context }).evaluation;
+      }),
+    );
+  }
+
+  const fresh: number[] = [];
+  for (let index = 0; index < 1_000; index++) {
+    const started = performance.now();
+    const runtime = module.newRuntime();
+    const vm = runtime.newContext();
+    vm.dispose();
+    runtime.dispose();
+    fresh.push(performance.now() - started);
+  }
+  return {
+    timeoutMs: limits.timeoutMs,
+    rows,
+    workerRestarts,
+    freshRuntimeMs: summarise(fresh),
+  };
+}
+
+async function measure(
+  handler: HandlerName,
+  where: SandboxCallFigures['where'],
+  calls: number,
+  call: (index: number) => Promise<{ kind: string; code?: string }>,
+): Promise<SandboxCallFigures> {
+  const samples: number[] = [];
+  const outcomes = new Map<string, number>();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  // A timer that must keep firing: its lateness is how long the loop was held.
+  let lastTick = performance.now();
+  let longestGap = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestGap = Math.max(longestGap, now - lastTick);
+    lastTick = now;
+  }, 1);
+  delay.enable();
+  const deadline = performance.now() + MAX_MS_PER_ROW;
+  for (let index = 0; index < calls && performance.now() < deadline; index++) {
+    const started = performance.now();
+    const outcome = await call(index);
+    samples.push(performance.now() - started);
+    const label = outcome.kind === 'error' ? `error:${outcome.code}` : outcome.kind;
+    outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+    // Let the ticker run between calls, as a server's other requests would.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  delay.disable();
+  clearInterval(ticker);
+  const now = performance.now();
+  longestGap = Math.max(longestGap, now - lastTick);
+  return {
+    handler,
+    where,
+    calls: samples.length,
+    latency: summarise(samples),
+    outcome: [...outcomes].map(([label, count]) => `${label} ×${count}`).join(', '),
+    eventLoopBlockedMs: Math.max(longestGap, delay.max / 1e6),
+  };
+}
+
+export function printLearnSandbox(figures: LearnSandboxFigures): void {
+  printTable(
+    `Learn handler sandbox: per call (fresh QuickJS runtime + context each call; timeoutMs ${figures.timeoutMs}, QuickJS runtime + context alone p50 ${formatMs(figures.freshRuntimeMs.p50)})`,
+    figures.rows.map((row) => ({
+      handler: row.handler,
+      where: row.where,
+      calls: row.calls,
+      p50: formatMs(row.latency.p50),
+      p99: formatMs(row.latency.p99),
+      max: formatMs(row.latency.max),
+      'event loop held (max)': formatMs(row.eventLoopBlockedMs),
+      outcomes: row.outcome,
+    })),
+  );
+  console.log(`sandbox workers stopped by the watchdog and replaced: ${figures.workerRestarts}`);
+}

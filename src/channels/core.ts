@@ -1,0 +1,315 @@
+/**
+ * The channels core: routes a verified webhook's messages to their tenant's agent and queues them
+ * durably (the provider is answered only after the commit), then workers on any instance answer each
+ * queued message once: the agent's reply is kept with the message, and every part sent goes through the
+ * outbound idempotency log. Retries back off; a message that keeps failing is failed for good.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { StewardError } from '../errors/index.js';
+import type { EventBus } from '../events/index.js';
+import type { InboundMessage, Reply } from '../pipeline/index.js';
+import type { StewardStore } from '../store/index.js';
+import type { ChannelAdapter, ChannelRequest, ChannelResponse } from './adapter.js';
+import type { ChannelMessage } from './message.js';
+import { ChannelBindings } from './store/bindings.js';
+import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
+import { StoreOutbox } from './store/outbox.js';
+import { channelTables } from './store/tables.js';
+
+/** What the core needs of a live agent (ClaudeAgent has it). */
+export interface ChannelAgent {
+  handle(message: InboundMessage): Promise<Reply>;
+  readonly events: EventBus;
+}
+
+/** Runs `work` with the live agent of a tenant (the fleet's `AgentHost.use` has this shape). */
+export type UseAgent = <Result>(
+  tenantId: string,
+  agentId: string,
+  work: (agent: ChannelAgent) => Promise<Result>,
+) => Promise<Result>;
+
+declare module '../events/index.js' {
+  interface StewardEventMap {
+    /** A channel message reached its agent (audited, masked, like every event). */
+    'channel-message-received': ChannelEventScope & { text: string; senderId: string };
+    /** The reply to a channel message went out (every part accepted by the provider). */
+    'channel-reply-sent': ChannelEventScope & { text: string };
+  }
+}
+
+export interface ChannelEventScope {
+  tenantId: string;
+  agentId: string;
+  channel: string;
+  conversationId: string;
+  /** The queued message's id. */
+  inboundId: string;
+  providerId: string;
+  at: number;
+}
+
+export interface ChannelCoreOptions {
+  store: StewardStore;
+  adapters: readonly ChannelAdapter[];
+  useAgent: UseAgent;
+  now?: () => number;
+  createId?: () => string;
+  /** This instance's name on the leases it takes; default a random id. */
+  workerId?: string;
+  /** How long (ms) a claimed message is this worker's before another may take it; renewed while it works. Default 60,000. */
+  leaseMs?: number;
+  /** Attempts before a message is failed for good. Default 5. */
+  maxAttempts?: number;
+  /** Delay (ms) before attempt n+1: `backoffMs * 2^(n-1)`, at most 10 minutes. Default 2,000. */
+  backoffMs?: number;
+}
+
+/**
+ * @example
+ * const core = new ChannelCore({ store, adapters: [slack], useAgent: (tenantId, agentId, work) => host.use(tenantId, agentId, work) });
+ * const response = await core.receive('slack', request); // after the durable enqueue
+ * const stop = core.startWorker();
+ */
+export class ChannelCore {
+  readonly bindings: ChannelBindings;
+  readonly queue: InboundQueue;
+  readonly outbox: StoreOutbox;
+  private readonly adapters = new Map<string, ChannelAdapter>();
+  private readonly now: () => number;
+  private readonly createId: () => string;
+  readonly workerId: string;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoffMs: number;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: ChannelCoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.createId = options.createId ?? randomUUID;
+    this.workerId = options.workerId ?? `worker-${randomUUID()}`;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoffMs = options.backoffMs ?? 2_000;
+    this.bindings = new ChannelBindings(options.store, this.now);
+    this.queue = new InboundQueue(options.store);
+    this.outbox = new StoreOutbox(options.store, this.now);
+    for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
+  }
+
+  adapter(channel: string): ChannelAdapter | undefined {
+    return this.adapters.get(channel);
+  }
+
+  /**
+   * Verifies and parses a webhook request, routes each message and commits it to the queue; resolves with
+   * what to answer the provider only then. Throws StewardError for a bad request (401, 413, 400).
+   */
+  async receive(channel: string, request: ChannelRequest): Promise<ChannelResponse> {
+    const adapter = this.adapters.get(channel);
+    if (!adapter) throw new StewardError('not-found', `channel ${channel} is not configured`);
+    const receipt = await adapter.receive(request);
+    let queued = false;
+    for (const draft of receipt.messages) {
+      const binding = await this.bindings.route(draft.channel, draft.routeKey);
+      if (!binding) {
+        await this.recordDrop(draft.channel, draft.providerId, draft.routeKey, 'unknown-destination');
+        continue;
+      }
+      const message: ChannelMessage = { ...draft, tenantId: binding.tenantId, agentId: binding.agentId };
+      const result = await this.queue.enqueue(this.createId(), message, this.now());
+      if (!result.duplicate) queued = true;
+    }
+    if (queued) this.wake?.();
+    return receipt.response ?? { status: 200, body: '', contentType: 'text/plain; charset=utf-8' };
+  }
+
+  /** Messages dropped for a reason (an unknown destination …), newest first. */
+  async drops(
+    limit = 100,
+  ): Promise<Array<{ channel: string; routeKey: string | null; reason: string; receivedAt: number }>> {
+    const rows = await channelTables(this.options.store.db)
+      .selectFrom('channel_drops')
+      .selectAll()
+      .orderBy('received_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      channel: row.channel,
+      routeKey: row.route_key,
+      reason: row.reason,
+      receivedAt: row.received_at,
+    }));
+  }
+
+  /** Claims up to `limit` due messages and answers them; resolves with how many it handled. */
+  async processDue(limit = 4): Promise<number> {
+    const claimed = await this.queue.claim(this.workerId, this.now(), this.leaseMs, limit);
+    await Promise.all(claimed.map((job) => this.process(job)));
+    return claimed.length;
+  }
+
+  /**
+   * Runs a worker loop until the returned function is called: claims due messages (at most `concurrency`
+   * at a time), sleeping `pollMs` when there are none or until a message is received on this instance.
+   */
+  startWorker(
+    options: { pollMs?: number; concurrency?: number; onError?: (error: unknown) => void } = {},
+  ): () => Promise<void> {
+    const pollMs = options.pollMs ?? 500;
+    const concurrency = options.concurrency ?? 4;
+    let stopped = false;
+    let sleeping: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+    const sleep = () =>
+      new Promise<void>((resolve) => {
+        sleeping = { timer: setTimeout(resolve, pollMs), resolve };
+      });
+    this.wake = () => {
+      if (!sleeping) return;
+      clearTimeout(sleeping.timer);
+      sleeping.resolve();
+    };
+    const loop = (async () => {
+      while (!stopped) {
+        let handled = 0;
+        try {
+          handled = await this.processDue(concurrency);
+        } catch (error) {
+          options.onError?.(error);
+        }
+        if (handled === 0 && !stopped) {
+          await sleep();
+          sleeping = undefined;
+        }
+      }
+    })();
+    return async () => {
+      stopped = true;
+      this.wake?.();
+      this.wake = undefined;
+      await loop;
+    };
+  }
+
+  private async process(job: QueuedMessage): Promise<void> {
+    if (job.attempts > this.maxAttempts) {
+      await this.queue.release(job.id, this.workerId, this.now(), 'too many attempts', undefined);
+      return;
+    }
+    const heartbeat = setInterval(
+      () => {
+        this.queue.renew(job.id, this.workerId, this.now(), this.leaseMs).catch(() => {});
+      },
+      Math.max(50, Math.floor(this.leaseMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      await this.answer(job);
+      await this.queue.complete(job.id, this.workerId, this.now());
+    } catch (error) {
+      const permanent =
+        StewardError.isInstance(error) && (error.code === 'not-found' || error.code === 'invalid-request');
+      const retryAt =
+        permanent || job.attempts >= this.maxAttempts
+          ? undefined
+          : this.now() + Math.min(600_000, this.backoffMs * 2 ** (job.attempts - 1));
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await this.queue.release(job.id, this.workerId, this.now(), reason, retryAt).catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async answer(job: QueuedMessage): Promise<void> {
+    const { message } = job;
+    const adapter = this.adapters.get(message.channel);
+    if (!adapter) throw new StewardError('not-found', `channel ${message.channel} is not configured here`);
+    const binding = await this.bindings.resolve(message.channel, message.routeKey);
+    // The destination was unbound or moved to another tenant since: never answer with another tenant's agent.
+    if (!binding || binding.tenantId !== message.tenantId || binding.agentId !== message.agentId) {
+      throw new StewardError(
+        'not-found',
+        `the ${message.channel} destination is no longer bound to this agent`,
+      );
+    }
+    const conversationId = conversationIdOf(message);
+    const scope = (): ChannelEventScope => ({
+      tenantId: message.tenantId,
+      agentId: message.agentId,
+      channel: message.channel,
+      conversationId,
+      inboundId: job.id,
+      providerId: message.providerId,
+      at: this.now(),
+    });
+    await this.options.useAgent(message.tenantId, message.agentId, async (agent) => {
+      const delivery = await adapter.openDelivery(message, {
+        binding,
+        outbox: this.outbox.forMessage(job.id, message.tenantId, message.channel),
+        deliveryId: job.id,
+      });
+      let text = job.reply;
+      if (text === undefined) {
+        await agent.events.emit('channel-message-received', {
+          ...scope(),
+          text: message.text,
+          senderId: message.sender.id,
+        });
+        const stopProgress = agent.events.on('tool-call-requested', (event) => {
+          if (event.conversationId === conversationId) delivery.progress?.(`Using ${event.toolName}…`);
+        });
+        try {
+          const reply = await agent.handle({
+            text: message.text,
+            conversationId,
+            channel: message.channel,
+            senderId: message.sender.id.slice(0, 256),
+          });
+          text = reply.text;
+        } finally {
+          stopProgress();
+        }
+        // A worker that lost its lease (it stalled past it) leaves the message to the one that took it.
+        if (!(await this.queue.saveReply(job.id, this.workerId, text))) {
+          throw new StewardError('conflict', 'the lease on this message was taken over by another worker');
+        }
+      }
+      // Fence before sending: a worker that stalled past its lease leaves the message to the one that took it.
+      if (!(await this.queue.renew(job.id, this.workerId, this.now(), this.leaseMs))) {
+        throw new StewardError('conflict', 'the lease on this message was taken over by another worker');
+      }
+      await delivery.finish(text);
+      await agent.events.emit('channel-reply-sent', { ...scope(), text });
+    });
+  }
+
+  private async recordDrop(
+    channel: string,
+    providerId: string,
+    routeKey: string,
+    reason: string,
+  ): Promise<void> {
+    await channelTables(this.options.store.db)
+      .insertInto('channel_drops')
+      .values({
+        id: this.createId(),
+        channel,
+        provider_id: providerId.slice(0, 512),
+        route_key: routeKey.slice(0, 256),
+        reason,
+        received_at: this.now(),
+      })
+      .execute();
+  }
+}
+
+/** The agent's conversation id of a channel thread: stable, printable, and not guessable from outside. */
+export function conversationIdOf(
+  message: Pick<ChannelMessage, 'channel' | 'tenantId' | 'conversationKey'>,
+): string {
+  const digest = createHash('sha256')
+    .update(`${message.tenantId}\u0000${message.conversationKey}`)
+    .digest('hex')
+    .slice(0, 40);
+  return `${message.channel}-${digest}`;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../config/index.js';
+import { InvalidConfigError } from '../../errors/index.js';
+import { emailChannelSchema } from '../config.js';
+import { resolveEmailChannel } from './email-config.js';
+
+const parse = (input: Record<string, unknown>) =>
+  validateConfig(emailChannelSchema, { type: 'email', ...input });
+
+describe('resolveEmailChannel', () => {
+  it('keeps the issue’s config shape (smtp: host and port) and fills the rest from the environment', () => {
+    const resolved = resolveEmailChannel(
+      parse({ smtp: { host: '127.0.0.1', port: 2525 }, features: ['attachments', 'html'] }),
+      {
+        STEWARD_EMAIL_FROM: 'Acme <orders@acme.example>',
+        STEWARD_EMAIL_ADDRESS: 'Orders@Acme.example',
+        STEWARD_SMTP_USER: 'relay',
+        STEWARD_SMTP_PASSWORD: 'secret',
+        MAILGUN_WEBHOOK_SIGNING_KEY: 'key-1',
+      },
+    );
+    expect(resolved).toEqual({
+      smtp: { host: '127.0.0.1', port: 2525, secure: false, auth: { user: 'relay', pass: 'secret' } },
+      from: 'Acme <orders@acme.example>',
+      address: 'orders@acme.example',
+      mailgunSigningKey: 'key-1',
+      maxAttachmentBytes: undefined,
+    });
+  });
+
+  it('lists every missing setting with every way to supply it', () => {
+    try {
+      resolveEmailChannel(parse({ inbound: { mailgun: {} } }), {
+        STEWARD_SMTP_USER: 'relay',
+        STEWARD_SMTP_PORT: 'smtp',
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(InvalidConfigError.isInstance(error)).toBe(true);
+      expect((error as InvalidConfigError).issues.map((issue) => issue.path)).toEqual([
+        'channels.email.smtp.host',
+        'channels.email.from',
+        'channels.email.address',
+        'channels.email.smtp.port',
+        'channels.email.smtp.auth',
+        'channels.email.inbound.mailgun.signingKey',
+      ]);
+      expect((error as Error).message).toContain('or the environment variable MAILGUN_WEBHOOK_SIGNING_KEY');
+    }
+  });
+});

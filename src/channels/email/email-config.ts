@@ -1,0 +1,93 @@
+/** The `email` channel config resolved once: relay, sender and inbound secrets from the config or the environment, or an error listing every way. */
+import type { z } from 'zod';
+import { type ConfigIssue, InvalidConfigError } from '../../errors/index.js';
+import type { emailChannelSchema } from '../config.js';
+import type { SmtpConfig } from './email-sender.js';
+
+export type EmailChannelConfig = z.output<typeof emailChannelSchema>;
+
+export interface ResolvedEmailChannel {
+  smtp: SmtpConfig;
+  from: string;
+  /** The inbound address, lower-cased. */
+  address: string;
+  /** Present when the Mailgun webhook is configured (`inbound.mailgun`) or its key is in the environment. */
+  mailgunSigningKey: string | undefined;
+  maxAttachmentBytes: number | undefined;
+}
+
+/**
+ * @example
+ * const email = resolveEmailChannel(parsedChannel, process.env);
+ * createEmailSender({ smtp: email.smtp, from: email.from });
+ */
+export function resolveEmailChannel(
+  config: EmailChannelConfig,
+  environment: Record<string, string | undefined> = process.env,
+  path = 'channels.email',
+): ResolvedEmailChannel {
+  const issues: ConfigIssue[] = [];
+  const env = (name: string) => nonEmpty(environment[name]);
+  const require = (option: string, given: string | undefined, variable: string, example: string): string => {
+    if (given !== undefined) return given;
+    issues.push({
+      path: `${path}.${option}`,
+      received: 'nothing',
+      expected: `the option \`${option}\` in the channel config, or the environment variable ${variable} (e.g. ${example})`,
+    });
+    return '';
+  };
+  const host = require('smtp.host', config.smtp?.host ??
+    env('STEWARD_SMTP_HOST'), 'STEWARD_SMTP_HOST', 'smtp.example.com');
+  const from = require('from', config.from ??
+    env('STEWARD_EMAIL_FROM'), 'STEWARD_EMAIL_FROM', 'Acme <orders@acme.example>');
+  const address = require('address', config.address ??
+    env('STEWARD_EMAIL_ADDRESS'), 'STEWARD_EMAIL_ADDRESS', 'orders@acme.example');
+  const portText = env('STEWARD_SMTP_PORT');
+  const port = config.smtp?.port ?? (portText === undefined ? undefined : Number(portText));
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+    issues.push({
+      path: `${path}.smtp.port`,
+      received: String(portText),
+      expected: 'a port 1-65535 (STEWARD_SMTP_PORT)',
+    });
+  }
+  const user = config.smtp?.auth?.user ?? env('STEWARD_SMTP_USER');
+  const pass = config.smtp?.auth?.pass ?? env('STEWARD_SMTP_PASSWORD');
+  if ((user === undefined) !== (pass === undefined)) {
+    issues.push({
+      path: `${path}.smtp.auth`,
+      received: user === undefined ? 'a password without a user' : 'a user without a password',
+      expected:
+        'both `smtp.auth.user` and `smtp.auth.pass` in the channel config, or both STEWARD_SMTP_USER and STEWARD_SMTP_PASSWORD, or neither (an unauthenticated relay)',
+    });
+  }
+  let mailgunSigningKey: string | undefined;
+  if (config.inbound?.mailgun !== undefined) {
+    mailgunSigningKey = require('inbound.mailgun.signingKey', config.inbound.mailgun.signingKey ??
+      env(
+        'MAILGUN_WEBHOOK_SIGNING_KEY',
+      ), 'MAILGUN_WEBHOOK_SIGNING_KEY', 'the HTTP webhook signing key from Mailgun → Sending → Webhooks');
+  } else {
+    mailgunSigningKey = env('MAILGUN_WEBHOOK_SIGNING_KEY');
+  }
+  if (issues.length > 0) throw new InvalidConfigError(issues, 'email channel config');
+  const secure = config.smtp?.secure ?? env('STEWARD_SMTP_SECURE') === 'true';
+  return {
+    smtp: {
+      host,
+      ...(port === undefined ? {} : { port }),
+      secure,
+      ...(user !== undefined && pass !== undefined ? { auth: { user, pass } } : {}),
+      ...(config.smtp?.requireTls === undefined ? {} : { requireTls: config.smtp.requireTls }),
+    },
+    from,
+    address: address.toLowerCase(),
+    mailgunSigningKey,
+    maxAttachmentBytes: config.maxAttachmentBytes,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

@@ -1,0 +1,217 @@
+/**
+ * The durable inbound queue: a webhook is acknowledged only after its message is committed here; workers
+ * on any instance claim messages under a lease (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one
+ * `BEGIN IMMEDIATE` writer), so a worker killed mid-message leaves it to be claimed again when its lease
+ * ends. Every change after the claim is fenced by the lease owner: a worker whose lease was taken over
+ * changes nothing.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { StewardStore } from '../../store/index.js';
+import { type ChannelMessage, urgencyPriority } from '../message.js';
+import { messageBoxOf } from './secret-box.js';
+import { type ChannelTables, channelTables } from './tables.js';
+
+export interface QueuedMessage {
+  id: string;
+  message: ChannelMessage;
+  /** Claims so far, this one included. */
+  attempts: number;
+  /** The agent's answer saved by an earlier attempt, when it got that far. */
+  reply: string | undefined;
+}
+
+interface PendingEnqueue {
+  id: string;
+  message: ChannelMessage;
+  now: number;
+  resolve: (result: EnqueueResult) => void;
+  reject: (error: unknown) => void;
+}
+
+export type EnqueueResult = { id: string; duplicate: false } | { id: undefined; duplicate: true };
+
+export class InboundQueue {
+  private readonly db: Kysely<ChannelTables>;
+  private readonly box;
+
+  constructor(private readonly store: StewardStore) {
+    this.db = channelTables(store.db);
+    this.box = messageBoxOf(store);
+  }
+
+  /**
+   * Commits a message; a second one with the same channel and provider id is a duplicate and is not
+   * queued. Concurrent calls are committed together in one multi-row INSERT (a group commit): a burst of
+   * webhooks costs one commit, not one each, and each call resolves only once its row is committed.
+   */
+  enqueue(id: string, message: ChannelMessage, now: number): Promise<EnqueueResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ id, message, now, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private readonly pending: PendingEnqueue[] = [];
+  private flushing = false;
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, 500);
+        try {
+          const inserted = await this.db
+            .insertInto('channel_inbound')
+            .values(batch.map((item) => this.rowOf(item)))
+            .onConflict((conflict) => conflict.columns(['channel', 'provider_id']).doNothing())
+            .returning('id')
+            .execute();
+          const ids = new Set(inserted.map((row) => row.id));
+          for (const item of batch) {
+            item.resolve(
+              ids.has(item.id) ? { id: item.id, duplicate: false } : { id: undefined, duplicate: true },
+            );
+          }
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private rowOf({ id, message, now }: PendingEnqueue): ChannelTables['channel_inbound'] {
+    return {
+      id,
+      channel: message.channel,
+      provider_id: message.providerId,
+      tenant_id: message.tenantId,
+      agent_id: message.agentId,
+      message: this.box.seal(JSON.stringify(message)),
+      status: 'queued',
+      priority: urgencyPriority[message.urgency],
+      attempts: 0,
+      available_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      reply: null,
+      last_error: null,
+      received_at: message.receivedAt,
+      completed_at: null,
+    };
+  }
+
+  /** Claims up to `limit` messages (queued and due, or whose lease ended), most urgent first. */
+  async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<QueuedMessage[]> {
+    const lease = {
+      status: 'working',
+      lease_owner: owner,
+      lease_expires_at: now + leaseMs,
+      attempts: sql<number>`attempts + 1`,
+    };
+    const claimable = (db: Kysely<ChannelTables>) =>
+      db
+        .selectFrom('channel_inbound')
+        .select('id')
+        .where((where) =>
+          where.or([
+            where.and([where('status', '=', 'queued'), where('available_at', '<=', now)]),
+            where.and([where('status', '=', 'working'), where('lease_expires_at', '<=', now)]),
+          ]),
+        )
+        .orderBy('priority', 'desc')
+        .orderBy('available_at')
+        .limit(limit);
+    const rows =
+      this.store.engine === 'postgres'
+        ? await this.db
+            .updateTable('channel_inbound')
+            .set(lease)
+            .where('id', 'in', claimable(this.db).forUpdate().skipLocked())
+            .returning(['id', 'message', 'attempts', 'reply', 'priority', 'available_at'])
+            .execute()
+        : await this.store.writeTransaction(async (transaction) => {
+            const db = channelTables(transaction);
+            const ids = (await claimable(db).execute()).map((row) => row.id);
+            if (ids.length === 0) return [];
+            return db
+              .updateTable('channel_inbound')
+              .set(lease)
+              .where('id', 'in', ids)
+              .returning(['id', 'message', 'attempts', 'reply', 'priority', 'available_at'])
+              .execute();
+          });
+    rows.sort((left, right) => right.priority - left.priority || left.available_at - right.available_at);
+    return rows.map((row) => ({
+      id: row.id,
+      message: JSON.parse(this.box.open(row.message)) as ChannelMessage,
+      attempts: row.attempts,
+      reply: row.reply === null ? undefined : this.box.open(row.reply),
+    }));
+  }
+
+  /** Extends a lease this owner holds; false when it lost it. */
+  async renew(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.fenced(id, owner, { lease_expires_at: now + leaseMs });
+  }
+
+  /** Keeps the agent's answer, so a later attempt sends it without asking the agent again. */
+  async saveReply(id: string, owner: string, reply: string): Promise<boolean> {
+    return this.fenced(id, owner, { reply: this.box.seal(reply) });
+  }
+
+  async complete(id: string, owner: string, now: number): Promise<boolean> {
+    return this.fenced(id, owner, {
+      status: 'done',
+      completed_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+  }
+
+  /** Gives the message back for another attempt at `retryAt`, or fails it for good when `retryAt` is undefined. */
+  async release(
+    id: string,
+    owner: string,
+    now: number,
+    error: string,
+    retryAt: number | undefined,
+  ): Promise<boolean> {
+    return this.fenced(id, owner, {
+      ...(retryAt === undefined
+        ? { status: 'failed', completed_at: now }
+        : { status: 'queued', available_at: retryAt }),
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error: error.slice(0, 2_000),
+    });
+  }
+
+  /** The status of a message (for tests and the API). */
+  async status(
+    id: string,
+  ): Promise<{ status: string; attempts: number; lastError: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('channel_inbound')
+      .select(['status', 'attempts', 'last_error'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { status: row.status, attempts: row.attempts, lastError: row.last_error };
+  }
+
+  private async fenced(
+    id: string,
+    owner: string,
+    values: Partial<Omit<ChannelTables['channel_inbound'], 'id'>>,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('channel_inbound')
+      .set(values)
+      .where('id', '=', id)
+      .where('status', '=', 'working')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+}

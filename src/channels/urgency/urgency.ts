@@ -1,0 +1,213 @@
+/**
+ * The urgency of a customer message (low, normal, high, critical) scored from its words and its context, so
+ * high and critical can jump the queue and reach a person. Rules, not a model: each one that fires is a reason.
+ */
+
+export const urgencyLevels = ['low', 'normal', 'high', 'critical'] as const;
+export type UrgencyLevel = (typeof urgencyLevels)[number];
+
+export interface UrgencyContext {
+  /** Other messages from the same sender in the last 24 hours (a customer writing again and again). */
+  recentMessagesFromSender?: number;
+  /** The level of the previous message in this conversation. */
+  previousLevel?: UrgencyLevel;
+}
+
+export interface UrgencyScore {
+  level: UrgencyLevel;
+  score: number;
+  /** The rules that fired, e.g. `danger: gas`, for the audit record and the operator. */
+  reasons: string[];
+}
+
+export interface UrgencyThresholds {
+  /** A score at or above this is critical. */
+  critical: number;
+  /** A score at or above this (below critical) is high. */
+  high: number;
+  /** A score at or below this is low. */
+  low: number;
+}
+
+/** Tuned on `__fixtures__/tuning.ts` only; `__fixtures__/held-out.ts` measures them. */
+export const DEFAULT_URGENCY_THRESHOLDS: UrgencyThresholds = { critical: 7, high: 3, low: -2 };
+
+interface Rule {
+  name: string;
+  pattern: RegExp;
+  weight: number;
+}
+
+/** Danger to people or property, fraud and total outages: each alone is enough for critical. */
+const criticalRules: Rule[] = [
+  {
+    name: 'danger: fire or smoke',
+    pattern: /\b(fire(?! extinguisher| drill| alarm test)|smoke|smoking|burning|burnt|sparks?)\b/,
+    weight: 7,
+  },
+  {
+    name: 'danger: gas',
+    pattern: /\b(gas (smell|leak)|smell(s|ed)? gas|carbon monoxide|co alarm)\b/,
+    weight: 7,
+  },
+  {
+    name: 'damage: water in progress',
+    pattern:
+      /\b(flood(ing|ed)?|burst|pouring|water everywhere|overflowing|collapsed?|hole in (it|the roof))\b/,
+    weight: 7,
+  },
+  {
+    name: 'health: emergency',
+    pattern:
+      /\b(bleeding|unconscious|not (responding|breathing|waking|getting up)|trouble breathing|can'?t breathe|allergic reaction|(lips|face|throat) (is |are )?swelling|swelling|fainted|seizure|hospital|er\b|ambulance|911|poison|swallowed a battery|severe reaction|hit (his|her|their) head|colic(king)?|collapsed|trapped)\b/,
+    weight: 7,
+  },
+  {
+    name: 'security: breach or fraud',
+    pattern:
+      /\b(hack(ed|er)?|fraud|phishing|ransom(ware)?|robbed|broke into|break-?in|taken over|compromised|encrypted|never placed|were deleted|got wiped|wiped)\b/,
+    weight: 7,
+  },
+  { name: 'emergency', pattern: /\b(emergency|life or death)\b/, weight: 4 },
+  { name: 'stuck between floors', pattern: /\bstuck between floors\b/, weight: 7 },
+  {
+    name: 'business at stake',
+    pattern:
+      /\b(losing (sales|money|customers)|we open in|line out the door|threatening to walk out|did not get paid|food thawing)\b/,
+    weight: 5,
+  },
+];
+
+/** A stopped service is critical when it stops everyone (scope) rather than one thing. */
+const outagePattern =
+  /\b(down|stopped|failing|failed|offline|lost (internet|power)|cannot (work|pay|open)|can'?t (work|pay)|can (pay|work|open)|no customer data|is empty|are empty|thawing|died|rising)\b/;
+const scopePattern =
+  /\b(whole|all|every(one|body)?|nobody|no one|entire|completely|everything|each|every minute|all our|the (whole|entire))\b/;
+
+const highRules: Rule[] = [
+  {
+    name: 'broken or failing',
+    pattern:
+      /\b(broken|broke|not working|stopped working|stopped|won'?t (start|close)|will not (start|close|leave)|dead|leak(ing|s)?|not cooling|no hot water|no heat|heat is out|heating stopped|blocked|backing up|jammed|stuck|locked (out|my keys)|keys inside|declin(ing|ed)|error|warning light|tripping|grinding|snapped|read-only|cannot (log|send|print|save|leave)|can'?t (log|send|print|save)|blew out|limping|swallowed|not (eat|peed)|weak|diarrh?ea|vomit(ing)?|sick|pain|food poisoning|damag(e|ed)|scratched|rejected)\b/,
+    weight: 3,
+  },
+  {
+    name: 'complaint',
+    pattern:
+      /\b(never showed|unacceptable|disappointed|furious|angry|worst|rude|not happy|very unhappy|lawyer|dispute|chargeback|report you|bbb|nobody (calls|has replied|is answering)|third time|four times|last attempt)\b/,
+    weight: 3,
+  },
+  {
+    name: 'money: refund or double charge',
+    pattern:
+      /\b(refund|money back|double charged|charged (twice|me again|again)|billed twice|overcharged|stop charging|charged me for)\b/,
+    weight: 3,
+  },
+  {
+    name: 'missed or wrong',
+    pattern:
+      /\b(no-?show|still (has |have )?no\b|(still )?(has |have )?not (arrived|shipped|ready|come)|not (at the|here)|missing|wrong (colou?r|name|size)?|late|where is (it|my)|is it coming|not ready|supposed to be)\b/,
+    weight: 2,
+  },
+  {
+    name: 'deadline',
+    pattern: /\b(deadline|miss the|out of (my )?[\w ]{0,30}(medication|medicine|pills))\b/,
+    weight: 2,
+  },
+  {
+    name: 'due today',
+    pattern:
+      /\b(today|tonight|this (morning|afternoon|evening)|right (now|away)|asap|immediately|urgent(ly)?|in (an|one|two|three|\d+) hours?|by (noon|tomorrow|friday)|tomorrow|now)\b/,
+    weight: 2,
+  },
+];
+
+const lowRules: Rule[] = [
+  {
+    name: 'thanks or praise',
+    pattern:
+      /\b(thanks?|thank you|thx|appreciate(d)?|great (job|work|class)|awesome|lovely|loved?|love it|very happy|kudos|cheers|delicious|fantastic|beautiful|impressed|nice job|big hit|happy with|pleased|enjoyed|doing great|back to her usual|super fast)\b/,
+    weight: -3,
+  },
+  {
+    name: 'no rush',
+    pattern:
+      /\b(no rush|no hurry|not urgent|nothing urgent|whenever|at some point|some time next|low priority|no action needed|no reply needed|nothing (needed|to do)|just (curious|wondering|asking|planting|collecting)|curious|out of curiosity|fyi|heads up|for future( reference| visits)?|for your information|just a heads up|just checking)\b/,
+    weight: -4,
+  },
+  {
+    name: 'greeting or sign-off',
+    pattern:
+      /\b(have a (great|lovely|nice) (weekend|evening|day)|happy holidays|merry christmas|see you( then| next| thursday)?|sounds good|got it|noted|no worries|all (good|sorted|fixed)|ignore my last|received)\b/,
+    weight: -3,
+  },
+  {
+    name: 'social or curiosity',
+    pattern:
+      /\b(newsletter|loyalty program|instagram|website\?|gift cards?|sponsor|workshops?|do you have a website)\b/,
+    weight: -2,
+  },
+];
+
+/**
+ * Scores a message. Context raises the level of a customer who keeps writing, or a conversation already urgent.
+ *
+ * @example
+ * scoreUrgency('I smell gas in the kitchen').level // 'critical'
+ * scoreUrgency('Thanks, the cake was delicious!').level // 'low'
+ */
+export function scoreUrgency(
+  text: string,
+  context: UrgencyContext = {},
+  thresholds: UrgencyThresholds = DEFAULT_URGENCY_THRESHOLDS,
+): UrgencyScore {
+  const normalized = text.toLowerCase().replace(/[’‘]/g, "'");
+  const reasons: string[] = [];
+  let score = 0;
+  const apply = (rules: Rule[]) => {
+    for (const rule of rules) {
+      if (rule.pattern.test(normalized)) {
+        score += rule.weight;
+        reasons.push(rule.name);
+      }
+    }
+  };
+  apply(criticalRules);
+  const beforeHigh = score;
+  apply(highRules);
+  const shouting = (text.match(/\b[A-Z]{3,}\b/g) ?? []).filter(
+    (word) => word !== 'POS' && word !== 'VPN',
+  ).length;
+  if (/[!?]{2,}/.test(text) || shouting >= 1) {
+    score += 1;
+    reasons.push('emphasis');
+  }
+  // Everyday problems add up to high at most: critical takes a danger, fraud or outage rule.
+  score = beforeHigh + Math.min(score - beforeHigh, thresholds.critical - 1);
+  if (outagePattern.test(normalized) && scopePattern.test(normalized)) {
+    score += 7;
+    reasons.push('outage: everyone stopped');
+  }
+  apply(lowRules);
+  const words = normalized.split(/\s+/).filter((word) => /\w/.test(word)).length;
+  if (score === 0 && words <= 4 && !normalized.includes('?')) {
+    score -= 2;
+    reasons.push('short acknowledgement');
+  }
+  if ((context.recentMessagesFromSender ?? 0) >= 2 && score > thresholds.low) {
+    score += 2;
+    reasons.push('context: writing repeatedly');
+  }
+  if ((context.previousLevel === 'high' || context.previousLevel === 'critical') && score > thresholds.low) {
+    score += 1;
+    reasons.push(`context: conversation already ${context.previousLevel}`);
+  }
+  return { level: levelOf(score, thresholds), score, reasons };
+}
+
+function levelOf(score: number, thresholds: UrgencyThresholds): UrgencyLevel {
+  if (score >= thresholds.critical) return 'critical';
+  if (score >= thresholds.high) return 'high';
+  if (score <= thresholds.low) return 'low';
+  return 'normal';
+}

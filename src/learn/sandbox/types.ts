@@ -1,0 +1,62 @@
+/** The handler sandbox's contract: plain data in, a reply, an abstention or a typed error out. */
+
+/** What a handler sees of the customer's message. Only plain data crosses into the sandbox. */
+export interface HandlerRequest {
+  text: string;
+  channel?: string;
+}
+
+/** Where and when the handler runs. `now` is an ISO timestamp (time is not a secret here). */
+export interface HandlerContext {
+  tenantId: string;
+  agentId: string;
+  now: string;
+}
+
+/**
+ * What one call gave. `abstain`: the handler returned `null` and the request goes back to the chain.
+ * Error messages may quote the request (a handler can throw it back): mask them before storing.
+ */
+export type HandlerOutcome =
+  | { kind: 'reply'; text: string }
+  | { kind: 'abstain' }
+  | {
+      kind: 'error';
+      code: 'timeout' | 'memory' | 'exception' | 'invalid-output' | 'compile';
+      message: string;
+    };
+
+/** The error codes of a failed call. */
+export type HandlerErrorCode = Extract<HandlerOutcome, { kind: 'error' }>['code'];
+
+/** Limits of every evaluation of a handler (its compilation and each call). */
+export interface SandboxLimits {
+  /** QuickJS heap per call, in bytes (the interpreter's own context counts too, ~300 KB). */
+  memoryBytes: number;
+  /** Wall-clock time per call, from evaluating the handler's source to its return. */
+  timeoutMs: number;
+  /** Longest reply accepted, in UTF-16 code units; longer is `invalid-output`. */
+  maxOutputChars: number;
+  /** QuickJS's stack limit. Kept small: the interpreter's frames also use the host's stack. */
+  maxStackBytes: number;
+  /** Longest handler source `compile` accepts, in characters. */
+  maxCodeChars?: number;
+}
+
+/** A handler that compiled: each `run` evaluates it in a fresh QuickJS runtime and calls it once. */
+export interface CompiledHandler {
+  run(request: HandlerRequest, context: HandlerContext): Promise<HandlerOutcome>;
+  /** Forgets the handler; `run` afterwards throws. */
+  dispose(): void;
+}
+
+/** A worker thread with one QuickJS WebAssembly instance, serving many handlers one call at a time. */
+export interface HandlerSandbox {
+  /** Checks the source (syntax, evaluates to a function) or rejects with `HandlerCompileError`. */
+  compile(code: string): Promise<CompiledHandler>;
+  close(): void;
+  /** The limits every call runs under, defaults filled in. */
+  readonly limits: Readonly<Required<SandboxLimits>>;
+  /** Calls run; QuickJS instances replaced after a call broke one; workers stopped (a runaway) or lost (a crash) and replaced. */
+  stats(): { calls: number; instanceRestarts: number; workerRestarts: number };
+}
