@@ -26,11 +26,15 @@ const CHECKS = 100_000;
 const MAX_MS = 20_000;
 const TARGET_P99_US = 50;
 
-export async function benchKeyChecks(store: StewardStore): Promise<KeyCheckFigures> {
+export async function benchKeyChecks(
+  store: StewardStore,
+  sizes: { keys: number; checks: number } = { keys: KEYS, checks: CHECKS },
+): Promise<KeyCheckFigures> {
+  const keyCount = Math.max(1, sizes.keys);
   const keys = await ApiKeyService.open(store, { audit: { append: async () => undefined } });
   try {
     const headers: string[] = [];
-    for (let index = 0; index < KEYS; index++) {
+    for (let index = 0; index < keyCount; index++) {
       const { token } = await keys.create(
         { name: `bench ${index}`, role: index % 2 === 0 ? 'chat' : 'viewer', tenants: [`tenant-${index}`] },
         'bench',
@@ -43,14 +47,14 @@ export async function benchKeyChecks(store: StewardStore): Promise<KeyCheckFigur
     });
     // Warm: every key checked once (cached), then a few thousand more.
     for (const header of headers) await authenticator.authenticate(header);
-    for (let index = 0; index < WARMUP; index++) await authenticator.authenticate(headers[index % KEYS]!);
+    for (let index = 0; index < WARMUP; index++) await authenticator.authenticate(headers[index % keyCount]!);
 
-    const samplesUs = new Float64Array(CHECKS);
+    const samplesUs = new Float64Array(sizes.checks);
     let count = 0;
     const started = performance.now();
-    for (; count < CHECKS; count++) {
+    for (; count < sizes.checks; count++) {
       if ((count & 1023) === 0 && performance.now() - started > MAX_MS) break;
-      const header = headers[(count * 7919) % KEYS]!;
+      const header = headers[(count * 7919) % keyCount]!;
       const before = performance.now();
       await authenticator.authenticate(header);
       samplesUs[count] = (performance.now() - before) * 1000;
@@ -59,7 +63,7 @@ export async function benchKeyChecks(store: StewardStore): Promise<KeyCheckFigur
     const sorted = Array.from(samplesUs.subarray(0, count)).sort((a, b) => a - b);
     return {
       engine: store.engine,
-      keys: KEYS,
+      keys: keyCount,
       checks: count,
       p50Us: percentile(sorted, 0.5),
       p99Us: percentile(sorted, 0.99),

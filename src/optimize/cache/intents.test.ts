@@ -160,6 +160,30 @@ describe('user-defined intents', () => {
     );
   });
 
+  it('embeds the examples once for all matchers whose embedders share an id (one copy for every live agent)', async () => {
+    const embedded: string[] = [];
+    const counting = (id: string) => ({
+      id,
+      dimensions: 512,
+      embed: async (texts: string[]) => {
+        embedded.push(...texts);
+        return embedder.embed(texts);
+      },
+    });
+    const request = 'hey there, how are you doing';
+    const options = { intents: ['greeting'], threshold: 0.5 };
+    await createIntentMatcher({ embedder: counting('counting-a'), ...options }).matchIntent(request);
+    expect(embedded.length).toBeGreaterThan(10);
+    embedded.length = 0;
+    const second = createIntentMatcher({ embedder: counting('counting-a'), ...options });
+    expect(await second.matchIntent(request)).toMatchObject({ intent: 'greeting' });
+    expect(embedded).toEqual([request]);
+    // An embedder with another id (another model or setting) embeds them again.
+    embedded.length = 0;
+    await createIntentMatcher({ embedder: counting('counting-b'), ...options }).matchIntent(request);
+    expect(embedded.length).toBeGreaterThan(10);
+  });
+
   it('retries embedding the examples after a failure', async () => {
     let calls = 0;
     const flaky = {

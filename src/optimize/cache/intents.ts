@@ -155,7 +155,10 @@ export class IntentMatcher {
       const pairs = this.compiled.flatMap((intent) =>
         intent.definition.examples.map((example) => ({ intent, example })),
       );
-      const vectors = await this.embedder.embed(pairs.map((pair) => pair.example));
+      const vectors = await sharedExampleVectors(
+        this.embedder,
+        pairs.map((pair) => pair.example),
+      );
       return pairs.map((pair, index) => ({ ...pair, vector: vectors[index]! }));
     })();
     // A failed embedding (e.g. an HTTP embedder offline) is retried on the next request.
@@ -164,6 +167,38 @@ export class IntentMatcher {
     });
     return this.exampleVectors;
   }
+}
+
+/**
+ * Example vectors by embedder id and text, shared by every matcher: an id names every setting that
+ * changes the vectors (see `Embedder.id`), so a server with 1,000 live agents on the built-in intents
+ * holds their ~20 vectors of 2 KiB once, not once per agent (~40 MB). Least recently used dropped first.
+ */
+const exampleVectors = new Map<string, Float32Array>();
+const MAX_SHARED_EXAMPLE_VECTORS = 4_096;
+
+async function sharedExampleVectors(embedder: Embedder, texts: string[]): Promise<Float32Array[]> {
+  const keyOf = (text: string) => `${embedder.id}\u0000${text}`;
+  // Taken before the await: other matchers may drop entries meanwhile.
+  const found = new Map<string, Float32Array>();
+  for (const text of texts) {
+    const vector = exampleVectors.get(keyOf(text));
+    if (vector) found.set(text, vector);
+  }
+  const missing = [...new Set(texts.filter((text) => !found.has(text)))];
+  if (missing.length > 0) {
+    const vectors = await embedder.embed(missing);
+    for (const [index, text] of missing.entries()) found.set(text, vectors[index]!);
+  }
+  for (const [text, vector] of found) {
+    exampleVectors.delete(keyOf(text));
+    exampleVectors.set(keyOf(text), vector);
+  }
+  for (const key of exampleVectors.keys()) {
+    if (exampleVectors.size <= MAX_SHARED_EXAMPLE_VECTORS) break;
+    exampleVectors.delete(key);
+  }
+  return texts.map((text) => found.get(text)!);
 }
 
 /**

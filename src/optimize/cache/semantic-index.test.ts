@@ -58,6 +58,20 @@ describe('SemanticIndex', () => {
     expect(index.search(unit(1, 0), 3).map((match) => match.id)).toEqual(['forever']);
   });
 
+  it('reserves room for the entries it holds, not 64 vectors up front (a live agent with one observation)', () => {
+    // 512 dimensions, the hashing embedder's: 64 reserved rows were 128 KiB per pattern index, so
+    // 1,000 live agents each with a fresh observation held ~165 MB of vectors they did not have.
+    const vector = l2Normalize(Float32Array.from({ length: 512 }, (_, position) => position % 7));
+    const index = new SemanticIndex({ dimensions: 512 });
+    index.add('only', vector);
+    expect(index.byteSize).toBeLessThan(4 * 512 * 4);
+    for (let position = 0; position < 100; position++) index.add(`e${position}`, vector);
+    expect(index.size).toBe(101);
+    expect(index.search(vector, 1)[0]!.similarity).toBeCloseTo(1, 5);
+    // Doubling as it fills: never more than twice the rows held.
+    expect(index.byteSize).toBeLessThan(2 * 101 * 512 * 4 + 101 * 200);
+  });
+
   it('rejects vectors of another length with a StewardError that says how to fix it', () => {
     const index = new SemanticIndex({ dimensions: 3 });
     expect(() => index.add('a', unit(1, 0))).toThrow(StewardError);

@@ -15,7 +15,10 @@ export interface SemanticMatch {
 export interface SemanticIndexOptions {
   /** Length of every vector, the embedder's `dimensions`. */
   dimensions: number;
-  /** Rows to allocate up front; the index doubles as it fills. Default 64. */
+  /**
+   * Rows to allocate up front; the index doubles as it fills. Default 1: a server keeps an index per live
+   * agent and scope, most holding a handful of entries, and 64 rows of 512 dimensions were 128 KiB each.
+   */
   initialCapacity?: number;
   /** Clock for expiry, in epoch milliseconds; default Date.now. */
   now?: () => number;
@@ -60,7 +63,7 @@ export class SemanticIndex {
       options.accelerate === false || !simdAvailable()
         ? Number.POSITIVE_INFINITY
         : (options.accelerateFrom ?? 512);
-    const initialCapacity = Math.max(1, options.initialCapacity ?? 64);
+    const initialCapacity = Math.max(1, options.initialCapacity ?? 1);
     this.kernel = createDotProductKernel(options.dimensions, {
       initialCapacity,
       accelerate: initialCapacity >= this.accelerateFrom,

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { benchFleet, type FleetSizes, fleetSizes, quickSizes } from '../bench/fleet.bench.js';
+import { scatteredTenants } from '../bench/fleet-touch.js';
+import { openStore } from '../src/store/index.js';
+import { storeEngines } from './support/engines.js';
+
+/** A few hundred tenants: the whole fleet benchmark end to end, in seconds. */
+const tinySizes: FleetSizes = {
+  tenants: 300,
+  coldLoads: 20,
+  warmAgents: 5,
+  warmMessages: 20,
+  touches: 60,
+  liveAgents: 15,
+  keys: 5,
+  keyChecks: 200,
+  maxLoopMs: 20_000,
+  maxTouchMs: 20_000,
+};
+
+describe('the fleet benchmark (npm run bench fleet)', () => {
+  it('reads --quick and the size variables', () => {
+    expect(fleetSizes(['fleet', '--quick'], {})).toEqual(quickSizes);
+    const sizes = fleetSizes([], { STEWARD_BENCH_FLEET_TENANTS: '2_000', STEWARD_BENCH_FLEET_TOUCHES: '0' });
+    expect(sizes).toMatchObject({ tenants: 2_000, touches: 0, liveAgents: 1_000 });
+    expect(() => fleetSizes([], { STEWARD_BENCH_FLEET_TENANTS: 'many' })).toThrow(/whole number/);
+  });
+
+  it('touches distinct tenants, scattered over the fleet', () => {
+    for (const tenants of [300, 1_000, 7_919 * 2]) {
+      const picked = scatteredTenants(tenants, 250);
+      expect(new Set(picked).size).toBe(250);
+      expect(Math.min(...picked)).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...picked)).toBeLessThanOrEqual(tenants);
+    }
+  });
+
+  describe.each(storeEngines)('on $name', (engine) => {
+    it('generates the fleet and measures every phase through the registry and AgentHost', async () => {
+      const opened = await engine.open();
+      const others: Array<Awaited<ReturnType<typeof openStore>>> = [];
+      try {
+        const figures = await benchFleet(
+          opened.store,
+          async () => {
+            const other = await openStore(opened.config, {});
+            others.push(other);
+            return other;
+          },
+          tinySizes,
+        );
+        expect(figures.generation).toMatchObject({ engine: engine.name, tenants: 300, agents: 300 });
+        expect(figures.cold.loads).toBe(tinySizes.coldLoads);
+        expect(figures.cold.total.p50).toBeGreaterThan(0);
+        // Every warm reply came from the tier its path is about (the cache rule, the model).
+        for (const path of figures.warm) {
+          expect(path.latency.count).toBe(tinySizes.warmMessages);
+          expect(path.expectedTier).toBe(tinySizes.warmMessages);
+          expect(path.cpuMsMean).toBeGreaterThan(0);
+        }
+        expect(figures.keys.checks).toBe(tinySizes.keyChecks);
+        expect(figures.revocation.refusedAtOnce).toBe(true);
+        const touch = figures.touch!;
+        expect(touch.touches).toBe(tinySizes.touches);
+        expect(touch.liveAtEnd).toBe(tinySizes.liveAgents);
+        expect(touch.agentsBuilt).toBe(tinySizes.touches);
+        expect(touch.cpuMsPerTouch).toBeGreaterThan(0);
+        // Evicted agents are collected: with the host closed, none stays reachable.
+        expect(touch.reachableOpen).toBeLessThanOrEqual(tinySizes.liveAgents + 1);
+        expect(touch.reachableClosed).toBe(0);
+      } finally {
+        for (const other of others) await other.close();
+        await opened.cleanup();
+      }
+    });
+  });
+});
