@@ -5,6 +5,7 @@ export {
   type AuthVariables,
   actorOf,
   authenticate,
+  callerActor,
   callerOf,
   onBehalfOfHeader,
   requireAction,
