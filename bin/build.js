@@ -4,12 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { sourceStamp } from './source-stamp.js';
+import { contentStamp, quickStamp } from './source-stamp.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stampFile = fileURLToPath(new URL('../dist/.source-stamp', import.meta.url));
 // Taken before compiling: a source edited during the build leaves the stamp stale, never the other way.
-const stamp = sourceStamp(fileURLToPath(new URL('../src', import.meta.url)));
+const sources = fileURLToPath(new URL('../src', import.meta.url));
+const stamp = JSON.stringify({ quick: quickStamp(sources), content: contentStamp(sources) });
 rmSync(stampFile, { force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {

@@ -5,7 +5,7 @@
 // build never runs. tsx is otherwise only used to load a TypeScript config file.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sourceStamp } from './source-stamp.js';
+import { stampMatches } from './source-stamp.js';
 
 const sourceDirectory = fileURLToPath(new URL('../src', import.meta.url));
 const built = new URL('../dist/cli/main.js', import.meta.url);
@@ -21,8 +21,8 @@ if (!existsSync(sourceDirectory) || buildIsCurrent()) {
 function buildIsCurrent() {
   if (process.env.STEWARD_FROM_SOURCE === '1') return false;
   try {
-    const stamp = readFileSync(new URL('../dist/.source-stamp', import.meta.url), 'utf8').trim();
-    return existsSync(fileURLToPath(built)) && stamp === sourceStamp(sourceDirectory);
+    const recorded = JSON.parse(readFileSync(new URL('../dist/.source-stamp', import.meta.url), 'utf8'));
+    return existsSync(fileURLToPath(built)) && stampMatches(sourceDirectory, recorded);
   } catch {
     return false;
   }

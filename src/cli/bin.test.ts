@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript beside the executable, without type declarations.
-import { sourceStamp } from '../../bin/source-stamp.js';
+import { contentStamp, quickStamp, stampMatches } from '../../bin/source-stamp.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/steward.js', import.meta.url));
@@ -28,17 +28,20 @@ describe('bin/steward.js', () => {
     expect(stderr).toBe('');
   });
 
-  it('stamps the sources so that any added, changed or removed file changes the stamp', () => {
+  it('stamps the sources: any added or changed file changes them, a copy with new times still matches', () => {
     const sources = join(scratch, 'src');
     mkdirSync(join(sources, 'cli'), { recursive: true });
     writeFileSync(join(sources, 'cli', 'a.ts'), 'export const a = 1;\n');
-    const first = sourceStamp(sources) as string;
-    expect(sourceStamp(sources)).toBe(first);
-    writeFileSync(join(sources, 'cli', 'a.ts'), 'export const a = 2;\n');
+    const recorded = { quick: quickStamp(sources) as string, content: contentStamp(sources) as string };
+    expect(stampMatches(sources, recorded)).toBe(true);
+    // Touched (as by a copy or a checkout): the quick stamp differs, the content still matches.
     utimesSync(join(sources, 'cli', 'a.ts'), new Date(0), new Date(1_000));
-    const changed = sourceStamp(sources) as string;
-    expect(changed).not.toBe(first);
+    expect(quickStamp(sources)).not.toBe(recorded.quick);
+    expect(stampMatches(sources, recorded)).toBe(true);
+    writeFileSync(join(sources, 'cli', 'a.ts'), 'export const a = 2;\n');
+    expect(stampMatches(sources, recorded)).toBe(false);
+    writeFileSync(join(sources, 'cli', 'a.ts'), 'export const a = 1;\n');
     writeFileSync(join(sources, 'b.ts'), '');
-    expect(sourceStamp(sources)).not.toBe(changed);
+    expect(stampMatches(sources, recorded)).toBe(false);
   });
 });
