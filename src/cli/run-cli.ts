@@ -155,6 +155,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         seq: values.seq,
         decrypt: values.decrypt,
         actor: values.actor,
+        token: values.token,
         standard: values.standard,
         format: values.format,
         out: values.out,

@@ -26,7 +26,7 @@ Commands:
                         records, checkpoints and the first problem per tenant (--json)
   audit show            Print records (--tenant and --seq 3,4,10-12 required, --json); with --decrypt
                         their encrypted fields are decrypted with STEWARD_AUDIT_KEY and the read is
-                        itself audited (--actor required)
+                        itself audited, with the CLI user as actor (see Who acts)
   audit report          A SOC2 or HIPAA compliance report of [--from, --to) (--standard, --from, --to
                         required; --tenant; --format json|md|html, default from --out's extension,
                         else md; --out <file>, default stdout)
@@ -55,7 +55,7 @@ Which config (every command):
                         store is the store every command reads and writes (default: SQLite in
                         ./.steward/, or STEWARD_DATABASE_URL), so commands find what serve uses.
 
-Who acts (trust, approvals, cache, patterns, tenants, agents, templates, keys):
+Who acts (trust, approvals, cache, patterns, tenants, agents, templates, keys, audit show --decrypt):
   Every change is made through the same services as the HTTP API, so it is audited, masked and
   alerted on alike. The actor recorded is:
       --token <token>   an API key (or STEWARD_TOKEN): checked like a request (role, tenant scope,
