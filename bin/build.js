@@ -12,7 +12,16 @@ const stampFile = fileURLToPath(new URL('../dist/.source-stamp', import.meta.url
 const sources = fileURLToPath(new URL('../src', import.meta.url));
 const stamp = JSON.stringify({ quick: quickStamp(sources), content: contentStamp(sources) });
 rmSync(stampFile, { force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  // `npm install --omit=dev` runs prepare without the compiler: no build, steward runs the sources.
+  console.warn(
+    'steward build skipped: typescript is not installed; bin/steward.js runs the sources through tsx',
+  );
+  process.exit(0);
+}
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
   cwd: root,
   stdio: 'inherit',
