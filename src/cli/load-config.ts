@@ -1,6 +1,5 @@
 /** Loads `steward.config.ts` (or .js/.mjs) with tsx, so TypeScript configs work without a build step. */
 import { existsSync, statSync } from 'node:fs';
-import { register } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AgentConfig } from '../agent/index.js';
@@ -28,7 +27,8 @@ export async function loadAgentConfigs(configPath: string, cwd: string): Promise
   let loaded: Record<string, unknown>;
   try {
     // tsx only here, to load a TypeScript config: the command itself runs compiled JavaScript when built.
-    loaded = (await importConfig(pathToFileURL(absolutePath).href)) as Record<string, unknown>;
+    const { tsImport } = await import('tsx/esm/api');
+    loaded = (await tsImport(pathToFileURL(absolutePath).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     throw new CliError(`could not load ${shown}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -53,33 +53,6 @@ export async function loadAgentConfigs(configPath: string, cwd: string): Promise
     }
   });
   return configs as AgentConfig[];
-}
-
-let builtHooks = false;
-
-/**
- * From the sources (tests, tsx), a config is imported in a tsx namespace. From dist/, tsx is registered
- * for the process instead, after a hook that gives a config importing the checkout's sources the
- * modules of dist/ already loaded (built-library-hook.ts): one copy of the library, nothing recompiled.
- */
-async function importConfig(url: string): Promise<unknown> {
-  const here = new URL('.', import.meta.url);
-  if (!here.pathname.endsWith('/dist/cli/')) {
-    const { tsImport } = await import('tsx/esm/api');
-    return tsImport(url, import.meta.url);
-  }
-  if (!builtHooks) {
-    const source = new URL('../../src/', here);
-    if (existsSync(source)) {
-      register(new URL('built-library-hook.js', here), {
-        data: { source: source.href, built: new URL('..', here).href },
-      });
-    }
-    const tsx = await import('tsx/esm/api');
-    tsx.register();
-    builtHooks = true;
-  }
-  return import(url);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
