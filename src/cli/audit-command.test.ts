@@ -137,10 +137,7 @@ describe('steward audit show', () => {
     expect((await steward(['show', '--tenant', 'acme', '--seq', '1', '--actor', 'alice'])).code).toBe(2);
   });
 
-  it('decrypts with STEWARD_AUDIT_KEY for a named actor, and the read is audited', async () => {
-    const noActor = await steward(['show', '--tenant', 'acme', '--seq', '1', '--decrypt'], keyEnv);
-    expect(noActor.code).toBe(2);
-    expect(noActor.err).toContain('missing --actor');
+  it('decrypts with STEWARD_AUDIT_KEY, and the read is audited with the CLI user as actor', async () => {
     const noKey = await steward(['show', '--tenant', 'acme', '--seq', '1', '--decrypt', '--actor', 'alice']);
     expect(noKey.code).toBe(1);
     expect(noKey.err).toContain('set STEWARD_AUDIT_KEY');
@@ -164,8 +161,8 @@ describe('steward audit show', () => {
     const reads = await steward(['search', '--tenant', 'acme', '--type', 'audit-record-decrypted', '--json']);
     const logged = (JSON.parse(reads.out) as { records: AuditRecord[] }).records;
     expect(logged.map((record) => [record.actor, record.agentId, record.payload.seqs])).toEqual([
-      ['alice', 'desk', [2]],
-      ['alice', 'helper', [1]],
+      ['cli:alice', 'desk', [2]],
+      ['cli:alice', 'helper', [1]],
     ]);
   });
 });

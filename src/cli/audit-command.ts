@@ -26,13 +26,14 @@ import { StewardError } from '../errors/index.js';
 import { decryptAuditRecords } from '../server/index.js';
 import type { StewardStore } from '../store/index.js';
 import { openStore } from '../store/index.js';
+import { type CliActorOptions, resolveCliActor } from './cli-actor.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
 
 /** `exitCode` plus `tampered` (3): `steward audit verify` found a chain that does not verify. */
 export const auditExitCode = { ...exitCode, tampered: 3 } as const;
 
-export interface AuditCommandOptions {
+export interface AuditCommandOptions extends CliActorOptions {
   configPath: string;
   action: string | undefined;
   /** Positionals after the action (none are accepted). */
@@ -47,7 +48,6 @@ export interface AuditCommandOptions {
   /** `--seq 3,4,10-12`. */
   seq?: string | undefined;
   decrypt?: boolean | undefined;
-  actor?: string | undefined;
   standard?: string | undefined;
   format?: string | undefined;
   out?: string | undefined;
@@ -184,11 +184,8 @@ async function show(
 ): Promise<number> {
   const tenantId = required(options.tenant, '--tenant');
   const seqs = seqList(required(options.seq, '--seq (record numbers, e.g. --seq 3,4,10-12)'));
-  if (options.decrypt && !options.actor?.trim()) {
-    throw new CliError('missing --actor: a decrypting read is audited with who reads', exitCode.usage);
-  }
-  if (!options.decrypt && options.actor !== undefined) {
-    throw new CliError('--actor is only used with --decrypt', exitCode.usage);
+  if (!options.decrypt && (options.actor !== undefined || options.token !== undefined)) {
+    throw new CliError('--actor and --token are only used with --decrypt', exitCode.usage);
   }
   const { records, missing } = await findAuditRecords(store, tenantId, { seqs });
   if (missing.length > 0) {
@@ -198,7 +195,9 @@ async function show(
   if (options.decrypt) {
     const audit = decryptingAudit(store, auditConfigOf(configs, tenantId), io);
     try {
-      shown = await decryptAuditRecords(audit, records, options.actor!.trim());
+      // The read is audited with who reads, named as for every CLI change (a key, cli:<name>, os-user:<login>).
+      const actor = await resolveCliActor(store, io, options, { action: 'audit:decrypt', tenantId });
+      shown = await decryptAuditRecords(audit, records, actor);
     } finally {
       await audit.close();
     }

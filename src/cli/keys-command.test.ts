@@ -87,9 +87,9 @@ describe('steward keys', () => {
 
       const page = await searchAuditRecords(store, { tenantId: PLATFORM_TENANT_ID });
       expect(page.records.map((record) => [record.eventType, record.actor]).reverse()).toEqual([
-        ['api-key-created', 'cli:alice'],
-        ['api-key-created', 'cli:alice'],
-        ['api-key-revoked', 'cli:alice on behalf of ticket 42'],
+        ['api-key-created', 'os-user:alice'],
+        ['api-key-created', 'os-user:alice'],
+        ['api-key-revoked', 'cli:ticket 42'],
       ]);
       expect(JSON.stringify(page.records)).not.toContain(token!.split('_').at(-1));
     } finally {

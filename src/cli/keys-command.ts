@@ -2,19 +2,17 @@
  * `steward keys create|list|revoke`: API keys straight on the store, through the same service as the
  * HTTP API (so every change is audited and reaches every running instance at once).
  */
-import { existsSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import { parseDuration, parseInstant } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { type ApiKeyInfo, ApiKeyService, createPlatformAuditSink, type Role, roles } from '../fleet/index.js';
 import type { StewardStore } from '../store/index.js';
 import { openStore } from '../store/index.js';
+import { type CliActorOptions, resolveCliActor } from './cli-actor.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { defaultConfigFile, loadAgentConfigs } from './load-config.js';
+import { loadAgentConfigs } from './load-config.js';
 
-export interface KeysCommandOptions {
-  /** The config whose (first) store holds the keys; without one, STEWARD_DATABASE_URL or ./.steward. */
+export interface KeysCommandOptions extends CliActorOptions {
+  /** The config whose (first) store holds the keys (`findConfigFile`); without one, STEWARD_DATABASE_URL or ./.steward. */
   configPath: string | undefined;
   action: string | undefined;
   target: string | undefined;
@@ -22,8 +20,6 @@ export interface KeysCommandOptions {
   role?: string | undefined;
   tenant?: string | undefined;
   expires?: string | undefined;
-  /** An "on behalf of" note added to the actor. */
-  actor?: string | undefined;
   json?: boolean | undefined;
   /** Epoch ms; injected by tests. */
   now?: () => number;
@@ -54,7 +50,7 @@ export async function keysCommand(options: KeysCommandOptions, io: CliIo): Promi
   let keys: ApiKeyService | undefined;
   try {
     keys = await ApiKeyService.open(store, { audit, now });
-    const actor = cliActor(io, options.actor);
+    const actor = await resolveCliActor(store, io, options, { action: 'keys:manage' });
     const print = (value: unknown, human: () => string[]) => {
       for (const line of options.json ? [JSON.stringify(value, null, 2)] : human()) io.out(line);
     };
@@ -95,22 +91,6 @@ export async function keysCommand(options: KeysCommandOptions, io: CliIo): Promi
     await keys?.close();
     await audit.close();
     if (owned) await store.close();
-  }
-}
-
-/** The actor of a CLI change: the OS user (whoever can run this can open the store), plus the note. */
-function cliActor(io: CliIo, note: string | undefined): string {
-  const user = io.env.USER?.trim() || io.env.LOGNAME?.trim() || safeUserName();
-  const base = `cli:${user}`;
-  const extra = note?.replace(/\s+/g, ' ').trim().slice(0, 80);
-  return extra ? `${base} on behalf of ${extra}` : base;
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }
 
@@ -162,7 +142,7 @@ async function openKeysStore(
   configPath: string | undefined,
   io: CliIo,
 ): Promise<{ store: StewardStore; owned: boolean }> {
-  const path = configPath ?? (existsSync(resolve(io.cwd, defaultConfigFile)) ? defaultConfigFile : undefined);
+  const path = configPath;
   const configured = path === undefined ? undefined : (await loadAgentConfigs(path, io.cwd))[0]?.store;
   if (configured && 'interactions' in configured) return { store: configured, owned: false };
   try {

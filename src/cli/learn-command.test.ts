@@ -83,20 +83,19 @@ describe('steward learn', () => {
     expect(shown.out).toContain('ok  opening hours? → Nine to five. | Nine to five.');
     expect(shown.out).toContain('function handler()');
 
-    expect((await steward('learn', 'approve', 'cap-a')).code).toBe(2);
     const approved = await steward('learn', 'approve', 'cap-a', '--actor', 'alice');
-    expect(approved.out).toBe('capability cap-a: canary (by alice)');
+    expect(approved.out).toBe('capability cap-a: canary (by cli:alice)');
     const again = await steward('learn', 'approve', 'cap-a', '--actor', 'alice');
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/only a capability pending approval/);
     expect((await steward('learn', 'reject', 'cap-b', '--actor', 'bob', '--reason', 'tone')).out).toBe(
-      'capability cap-b: rejected (by bob)',
+      'capability cap-b: rejected (by cli:bob)',
     );
     expect((await steward('learn', 'rollback', 'cap-a', '--actor', 'carol')).out).toBe(
-      'capability cap-a: rolled-back (by carol)',
+      'capability cap-a: rolled-back (by cli:carol)',
     );
     const json = JSON.parse((await steward('learn', 'show', 'cap-a', '--json')).out);
-    expect(json).toMatchObject({ state: 'rolled-back', decidedBy: 'carol' });
+    expect(json).toMatchObject({ state: 'rolled-back', decidedBy: 'cli:carol' });
     expect((await steward('learn', 'show', 'nope')).err).toMatch(/no capability "nope"/);
   });
 });

@@ -1,16 +1,19 @@
 /** `steward learn …`: list an agent's learned capabilities, show one's report, approve, reject, roll back. */
-import type { AgentConfig } from '../agent/index.js';
-import { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
 import type { Capability, LearningAnalytics } from '../learn/index.js';
+import { resolveCliActor } from './cli-actor.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { loadAgentConfigs } from './load-config.js';
+import { openOperatorAgent } from './operator-agent.js';
 
 export interface LearnCommandOptions {
   configPath: string;
   action: string | undefined;
   target: string | undefined;
   agent?: string | undefined;
+  tenant?: string | undefined;
+  /** `--token` (else `STEWARD_TOKEN`): the key that decides, checked for `capabilities:decide`. */
+  token?: string | undefined;
+  /** Who decides without a key (`cli:<name>`), or the "on behalf of" note with one. */
   actor?: string | undefined;
   reason?: string | undefined;
   json?: boolean | undefined;
@@ -18,28 +21,24 @@ export interface LearnCommandOptions {
 
 const actions = ['list', 'show', 'approve', 'reject', 'rollback'] as const;
 
-/** The CLI decides on the store; it never runs a model. */
-const noModelRuntime = {
-  name: 'none',
-  simulatedModel: false,
-  run: () => Promise.reject(new StewardError('internal', 'steward learn does not run models')),
-  stats: () => ({ running: 0, queued: 0, limit: 0 }),
-  close: async () => {},
-};
-
 export async function learnCommand(options: LearnCommandOptions, io: CliIo): Promise<number> {
   const action = options.action;
   if (!action || !(actions as readonly string[]).includes(action)) {
     throw new CliError(`steward learn needs one of: ${actions.join(', ')}`, exitCode.usage);
   }
-  const configs = await loadAgentConfigs(options.configPath, io.cwd);
-  const config = pickAgent(configs, options.agent);
-  if (!config.learning?.enabled) {
-    throw new CliError(`learning is not enabled for agent "${config.agentId ?? 'default'}"`);
-  }
-  const agent = new ClaudeAgent({ ...config, runtime: noModelRuntime });
+  // The agent opened as serve opens it (its store, primitives and bus): decisions are audited the same way.
+  const { agent, store, close } = await openOperatorAgent(
+    {
+      configPath: options.configPath,
+      agentId: options.agent,
+      tenantId: options.tenant,
+      eligible: (config) => config.learning?.enabled === true,
+    },
+    io,
+  );
   try {
-    const learning = (await agent.learning())!;
+    const learning = await agent.learning();
+    if (!learning) throw new CliError(`learning is not enabled for agent "${agent.agentId}"`);
     const print = (value: unknown, human: () => string[]) => {
       for (const line of options.json ? [JSON.stringify(value, null, 2)] : human()) io.out(line);
     };
@@ -55,7 +54,10 @@ export async function learnCommand(options: LearnCommandOptions, io: CliIo): Pro
         print(capability, () => showLines(capability));
         return exitCode.ok;
       }
-      const actor = required(options.actor, '--actor (who decides)');
+      const actor = await resolveCliActor(store, io, options, {
+        action: 'capabilities:decide',
+        tenantId: agent.tenantId,
+      });
       const changed =
         action === 'approve'
           ? await learning.approve(id, actor)
@@ -71,7 +73,7 @@ export async function learnCommand(options: LearnCommandOptions, io: CliIo): Pro
       throw error;
     }
   } finally {
-    await agent.close();
+    await close();
   }
 }
 
@@ -119,17 +121,6 @@ function showLines(capability: Capability): string[] {
     );
   lines.push('code:', capability.code ?? '(none)');
   return lines;
-}
-
-function pickAgent(configs: AgentConfig[], agentId: string | undefined): AgentConfig {
-  if (agentId !== undefined) {
-    const found = configs.find((config) => (config.agentId ?? 'default') === agentId);
-    if (!found) throw new CliError(`there is no agent "${agentId}" in the config`);
-    return found;
-  }
-  const candidates = configs.filter((config) => config.learning?.enabled);
-  if (candidates.length === 1) return candidates[0]!;
-  throw new CliError('name the agent with --agent <agentId>', exitCode.usage);
 }
 
 function required(value: string | undefined, what: string): string {

@@ -2,11 +2,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import type { AgentConfig } from '../agent/index.js';
 import { CliError } from './cli-io.js';
-
-export const defaultConfigFile = 'steward.config.ts';
+import { configSearchOrder, defaultConfigFile } from './config-file.js';
 
 /**
  * Imports the config file and returns its default export as a list of agent configs (a single
@@ -22,11 +20,14 @@ export async function loadAgentConfigs(configPath: string, cwd: string): Promise
     throw new CliError(
       `config file not found: ${absolutePath}\n` +
         `  Create ${defaultConfigFile} in this directory (export default defineConfig({ tenantId, agentId, systemPrompt })),\n` +
-        '  or point to one with --config <file>; examples/steward.config.ts in the claude-steward repository is a start.',
+        `  or point to one with --config <file> or STEWARD_CONFIG (searched without them: ${configSearchOrder.join(', ')});\n` +
+        '  examples/steward.config.ts in the claude-steward repository is a start.',
     );
   }
   let loaded: Record<string, unknown>;
   try {
+    // tsx only here, to load a TypeScript config: the command itself runs compiled JavaScript when built.
+    const { tsImport } = await import('tsx/esm/api');
     loaded = (await tsImport(pathToFileURL(absolutePath).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
     throw new CliError(`could not load ${shown}: ${error instanceof Error ? error.message : String(error)}`);

@@ -87,14 +87,14 @@ describe('steward tenants, agents and templates', () => {
     try {
       const records = (await searchAuditRecords(store, { tenantId: 'globex', limit: 20 })).records.reverse();
       expect(records.map((record) => [record.eventType, record.agentId, record.actor])).toEqual([
-        ['tenant-created', 'steward-registry', 'alice'],
-        ['agent-created', 'front', 'alice'],
+        ['tenant-created', 'steward-registry', 'cli:alice'],
+        ['agent-created', 'front', 'cli:alice'],
         ['agent-disabled', 'front', `os-user:${userInfo().username}`],
         ['tenant-changed', 'steward-registry', `os-user:${userInfo().username}`],
       ]);
       const platform = await searchAuditRecords(store, { tenantId: 'steward-platform', limit: 20 });
       expect(platform.records.map((record) => [record.eventType, record.actor])).toEqual([
-        ['template-created', 'ops'],
+        ['template-created', 'cli:ops'],
       ]);
       expect((await verifyChain(store)).ok).toBe(true);
     } finally {

@@ -1,30 +1,28 @@
 /**
  * `steward tenants|agents|templates …`: the fleet registry from a terminal, through the same Registry
- * service (and the same change records, with the actor from `--actor` or `os-user:<login>`) as the API.
+ * service (and the same change records, with the actor of `resolveCliActor`) as the API.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { Audit } from '../audit/index.js';
 import { StewardError } from '../errors/index.js';
 import { applyConfigFile, Registry, type TenantLimits, type TenantStatus } from '../fleet/index.js';
 import type { StewardStore } from '../store/index.js';
 import { openStore } from '../store/index.js';
+import { type CliAction, type CliActorOptions, resolveCliActor } from './cli-actor.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { defaultConfigFile, loadAgentConfigs } from './load-config.js';
+import { loadAgentConfigs } from './load-config.js';
 
 export type RegistryKind = 'tenants' | 'agents' | 'templates';
 
-export interface RegistryCommandOptions {
+export interface RegistryCommandOptions extends CliActorOptions {
   kind: RegistryKind;
   action: string | undefined;
   target: string | undefined;
-  /** The config whose store holds the registry; default ./steward.config.ts when it exists, else the environment's store. */
+  /** The config whose store holds the registry (`findConfigFile`); without one, the environment's store. */
   configPath?: string | undefined;
   file?: string | undefined;
   tenant?: string | undefined;
-  actor?: string | undefined;
   ifMatch?: string | undefined;
   status?: string | undefined;
   limit?: string | undefined;
@@ -55,8 +53,9 @@ export async function registryCommand(options: RegistryCommandOptions, io: CliIo
   const print = (value: unknown, human: () => string[]) => {
     for (const line of options.json ? [JSON.stringify(value, null, 2)] : human()) io.out(line);
   };
+  let actor: string | undefined;
   const write = () => ({
-    actor: options.actor ?? osUserActor(),
+    actor: actor!,
     ...(options.ifMatch === undefined ? {} : { ifMatch: wholeNumber(options.ifMatch, '--if-match') }),
   });
   const page = () => ({
@@ -64,6 +63,8 @@ export async function registryCommand(options: RegistryCommandOptions, io: CliIo
     ...(options.limit === undefined ? {} : { limit: wholeNumber(options.limit, '--limit') }),
   });
   try {
+    const checks = writeChecks(options, data);
+    if (checks) actor = await resolveCliActor(store, io, options, checks);
     switch (`${kind} ${action}`) {
       case 'tenants list': {
         const result = await registry.tenants.list({
@@ -321,27 +322,28 @@ async function loadFile(file: string, io: CliIo): Promise<Array<Record<string, u
   return entries as Array<Record<string, unknown>>;
 }
 
-/** The store of `--config` (or ./steward.config.ts when it exists), else the environment's (STEWARD_DATABASE_URL, default SQLite). */
+/** What a write needs a key to allow (the HTTP routes check the same); undefined for reads. */
+function writeChecks(
+  options: RegistryCommandOptions,
+  data: Array<Record<string, unknown>> | undefined,
+): CliAction[] | undefined {
+  if (options.action === 'list' || options.action === 'get') return undefined;
+  if (options.kind === 'tenants') return [{ action: 'tenants:manage' }];
+  if (options.kind === 'templates') return [{ action: 'templates:manage' }];
+  const tenants = data
+    ? [...new Set(data.map((entry) => (typeof entry.tenantId === 'string' ? entry.tenantId : 'default')))]
+    : [options.tenant];
+  return tenants.map((tenantId) => ({ action: 'agents:write' as const, tenantId }));
+}
+
+/** The store of the config file (`findConfigFile`), else the environment's (STEWARD_DATABASE_URL, default SQLite). */
 async function openRegistryStore(configPath: string | undefined, io: CliIo): Promise<StewardStore> {
-  const path = configPath ?? (existsSync(resolve(io.cwd, defaultConfigFile)) ? defaultConfigFile : undefined);
+  const path = configPath;
   if (path === undefined) return openStore({}, io.env);
   const [first] = await loadAgentConfigs(path, io.cwd);
   const configured = first?.store;
   if (configured && 'interactions' in configured) return configured;
   return openStore(configured ?? {}, io.env);
-}
-
-/** The login of whoever runs the command, marked as such (it was not given with --actor). */
-function osUserActor(): string {
-  let name: string | undefined;
-  try {
-    name = userInfo().username;
-  } catch {
-    name = process.env.USER ?? process.env.USERNAME;
-  }
-  if (!name)
-    throw new CliError('could not tell who is running this; give --actor <your name>', exitCode.usage);
-  return `os-user:${name}`;
 }
 
 function nextPage(cursor: string | null): string[] {

@@ -1,14 +1,10 @@
-/** Parses the `steward` command line and runs the command; returns the exit code instead of exiting. */
+/**
+ * Parses the `steward` command line and runs the command; returns the exit code instead of exiting.
+ * Each command's module is imported only when that command runs, so `steward --help` loads none of them.
+ */
 import { parseArgs } from 'node:util';
-import { auditCommand } from './audit-command.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { costsCommand } from './costs-command.js';
-import { keysCommand } from './keys-command.js';
-import { learnCommand } from './learn-command.js';
-import { defaultConfigFile } from './load-config.js';
-import { registryCommand } from './registry-command.js';
-import { serveCommand } from './serve-command.js';
-import { trustCommand } from './trust-command.js';
+import { findConfigFile, requireConfigFile } from './config-file.js';
 import { packageVersion, usage } from './usage.js';
 
 const options = {
@@ -21,6 +17,8 @@ const options = {
   level: { type: 'string' },
   unfreeze: { type: 'boolean' },
   actor: { type: 'string' },
+  token: { type: 'string' },
+  id: { type: 'string' },
   reason: { type: 'string' },
   note: { type: 'string' },
   limit: { type: 'string' },
@@ -86,12 +84,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === undefined) throw new CliError('no command given', exitCode.usage);
   if (command === 'trust') {
+    const { trustCommand } = await import('./trust-command.js');
     return trustCommand(
       {
-        configPath: values.config ?? defaultConfigFile,
+        configPath: requireConfigFile(values.config, io),
         action: rest[0],
         target: rest[1],
         agent: values.agent,
+        tenant: values.tenant,
+        token: values.token,
         level: values.level,
         unfreeze: values.unfreeze,
         actor: values.actor,
@@ -105,12 +106,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
   }
   if (command === 'learn') {
+    const { learnCommand } = await import('./learn-command.js');
     return learnCommand(
       {
-        configPath: values.config ?? defaultConfigFile,
+        configPath: requireConfigFile(values.config, io),
         action: rest[0],
         target: rest[1],
         agent: values.agent,
+        tenant: values.tenant,
+        token: values.token,
         actor: values.actor,
         reason: values.reason,
         json: values.json,
@@ -118,10 +122,31 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io,
     );
   }
+  if (command === 'cache' || command === 'patterns') {
+    if (rest.length > 2) throw new CliError(`unexpected argument "${rest[2]}"`, exitCode.usage);
+    const { optimizeCommand } = await import('./optimize-command.js');
+    return optimizeCommand(
+      {
+        kind: command,
+        configPath: requireConfigFile(values.config, io),
+        action: rest[0],
+        target: rest[1],
+        agent: values.agent,
+        tenant: values.tenant,
+        id: values.id,
+        status: values.status,
+        token: values.token,
+        actor: values.actor,
+        json: values.json,
+      },
+      io,
+    );
+  }
   if (command === 'costs') {
+    const { costsCommand } = await import('./costs-command.js');
     return costsCommand(
       {
-        configPath: values.config ?? defaultConfigFile,
+        configPath: requireConfigFile(values.config, io),
         tenant: values.tenant,
         agent: values.agent,
         from: values.from,
@@ -132,9 +157,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
   }
   if (command === 'audit') {
+    const { auditCommand } = await import('./audit-command.js');
     return auditCommand(
       {
-        configPath: values.config ?? defaultConfigFile,
+        configPath: requireConfigFile(values.config, io),
         action: rest[0],
         extra: rest.slice(1),
         tenant: values.tenant,
@@ -146,6 +172,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         seq: values.seq,
         decrypt: values.decrypt,
         actor: values.actor,
+        token: values.token,
         standard: values.standard,
         format: values.format,
         out: values.out,
@@ -156,12 +183,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'tenants' || command === 'agents' || command === 'templates') {
     if (rest.length > 2) throw new CliError(`unexpected argument "${rest[2]}"`, exitCode.usage);
+    const { registryCommand } = await import('./registry-command.js');
     return registryCommand(
       {
         kind: command,
         action: rest[0],
         target: rest[1],
-        configPath: values.config,
+        configPath: findConfigFile(values.config, io),
+        token: values.token,
         file: values.file,
         tenant: values.tenant,
         actor: values.actor,
@@ -176,9 +205,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
   }
   if (command === 'keys') {
+    const { keysCommand } = await import('./keys-command.js');
     return keysCommand(
       {
-        configPath: values.config,
+        configPath: findConfigFile(values.config, io),
+        token: values.token,
         action: rest[0],
         target: rest[1],
         name: values.name,
@@ -194,9 +225,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (command !== 'serve') throw new CliError(`unknown command "${command}"`, exitCode.usage);
   if (rest.length > 0) throw new CliError(`unexpected argument "${rest[0]}" after serve`, exitCode.usage);
 
+  const { serveCommand } = await import('./serve-command.js');
   return serveCommand(
     {
-      configPath: values.config ?? defaultConfigFile,
+      configPath: requireConfigFile(values.config, io),
       host: values.host ?? nonEmpty(io.env.STEWARD_HOST) ?? '127.0.0.1',
       port: parsePort(values.port, io.env.STEWARD_PORT),
     },

@@ -135,7 +135,7 @@ describe('steward trust', () => {
         'fine once',
       );
       expect(approved.code).toBe(0);
-      expect(approved.out).toContain('approved by bob');
+      expect(approved.out).toContain('approved by cli:bob');
       expect((await decision).behavior).toBe('allow');
       const again = await steward('trust', 'deny', pending!.id, '--actor', 'bob');
       expect(again.code).toBe(1);
@@ -146,7 +146,9 @@ describe('steward trust', () => {
   });
 
   it('explains what is wrong', async () => {
-    expect((await steward('trust', 'show')).err).toContain('name one with --agent');
+    // The one agent with trust needs no --agent.
+    expect((await steward('trust', 'show')).out).toContain('acme/front-desk: trust');
+    expect((await steward('trust', 'show', '--agent', 'nobody')).err).toContain('no agent "nobody"');
     expect((await steward('trust', 'show', '--agent', 'plain')).err).toContain('trust is not configured');
     expect((await steward('trust', 'promote', '--agent', 'front-desk')).code).toBe(2);
   });

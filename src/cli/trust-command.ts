@@ -1,23 +1,23 @@
-/** `steward trust …`: show and move an agent's trust, and decide pending approvals, straight on the store. */
-
-import type { AgentConfig } from '../agent/index.js';
-import { ClaudeAgent } from '../agent/index.js';
+/**
+ * `steward trust …`: show and move an agent's trust, and decide pending approvals, through the agent's
+ * own Trust primitive (as the HTTP API does), so every change is audited, masked and alerted on.
+ */
+import type { ClaudeAgent } from '../agent/index.js';
 import { StewardError } from '../errors/index.js';
-import type { StewardStore } from '../store/index.js';
-import { openStore } from '../store/index.js';
-import { Trust } from '../trust/index.js';
+import type { Trust } from '../trust/index.js';
+import { type CliActorOptions, resolveCliActor } from './cli-actor.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { loadAgentConfigs } from './load-config.js';
+import { openOperatorAgent } from './operator-agent.js';
 
-export interface TrustCommandOptions {
+export interface TrustCommandOptions extends CliActorOptions {
   configPath: string;
   action: string | undefined;
   target: string | undefined;
   agent?: string | undefined;
+  tenant?: string | undefined;
   level?: string | undefined;
   /** With `set`: unfreeze a frozen agent in the same action (a frozen agent is not set otherwise). */
   unfreeze?: boolean | undefined;
-  actor?: string | undefined;
   reason?: string | undefined;
   note?: string | undefined;
   limit?: string | undefined;
@@ -48,17 +48,26 @@ export async function trustCommand(options: TrustCommandOptions, io: CliIo): Pro
       exitCode.usage,
     );
   }
-  const configs = await loadAgentConfigs(options.configPath, io.cwd);
-  const config = pickAgent(
-    configs,
-    options.agent,
-    action === 'approve' || action === 'deny' || action === 'approvals',
+  const operatorAction = ['set', 'freeze', 'unfreeze', 'reset'].includes(action)
+    ? {
+        reason: required(options.reason, '--reason (why)'),
+        level: action === 'set' ? level(required(options.level, '--level')) : undefined,
+      }
+    : undefined;
+  const approvalId =
+    action === 'approve' || action === 'deny' ? required(options.target, 'the approval id') : undefined;
+  const { agent, store, others, close } = await openOperatorAgent(
+    {
+      configPath: options.configPath,
+      agentId: options.agent,
+      tenantId: options.tenant,
+      eligible: (config) => config.trust !== undefined,
+    },
+    io,
   );
-  if (!config.trust) throw new CliError(`trust is not configured for agent "${config.agentId ?? 'default'}"`);
-  const agent = new ClaudeAgent({ ...config, runtime: placeholderRuntime });
-  const store = await openConfiguredStore(config, io);
   try {
-    const trust = new Trust(store, config.trust);
+    const trust = await agent.trust();
+    if (!trust) throw new CliError(`trust is not configured for agent "${agent.agentId}"`);
     const scope = { tenantId: agent.tenantId, agentId: agent.agentId };
     const print = (value: unknown, human: () => string[]) => {
       for (const line of options.json ? [JSON.stringify(value, null, 2)] : human()) io.out(line);
@@ -95,16 +104,17 @@ export async function trustCommand(options: TrustCommandOptions, io: CliIo): Pro
       case 'freeze':
       case 'unfreeze':
       case 'reset': {
-        const actor = required(options.actor, '--actor (who is acting)');
-        const reason = required(options.reason, '--reason (why)');
-        const level = action === 'set' ? Number(required(options.level, '--level')) : undefined;
+        const actor = await resolveCliActor(store, io, options, {
+          action: 'trust:act',
+          tenantId: scope.tenantId,
+        });
         const snapshot = await trust.service.operatorAction(
           scope,
           action === 'set'
-            ? { type: 'set', level: level!, unfreeze: options.unfreeze === true }
+            ? { type: 'set', level: operatorAction!.level!, unfreeze: options.unfreeze === true }
             : { type: action },
           actor,
-          reason,
+          operatorAction!.reason,
         );
         print(snapshot, () => [
           `${scope.tenantId}/${scope.agentId}: trust ${snapshot.level}${snapshot.frozen ? ' (frozen)' : ''}`,
@@ -128,12 +138,18 @@ export async function trustCommand(options: TrustCommandOptions, io: CliIo): Pro
         return exitCode.ok;
       }
       default: {
-        const id = required(options.target, 'the approval id');
-        const decided = await trust.approvals.decide(
-          scope.tenantId,
-          id,
+        // Decided through the Trust of the agent the approval belongs to, so its events reach that agent's audit.
+        const found = await findApproval(options.agent === undefined ? others : [agent], approvalId!);
+        if (!found) throw new CliError(`there is no approval "${approvalId}"`);
+        const actor = await resolveCliActor(store, io, options, {
+          action: 'approvals:decide',
+          tenantId: found.tenantId,
+        });
+        const decided = await found.trust.approvals.decide(
+          found.tenantId,
+          approvalId!,
           action === 'approve' ? 'approve' : 'deny',
-          required(options.actor, '--actor (who decides)'),
+          actor,
           options.note,
         );
         print(decided, () => [`approval ${decided.id}: ${decided.status} by ${decided.decidedBy}`]);
@@ -144,34 +160,29 @@ export async function trustCommand(options: TrustCommandOptions, io: CliIo): Pro
     if (StewardError.isInstance(error)) throw new CliError(error.message);
     throw error;
   } finally {
-    await store.close();
+    await close();
   }
 }
 
-/** ClaudeAgent is built only to resolve the ids and defaults; it never runs a model here. */
-const placeholderRuntime = {
-  name: 'none',
-  simulatedModel: false,
-  run: () => Promise.reject(new StewardError('internal', 'steward trust does not run models')),
-  stats: () => ({ running: 0, queued: 0, limit: 0 }),
-  close: async () => {},
-};
-
-function pickAgent(configs: AgentConfig[], agentId: string | undefined, anyWithTrust: boolean): AgentConfig {
-  if (agentId !== undefined) {
-    const found = configs.find((config) => (config.agentId ?? 'default') === agentId);
-    if (!found) throw new CliError(`there is no agent "${agentId}" in the config`);
-    return found;
+/** The approval's agent among these, and its Trust (the HTTP route looks it up the same way). */
+async function findApproval(
+  agents: ClaudeAgent[],
+  id: string,
+): Promise<{ trust: Trust; tenantId: string } | undefined> {
+  for (const agent of agents) {
+    const trust = await agent.trust();
+    const approval = await trust?.approvals.get(agent.tenantId, id);
+    if (trust && approval && approval.agentId === agent.agentId) return { trust, tenantId: agent.tenantId };
   }
-  const candidates = anyWithTrust ? configs.filter((config) => config.trust) : configs;
-  if (candidates.length === 1) return candidates[0]!;
-  throw new CliError('the config has several agents: name one with --agent <agentId>', exitCode.usage);
+  return undefined;
 }
 
-async function openConfiguredStore(config: AgentConfig, io: CliIo): Promise<StewardStore> {
-  const configured = config.store;
-  if (configured && 'interactions' in configured) return configured;
-  return openStore(configured ?? {}, io.env);
+function level(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value <= 1)) {
+    throw new CliError(`--level must be a number from 0 to 1, received "${text}"`, exitCode.usage);
+  }
+  return value;
 }
 
 function required(value: string | undefined, what: string): string {

@@ -9,18 +9,22 @@ Commands:
                         (--tenant, --agent, --from YYYY-MM-DD, --to YYYY-MM-DD, --json)
   trust show|history    Show an agent's trust level, allowed tools and window metrics, or its changes
   trust set|freeze|unfreeze|reset
-                        Operator actions on an agent's trust (--actor and --reason are required;
-                        set takes --level, and --unfreeze to set a frozen agent; reset goes back
-                        to the initial level, unfrozen)
+                        Operator actions on an agent's trust (--reason required; set takes --level,
+                        and --unfreeze to set a frozen agent; reset goes back to the initial level,
+                        unfrozen)
   trust approvals       List pending approvals (--status pending|approved|denied|expired)
   trust approve|deny <approvalId>
-                        Decide a pending tool-call approval (--actor required, --note optional)
+                        Decide a pending tool-call approval (--note optional)
   learn list            An agent's learned capabilities by state: traffic, coverage, error rate with
                         its 95% interval, cost saved (--agent, --json)
   learn show <id>       A capability's validation report, examples next to the recorded answers, code
   learn approve|reject|rollback <id>
-                        Decide a pending capability, or stop one in canary or promoted (--actor
-                        required, --reason optional)
+                        Decide a pending capability, or stop one in canary or promoted (--reason
+                        optional; who decides: see below)
+  cache clear           Drop an agent's cached answers (--id <entryId>: one entry)
+  patterns list|retire|clear
+                        The pattern tier: list (--status candidate|active|retired), retire <patternId>
+                        (never answers again), clear (forget every pattern and observation)
   audit search          A tenant's audit records, newest first: seq, time, agent, event type, payload
                         summary (--tenant required; --agent, --type <event-type> (repeatable or
                         comma list), --from, --to, --limit 1-1000 (default 100), --json)
@@ -28,7 +32,7 @@ Commands:
                         records, checkpoints and the first problem per tenant (--json)
   audit show            Print records (--tenant and --seq 3,4,10-12 required, --json); with --decrypt
                         their encrypted fields are decrypted with STEWARD_AUDIT_KEY and the read is
-                        itself audited (--actor required)
+                        itself audited, with the CLI user as actor (see Who acts)
   audit report          A SOC2 or HIPAA compliance report of [--from, --to) (--standard, --from, --to
                         required; --tenant; --format json|md|html, default from --out's extension,
                         else md; --out <file>, default stdout)
@@ -49,29 +53,39 @@ Commands:
                         --expires 90d or an ISO 8601 time; --json)
   keys list             Every key: id, status, name, role, tenants, expiry (never a token; --json)
   keys revoke <id>      Revoke a key on every running instance at once (--json)
-                        Key changes are audited (tenant steward-platform) with the OS user as actor,
-                        plus --actor as an "on behalf of" note
+
+Which config (every command):
+  -c, --config <file>   Agent config whose default export is one config or an array of them. Without
+                        it: STEWARD_CONFIG, else the first of ./steward.config.ts, .mts, .js, .mjs in
+                        the working directory (what npm start serves in a checkout). Its first agent's
+                        store is the store every command reads and writes (default: SQLite in
+                        ./.steward/, or STEWARD_DATABASE_URL), so commands find what serve uses.
+
+Who acts (trust, approvals, cache, patterns, tenants, agents, templates, keys, audit show --decrypt):
+  Every change is made through the same services as the HTTP API, so it is audited, masked and
+  alerted on alike. The actor recorded is:
+      --token <token>   an API key (or STEWARD_TOKEN): checked like a request (role, tenant scope,
+                        revocation) and recorded as the server records it, "key:<id> (<name>)";
+                        --actor then adds an "on behalf of" note
+      --actor <name>    without a key: recorded as "cli:<name>"
+      (neither)         the OS login, recorded as "os-user:<login>"
 
 Options for serve:
-  -c, --config <file>   Agent config whose default export is one config or an array of them
-                        (default: ./steward.config.ts)
       --host <host>     Interface to listen on (default: 127.0.0.1, or STEWARD_HOST)
   -p, --port <port>     Port to listen on; 0 picks a free one (default: 8787, or STEWARD_PORT)
 
-Options for trust:
-  -c, --config <file>   The agent config (default: ./steward.config.ts)
-      --agent <agentId> Which agent, when the config has several
+Options for trust, cache and patterns:
+      --agent <agentId> Which agent, when the config has several (with --tenant: an agent of the
+                        fleet registry that is not in the config file)
       --json            Print JSON instead of text
 
 Options for audit:
-  -c, --config <file>   The agent config whose store is read (default: ./steward.config.ts)
       --from, --to      ISO 8601 (2024-05-01, 2024-05-01T12:00:00Z) or epoch milliseconds; --to is exclusive
 
-Options for tenants, agents and templates:
-  -c, --config <file>   Use the store of this config (default: ./steward.config.ts when it exists, else
-                        STEWARD_DATABASE_URL or ./.steward/steward.db)
+Options for tenants, agents, templates and keys:
+                        Without a config file found, the store is STEWARD_DATABASE_URL or
+                        ./.steward/steward.db
   -f, --file <file>     What apply puts: JSON, or a config module (.ts, .js); one entry or an array
-      --actor <name>    Who is acting, in the change records (default: os-user:<your login>)
       --json            Print JSON instead of text
 
 Options:
@@ -80,6 +94,8 @@ Options:
 
 Environment:
   ANTHROPIC_API_KEY     Answer with Claude; without it, replies come from a LOCAL SIMULATED MODEL
+  STEWARD_CONFIG        The config file, when --config is not given
+  STEWARD_TOKEN         An API key the CLI acts with, when --token is not given
   STEWARD_DATABASE_URL  postgres://... or sqlite://<path> (default: SQLite in ./.steward/)
   STEWARD_ADMIN_TOKEN   An admin token (16+ characters) accepted as "Authorization: Bearer <token>" on
                         /api/*, beside the API keys; with no token and no key, serve runs as an open
@@ -99,6 +115,7 @@ Examples:
   steward keys create --name ops-console --role operator --tenant acme,globex --expires 90d
   steward trust show --agent front-desk
   steward trust set --agent front-desk --level 0.5 --actor alice --reason "passed onboarding review"
+  steward cache clear --token "$STEWARD_TOKEN"
   steward agents apply -f fleet.json --actor alice
   steward agents get --tenant acme-bakery front-desk --effective
   steward audit verify

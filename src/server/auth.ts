@@ -81,7 +81,18 @@ const maxNoteLength = 80;
  * actorOf(c) // 'key:k3x9a0c1m2q7 (ops console) on behalf of alice'
  */
 export function actorOf(c: Context, note: string | undefined = c.req.header(onBehalfOfHeader)): string {
-  const caller = callerOf(c);
+  return callerActor(callerOf(c), note);
+}
+
+/**
+ * The actor string of a caller plus an optional "on behalf of" note: what `actorOf` records for a
+ * request, and what `steward` records for a command run with a token (so both name a key alike).
+ *
+ * @example
+ * callerActor({ keyId: 'k3x9a0c1m2q7', keyName: 'ops console', role: 'operator', tenants: '*' }, 'alice')
+ * // 'key:k3x9a0c1m2q7 (ops console) on behalf of alice'
+ */
+export function callerActor(caller: Caller, note: string | undefined): string {
   const identity = `key:${caller.keyId} (${clean(noteRedactor.text(caller.keyName), 128)})`;
   const shown = clean(noteRedactor.text(note ?? ''), maxNoteLength);
   return shown === '' ? identity : `${identity} on behalf of ${shown}`;

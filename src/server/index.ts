@@ -12,6 +12,7 @@ export {
   type AuthVariables,
   actorOf,
   authenticate,
+  callerActor,
   callerOf,
   onBehalfOfHeader,
   requireAction,
