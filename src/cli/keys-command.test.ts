@@ -4,7 +4,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAuditRecords } from '../audit/index.js';
-import { ApiKeyService, createPlatformAuditSink, PLATFORM_TENANT_ID } from '../fleet/index.js';
+import {
+  ApiKeyService,
+  createPlatformAuditSink,
+  discardChanges,
+  PLATFORM_TENANT_ID,
+  Registry,
+} from '../fleet/index.js';
 import { openStore } from '../store/index.js';
 import type { CliIo } from './cli-io.js';
 import { runCli } from './run-cli.js';
@@ -38,7 +44,22 @@ async function steward(...argv: string[]): Promise<{ code: number; out: string; 
 }
 
 describe('steward keys', () => {
+  it('refuses a key for a tenant that is neither in the config file nor in the registry', async () => {
+    const refused = await steward('create', '--name', 'typo', '--role', 'chat', '--tenant', 'acme,acmee');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/"acmee" does not exist/);
+    expect((await steward('list')).out).not.toContain('typo');
+  });
+
   it('creates a key and prints its token once, lists keys without tokens, and revokes one', async () => {
+    // globex is a tenant of the registry only (acme is the config file's).
+    const registryStore = await openStore({ path: databasePath }, {});
+    try {
+      const registry = new Registry(registryStore, { changes: discardChanges });
+      await registry.tenants.create({ tenantId: 'globex', displayName: 'Globex' }, { actor: 'test' });
+    } finally {
+      await registryStore.close();
+    }
     const created = await steward(
       'create',
       '--name',

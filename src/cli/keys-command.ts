@@ -9,6 +9,7 @@ import type { StewardStore } from '../store/index.js';
 import { openStore } from '../store/index.js';
 import { type CliActorOptions, resolveCliActor } from './cli-actor.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
+import { knownTenants } from './known-tenants.js';
 import { loadAgentConfigs } from './load-config.js';
 
 export interface KeysCommandOptions extends CliActorOptions {
@@ -45,11 +46,11 @@ export async function keysCommand(options: KeysCommandOptions, io: CliIo): Promi
   const id =
     action === 'revoke' ? required(options.target, 'the key id (steward keys revoke <id>)') : undefined;
 
-  const { store, owned } = await openKeysStore(options.configPath, io);
+  const { store, owned, tenants: fileTenants } = await openKeysStore(options.configPath, io);
   const audit = createPlatformAuditSink(store, io.env);
   let keys: ApiKeyService | undefined;
   try {
-    keys = await ApiKeyService.open(store, { audit, now });
+    keys = await ApiKeyService.open(store, { audit, now, tenantExists: knownTenants(store, fileTenants) });
     const actor = await resolveCliActor(store, io, options, { action: 'keys:manage' });
     const print = (value: unknown, human: () => string[]) => {
       for (const line of options.json ? [JSON.stringify(value, null, 2)] : human()) io.out(line);
@@ -141,12 +142,14 @@ function required(value: string | undefined, what: string): string {
 async function openKeysStore(
   configPath: string | undefined,
   io: CliIo,
-): Promise<{ store: StewardStore; owned: boolean }> {
+): Promise<{ store: StewardStore; owned: boolean; tenants: string[] }> {
   const path = configPath;
-  const configured = path === undefined ? undefined : (await loadAgentConfigs(path, io.cwd))[0]?.store;
-  if (configured && 'interactions' in configured) return { store: configured, owned: false };
+  const configs = path === undefined ? [] : await loadAgentConfigs(path, io.cwd);
+  const tenants = configs.map((config) => config.tenantId ?? 'default');
+  const configured = configs[0]?.store;
+  if (configured && 'interactions' in configured) return { store: configured, owned: false, tenants };
   try {
-    return { store: await openStore(configured ?? {}, io.env), owned: true };
+    return { store: await openStore(configured ?? {}, io.env), owned: true, tenants };
   } catch (error) {
     if (StewardError.isInstance(error)) throw new CliError(error.message);
     throw error;

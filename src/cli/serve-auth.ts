@@ -11,6 +11,7 @@ import {
 } from '../fleet/index.js';
 import type { StewardStore } from '../store/index.js';
 import { CliError, type CliIo } from './cli-io.js';
+import { knownTenants } from './known-tenants.js';
 
 export interface ServeAuth {
   authenticator: Authenticator;
@@ -36,7 +37,8 @@ export async function openServeAuth(store: StewardStore, host: string, io: CliIo
   }
   for (const warning of admin.warnings) io.error(`steward: warning: ${warning}`);
   const audit = createPlatformAuditSink(store, io.env);
-  const keys = await ApiKeyService.open(store, { audit });
+  // Keys created over HTTP may name only tenants of the registry (the config file's are applied at start).
+  const keys = await ApiKeyService.open(store, { audit, tenantExists: knownTenants(store) });
   const close = async () => {
     await keys.close();
     await audit.close();
