@@ -38,6 +38,7 @@ export {
   exchangeOAuthCode,
   type SlackApi,
   type SlackInstallation,
+  slackRouteKeyOfToken,
 } from './slack/slack-api.js';
 export { createSlackChannel, type SlackChannel, type SlackChannelOptions } from './slack/slack-channel.js';
 export { type ResolvedSlackConfig, resolveSlackConfig } from './slack/slack-config.js';

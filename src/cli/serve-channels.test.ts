@@ -1,0 +1,139 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js';
+import { signSlackRequest } from '../channels/index.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const bin = join(repoRoot, 'bin', 'steward.js');
+const signingSecret = 'serve-channels-signing-secret';
+const botToken = 'xoxb-serve-channels';
+
+/** Starts the real CLI; resolves once the banner is out, with the server's URL. */
+async function startServe(
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--config', configPath, '--port', '0'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no banner in 30 s\n${output}`)), 30_000);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      const match = /^steward listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
+      if (match && /^ {2}agents: /m.test(output)) {
+        clearTimeout(timer);
+        done(match[1]!);
+      }
+    });
+    void exited.then((code) => fail(new Error(`steward exited early (${code})\n${output}`)));
+  });
+  return { child, url, output: () => output, exited };
+}
+
+describe('steward serve with a Slack channel (the real CLI, SDK and simulated model, a local Slack)', () => {
+  let dir: string;
+  let slack: FakeSlack;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack({ tokens: [botToken] });
+    dir = mkdtempSync(join(tmpdir(), 'steward-serve-channels-'));
+    const entry = pathToFileURL(join(repoRoot, 'src', 'index.ts')).href;
+    // The secrets come from the environment fallbacks; the entry only says where Slack's API is.
+    writeFileSync(
+      join(dir, 'steward.config.ts'),
+      [
+        `import { defineConfig } from '${entry}';`,
+        'export default defineConfig({',
+        "  tenantId: 'acme-bakery', agentId: 'front-desk', systemPrompt: 'You answer customers of Acme Bakery.',",
+        `  channels: [{ type: 'slack', apiUrl: ${JSON.stringify(slack.apiUrl)}, features: ['threading'] }],`,
+        '});',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await slack.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('binds the bot token’s workspace, answers a signed app_mention in its thread, and stops cleanly', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      STEWARD_DATABASE_URL: `sqlite://${join(dir, 'steward.db')}`,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_BOT_TOKEN: botToken,
+    };
+    for (const name of ['ANTHROPIC_API_KEY', 'STEWARD_API_TOKEN', 'STEWARD_ADMIN_TOKEN', 'SLACK_API_URL']) {
+      delete env[name];
+    }
+    const served = await startServe(join(dir, 'steward.config.ts'), env, dir);
+    child = served.child;
+    expect(served.output()).toContain(
+      'channels: slack (POST /channels/slack/events; team:T-FAKE → acme-bakery/front-desk)',
+    );
+
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T-FAKE',
+      api_app_id: 'A1',
+      event_id: 'Ev-serve-1',
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: 'app_mention',
+        user: 'U-CUSTOMER',
+        channel: 'C-ORDERS',
+        ts: '1700000100.000100',
+        text: '<@U-BOT> When do you open on Sunday?',
+      },
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const response = await fetch(`${served.url}/channels/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signSlackRequest(signingSecret, timestamp, body),
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(response.status, served.output()).toBe(200);
+
+    const deadline = Date.now() + 60_000;
+    while (slack.messages.length === 0 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(slack.messages, served.output()).toHaveLength(1);
+    expect(slack.messages[0]).toMatchObject({
+      channel: 'C-ORDERS',
+      threadTs: '1700000100.000100',
+      token: botToken,
+    });
+    expect(slack.messages[0]!.text.length).toBeGreaterThan(0);
+
+    served.child.kill('SIGTERM');
+    const code = await Promise.race([
+      served.exited,
+      new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), 30_000)),
+    ]);
+    expect(code, served.output()).toBe(0);
+    expect(served.output()).toContain('steward stopped');
+    expect(served.output()).not.toContain('channel worker:');
+  }, 120_000);
+});

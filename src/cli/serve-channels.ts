@@ -1,0 +1,91 @@
+/** `steward serve`'s channels: the adapters and the channels core built from the config file's `channels` entries, and their worker. */
+import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
+import {
+  type ChannelAdapter,
+  ChannelCore,
+  createSlackChannel,
+  resolveSlackConfig,
+  type SlackChannel,
+  slackRouteKeyOfToken,
+} from '../channels/index.js';
+import type { AgentDirectory, AppOptions } from '../server/index.js';
+import type { StewardStore } from '../store/index.js';
+
+export interface ServeChannels {
+  /** What `createApp` takes as `channels`. */
+  routes: NonNullable<AppOptions['channels']>;
+  /** The banner line: which channels are on, and where their webhooks are. */
+  line: string;
+  /** Starts the worker that answers queued messages; returns its stop (awaits the messages in hand). */
+  startWorker(onError: (error: unknown) => void): () => Promise<void>;
+}
+
+interface AgentChannelEntry {
+  tenantId: string;
+  agentId: string;
+  entry: unknown;
+}
+
+/**
+ * The channels of the config file's agents, or undefined when none has one. One Slack app serves the
+ * server (the first `slack` entry configures it); an entry with a bot token binds its workspace (found with
+ * `auth.test`) to its agent, the token kept encrypted with the binding; other workspaces bind through the
+ * OAuth install (`GET /channels/slack/install`).
+ *
+ * @example
+ * const channels = await openServeChannels({ configs, store, directory, env: process.env });
+ * const app = createApp({ ..., ...(channels ? { channels: channels.routes } : {}) });
+ */
+export async function openServeChannels(input: {
+  configs: readonly AgentConfig[];
+  store: StewardStore;
+  directory: AgentDirectory;
+  env: NodeJS.ProcessEnv;
+}): Promise<ServeChannels | undefined> {
+  const slackEntries = entriesOf(input.configs, 'slack');
+  const adapters: ChannelAdapter[] = [];
+  let slack: SlackChannel | undefined;
+  if (slackEntries.length > 0) {
+    slack = createSlackChannel({ config: slackEntries[0]!.entry, env: input.env });
+    adapters.push(slack);
+  }
+  if (adapters.length === 0) return undefined;
+  const core = new ChannelCore({
+    store: input.store,
+    adapters,
+    useAgent: (tenantId, agentId, work) => input.directory.use(tenantId, agentId, work),
+  });
+  const bound: string[] = [];
+  for (const { tenantId, agentId, entry } of slackEntries) {
+    const config = resolveSlackConfig(entry, input.env);
+    if (!config.botToken) continue;
+    const routeKey = await slackRouteKeyOfToken(config.botToken, { apiUrl: config.apiUrl });
+    await core.bindings.bind({
+      channel: 'slack',
+      routeKey,
+      tenantId,
+      agentId,
+      secret: { botToken: config.botToken },
+    });
+    bound.push(`${routeKey} → ${tenantId}/${agentId}`);
+  }
+  const described = adapters.map((adapter) =>
+    adapter.channel === 'slack'
+      ? `slack (POST /channels/slack/events${bound.length > 0 ? `; ${bound.join(', ')}` : ''})`
+      : adapter.channel,
+  );
+  return {
+    routes: { core, ...(slack ? { slack } : {}) },
+    line: `  channels: ${described.join('; ')}`,
+    startWorker: (onError) => core.startWorker({ onError }),
+  };
+}
+
+function entriesOf(configs: readonly AgentConfig[], type: string): AgentChannelEntry[] {
+  return configs.flatMap((config) => {
+    const parsed = agentConfigSchema.parse(config);
+    return (config.channels ?? [])
+      .filter((entry) => entry.type === type)
+      .map((entry) => ({ tenantId: parsed.tenantId, agentId: parsed.agentId, entry }));
+  });
+}
