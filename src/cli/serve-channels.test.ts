@@ -3,14 +3,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js';
+import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
 import { signSlackRequest } from '../channels/index.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const bin = join(repoRoot, 'bin', 'steward.js');
 const signingSecret = 'serve-channels-signing-secret';
 const botToken = 'xoxb-serve-channels';
+const accountSid = `AC${'b'.repeat(32)}`;
+const authToken = 'serve-channels-twilio-token';
+const acmeNumber = '+14155550100';
 
 /** Starts the real CLI; resolves once the banner is out, with the server's URL. */
 async function startServe(
@@ -43,13 +48,15 @@ async function startServe(
   return { child, url, output: () => output, exited };
 }
 
-describe('steward serve with a Slack channel (the real CLI, SDK and simulated model, a local Slack)', () => {
+describe('steward serve with Slack and SMS channels (the real CLI, SDK and simulated model, a local Slack and Twilio)', () => {
   let dir: string;
   let slack: FakeSlack;
+  let twilioApi: TwilioApiServer;
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
     slack = await startFakeSlack({ tokens: [botToken] });
+    twilioApi = await startTwilioApiServer({ accountSid, authToken });
     dir = mkdtempSync(join(tmpdir(), 'steward-serve-channels-'));
     const entry = pathToFileURL(join(repoRoot, 'src', 'index.ts')).href;
     // The secrets come from the environment fallbacks; the entry only says where Slack's API is.
@@ -59,7 +66,10 @@ describe('steward serve with a Slack channel (the real CLI, SDK and simulated mo
         `import { defineConfig } from '${entry}';`,
         'export default defineConfig({',
         "  tenantId: 'acme-bakery', agentId: 'front-desk', systemPrompt: 'You answer customers of Acme Bakery.',",
-        `  channels: [{ type: 'slack', apiUrl: ${JSON.stringify(slack.apiUrl)}, features: ['threading'] }],`,
+        '  channels: [',
+        `    { type: 'slack', apiUrl: ${JSON.stringify(slack.apiUrl)}, features: ['threading'] },`,
+        `    { type: 'sms', from: '${acmeNumber}', apiUrl: ${JSON.stringify(twilioApi.url)}, features: ['short_responses'] },`,
+        '  ],',
         '});',
         '',
       ].join('\n'),
@@ -69,23 +79,35 @@ describe('steward serve with a Slack channel (the real CLI, SDK and simulated mo
   afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await slack.close();
+    await twilioApi.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('binds the bot token’s workspace, answers a signed app_mention in its thread, and stops cleanly', async () => {
+  it('binds the bot token’s workspace, answers a signed app_mention in its thread and a signed text from the agent’s number, and stops cleanly', async () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       STEWARD_DATABASE_URL: `sqlite://${join(dir, 'steward.db')}`,
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_BOT_TOKEN: botToken,
+      TWILIO_ACCOUNT_SID: accountSid,
+      TWILIO_AUTH_TOKEN: authToken,
+      // Origin only: the path is the request's (what Twilio calls behind a proxy).
+      STEWARD_SMS_PUBLIC_URL: 'https://steward.example',
     };
-    for (const name of ['ANTHROPIC_API_KEY', 'STEWARD_API_TOKEN', 'STEWARD_ADMIN_TOKEN', 'SLACK_API_URL']) {
+    for (const name of [
+      'ANTHROPIC_API_KEY',
+      'STEWARD_API_TOKEN',
+      'STEWARD_ADMIN_TOKEN',
+      'SLACK_API_URL',
+      'TWILIO_API_URL',
+      'TWILIO_PHONE_NUMBER',
+    ]) {
       delete env[name];
     }
     const served = await startServe(join(dir, 'steward.config.ts'), env, dir);
     child = served.child;
     expect(served.output()).toContain(
-      'channels: slack (POST /channels/slack/events; team:T-FAKE → acme-bakery/front-desk)',
+      'channels: slack (POST /channels/slack/events; team:T-FAKE → acme-bakery/front-desk); sms (POST /channels/twilio/sms; +14155550100 → acme-bakery/front-desk)',
     );
 
     const body = JSON.stringify({
@@ -126,6 +148,36 @@ describe('steward serve with a Slack channel (the real CLI, SDK and simulated mo
       token: botToken,
     });
     expect(slack.messages[0]!.text.length).toBeGreaterThan(0);
+
+    // A text to the agent's number: acknowledged by TwiML, answered through Twilio's API from that number.
+    const params = {
+      MessageSid: `SM${'c'.repeat(32)}`,
+      AccountSid: accountSid,
+      From: '+14155550199',
+      To: acmeNumber,
+      Body: 'Do you have gluten-free bread?',
+      NumMedia: '0',
+    };
+    const texted = await fetch(`${served.url}/channels/twilio/sms`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(
+          authToken,
+          'https://steward.example/channels/twilio/sms',
+          params,
+        ),
+      },
+      body: new URLSearchParams(params).toString(),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(texted.status, served.output()).toBe(200);
+    expect(await texted.text()).toContain('<Response/>');
+    while (twilioApi.messages.length === 0 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(twilioApi.messages, served.output()).toHaveLength(1);
+    expect(twilioApi.messages[0]).toMatchObject({ from: acmeNumber, to: '+14155550199' });
 
     served.child.kill('SIGTERM');
     const code = await Promise.race([

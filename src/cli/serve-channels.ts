@@ -4,6 +4,7 @@ import {
   type ChannelAdapter,
   ChannelCore,
   createSlackChannel,
+  createSmsChannel,
   resolveSlackConfig,
   type SlackChannel,
   slackRouteKeyOfToken,
@@ -30,7 +31,8 @@ interface AgentChannelEntry {
  * The channels of the config file's agents, or undefined when none has one. One Slack app serves the
  * server (the first `slack` entry configures it); an entry with a bot token binds its workspace (found with
  * `auth.test`) to its agent, the token kept encrypted with the binding; other workspaces bind through the
- * OAuth install (`GET /channels/slack/install`).
+ * OAuth install (`GET /channels/slack/install`). One Twilio account serves the server (the first `sms`
+ * entry's account, auth token and public URL); each `sms` entry's number (`from`) is bound to its agent.
  *
  * @example
  * const channels = await openServeChannels({ configs, store, directory, env: process.env });
@@ -49,6 +51,12 @@ export async function openServeChannels(input: {
     slack = createSlackChannel({ config: slackEntries[0]!.entry, env: input.env });
     adapters.push(slack);
   }
+  const smsEntries = entriesOf(input.configs, 'sms');
+  const sms =
+    smsEntries.length > 0
+      ? createSmsChannel({ config: smsEntries[0]!.entry, store: input.store, env: input.env })
+      : undefined;
+  if (sms) adapters.push(sms);
   if (adapters.length === 0) return undefined;
   const core = new ChannelCore({
     store: input.store,
@@ -69,11 +77,19 @@ export async function openServeChannels(input: {
     });
     bound.push(`${routeKey} → ${tenantId}/${agentId}`);
   }
-  const described = adapters.map((adapter) =>
-    adapter.channel === 'slack'
-      ? `slack (POST /channels/slack/events${bound.length > 0 ? `; ${bound.join(', ')}` : ''})`
-      : adapter.channel,
-  );
+  // Each sms entry's number (`from`) routes to its agent; the account and webhook are the first entry's.
+  const numbers: string[] = [];
+  for (const { tenantId, agentId, entry } of smsEntries) {
+    const number = createSmsChannel({ config: entry, store: input.store, env: input.env }).config.sender.from;
+    await core.bindings.bind({ channel: 'sms', routeKey: number, tenantId, agentId });
+    numbers.push(`${number} → ${tenantId}/${agentId}`);
+  }
+  const described = [
+    ...(slack
+      ? [`slack (POST /channels/slack/events${bound.length > 0 ? `; ${bound.join(', ')}` : ''})`]
+      : []),
+    ...(sms ? [`sms (POST /channels/twilio/sms; ${numbers.join(', ')})`] : []),
+  ];
   return {
     routes: { core, ...(slack ? { slack } : {}) },
     line: `  channels: ${described.join('; ')}`,
