@@ -29,6 +29,7 @@ export {
   conversationIdOf,
   type UseAgent,
 } from './core.js';
+export { createEmailChannel, type EmailChannel, type EmailChannelOptions } from './email/index.js';
 export { type ChannelAttachment, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
 export { markdownToMrkdwn, slackMessageParts, splitText } from './slack/mrkdwn.js';
 export { installLinkQuery, SlackInstaller } from './slack/oauth.js';

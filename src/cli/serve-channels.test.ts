@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js';
+import { type SmtpRelay, startSmtpRelay } from '../../test/support/smtp-relay.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
 import { signSlackRequest } from '../channels/index.js';
 
@@ -16,6 +18,7 @@ const botToken = 'xoxb-serve-channels';
 const accountSid = `AC${'b'.repeat(32)}`;
 const authToken = 'serve-channels-twilio-token';
 const acmeNumber = '+14155550100';
+const mailgunKey = 'serve-channels-mailgun-key';
 
 /** Starts the real CLI; resolves once the banner is out, with the server's URL. */
 async function startServe(
@@ -48,15 +51,17 @@ async function startServe(
   return { child, url, output: () => output, exited };
 }
 
-describe('steward serve with Slack and SMS channels (the real CLI, SDK and simulated model, a local Slack and Twilio)', () => {
+describe('steward serve with Slack, SMS and email channels (the real CLI, SDK and simulated model; a local Slack, Twilio and SMTP relay)', () => {
   let dir: string;
   let slack: FakeSlack;
   let twilioApi: TwilioApiServer;
+  let relay: SmtpRelay;
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
     slack = await startFakeSlack({ tokens: [botToken] });
     twilioApi = await startTwilioApiServer({ accountSid, authToken });
+    relay = await startSmtpRelay();
     dir = mkdtempSync(join(tmpdir(), 'steward-serve-channels-'));
     const entry = pathToFileURL(join(repoRoot, 'src', 'index.ts')).href;
     // The secrets come from the environment fallbacks; the entry only says where Slack's API is.
@@ -69,6 +74,7 @@ describe('steward serve with Slack and SMS channels (the real CLI, SDK and simul
         '  channels: [',
         `    { type: 'slack', apiUrl: ${JSON.stringify(slack.apiUrl)}, features: ['threading'] },`,
         `    { type: 'sms', from: '${acmeNumber}', apiUrl: ${JSON.stringify(twilioApi.url)}, features: ['short_responses'] },`,
+        `    { type: 'email', smtp: { host: '127.0.0.1', port: ${relay.port} }, from: 'Acme <orders@acme.example>', address: 'orders@acme.example', inbound: { mailgun: {} } },`,
         '  ],',
         '});',
         '',
@@ -80,10 +86,11 @@ describe('steward serve with Slack and SMS channels (the real CLI, SDK and simul
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await slack.close();
     await twilioApi.close();
+    await relay.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('binds the bot token’s workspace, answers a signed app_mention in its thread and a signed text from the agent’s number, and stops cleanly', async () => {
+  it('binds the bot token’s workspace, answers a signed app_mention in its thread and a signed text to the agent’s number and a signed mail to its address, and stops cleanly', async () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       STEWARD_DATABASE_URL: `sqlite://${join(dir, 'steward.db')}`,
@@ -93,6 +100,7 @@ describe('steward serve with Slack and SMS channels (the real CLI, SDK and simul
       TWILIO_AUTH_TOKEN: authToken,
       // Origin only: the path is the request's (what Twilio calls behind a proxy).
       STEWARD_SMS_PUBLIC_URL: 'https://steward.example',
+      MAILGUN_WEBHOOK_SIGNING_KEY: mailgunKey,
     };
     for (const name of [
       'ANTHROPIC_API_KEY',
@@ -101,13 +109,16 @@ describe('steward serve with Slack and SMS channels (the real CLI, SDK and simul
       'SLACK_API_URL',
       'TWILIO_API_URL',
       'TWILIO_PHONE_NUMBER',
+      'STEWARD_SMTP_HOST',
+      'STEWARD_EMAIL_FROM',
+      'STEWARD_EMAIL_ADDRESS',
     ]) {
       delete env[name];
     }
     const served = await startServe(join(dir, 'steward.config.ts'), env, dir);
     child = served.child;
     expect(served.output()).toContain(
-      'channels: slack (POST /channels/slack/events; team:T-FAKE → acme-bakery/front-desk); sms (POST /channels/twilio/sms; +14155550100 → acme-bakery/front-desk)',
+      'channels: slack (POST /channels/slack/events; team:T-FAKE → acme-bakery/front-desk); sms (POST /channels/twilio/sms; +14155550100 → acme-bakery/front-desk); email (POST /channels/email/inbound; orders@acme.example → acme-bakery/front-desk)',
     );
 
     const body = JSON.stringify({
@@ -178,6 +189,35 @@ describe('steward serve with Slack and SMS channels (the real CLI, SDK and simul
     }
     expect(twilioApi.messages, served.output()).toHaveLength(1);
     expect(twilioApi.messages[0]).toMatchObject({ from: acmeNumber, to: '+14155550199' });
+
+    // A mail through Mailgun's route webhook: answered through the relay, threaded on the customer's mail.
+    const mailToken = 'serve-channels-token-'.padEnd(50, 'x');
+    const mailTimestamp = String(Math.floor(Date.now() / 1000));
+    const mail = await fetch(`${served.url}/channels/email/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        recipient: 'orders@acme.example',
+        sender: 'maria@example.com',
+        from: 'Maria <maria@example.com>',
+        subject: 'Birthday cake',
+        'body-plain': 'Can you write a name on a cake?',
+        'message-headers': JSON.stringify([['Message-Id', '<serve-mail-1@example.com>']]),
+        timestamp: mailTimestamp,
+        token: mailToken,
+        signature: createHmac('sha256', mailgunKey)
+          .update(mailTimestamp + mailToken)
+          .digest('hex'),
+      }).toString(),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(mail.status, served.output()).toBe(200);
+    while (relay.messages.length === 0 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(relay.messages, served.output()).toHaveLength(1);
+    expect(relay.messages[0]!.recipients).toEqual(['maria@example.com']);
+    expect(relay.messages[0]!.raw.toString('utf8')).toContain('In-Reply-To: <serve-mail-1@example.com>');
 
     served.child.kill('SIGTERM');
     const code = await Promise.race([

@@ -3,6 +3,7 @@ import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
 import {
   type ChannelAdapter,
   ChannelCore,
+  createEmailChannel,
   createSlackChannel,
   createSmsChannel,
   resolveSlackConfig,
@@ -33,6 +34,7 @@ interface AgentChannelEntry {
  * `auth.test`) to its agent, the token kept encrypted with the binding; other workspaces bind through the
  * OAuth install (`GET /channels/slack/install`). One Twilio account serves the server (the first `sms`
  * entry's account, auth token and public URL); each `sms` entry's number (`from`) is bound to its agent.
+ * Email likewise: the first `email` entry's relay, From and Mailgun key; each entry's `address` bound.
  *
  * @example
  * const channels = await openServeChannels({ configs, store, directory, env: process.env });
@@ -57,6 +59,12 @@ export async function openServeChannels(input: {
       ? createSmsChannel({ config: smsEntries[0]!.entry, store: input.store, env: input.env })
       : undefined;
   if (sms) adapters.push(sms);
+  const emailEntries = entriesOf(input.configs, 'email');
+  const email =
+    emailEntries.length > 0
+      ? createEmailChannel({ config: emailEntries[0]!.entry, env: input.env })
+      : undefined;
+  if (email) adapters.push(email);
   if (adapters.length === 0) return undefined;
   const core = new ChannelCore({
     store: input.store,
@@ -84,11 +92,23 @@ export async function openServeChannels(input: {
     await core.bindings.bind({ channel: 'sms', routeKey: number, tenantId, agentId });
     numbers.push(`${number} → ${tenantId}/${agentId}`);
   }
+  // Each email entry's inbound address routes to its agent; the relay, From and Mailgun key are the first entry's.
+  const addresses: string[] = [];
+  for (const { tenantId, agentId, entry } of emailEntries) {
+    const address = createEmailChannel({ config: entry, env: input.env }).config.address;
+    await core.bindings.bind({ channel: 'email', routeKey: address, tenantId, agentId });
+    addresses.push(`${address} → ${tenantId}/${agentId}`);
+  }
   const described = [
     ...(slack
       ? [`slack (POST /channels/slack/events${bound.length > 0 ? `; ${bound.join(', ')}` : ''})`]
       : []),
     ...(sms ? [`sms (POST /channels/twilio/sms; ${numbers.join(', ')})`] : []),
+    ...(email
+      ? [
+          `email (${email.config.mailgunSigningKey ? 'POST /channels/email/inbound' : 'no inbound webhook configured'}; ${addresses.join(', ')})`,
+        ]
+      : []),
   ];
   return {
     routes: { core, ...(slack ? { slack } : {}) },

@@ -56,6 +56,11 @@ export function registerChannelRoutes(
     app.post('/channels/twilio/sms', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'sms', c));
   }
 
+  // Mailgun's route webhook (forward()); the core routes each mail by its recipient address.
+  if (core.adapter('email')) {
+    app.post('/channels/email/inbound', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'email', c));
+  }
+
   if (!slack) return;
 
   app.post('/channels/slack/events', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'slack', c));
