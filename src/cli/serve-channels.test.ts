@@ -10,6 +10,9 @@ import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js
 import { type SmtpRelay, startSmtpRelay } from '../../test/support/smtp-relay.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
 import { signSlackRequest } from '../channels/index.js';
+import { fixedAgentDirectory } from '../server/index.js';
+import { openStore } from '../store/index.js';
+import { openServeChannels } from './serve-channels.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const bin = join(repoRoot, 'bin', 'steward.js');
@@ -228,4 +231,38 @@ describe('steward serve with Slack, SMS and email channels (the real CLI, SDK an
     expect(served.output()).toContain('steward stopped');
     expect(served.output()).not.toContain('channel worker:');
   }, 120_000);
+});
+
+describe('openServeChannels', () => {
+  it('is off without a channels entry, and names the agent and the fix when Slack refuses its bot token', async () => {
+    const slack = await startFakeSlack({ tokens: ['xoxb-good'] });
+    const dir = mkdtempSync(join(tmpdir(), 'steward-serve-channels-open-'));
+    const store = await openStore({ path: join(dir, 'steward.db'), encryptionKey: '55'.repeat(32) }, {});
+    try {
+      const directory = fixedAgentDirectory([]);
+      expect(
+        await openServeChannels({ configs: [{ agentId: 'desk' }], store, directory, env: {} }),
+      ).toBeUndefined();
+      const refused = openServeChannels({
+        configs: [
+          {
+            tenantId: 'acme',
+            agentId: 'desk',
+            channels: [{ type: 'slack', signingSecret: 's', botToken: 'xoxb-revoked', apiUrl: slack.apiUrl }],
+          },
+        ],
+        store,
+        directory,
+        env: {},
+      });
+      await expect(refused).rejects.toMatchObject({ code: 'invalid-config' });
+      await expect(refused).rejects.toThrow(
+        /the Slack channel of acme\/desk: Slack did not accept its bot token \(auth\.test: .*invalid_auth.*SLACK_BOT_TOKEN/,
+      );
+    } finally {
+      await store.close();
+      await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -10,6 +10,7 @@ import {
   type SlackChannel,
   slackRouteKeyOfToken,
 } from '../channels/index.js';
+import { StewardError } from '../errors/index.js';
 import type { AgentDirectory, AppOptions } from '../server/index.js';
 import type { StewardStore } from '../store/index.js';
 
@@ -75,7 +76,15 @@ export async function openServeChannels(input: {
   for (const { tenantId, agentId, entry } of slackEntries) {
     const config = resolveSlackConfig(entry, input.env);
     if (!config.botToken) continue;
-    const routeKey = await slackRouteKeyOfToken(config.botToken, { apiUrl: config.apiUrl });
+    const routeKey = await slackRouteKeyOfToken(config.botToken, { apiUrl: config.apiUrl }).catch(
+      (error: unknown) => {
+        throw new StewardError(
+          'invalid-config',
+          `the Slack channel of ${tenantId}/${agentId}: Slack did not accept its bot token (auth.test: ${error instanceof Error ? error.message : String(error)}); check \`botToken\` in the channels entry or SLACK_BOT_TOKEN (OAuth & Permissions → Bot User OAuth Token), or remove it and install the app instead`,
+          { cause: error },
+        );
+      },
+    );
     await core.bindings.bind({
       channel: 'slack',
       routeKey,
