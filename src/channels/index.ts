@@ -29,6 +29,7 @@ export {
   conversationIdOf,
   type UseAgent,
 } from './core.js';
+export { createEmailChannel, type EmailChannel, type EmailChannelOptions } from './email/index.js';
 export { type ChannelAttachment, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
 export { markdownToMrkdwn, slackMessageParts, splitText } from './slack/mrkdwn.js';
 export { installLinkQuery, SlackInstaller } from './slack/oauth.js';
@@ -38,8 +39,10 @@ export {
   exchangeOAuthCode,
   type SlackApi,
   type SlackInstallation,
+  slackRouteKeyOfToken,
 } from './slack/slack-api.js';
 export { createSlackChannel, type SlackChannel, type SlackChannelOptions } from './slack/slack-channel.js';
 export { type ResolvedSlackConfig, resolveSlackConfig } from './slack/slack-config.js';
+export { createSmsChannel, type SmsChannel, type SmsChannelOptions } from './sms/index.js';
 export { type ChannelStats, channelStats } from './stats.js';
 export { type BindInput, type BindingSummary, ChannelBindings } from './store/bindings.js';

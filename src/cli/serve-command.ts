@@ -30,6 +30,7 @@ import { dataDirectoryOf, openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
 import { loadAgentConfigs } from './load-config.js';
 import { openServeAuth } from './serve-auth.js';
+import { openServeChannels } from './serve-channels.js';
 
 export interface ServeOptions {
   configPath: string;
@@ -53,6 +54,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   let shutdownSignal: Promise<void> | undefined;
   let registryAudit: Audit | undefined;
   let retentionAudit: Audit | undefined;
+  let stopChannelWorker: (() => Promise<void>) | undefined;
   const ownRuntimes: AgentRuntime[] = [];
   try {
     const store = await openSharedStore(configs[0]!, io);
@@ -104,7 +106,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       opened.push(() => directory.close());
       fileAgents = agents.map(({ tenantId, agentId }) => ({ tenantId, agentId }));
     }
+    const channels = await openServeChannels({ configs, store, directory, env: io.env });
     const app = createApp({
+      ...(channels ? { channels: channels.routes } : {}),
       directory,
       store,
       runtime,
@@ -125,6 +129,12 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
         `cannot listen on ${options.host}:${options.port}: ${(error as Error).message}${hint}`,
       );
     });
+    if (channels) {
+      stopChannelWorker = channels.startWorker((error) =>
+        io.error(`steward: channel worker: ${describe(error)}`),
+      );
+      opened.push(() => stopChannelWorker!());
+    }
     // The file's agents, built now: their description and warnings for the banner.
     const descriptions: Array<Awaited<ReturnType<ClaudeAgent['describe']>>> = [];
     const warnings: string[] = [];
@@ -148,6 +158,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       `  model: ${runtime ? (runtime.simulatedModel ? 'LOCAL SIMULATED MODEL (not Claude)' : 'Claude, through the Claude Agent SDK') : 'runtimes from the config'}`,
       `  auth: ${auth.banner}`,
       ...(applied ? [applied.line] : []),
+      ...(channels ? [channels.line] : []),
       `  agents: ${served === 'registry' ? 'built from the registry on their first message (an LRU of live agents)' : "the config file's, as a fixed list"}`,
       ...(isolation ? [`  tools: each agent in its own workspace folder; ${describeShell(isolation)}`] : []),
     ];
@@ -172,6 +183,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   await shutdownSignal;
   if (retentionTimer) clearInterval(retentionTimer);
   try {
+    // The worker finishes the messages in hand while the agents and the store are still open.
+    await stopChannelWorker?.();
     // Released before the store closes with the server (the agents' audits keep the shared log open till then).
     await registryAudit?.close();
     await retentionAudit?.close();

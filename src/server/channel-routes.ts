@@ -1,11 +1,11 @@
 /**
  * Channel webhooks, outside `/api/*`: a provider's signature authenticates them, not an API key.
- * `POST /channels/slack/events` answers once the message is committed to the durable queue (Slack wants
+ * `POST /channels/slack/events` and `POST /channels/twilio/sms` answer once the message is committed to the durable queue (Slack wants
  * an answer within 3 s); `GET /channels/slack/install` and `/channels/slack/oauth/callback` run the
  * OAuth v2 install of a workspace for a tenant's agent. `GET /api/tenants/:tenantId/channels` (an API key
  * route, guarded like the others) reports a tenant's channel analytics and bindings.
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { type ChannelCore, channelStats, type SlackChannel, SlackInstaller } from '../channels/index.js';
 import { StewardError } from '../errors/index.js';
@@ -51,17 +51,19 @@ export function registerChannelRoutes(
     return c.json({ tenantId, channels, bindings }, 200);
   });
 
+  // Twilio posts every text to one URL; the core routes it by its To number. STOP / START / HELP are answered here.
+  if (core.adapter('sms')) {
+    app.post('/channels/twilio/sms', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'sms', c));
+  }
+
+  // Mailgun's route webhook (forward()); the core routes each mail by its recipient address.
+  if (core.adapter('email')) {
+    app.post('/channels/email/inbound', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'email', c));
+  }
+
   if (!slack) return;
 
-  app.post('/channels/slack/events', limitBody(maxBodyBytes), async (c) => {
-    const rawBody = new Uint8Array(await c.req.arrayBuffer());
-    const headers: Record<string, string> = {};
-    c.req.raw.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
-    });
-    const response = await core.receive('slack', { headers, rawBody, url: c.req.url });
-    return c.body(response.body, response.status as 200, { 'content-type': response.contentType });
-  });
+  app.post('/channels/slack/events', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'slack', c));
 
   const installer = new SlackInstaller(slack.config, core.bindings, options.now);
   app.get('/channels/slack/install', (c) => {
@@ -88,6 +90,17 @@ export function registerChannelRoutes(
       200,
     );
   });
+}
+
+/** Hands a webhook's raw request to the core; answers the provider once its messages are committed. */
+async function receiveWebhook(core: ChannelCore, channel: string, c: Context): Promise<Response> {
+  const rawBody = new Uint8Array(await c.req.arrayBuffer());
+  const headers: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
+  });
+  const response = await core.receive(channel, { headers, rawBody, url: c.req.url });
+  return c.body(response.body, response.status as 200, { 'content-type': response.contentType });
 }
 
 function escapeHtml(text: string): string {

@@ -1,4 +1,5 @@
 /** Email: the inbound SMTP listener and Mailgun webhook, parsing to `InboundEmail` (reply text, thread key, attachments within limits), and outbound mail. */
+export { createEmailChannel, type EmailChannel, type EmailChannelOptions } from './email-channel.js';
 export { type EmailChannelConfig, type ResolvedEmailChannel, resolveEmailChannel } from './email-config.js';
 export {
   createEmailSender,

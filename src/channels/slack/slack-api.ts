@@ -198,3 +198,14 @@ export async function exchangeOAuthCode(
     appId: result.app_id,
   };
 }
+
+/** The workspace a bot token belongs to (`auth.test`), as the route key its events carry (`team:T…`). */
+export async function slackRouteKeyOfToken(token: string, options: SlackApiOptions): Promise<string> {
+  const client = clientFor(token, options);
+  const result = await withRateLimits(options, () => client.auth.test());
+  if (result.is_enterprise_install === true && result.enterprise_id)
+    return `enterprise:${result.enterprise_id}`;
+  if (!result.team_id)
+    throw new StewardError('runtime-failed', 'auth.test returned no team for the bot token');
+  return `team:${result.team_id}`;
+}

@@ -17,6 +17,7 @@ export {
   type ShortResponse,
   type ShortResponseOptions,
 } from './short-response.js';
+export { createSmsChannel, type SmsChannel, type SmsChannelOptions } from './sms-channel.js';
 export {
   DEFAULT_MAX_SEGMENTS,
   type ResolvedSmsChannel,

@@ -1,0 +1,136 @@
+/** `steward serve`'s channels: the adapters and the channels core built from the config file's `channels` entries, and their worker. */
+import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
+import {
+  type ChannelAdapter,
+  ChannelCore,
+  createEmailChannel,
+  createSlackChannel,
+  createSmsChannel,
+  resolveSlackConfig,
+  type SlackChannel,
+  slackRouteKeyOfToken,
+} from '../channels/index.js';
+import { StewardError } from '../errors/index.js';
+import type { AgentDirectory, AppOptions } from '../server/index.js';
+import type { StewardStore } from '../store/index.js';
+
+export interface ServeChannels {
+  /** What `createApp` takes as `channels`. */
+  routes: NonNullable<AppOptions['channels']>;
+  /** The banner line: which channels are on, and where their webhooks are. */
+  line: string;
+  /** Starts the worker that answers queued messages; returns its stop (awaits the messages in hand). */
+  startWorker(onError: (error: unknown) => void): () => Promise<void>;
+}
+
+interface AgentChannelEntry {
+  tenantId: string;
+  agentId: string;
+  entry: unknown;
+}
+
+/**
+ * The channels of the config file's agents, or undefined when none has one. One Slack app serves the
+ * server (the first `slack` entry configures it); an entry with a bot token binds its workspace (found with
+ * `auth.test`) to its agent, the token kept encrypted with the binding; other workspaces bind through the
+ * OAuth install (`GET /channels/slack/install`). One Twilio account serves the server (the first `sms`
+ * entry's account, auth token and public URL); each `sms` entry's number (`from`) is bound to its agent.
+ * Email likewise: the first `email` entry's relay, From and Mailgun key; each entry's `address` bound.
+ *
+ * @example
+ * const channels = await openServeChannels({ configs, store, directory, env: process.env });
+ * const app = createApp({ ..., ...(channels ? { channels: channels.routes } : {}) });
+ */
+export async function openServeChannels(input: {
+  configs: readonly AgentConfig[];
+  store: StewardStore;
+  directory: AgentDirectory;
+  env: NodeJS.ProcessEnv;
+}): Promise<ServeChannels | undefined> {
+  const slackEntries = entriesOf(input.configs, 'slack');
+  const adapters: ChannelAdapter[] = [];
+  let slack: SlackChannel | undefined;
+  if (slackEntries.length > 0) {
+    slack = createSlackChannel({ config: slackEntries[0]!.entry, env: input.env });
+    adapters.push(slack);
+  }
+  const smsEntries = entriesOf(input.configs, 'sms');
+  const sms =
+    smsEntries.length > 0
+      ? createSmsChannel({ config: smsEntries[0]!.entry, store: input.store, env: input.env })
+      : undefined;
+  if (sms) adapters.push(sms);
+  const emailEntries = entriesOf(input.configs, 'email');
+  const email =
+    emailEntries.length > 0
+      ? createEmailChannel({ config: emailEntries[0]!.entry, env: input.env })
+      : undefined;
+  if (email) adapters.push(email);
+  if (adapters.length === 0) return undefined;
+  const core = new ChannelCore({
+    store: input.store,
+    adapters,
+    useAgent: (tenantId, agentId, work) => input.directory.use(tenantId, agentId, work),
+  });
+  const bound: string[] = [];
+  for (const { tenantId, agentId, entry } of slackEntries) {
+    const config = resolveSlackConfig(entry, input.env);
+    if (!config.botToken) continue;
+    const routeKey = await slackRouteKeyOfToken(config.botToken, { apiUrl: config.apiUrl }).catch(
+      (error: unknown) => {
+        throw new StewardError(
+          'invalid-config',
+          `the Slack channel of ${tenantId}/${agentId}: Slack did not accept its bot token (auth.test: ${error instanceof Error ? error.message : String(error)}); check \`botToken\` in the channels entry or SLACK_BOT_TOKEN (OAuth & Permissions → Bot User OAuth Token), or remove it and install the app instead`,
+          { cause: error },
+        );
+      },
+    );
+    await core.bindings.bind({
+      channel: 'slack',
+      routeKey,
+      tenantId,
+      agentId,
+      secret: { botToken: config.botToken },
+    });
+    bound.push(`${routeKey} → ${tenantId}/${agentId}`);
+  }
+  // Each sms entry's number (`from`) routes to its agent; the account and webhook are the first entry's.
+  const numbers: string[] = [];
+  for (const { tenantId, agentId, entry } of smsEntries) {
+    const number = createSmsChannel({ config: entry, store: input.store, env: input.env }).config.sender.from;
+    await core.bindings.bind({ channel: 'sms', routeKey: number, tenantId, agentId });
+    numbers.push(`${number} → ${tenantId}/${agentId}`);
+  }
+  // Each email entry's inbound address routes to its agent; the relay, From and Mailgun key are the first entry's.
+  const addresses: string[] = [];
+  for (const { tenantId, agentId, entry } of emailEntries) {
+    const address = createEmailChannel({ config: entry, env: input.env }).config.address;
+    await core.bindings.bind({ channel: 'email', routeKey: address, tenantId, agentId });
+    addresses.push(`${address} → ${tenantId}/${agentId}`);
+  }
+  const described = [
+    ...(slack
+      ? [`slack (POST /channels/slack/events${bound.length > 0 ? `; ${bound.join(', ')}` : ''})`]
+      : []),
+    ...(sms ? [`sms (POST /channels/twilio/sms; ${numbers.join(', ')})`] : []),
+    ...(email
+      ? [
+          `email (${email.config.mailgunSigningKey ? 'POST /channels/email/inbound' : 'no inbound webhook configured'}; ${addresses.join(', ')})`,
+        ]
+      : []),
+  ];
+  return {
+    routes: { core, ...(slack ? { slack } : {}) },
+    line: `  channels: ${described.join('; ')}`,
+    startWorker: (onError) => core.startWorker({ onError }),
+  };
+}
+
+function entriesOf(configs: readonly AgentConfig[], type: string): AgentChannelEntry[] {
+  return configs.flatMap((config) => {
+    const parsed = agentConfigSchema.parse(config);
+    return (config.channels ?? [])
+      .filter((entry) => entry.type === type)
+      .map((entry) => ({ tenantId: parsed.tenantId, agentId: parsed.agentId, entry }));
+  });
+}
