@@ -148,8 +148,10 @@ describe.each(storeEngines)('the SMS channel through the core and /channels/twil
     expect(await core.processDue()).toBe(0);
     expect(prompts).toHaveLength(runs);
 
+    // An opted-out customer's text is acknowledged and dropped: no agent runs, nothing is sent.
     await post(textMessage('Are you there?'));
-    await core.processDue();
+    expect(await core.processDue()).toBe(0);
+    expect(prompts).toHaveLength(runs);
     expect(api.messages).toHaveLength(sent);
     // START lets replies through again.
     await post(textMessage('START'));

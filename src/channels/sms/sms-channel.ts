@@ -57,8 +57,15 @@ export function createSmsChannel(options: SmsChannelOptions): SmsChannel {
     async receive(request: ChannelRequest): Promise<ChannelReceipt> {
       verifyTwilioSignature(request, config.webhook);
       const sms = parseInboundSms(request.rawBody);
-      if (sms.keyword === undefined) return { response: twiml(), messages: [draftOf(sms, now())] };
       const binding = await bindings.resolve('sms', sms.to);
+      if (sms.keyword === undefined) {
+        // An opted-out customer's text is acknowledged and dropped: no agent runs for a reply that
+        // could never be sent. (An unbound number is the core's to drop, with its recorded reason.)
+        const optedOut =
+          binding !== undefined &&
+          (await optOuts.isOptedOut({ tenantId: binding.tenantId, tenantNumber: sms.to, sender: sms.from }));
+        return { response: twiml(), messages: optedOut ? [] : [draftOf(sms, now())] };
+      }
       // An unbound number: acknowledged, nothing recorded for a tenant that does not own it.
       if (!binding) return { response: twiml(), messages: [] };
       const party = { tenantId: binding.tenantId, tenantNumber: sms.to, sender: sms.from };
