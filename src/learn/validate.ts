@@ -86,7 +86,13 @@ export async function validateHandler(
   }
   const run = async (text: string): Promise<string | null> => {
     if (!handler) return null;
-    const outcome = await handler.run({ text }, options.context);
+    let outcome = await handler.run({ text }, options.context);
+    // The time limit is wall-clock: a busy host can trip it. Validation runs offline, so a timed-out call
+    // gets one more try until one time-out is confirmed; a handler that really loops times out again and
+    // counts, and costs no further retries.
+    if (outcome.kind === 'error' && outcome.code === 'timeout' && !errors.timeout) {
+      outcome = await handler.run({ text }, options.context);
+    }
     if (outcome.kind === 'reply') return outcome.text;
     if (outcome.kind === 'error') errors[outcome.code] = (errors[outcome.code] ?? 0) + 1;
     return null;
