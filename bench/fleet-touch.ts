@@ -14,6 +14,8 @@ import { timedRegistrySource } from './fleet-source.js';
 import { type LatencySummary, summarise } from './stats.js';
 
 export interface TouchFigures {
+  /** The process that touched (the bench runs it in one of its own). */
+  pid: number;
   touches: number;
   liveAgentsBound: number;
   liveAtEnd: number;
@@ -22,6 +24,10 @@ export interface TouchFigures {
   cpuMsPerTouch: number;
   seconds: number;
   rssStartMb: number;
+  /** When the LRU first held its bound of live agents: from here on, RSS should stay flat. */
+  rssFullMb: number | undefined;
+  /** RSS at each tenth of the touches (flatness at a glance). */
+  rssTrailMb: number[];
   rssEndMb: number;
   rssPeakMb: number;
   /** Heap after a full GC, before the first touch and after the last (the host still open). */
@@ -69,6 +75,9 @@ export async function benchTouches(
   const sampleEvery = Math.max(1, Math.floor(tenants.length / 200));
   const start = await retainedMemory();
   let rssPeakMb = start.rssMb;
+  let rssFullMb: number | undefined;
+  const rssTrailMb: number[] = [];
+  const tenth = Math.max(1, Math.floor(tenants.length / 10));
   const samples: number[] = [];
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
@@ -87,6 +96,8 @@ export async function benchTouches(
       );
       samples.push(performance.now() - before);
       if (index % sampleEvery === 0) rssPeakMb = Math.max(rssPeakMb, sampleMemory().rssMb);
+      if (rssFullMb === undefined && host.size >= sizes.liveAgents) rssFullMb = sampleMemory().rssMb;
+      if ((index + 1) % tenth === 0) rssTrailMb.push(Math.round(sampleMemory().rssMb));
     }
     seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);
@@ -101,6 +112,7 @@ export async function benchTouches(
   }
   const closed = await reachability.reachable();
   return {
+    pid: process.pid,
     touches: samples.length,
     liveAgentsBound: sizes.liveAgents,
     liveAtEnd,
@@ -108,6 +120,8 @@ export async function benchTouches(
     cpuMsPerTouch,
     seconds,
     rssStartMb: start.rssMb,
+    rssFullMb,
+    rssTrailMb,
     rssEndMb,
     rssPeakMb,
     heapStartMb: start.heapUsedMb,

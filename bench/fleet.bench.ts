@@ -7,8 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { AgentHost } from '../src/fleet/index.js';
-import { ConcurrencyLimiter, FunctionRuntime } from '../src/runtime/index.js';
-import type { StewardStore } from '../src/store/index.js';
+import type { StewardStore, StoreConfig } from '../src/store/index.js';
 import {
   FLEET_AGENT_ID,
   fleetTenantId,
@@ -17,8 +16,10 @@ import {
   generateFleet,
 } from './fleet-generate.js';
 import { benchKeyRevocation, type RevocationFigures } from './fleet-keys.js';
+import { instantRuntime } from './fleet-runtime.js';
 import { timedRegistrySource } from './fleet-source.js';
-import { benchTouches, type TouchFigures } from './fleet-touch.js';
+import type { TouchFigures } from './fleet-touch.js';
+import { touchInOwnProcess } from './fleet-touch-process.js';
 import { benchKeyChecks, type KeyCheckFigures } from './keys.bench.js';
 import { type LatencySummary, summarise } from './stats.js';
 
@@ -73,7 +74,8 @@ export const quickSizes: FleetSizes = {
 
 /**
  * The sizes of this run: full, or quick with `--quick` / STEWARD_BENCH_QUICK=1; STEWARD_BENCH_FLEET_TENANTS
- * and STEWARD_BENCH_FLEET_TOUCHES override those two counts.
+ * and STEWARD_BENCH_FLEET_TOUCHES override those two counts, STEWARD_BENCH_FLEET_TOUCH_MINUTES the time
+ * bound of each engine's touches.
  */
 export function fleetSizes(argv: readonly string[], env: NodeJS.ProcessEnv): FleetSizes {
   const quick = argv.includes('--quick') || env.STEWARD_BENCH_QUICK === '1';
@@ -88,6 +90,8 @@ export function fleetSizes(argv: readonly string[], env: NodeJS.ProcessEnv): Fle
   };
   sizes.tenants = Math.max(1, count('STEWARD_BENCH_FLEET_TENANTS') ?? sizes.tenants);
   sizes.touches = count('STEWARD_BENCH_FLEET_TOUCHES') ?? sizes.touches;
+  const touchMinutes = count('STEWARD_BENCH_FLEET_TOUCH_MINUTES');
+  if (touchMinutes !== undefined) sizes.maxTouchMs = touchMinutes * 60_000;
   return sizes;
 }
 
@@ -131,22 +135,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** An instant model: echoes the prompt (distinct answers, so no pattern forms over them). */
-export function instantRuntime(): FunctionRuntime {
-  return new FunctionRuntime(async (request) => `echo: ${request.prompt}`, {
-    simulatedModel: true,
-    limiter: new ConcurrencyLimiter({ limit: 16 }),
-  });
-}
-
 /**
  * Generates the fleet on `store` and runs every measurement; `openAnother` opens a second instance on the
- * same database (revocation across instances). Touching runs when `sizes.touches > 0`.
+ * same database (revocation across instances). Touching runs when `sizes.touches > 0`, in a process of
+ * its own on `location` (the same database), so its memory is the host's alone.
  */
 export async function benchFleet(
   store: StewardStore,
   openAnother: () => Promise<StewardStore>,
   sizes: FleetSizes,
+  location: StoreConfig,
 ): Promise<FleetFigures> {
   const progress = (phase: string) =>
     console.error(`[fleet ${store.engine}] ${new Date().toISOString().slice(11, 19)} ${phase}`);
@@ -176,10 +174,14 @@ export async function benchFleet(
     progress('key checks');
     const keys = await benchKeyChecks(store, { keys: sizes.keys, checks: sizes.keyChecks });
     const revocation = await benchKeyRevocation(store, await openAnother());
-    if (sizes.touches > 0) progress(`touching ${sizes.touches.toLocaleString('en-US')} tenants`);
+    if (sizes.touches > 0) {
+      progress(
+        `touching ${sizes.touches.toLocaleString('en-US')} tenants (compiled, in a process of its own)`,
+      );
+    }
     const touch =
       sizes.touches > 0
-        ? await benchTouches(store, runtime, { ...sizes, maxLoopMs: sizes.maxTouchMs })
+        ? await touchInOwnProcess(location, { ...sizes, maxLoopMs: sizes.maxTouchMs })
         : undefined;
     return { engine: store.engine, generation, cold, warm, keys, revocation, touch };
   } finally {

@@ -23,6 +23,7 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
     expect(fleetSizes(['fleet', '--quick'], {})).toEqual(quickSizes);
     const sizes = fleetSizes([], { STEWARD_BENCH_FLEET_TENANTS: '2_000', STEWARD_BENCH_FLEET_TOUCHES: '0' });
     expect(sizes).toMatchObject({ tenants: 2_000, touches: 0, liveAgents: 1_000 });
+    expect(fleetSizes([], { STEWARD_BENCH_FLEET_TOUCH_MINUTES: '40' }).maxTouchMs).toBe(2_400_000);
     expect(() => fleetSizes([], { STEWARD_BENCH_FLEET_TENANTS: 'many' })).toThrow(/whole number/);
   });
 
@@ -48,6 +49,7 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
             return other;
           },
           tinySizes,
+          opened.config,
         );
         expect(figures.generation).toMatchObject({ engine: engine.name, tenants: 300, agents: 300 });
         expect(figures.cold.loads).toBe(tinySizes.coldLoads);
@@ -68,6 +70,10 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
         // Evicted agents are collected: with the host closed, none stays reachable.
         expect(touch.reachableOpen).toBeLessThanOrEqual(tinySizes.liveAgents + 1);
         expect(touch.reachableClosed).toBe(0);
+        // The touch phase ran in a process of its own (its RSS is not this test process's).
+        expect(touch.pid).not.toBe(process.pid);
+        expect(touch.rssFullMb).toBeGreaterThan(0);
+        expect(touch.rssTrailMb).toHaveLength(10);
       } finally {
         for (const other of others) await other.close();
         await opened.cleanup();

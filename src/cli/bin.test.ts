@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript beside the executable, without type declarations.
 import { contentStamp, quickStamp, stampMatches } from '../../bin/source-stamp.js';
 
 const run = promisify(execFile);
