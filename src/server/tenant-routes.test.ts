@@ -12,6 +12,7 @@ import {
   TenantRateLimiter,
 } from '../fleet/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
+import { ApprovalService } from '../trust/index.js';
 import { hostAgentDirectory } from './agent-directory.js';
 import { createApp, type StewardApp } from './app.js';
 import { createMetrics } from './metrics.js';
@@ -137,6 +138,35 @@ describe(`tenant routes over the registry (${engine.name})`, () => {
     );
     const trust = await send(app, 'GET', '/api/agents/front/trust');
     expect(trust.headers.get('link')).toBe('</api/tenants/acme/agents/front/trust>; rel="successor-version"');
+  });
+
+  it('decides an approval on the deprecated /api/approvals/:id for an agent that is not live (built to decide it)', async () => {
+    const { app, registry, store, host } = await harness();
+    await registry.agents.put(
+      { tenantId: 'globex', agentId: 'ops' },
+      { systemPrompt: 'ops', tools: ['Write'], trust: { initial: 0.5, permissions: { 0.1: ['Write'] } } },
+      { actor: 'test' },
+    );
+    const pending = await new ApprovalService(store).request({
+      tenantId: 'globex',
+      agentId: 'ops',
+      interactionId: 'interaction-1',
+      toolName: 'Write',
+      input: { file_path: 'a.txt' },
+      level: 0.5,
+      requiredLevel: 0.1,
+      timeoutMs: 60_000,
+    });
+    expect(host.size).toBe(0);
+    const decided = await send(app, 'POST', `/api/approvals/${pending.id}`, { decision: 'approve' });
+    expect(decided.status).toBe(200);
+    expect(decided.headers.get('deprecation')).toMatch(/^@\d+$/);
+    expect(await decided.json()).toMatchObject({ id: pending.id, tenantId: 'globex', status: 'approved' });
+    // The tenant route finds it within its own tenant only.
+    const wrongTenant = await send(app, 'POST', `/api/tenants/acme/approvals/${pending.id}`, {
+      decision: 'deny',
+    });
+    expect(wrongTenant.status).toBe(404);
   });
 
   it("narrows every tenant-level route to the path's tenant: another tenant's interaction answers 404", async () => {

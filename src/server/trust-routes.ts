@@ -168,11 +168,11 @@ export function registerTrustRoutes(options: TrustRoutesOptions): void {
     const body = await readJsonBody(c, decisionSchema);
     const id = c.req.param('id')!;
     const { tenantId } = scopeOf(c);
-    // A key for every tenant on the deprecated route names no tenant: look among the live agents' tenants.
-    const tenants =
-      tenantId === undefined ? [...new Set(directory.live().map((agent) => agent.tenantId))] : [tenantId];
-    let approval: Awaited<ReturnType<ApprovalService['get']>>;
-    for (const candidate of tenants) approval ??= await approvalReader.get(candidate, id);
+    // Only a key for every tenant names no tenant (the deprecated route): the id alone finds it.
+    const approval =
+      tenantId === undefined
+        ? await approvalReader.getInAnyTenant(id)
+        : await approvalReader.get(tenantId, id);
     if (!approval) throw new StewardError('not-found', `there is no approval "${echoedId(id)}"`);
     const actor = actorOf(c, body.actor);
     const decided = await directory

@@ -174,6 +174,11 @@ export class ApprovalService {
     return this.find(id, tenantId);
   }
 
+  /** An approval by id in any tenant: only for a caller whose scope is every tenant. */
+  async getInAnyTenant(id: string): Promise<Approval | undefined> {
+    return this.find(id, undefined);
+  }
+
   private async find(id: string, tenantId: string | undefined): Promise<Approval | undefined> {
     let query = this.db.selectFrom('trust_approvals').selectAll().where('id', '=', id);
     if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
