@@ -43,6 +43,12 @@ export {
 } from './slack/slack-api.js';
 export { createSlackChannel, type SlackChannel, type SlackChannelOptions } from './slack/slack-channel.js';
 export { type ResolvedSlackConfig, resolveSlackConfig } from './slack/slack-config.js';
-export { createSmsChannel, type SmsChannel, type SmsChannelOptions } from './sms/index.js';
+export {
+  countSegments,
+  createSmsChannel,
+  type SegmentCount,
+  type SmsChannel,
+  type SmsChannelOptions,
+} from './sms/index.js';
 export { type ChannelStats, channelStats } from './stats.js';
 export { type BindInput, type BindingSummary, ChannelBindings } from './store/bindings.js';
