@@ -13,11 +13,12 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAuditRecords } from '../src/audit/index.js';
 import { ChannelCore, countSegments, createEmailChannel, createSmsChannel } from '../src/channels/index.js';
-import { AgentHost, type AgentSource } from '../src/fleet/index.js';
+import { AgentHost } from '../src/fleet/index.js';
 import { ClaudeAgentSdkRuntime } from '../src/runtime/index.js';
 import { createApp, createMetrics, startServer } from '../src/server/index.js';
 import { type SimulatedModel, startSimulatedModel } from '../src/simulator/index.js';
 import type { StewardStore } from '../src/store/index.js';
+import { auditedAgentSource } from './support/audited-agent-source.js';
 import { storeEngines, type TestStore } from './support/engines.js';
 import { type SmtpRelay, startSmtpRelay } from './support/smtp-relay.js';
 import { startTwilioApiServer, type TwilioApiServer } from './support/twilio-api-server.js';
@@ -52,15 +53,6 @@ afterAll(async () => {
   rmSync(runsDirectory, { recursive: true, force: true });
   rmSync(workspacesDirectory, { recursive: true, force: true });
 });
-
-const source: AgentSource = {
-  async resolve(tenantId, agentId) {
-    return { config: { tenantId, agentId, audit: { level: 'standard' } }, version: '1' };
-  },
-  async version() {
-    return '1';
-  },
-};
 
 let tokens = 0;
 /** Mailgun's parsed forward() post, signed now with a fresh token (Mailgun's retry gets a new one too). */
@@ -125,7 +117,7 @@ describe.each(storeEngines)('email and SMS → reply, real SDK, store on $name',
       runsDirectory,
       workspacesDirectory,
     });
-    host = new AgentHost({ source, store, runtime });
+    host = new AgentHost({ source: auditedAgentSource, store, runtime });
     const email = createEmailChannel({
       config: {
         type: 'email',

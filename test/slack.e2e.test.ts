@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAuditRecords } from '../src/audit/index.js';
 import { ChannelCore, createSlackChannel, signSlackRequest } from '../src/channels/index.js';
-import { AgentHost, type AgentSource } from '../src/fleet/index.js';
+import { AgentHost } from '../src/fleet/index.js';
 import { ClaudeAgentSdkRuntime } from '../src/runtime/index.js';
 import { createApp, createMetrics, startServer } from '../src/server/index.js';
 import { type SimulatedModel, startSimulatedModel } from '../src/simulator/index.js';
+import { auditedAgentSource } from './support/audited-agent-source.js';
 import { storeEngines, type TestStore } from './support/engines.js';
 import { type FakeSlack, startFakeSlack } from './support/fake-slack.js';
 
@@ -36,15 +37,6 @@ afterAll(async () => {
   rmSync(workspacesDirectory, { recursive: true, force: true });
 });
 
-const source: AgentSource = {
-  async resolve(tenantId, agentId) {
-    return { config: { tenantId, agentId, audit: { level: 'standard' } }, version: '1' };
-  },
-  async version() {
-    return '1';
-  },
-};
-
 describe.each(storeEngines)('Slack mention → reply in thread, real SDK, store on $name', (engine) => {
   let opened: TestStore;
   beforeAll(async () => {
@@ -63,7 +55,7 @@ describe.each(storeEngines)('Slack mention → reply in thread, real SDK, store 
       runsDirectory,
       workspacesDirectory,
     });
-    const host = new AgentHost({ source, store, runtime });
+    const host = new AgentHost({ source: auditedAgentSource, store, runtime });
     const channel = createSlackChannel({
       config: {
         type: 'slack',
