@@ -241,21 +241,12 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   private async startWarm(request: RuntimeRequest, key: string, queueWaitMs: number): Promise<SdkRun> {
     const pool = this.warmPool as WarmSessionPool;
     const fixedOptions = fixedOptionsOf(request);
-    let session = pool.take(key, fixedOptions, request.resumeSessionId);
+    let session = pool.take(key, fixedOptions, request.resumeSessionId, request.maxBudgetUsd);
     // Two turns of one conversation at once: the second runs on a child of its own, as without warm sessions.
     if (session === 'busy') return this.start(request, queueWaitMs);
     const startedAt = Date.now();
-    // The CLI counts `maxBudgetUsd` from the start of the query: a session that has spent half of the
-    // ceiling is closed, so no turn runs under less than half of its own ceiling (never above it).
-    if (
-      session &&
-      request.maxBudgetUsd !== undefined &&
-      session.spentSinceStart() > request.maxBudgetUsd / 2
-    ) {
-      await pool.evict(session);
-      session = undefined;
-    }
     if (!session) {
+      await pool.settled(key);
       session = await this.openWarmSession(request, key, fixedOptions);
       pool.add(session);
     }

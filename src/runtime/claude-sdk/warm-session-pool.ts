@@ -28,6 +28,8 @@ export class WarmSessionPool {
   private readonly idleTimers = new Map<WarmSession, NodeJS.Timeout>();
   private readonly counters = { warmTurns: 0, coldStarts: 0, evicted: 0 };
   private shutDown = false;
+  /** Sessions being closed, by key: a new session of the conversation waits for its transcript's last writes. */
+  private readonly closing = new Map<string, Promise<void>>();
 
   constructor(
     readonly limits: WarmSessionLimits,
@@ -39,11 +41,16 @@ export class WarmSessionPool {
    * The idle session of this conversation when it can serve the turn: same key, same fixed options, and
    * the session id the turn resumes. A session of the conversation that cannot serve it is closed (the
    * turn starts a new one). `busy`: a turn of the conversation is under way; run this one cold.
+   *
+   * The CLI counts `maxBudgetUsd` from the start of its query, not of the turn: a session that has spent
+   * half of the turn's ceiling cannot serve it, so no warm turn runs under less than half its own ceiling
+   * (and none above it); the turn starts a new session, whose count starts at zero.
    */
   take(
     key: string,
     fixedOptions: string,
     resumeSessionId: string | undefined,
+    maxBudgetUsd: number | undefined,
   ): WarmSession | 'busy' | undefined {
     const session = this.sessions.get(key);
     if (!session) return undefined;
@@ -52,7 +59,8 @@ export class WarmSessionPool {
       session.closed ||
       session.fixedOptions !== fixedOptions ||
       resumeSessionId === undefined ||
-      session.sessionId !== resumeSessionId
+      session.sessionId !== resumeSessionId ||
+      (maxBudgetUsd !== undefined && session.spentSinceStart() > maxBudgetUsd / 2)
     ) {
       this.evict(session);
       return undefined;
@@ -100,7 +108,17 @@ export class WarmSessionPool {
       this.sessions.delete(session.key);
       this.counters.evicted++;
     }
-    return session.close();
+    const closed = session.close();
+    this.closing.set(session.key, closed);
+    void closed.then(() => {
+      if (this.closing.get(session.key) === closed) this.closing.delete(session.key);
+    });
+    return closed;
+  }
+
+  /** Settles once the conversation's evicted session, if any, has closed. */
+  async settled(key: string): Promise<void> {
+    await this.closing.get(key);
   }
 
   stats(): WarmSessionPoolStats {

@@ -6,13 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from '../../../test/support/memory-session-store.js';
 import {
   closeAfterEach,
+  quoteResult,
+  recordingGuard,
   runRequest,
   runtimeFor,
   startSimulatedRuntime,
+  writeNotes,
 } from '../../../test/support/simulated-sdk-runtime.js';
+import { StewardError } from '../../errors/index.js';
 import type { SimulatedResponder } from '../../simulator/index.js';
-import { allMessageText } from '../../simulator/index.js';
-import type { RuntimeRequest, RuntimeResult } from '../types.js';
+import { allMessageText, callToolThenReply } from '../../simulator/index.js';
+import type { RuntimeEvent, RuntimeRequest, RuntimeResult } from '../types.js';
 import type { ClaudeAgentSdkRuntime } from './claude-sdk-runtime.js';
 
 closeAfterEach();
@@ -27,19 +31,21 @@ async function conversation(
 ): Promise<RuntimeResult[]> {
   const results: RuntimeResult[] = [];
   for (const [index, prompt] of prompts.entries()) {
-    const previous = results.at(-1);
-    results.push(
-      await runtime.run(
-        runRequest({
-          ...base,
-          prompt,
-          interactionId: `turn-${index + 1}`,
-          ...(previous?.sessionId ? { resumeSessionId: previous.sessionId } : {}),
-        }),
-      ),
-    );
+    results.push(await nextTurn(runtime, results, { ...base, prompt, interactionId: `turn-${index + 1}` }));
   }
   return results;
+}
+
+/** One more turn of a conversation, resuming the session of its last result. */
+function nextTurn(
+  runtime: ClaudeAgentSdkRuntime,
+  results: RuntimeResult[],
+  request: Partial<RuntimeRequest>,
+): Promise<RuntimeResult> {
+  const previous = results.at(-1);
+  return runtime.run(
+    runRequest({ ...request, ...(previous?.sessionId ? { resumeSessionId: previous.sessionId } : {}) }),
+  );
 }
 
 describe('warm sessions', () => {
@@ -77,5 +83,122 @@ describe('warm sessions', () => {
     const seen = allMessageText(model.requests.at(-1)!);
     expect(seen).toContain('Noted: Where is it?');
     expect(seen).toContain('Noted: Thanks!');
+  });
+
+  it('decides each warm turn’s tool calls by that turn’s guard, and reports their events', async () => {
+    const { runtime } = await startSimulatedRuntime(
+      callToolThenReply({ toolUse: writeNotes, reply: quoteResult }),
+      { warmSessions: {} },
+    );
+    const sessions = new MemorySessionStore();
+    const allow = recordingGuard((_tool, input) => ({ behavior: 'allow', updatedInput: input }));
+    // The agent's trust level dropped between the turns: the same tool is no longer allowed.
+    const deny = recordingGuard(() => ({ behavior: 'deny', message: 'Trust level 0.2 is below 0.5' }));
+    const base = { conversationId: 'c-1', sessions };
+    const results: RuntimeResult[] = [];
+    const events: RuntimeEvent[][] = [];
+    for (const guard of [allow, deny, allow]) {
+      const turn: RuntimeEvent[] = [];
+      events.push(turn);
+      results.push(
+        await nextTurn(runtime, results, { ...base, permissionGuard: guard, onEvent: (e) => turn.push(e) }),
+      );
+    }
+    expect(runtime.warmSessionStats()).toMatchObject({ coldStarts: 1, warmTurns: 2 });
+    expect(results[0]!.toolCalls).toEqual([
+      expect.objectContaining({ toolName: 'Write', status: 'succeeded' }),
+    ]);
+    expect(results[1]!.toolCalls).toEqual([
+      expect.objectContaining({
+        toolName: 'Write',
+        status: 'denied',
+        message: 'Trust level 0.2 is below 0.5',
+      }),
+    ]);
+    expect(results[1]!.text).toContain('Tool refused');
+    expect(deny.asked.length).toBeGreaterThan(0);
+    expect(events[1]).toContainEqual(
+      expect.objectContaining({
+        type: 'tool-call-decided',
+        decision: expect.objectContaining({ behavior: 'deny' }),
+      }),
+    );
+    // The third turn (warm again, trusted again) runs the tool and reports every step of the call.
+    expect(results[2]!.toolCalls).toEqual([
+      expect.objectContaining({ toolName: 'Write', status: 'succeeded' }),
+    ]);
+    expect(events[2]!.map((event) => event.type)).toEqual(
+      expect.arrayContaining(['tool-call-requested', 'tool-call-decided', 'tool-call-completed']),
+    );
+    // No event of one turn is reported to another.
+    const toolUseIds = events.map((turn) =>
+      turn.flatMap((event) => ('toolUseId' in event ? [event.toolUseId] : [])),
+    );
+    expect(new Set(toolUseIds[1]).size).toBe(1);
+    expect(toolUseIds[1]!.some((id) => toolUseIds[2]!.includes(id))).toBe(false);
+  });
+
+  it('admits each warm turn: a budget exhausted between turns stops the next one before the model', async () => {
+    const { model, runtime } = await startSimulatedRuntime(noted, { warmSessions: {} });
+    const base = { conversationId: 'c-1', sessions: new MemorySessionStore() };
+    const results = await conversation(runtime, ['First', 'Second'], base);
+    const calls = model.requests.length;
+    const refused = nextTurn(runtime, results, {
+      ...base,
+      prompt: 'Third',
+      admit: async () => {
+        throw new StewardError('budget-exceeded', 'the daily budget of acme/support is spent');
+      },
+    });
+    await expect(refused).rejects.toMatchObject({ code: 'budget-exceeded' });
+    expect(model.requests).toHaveLength(calls);
+    // The session is still warm for the next admitted turn.
+    const after = await nextTurn(runtime, results, { ...base, prompt: 'Fourth' });
+    expect(after.text).toBe('Noted: Fourth');
+    expect(runtime.warmSessionStats()).toMatchObject({ coldStarts: 1, warmTurns: 2 });
+  });
+
+  it('never runs a turn under less than half its budget ceiling: a session that spent half restarts cold', async () => {
+    const { runtime } = await startSimulatedRuntime(noted, { warmSessions: {} });
+    // A turn costs about $0.021 here ($0.029 resumed cold); the CLI counts maxBudgetUsd from the start of
+    // its query, so one session would end the fourth turn at about $0.083 with max-budget.
+    const base = { conversationId: 'c-1', sessions: new MemorySessionStore(), maxBudgetUsd: 0.07 };
+    const results = await conversation(runtime, ['One', 'Two', 'Three', 'Four'], base);
+    expect(results.map((result) => result.stopReason)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(results.map((result) => result.text)).toEqual([
+      'Noted: One',
+      'Noted: Two',
+      'Noted: Three',
+      'Noted: Four',
+    ]);
+    expect(runtime.warmSessionStats()).toMatchObject({ coldStarts: 2, warmTurns: 2 });
+  });
+
+  it('never serves one tenant’s, agent’s or conversation’s turn from another’s session', async () => {
+    const { model, runtime } = await startSimulatedRuntime(noted, { warmSessions: {} });
+    const sessions = new MemorySessionStore();
+    const [acme] = await conversation(runtime, ['Secret of acme'], { conversationId: 'c-1', sessions });
+    const resume = { prompt: 'What was the secret?', sessions, resumeSessionId: acme!.sessionId! };
+    // Another tenant with the same conversation id and acme's session id: resumed cold, and not found.
+    const intruder = await runtime.run(runRequest({ ...resume, tenantId: 'globex', conversationId: 'c-1' }));
+    expect(intruder).toMatchObject({ isError: true, stopReason: 'session-not-found', costUsd: 0 });
+    // Another agent of the same tenant: the same.
+    const otherAgent = await runtime.run(
+      runRequest({ ...resume, agentId: 'billing', conversationId: 'c-1' }),
+    );
+    expect(otherAgent).toMatchObject({ isError: true, stopReason: 'session-not-found' });
+    // Another conversation of acme that names acme's session: not acme's live child either.
+    await runtime.run(runRequest({ ...resume, conversationId: 'c-2' }));
+    expect(runtime.warmSessionStats()).toMatchObject({ warmTurns: 0, coldStarts: 4 });
+    expect(model.requests.map((request) => allMessageText(request)).join('\n')).not.toMatch(/globex|billing/);
+    // acme's own next turn is still warm.
+    const next = await runtime.run(runRequest({ ...resume, conversationId: 'c-1' }));
+    expect(next.text).toBe('Noted: What was the secret?');
+    expect(runtime.warmSessionStats()).toMatchObject({ warmTurns: 1 });
   });
 });
