@@ -245,6 +245,12 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     // Two turns of one conversation at once: the second runs on a child of its own, as without warm sessions.
     if (session === 'busy') return this.start(request, queueWaitMs);
     const startedAt = Date.now();
+    // Another instance may have taken turns of the conversation since (the session id stays the same on
+    // resume): a session whose transcript is not the store's is stale, and the turn resumes cold.
+    if (session && !(await session.matchesStore(request))) {
+      await pool.evict(session);
+      session = undefined;
+    }
     if (!session) {
       await pool.settled(key);
       session = await this.openWarmSession(request, key, fixedOptions);
@@ -310,7 +316,8 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         delegatingBridge(() => session?.currentBridge),
         abortController,
         stderr,
-        (entries) => session?.loadedTotals(costBaselineOf(entries)),
+        (entries) => session?.transcriptLoaded(entries, costBaselineOf(entries)),
+        (entries) => session?.transcriptAppended(entries.length),
       );
       const conversation = query({ prompt: input, options });
       session = new WarmSession(
@@ -388,6 +395,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     abortController: AbortController,
     state: { stderrTail: string },
     onTranscriptLoaded: (entries: ReadonlyArray<Record<string, unknown>>) => void,
+    onTranscriptAppended?: (entries: ReadonlyArray<Record<string, unknown>>) => void,
   ): Options {
     // A tool list names built-in tools and `mcp__<server>__<name>` tools alike; none means all of both.
     const requestedTools = request.tools ?? this.options.defaultTools;
@@ -428,6 +436,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         request.tenantId,
         request.agentId,
         onTranscriptLoaded,
+        onTranscriptAppended,
       );
     }
     if (request.resumeSessionId) options.resume = request.resumeSessionId;

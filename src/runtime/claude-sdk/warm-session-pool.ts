@@ -54,7 +54,11 @@ export class WarmSessionPool {
   ): WarmSession | 'busy' | undefined {
     const session = this.sessions.get(key);
     if (!session) return undefined;
-    if (session.busy) return 'busy';
+    if (session.busy) {
+      // The turn runs on a child of its own: this session will not have it, so it goes once its turn ends.
+      session.stale = true;
+      return 'busy';
+    }
     if (
       session.closed ||
       session.fixedOptions !== fixedOptions ||
@@ -87,7 +91,7 @@ export class WarmSessionPool {
    */
   release(session: WarmSession): Promise<void> {
     session.busy = false;
-    if (this.shutDown || session.closed || this.sessions.get(session.key) !== session) {
+    if (this.shutDown || session.closed || session.stale || this.sessions.get(session.key) !== session) {
       return this.evict(session);
     }
     session.lastUsedAt = this.now();

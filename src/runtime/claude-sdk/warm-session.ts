@@ -9,6 +9,7 @@ import { observeMessage } from './message-observer.js';
 import type { PermissionBridge } from './permission-bridge.js';
 import { type CostBaseline, usageOf, zeroBaseline } from './result-reader.js';
 import type { RunDirectory } from './run-directories.js';
+import { sessionProjectKey } from './session-store-adapter.js';
 import type { ToolCallTracker } from './tool-call-tracker.js';
 
 /** The user messages of a streaming-input query: pushed one per turn, ended when the session closes. */
@@ -81,6 +82,8 @@ export class WarmSession {
   sessionId: string | undefined;
   busy = false;
   closed = false;
+  /** Another turn of the conversation ran elsewhere meanwhile: the session is closed after its turn. */
+  stale = false;
   /** The CLI child's resident memory after the last turn, in bytes (0 when unknown). */
   residentBytes = 0;
   lastUsedAt: number;
@@ -95,6 +98,8 @@ export class WarmSession {
   /** The totals when the query started: the CLI's `maxBudgetUsd` counts only the spend since then. */
   private startTotals: CostBaseline | undefined;
   private closing: Promise<void> | undefined;
+  /** Entries of the session's main transcript in the store, as this child loaded and appended them. */
+  private transcriptEntries = 0;
 
   constructor(
     readonly key: string,
@@ -115,8 +120,26 @@ export class WarmSession {
   }
 
   /** Called with the transcript a resumed session loads: its totals are the first turn's baseline. */
-  loadedTotals(baseline: CostBaseline): void {
-    if (this.startTotals === undefined) this.totals = baseline;
+  transcriptLoaded(entries: ReadonlyArray<unknown>, baseline: CostBaseline): void {
+    if (this.startTotals !== undefined) return;
+    this.totals = baseline;
+    this.transcriptEntries = entries.length;
+  }
+
+  /** Called once entries the CLI appended to the main transcript are stored. */
+  transcriptAppended(count: number): void {
+    this.transcriptEntries += count;
+  }
+
+  /**
+   * True when the store's transcript of the session is the one this child has: as many entries as it loaded
+   * and appended. A turn taken elsewhere (another instance resumed the same session id) adds entries.
+   */
+  async matchesStore(request: RuntimeRequest): Promise<boolean> {
+    if (!request.sessions || this.sessionId === undefined) return false;
+    const projectKey = sessionProjectKey(request.tenantId, request.agentId);
+    const stored = await request.sessions.load({ projectKey, sessionId: this.sessionId }).catch(() => null);
+    return stored !== null && stored.length === this.transcriptEntries;
   }
 
   /** USD the CLI counts against `maxBudgetUsd` so far (spend since the query started). */

@@ -201,4 +201,40 @@ describe('warm sessions', () => {
     expect(next.text).toBe('Noted: What was the secret?');
     expect(runtime.warmSessionStats()).toMatchObject({ warmTurns: 1 });
   });
+
+  it('resumes cold when the conversation took turns on another instance meanwhile', async () => {
+    const { model, runtime } = await startSimulatedRuntime(noted, { warmSessions: {} });
+    const elsewhere = runtimeFor(model);
+    const base = { conversationId: 'c-1', sessions: new MemorySessionStore() };
+    const results = await conversation(runtime, ['My order is A-1001.'], base);
+    // The conversation moves to another instance for a turn (same session id, resumed from the store)…
+    results.push(await nextTurn(elsewhere, results, { ...base, prompt: 'Deliver it to 5 Elm Street.' }));
+    expect(results[1]!.sessionId).toBe(results[0]!.sessionId);
+    // …and back: the live child here lacks that turn, so this turn resumes cold from the store.
+    results.push(await nextTurn(runtime, results, { ...base, prompt: 'Where will it go?' }));
+    expect(allMessageText(model.requests.at(-1)!)).toContain('Deliver it to 5 Elm Street.');
+    expect(runtime.warmSessionStats()).toMatchObject({ coldStarts: 2, warmTurns: 1, evicted: 1 });
+    // The next turn here is warm again.
+    results.push(await nextTurn(runtime, results, { ...base, prompt: 'Thanks' }));
+    expect(runtime.warmSessionStats()).toMatchObject({ coldStarts: 2, warmTurns: 2 });
+  });
+
+  it('closes a session whose conversation ran a turn beside it, once its own turn ends', async () => {
+    const { model, runtime } = await startSimulatedRuntime(
+      (_request, context) => ({
+        text: `Noted: ${context.lastUserText}`,
+        ...(context.lastUserText === 'slow' ? { delayMs: 1_500 } : {}),
+      }),
+      { warmSessions: {} },
+    );
+    const base = { conversationId: 'c-1', sessions: new MemorySessionStore() };
+    const results = await conversation(runtime, ['First'], base);
+    const slow = nextTurn(runtime, results, { ...base, prompt: 'slow' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const beside = await nextTurn(runtime, results, { ...base, prompt: 'Meanwhile' });
+    expect(beside.text).toBe('Noted: Meanwhile');
+    expect((await slow).text).toBe('Noted: slow');
+    expect(runtime.warmSessionStats()).toMatchObject({ live: 0, warmTurns: 1, coldStarts: 1 });
+    expect(model.requests.length).toBeGreaterThanOrEqual(3);
+  });
 });
