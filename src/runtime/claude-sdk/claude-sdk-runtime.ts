@@ -254,9 +254,11 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     if (!session) {
       await pool.settled(key);
       session = await this.openWarmSession(request, key, fixedOptions);
+      session.busyWithFirstTurn = true;
       pool.add(session);
     }
-    const warm = session;
+    const reused = !session.busyWithFirstTurn;
+    let warm = session;
 
     let stopCause: StopCause | undefined;
     const stop = (cause: StopCause) => {
@@ -271,13 +273,29 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
 
     const tracker = new ToolCallTracker(request.onEvent);
     const bridge = createPermissionBridge(request, tracker, warm.workspace);
-    const turn = warm.turn(request.prompt, { bridge, tracker });
-    const finished = turn.then(async (seen) => {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onCallerAbort);
-      const failed = stopCause !== undefined || !seen.result || seen.result.is_error || seen.thrown;
-      await (failed ? pool.evict(warm) : pool.release(warm));
-    });
+    const turn = (async () => {
+      const seen = await warm.turn(request.prompt, { bridge, tracker });
+      if (!reused || seen.result || seen.messagesSeen > 0 || stopCause !== undefined) return seen;
+      // The idle child had died (nothing of this turn ran): the turn starts over on a new session.
+      await pool.evict(warm);
+      await pool.settled(key);
+      warm = await this.openWarmSession(request, key, fixedOptions);
+      pool.add(warm);
+      return warm.turn(request.prompt, { bridge, tracker });
+    })();
+    const finished = turn.then(
+      async (seen) => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onCallerAbort);
+        const failed = stopCause !== undefined || !seen.result || seen.result.is_error || seen.thrown;
+        await (failed ? pool.evict(warm) : pool.release(warm));
+      },
+      async () => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onCallerAbort);
+        await pool.evict(warm);
+      },
+    );
     const outcome = (async (): Promise<RuntimeResult> => {
       const seen = await turn;
       const state: RunState = { ...seen, stderrTail: warm.stderr.stderrTail };

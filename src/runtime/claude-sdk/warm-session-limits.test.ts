@@ -3,13 +3,14 @@
  * recently used first), idle time, memory budget, and a turn that times out; an evicted conversation
  * resumes cold from the store.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemorySessionStore } from '../../../test/support/memory-session-store.js';
 import {
   closeAfterEach,
   runRequest,
   startSimulatedRuntime,
+  testRunsDirectory,
 } from '../../../test/support/simulated-sdk-runtime.js';
 import type { SimulatedResponder } from '../../simulator/index.js';
 import type { RuntimeRequest, RuntimeResult } from '../types.js';
@@ -45,6 +46,22 @@ function turn(
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The CLI children of this file's runtimes, found by the CLAUDE_CONFIG_DIR in their environment. */
+function cliChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(
+          `CLAUDE_CONFIG_DIR=${testRunsDirectory()}`,
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe('warm session limits', () => {
@@ -97,4 +114,20 @@ describe('warm session limits', () => {
     expect(third.text).toBe('Noted: again (remembered)');
     expect(runtime.warmSessionStats()).toMatchObject({ coldStarts: 2 });
   });
+
+  it.skipIf(!existsSync('/proc/self/environ'))(
+    'starts a turn over on a new session when the idle child had died',
+    async () => {
+      const { runtime } = await startSimulatedRuntime(noted, { warmSessions: {} });
+      const sessions = new MemorySessionStore();
+      const first = await turn(runtime, 'a', 'remember me', sessions);
+      const children = cliChildren();
+      expect(children.length).toBeGreaterThan(0);
+      for (const pid of children) process.kill(pid, 'SIGKILL');
+      await until(() => cliChildren().length === 0, 5_000);
+      const second = await turn(runtime, 'a', 'again', sessions, first);
+      expect(second.text).toBe('Noted: again (remembered)');
+      expect(runtime.warmSessionStats()).toMatchObject({ live: 1, coldStarts: 2, warmTurns: 1 });
+    },
+  );
 });

@@ -57,6 +57,8 @@ export interface TurnOutcome {
   thrown?: unknown;
   /** The session's running totals before this turn: subtracted from the result's, they leave the turn's share. */
   baseline: CostBaseline;
+  /** Messages the turn received from the CLI (0: nothing of the turn ran). */
+  messagesSeen: number;
 }
 
 /** Everything a warm turn must match to run on this session instead of a cold one. */
@@ -82,6 +84,8 @@ export class WarmSession {
   sessionId: string | undefined;
   busy = false;
   closed = false;
+  /** True until the session's first turn is over. */
+  busyWithFirstTurn = false;
   /** Another turn of the conversation ran elsewhere meanwhile: the session is closed after its turn. */
   stale = false;
   /** The CLI child's resident memory after the last turn, in bytes (0 when unknown). */
@@ -150,13 +154,14 @@ export class WarmSession {
   /** Sends one user message and reads the session's messages up to that turn's result. */
   async turn(prompt: string, context: TurnContext): Promise<TurnOutcome> {
     this.current = context;
-    const outcome: TurnOutcome = { lastAssistantText: '', baseline: this.totals };
+    const outcome: TurnOutcome = { lastAssistantText: '', baseline: this.totals, messagesSeen: 0 };
     try {
       this.input.push(prompt);
       while (true) {
         const next = await this.messages.next();
         if (next.done) break;
         const message = next.value;
+        outcome.messagesSeen++;
         if (message.type === 'result') {
           outcome.result = message;
           break;
@@ -172,6 +177,7 @@ export class WarmSession {
       outcome.thrown = error;
     } finally {
       this.current = undefined;
+      this.busyWithFirstTurn = false;
     }
     if (outcome.result) {
       // The first result fixes what the CLI had already counted when the query started.
