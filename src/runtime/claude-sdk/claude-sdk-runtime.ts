@@ -3,7 +3,7 @@
  * Code CLI with a throwaway home under the data directory, working in the agent's own workspace (its file
  * tools refused outside it, its shell sandboxed), behind a per-host concurrency limit.
  */
-import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import { type Options, type Query, query } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
 import type { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type {
@@ -16,10 +16,16 @@ import type {
 import { buildMcpServers } from './mcp-tools.js';
 import { observeMessage } from './message-observer.js';
 import { createPermissionBridge, delegatingBridge, type PermissionBridge } from './permission-bridge.js';
-import { costBaselineOf, readResult, zeroBaseline } from './result-reader.js';
+import { costBaselineOf, zeroBaseline } from './result-reader.js';
 import { createRunDirectory, prepareRunsDirectory, type RunDirectory } from './run-directories.js';
 import { type RunIsolation, RunIsolator } from './run-isolation.js';
-import { type RunState, runFailure, type StopCause, validateRequest } from './run-outcome.js';
+import {
+  type RunState,
+  runFailure,
+  type StopCause,
+  toRuntimeResult,
+  validateRequest,
+} from './run-outcome.js';
 import {
   type ClaudeAgentSdkRuntimeOptions,
   childEnvironment,
@@ -228,7 +234,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         this.isolator.sandboxGone(sandboxFailure);
         throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
       }
-      return this.toRuntimeResult(state.result, state, tracker, startedAt, queueWaitMs);
+      return toRuntimeResult(state.result, state, tracker, startedAt, queueWaitMs, this.simulatedModel);
     })();
     return { outcome, finished };
   }
@@ -309,7 +315,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         this.isolator.sandboxGone(sandboxFailure);
         throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
       }
-      return this.toRuntimeResult(seen.result, state, tracker, startedAt, queueWaitMs);
+      return toRuntimeResult(seen.result, state, tracker, startedAt, queueWaitMs, this.simulatedModel);
     })();
     return { outcome, finished };
   }
@@ -369,40 +375,6 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         { cause: error },
       );
     }
-  }
-
-  private toRuntimeResult(
-    result: SDKResultMessage,
-    state: RunState,
-    tracker: ToolCallTracker,
-    startedAt: number,
-    queueWaitMs: number,
-  ): RuntimeResult {
-    const summary = readResult(result, state.lastAssistantText, state.baseline);
-    for (const denial of summary.permissionDenials) {
-      tracker.deniedBySdk(denial.toolUseId, denial.toolName, denial.input);
-    }
-    const runtimeResult: RuntimeResult = {
-      text: summary.text,
-      costUsd: summary.costUsd,
-      usage: summary.usage,
-      toolCalls: tracker.list(),
-      permissionDenials: summary.permissionDenials.map(({ toolName, toolUseId }) => ({
-        toolName,
-        toolUseId,
-      })),
-      stopReason: summary.stopReason,
-      isError: summary.isError,
-      numTurns: summary.numTurns,
-      // Wall clock from spawn to result: the SDK's duration_ms leaves out the CLI's ~0.5 s start.
-      durationMs: Date.now() - startedAt,
-      queueWaitMs,
-      simulatedModel: this.simulatedModel,
-    };
-    const sessionId = summary.sessionId || state.sessionId;
-    if (sessionId) runtimeResult.sessionId = sessionId;
-    if (summary.errorMessage !== undefined) runtimeResult.errorMessage = summary.errorMessage;
-    return runtimeResult;
   }
 
   private sdkOptions(

@@ -1,8 +1,9 @@
 /** What one run has seen, and the errors a run that ended without a usable result fails with. */
 import type { SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
-import type { RuntimeRequest } from '../types.js';
-import type { CostBaseline } from './result-reader.js';
+import type { RuntimeRequest, RuntimeResult } from '../types.js';
+import { type CostBaseline, readResult } from './result-reader.js';
+import type { ToolCallTracker } from './tool-call-tracker.js';
 
 /** Why a run's abort controller fired. */
 export type StopCause = 'timeout' | 'aborted';
@@ -67,4 +68,40 @@ export function validateRequest(request: RuntimeRequest): void {
   if (problems.length > 0) {
     throw new StewardError('invalid-request', `invalid runtime request: ${problems.join('; ')}`);
   }
+}
+
+/** The runtime's result of a run from the SDK's result message: reply, cost, usage, tool calls, stop reason. */
+export function toRuntimeResult(
+  result: SDKResultMessage,
+  state: RunState,
+  tracker: ToolCallTracker,
+  startedAt: number,
+  queueWaitMs: number,
+  simulatedModel: boolean,
+): RuntimeResult {
+  const summary = readResult(result, state.lastAssistantText, state.baseline);
+  for (const denial of summary.permissionDenials) {
+    tracker.deniedBySdk(denial.toolUseId, denial.toolName, denial.input);
+  }
+  const runtimeResult: RuntimeResult = {
+    text: summary.text,
+    costUsd: summary.costUsd,
+    usage: summary.usage,
+    toolCalls: tracker.list(),
+    permissionDenials: summary.permissionDenials.map(({ toolName, toolUseId }) => ({
+      toolName,
+      toolUseId,
+    })),
+    stopReason: summary.stopReason,
+    isError: summary.isError,
+    numTurns: summary.numTurns,
+    // Wall clock from spawn to result: the SDK's duration_ms leaves out the CLI's ~0.5 s start.
+    durationMs: Date.now() - startedAt,
+    queueWaitMs,
+    simulatedModel,
+  };
+  const sessionId = summary.sessionId || state.sessionId;
+  if (sessionId) runtimeResult.sessionId = sessionId;
+  if (summary.errorMessage !== undefined) runtimeResult.errorMessage = summary.errorMessage;
+  return runtimeResult;
 }
