@@ -237,4 +237,16 @@ describe('warm sessions', () => {
     expect(runtime.warmSessionStats()).toMatchObject({ live: 0, warmTurns: 1, coldStarts: 1 });
     expect(model.requests.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('counts maxTurns per turn on a warm session, as on a cold one', async () => {
+    const { runtime } = await startSimulatedRuntime(
+      callToolThenReply({ toolUse: writeNotes, reply: quoteResult }),
+      { warmSessions: {} },
+    );
+    // Each turn makes two model calls (the tool call, then the reply): within 2, not within 2 per session.
+    const base = { conversationId: 'c-1', sessions: new MemorySessionStore(), maxTurns: 2 };
+    const results = await conversation(runtime, ['One', 'Two', 'Three'], base);
+    expect(results.map((result) => result.stopReason)).toEqual(['completed', 'completed', 'completed']);
+    expect(runtime.warmSessionStats()).toMatchObject({ coldStarts: 1, warmTurns: 2 });
+  });
 });
