@@ -1,6 +1,7 @@
 /** The runtimes ClaudeAgent and `steward serve` build when none is passed: Claude, or the local simulated model. */
 import { StewardError } from '../errors/index.js';
 import { type SimulatedResponder, startSimulatedModel } from '../simulator/index.js';
+import type { ClaudeAgentSdkRuntimeOptions } from './claude-sdk/index.js';
 import { ClaudeAgentSdkRuntime } from './claude-sdk/index.js';
 import type { AgentRuntime, SandboxMode } from './types.js';
 
@@ -15,11 +16,48 @@ export interface DefaultRuntimeOptions {
   workspacesDirectory?: string;
   /** The shell sandbox: `'if-available'` (default), `'required'` or `'off'` (see ClaudeAgentSdkRuntimeOptions). */
   sandbox?: SandboxMode;
+  /**
+   * Warm sessions (see ClaudeAgentSdkRuntimeOptions); default from `STEWARD_WARM_SESSIONS` (the most live
+   * sessions, 0 or unset: off), `STEWARD_WARM_IDLE_MS` and `STEWARD_WARM_MEMORY_MB`.
+   */
+  warmSessions?: ClaudeAgentSdkRuntimeOptions['warmSessions'];
+}
+
+/** Warm sessions as the options or the environment ask; undefined: off. */
+export function warmSessionsFrom(
+  options: DefaultRuntimeOptions,
+  env: NodeJS.ProcessEnv,
+): ClaudeAgentSdkRuntimeOptions['warmSessions'] {
+  if (options.warmSessions !== undefined) return options.warmSessions;
+  const max = wholeNumberFrom(env, 'STEWARD_WARM_SESSIONS', 0);
+  if (max === undefined || max === 0) return undefined;
+  const idleMs = wholeNumberFrom(env, 'STEWARD_WARM_IDLE_MS', 1);
+  const memoryBudgetMb = wholeNumberFrom(env, 'STEWARD_WARM_MEMORY_MB', 1);
+  return {
+    max,
+    ...(idleMs === undefined ? {} : { idleMs }),
+    ...(memoryBudgetMb === undefined ? {} : { memoryBudgetMb }),
+  };
+}
+
+function wholeNumberFrom(env: NodeJS.ProcessEnv, name: string, minimum: number): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const parsed = Number(text);
+  if (!Number.isInteger(parsed) || parsed < minimum) {
+    throw new StewardError(
+      'invalid-config',
+      `${name} must be a whole number >= ${minimum}, received "${text}"`,
+    );
+  }
+  return parsed;
 }
 
 /** The options both runtimes pass on as they are. */
-function folderOptions(options: DefaultRuntimeOptions) {
+function folderOptions(options: DefaultRuntimeOptions, env: NodeJS.ProcessEnv) {
+  const warmSessions = warmSessionsFrom(options, env);
   return {
+    ...(warmSessions ? { warmSessions } : {}),
     ...(options.onQueueWait ? { onQueueWait: options.onQueueWait } : {}),
     ...(options.runsDirectory ? { runsDirectory: options.runsDirectory } : {}),
     ...(options.workspacesDirectory ? { workspacesDirectory: options.workspacesDirectory } : {}),
@@ -61,7 +99,7 @@ export function createDefaultRuntime(options: DefaultRuntimeOptions = {}): Agent
     ...(env.ANTHROPIC_BASE_URL ? { baseUrl: env.ANTHROPIC_BASE_URL } : {}),
     simulatedModel: false,
     ...(concurrency === undefined ? {} : { concurrency }),
-    ...folderOptions(options),
+    ...folderOptions(options, env),
   });
 }
 
@@ -86,7 +124,7 @@ export async function createSimulatedRuntime(options: SimulatedRuntimeOptions = 
     baseUrl: model.url,
     simulatedModel: true,
     ...(concurrency === undefined ? {} : { concurrency }),
-    ...folderOptions(options),
+    ...folderOptions(options, env),
   });
   return {
     name: runtime.name,

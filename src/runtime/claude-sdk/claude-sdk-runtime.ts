@@ -3,7 +3,7 @@
  * Code CLI with a throwaway home under the data directory, working in the agent's own workspace (its file
  * tools refused outside it, its shell sandboxed), behind a per-host concurrency limit.
  */
-import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import { type Options, type Query, query } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
 import type { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type {
@@ -15,10 +15,17 @@ import type {
 } from '../types.js';
 import { buildMcpServers } from './mcp-tools.js';
 import { observeMessage } from './message-observer.js';
-import { createPermissionBridge } from './permission-bridge.js';
-import { type CostBaseline, costBaselineOf, readResult, zeroBaseline } from './result-reader.js';
+import { createPermissionBridge, delegatingBridge, type PermissionBridge } from './permission-bridge.js';
+import { costBaselineOf, zeroBaseline } from './result-reader.js';
 import { createRunDirectory, prepareRunsDirectory, type RunDirectory } from './run-directories.js';
 import { type RunIsolation, RunIsolator } from './run-isolation.js';
+import {
+  type RunState,
+  runFailure,
+  type StopCause,
+  toRuntimeResult,
+  validateRequest,
+} from './run-outcome.js';
 import {
   type ClaudeAgentSdkRuntimeOptions,
   childEnvironment,
@@ -28,23 +35,11 @@ import {
 import { sandboxFailureOf, sandboxUnavailableError } from './sandbox.js';
 import { createSessionStoreAdapter } from './session-store-adapter.js';
 import { ToolCallTracker } from './tool-call-tracker.js';
+import { fixedOptionsOf, UserMessageQueue, WarmSession, warmKeyOf } from './warm-session.js';
+import { WarmSessionPool, type WarmSessionPoolStats } from './warm-session-pool.js';
 
 /** How much of the CLI's stderr is kept for error messages. */
 const stderrTailBytes = 4000;
-
-/** Why a run's abort controller fired. */
-type StopCause = 'timeout' | 'aborted';
-
-/** What one run has seen so far. */
-interface RunState {
-  result?: SDKResultMessage;
-  sessionId?: string;
-  lastAssistantText: string;
-  stderrTail: string;
-  thrown?: unknown;
-  /** The spend of earlier turns a resumed session carries in its totals. */
-  baseline: CostBaseline;
-}
 
 interface SdkRun {
   outcome: Promise<RuntimeResult>;
@@ -69,6 +64,8 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   private readonly runsDirectoryReady: Promise<unknown>;
   /** Each agent's workspace and the shell's sandbox. */
   private readonly isolator: RunIsolator;
+  /** Live CLI children kept between the turns of a conversation; undefined when warm sessions are off. */
+  private readonly warmPool: WarmSessionPool | undefined;
   private closing = false;
 
   constructor(options: ClaudeAgentSdkRuntimeOptions) {
@@ -83,6 +80,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       () => this.createRunDirectory(),
       (promise) => this.track(promise),
     );
+    if (this.options.warmSessions) this.warmPool = new WarmSessionPool(this.options.warmSessions);
   }
 
   run(request: RuntimeRequest): Promise<RuntimeResult> {
@@ -103,6 +101,11 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     return this.limiter.stats;
   }
 
+  /** The warm sessions: live, their resident memory, warm turns and cold starts; undefined when off. */
+  warmSessionStats(): WarmSessionPoolStats | undefined {
+    return this.warmPool?.stats();
+  }
+
   /** How runs are isolated on this host; the first call asks the CLI whether its sandbox can start. */
   isolation(): Promise<RuntimeIsolation> {
     return this.isolator.describe();
@@ -111,6 +114,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
   /** Stops accepting runs and waits for the ones queued or running, and for their CLI children to exit. */
   async close(): Promise<void> {
     this.closing = true;
+    await this.warmPool?.closeAll();
     await this.runsDirectoryReady.catch(() => {});
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
@@ -133,7 +137,10 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         request.tenantId,
         async (queueWaitMs) => {
           this.options.onQueueWait?.(queueWaitMs);
-          const attempt = await this.start(request, queueWaitMs);
+          const warmKey = this.warmPool && warmKeyOf(request);
+          const attempt = warmKey
+            ? await this.startWarm(request, warmKey, queueWaitMs)
+            : await this.start(request, queueWaitMs);
           attempt.outcome.then(resolve, reject);
           await attempt.finished;
         },
@@ -173,7 +180,17 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       try {
         conversation = query({
           prompt: request.prompt,
-          options: this.sdkOptions(request, directory, isolation, tracker, abortController, state),
+          options: this.sdkOptions(
+            request,
+            directory,
+            isolation,
+            createPermissionBridge(request, tracker, isolation.workspace),
+            abortController,
+            state,
+            (entries) => {
+              state.baseline = costBaselineOf(entries);
+            },
+          ),
         });
         for await (const message of conversation) {
           if (message.type === 'result') {
@@ -208,18 +225,141 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       await Promise.race([finished, stopped]);
       // A complete result that raced the stop is kept (after the child is gone); anything else is the stop.
       if (stopCause !== undefined && (!state.result || state.result.is_error)) {
-        throw this.failure(request, stopCause, state, timeoutMs);
+        throw runFailure(request, stopCause, state, timeoutMs);
       }
       await finished;
-      if (!state.result) throw this.failure(request, stopCause, state, timeoutMs);
+      if (!state.result) throw runFailure(request, stopCause, state, timeoutMs);
       const sandboxFailure = sandboxFailureOf(state.result);
       if (sandboxFailure !== undefined) {
         this.isolator.sandboxGone(sandboxFailure);
         throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
       }
-      return this.toRuntimeResult(state.result, state, tracker, startedAt, queueWaitMs);
+      return toRuntimeResult(state.result, state, tracker, startedAt, queueWaitMs, this.simulatedModel);
     })();
     return { outcome, finished };
+  }
+
+  /**
+   * One turn on the conversation's warm session, or on a new one (cold, resuming from the store) when it
+   * has none that can serve it. The slot is held for the turn only; the child then waits in the pool. A
+   * turn that fails, times out or is aborted closes its session, so the next turn starts cold.
+   */
+  private async startWarm(request: RuntimeRequest, key: string, queueWaitMs: number): Promise<SdkRun> {
+    const pool = this.warmPool as WarmSessionPool;
+    const fixedOptions = fixedOptionsOf(request);
+    let session = pool.take(key, fixedOptions, request.resumeSessionId, request.maxBudgetUsd);
+    // Two turns of one conversation at once: the second runs on a child of its own, as without warm sessions.
+    if (session === 'busy') return this.start(request, queueWaitMs);
+    const startedAt = Date.now();
+    // Another instance may have taken turns of the conversation since (the session id stays the same on
+    // resume): a session whose transcript is not the store's is stale, and the turn resumes cold.
+    if (session && !(await session.matchesStore(request))) {
+      await pool.evict(session);
+      session = undefined;
+    }
+    if (!session) {
+      await pool.settled(key);
+      session = await this.openWarmSession(request, key, fixedOptions);
+      session.busyWithFirstTurn = true;
+      pool.add(session);
+    }
+    const reused = !session.busyWithFirstTurn;
+    let warm = session;
+
+    let stopCause: StopCause | undefined;
+    const stop = (cause: StopCause) => {
+      stopCause ??= cause;
+      void pool.evict(warm);
+    };
+    const onCallerAbort = () => stop('aborted');
+    const timeoutMs = request.timeoutMs ?? this.options.defaultTimeoutMs;
+    const timer = setTimeout(() => stop('timeout'), timeoutMs);
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (request.signal?.aborted) stop('aborted');
+
+    const tracker = new ToolCallTracker(request.onEvent);
+    const bridge = createPermissionBridge(request, tracker, warm.workspace);
+    const turn = (async () => {
+      const seen = await warm.turn(request.prompt, { bridge, tracker });
+      if (!reused || seen.result || seen.messagesSeen > 0 || stopCause !== undefined) return seen;
+      // The idle child had died (nothing of this turn ran): the turn starts over on a new session.
+      await pool.evict(warm);
+      await pool.settled(key);
+      warm = await this.openWarmSession(request, key, fixedOptions);
+      pool.add(warm);
+      return warm.turn(request.prompt, { bridge, tracker });
+    })();
+    const finished = turn.then(
+      async (seen) => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onCallerAbort);
+        const failed = stopCause !== undefined || !seen.result || seen.result.is_error || seen.thrown;
+        await (failed ? pool.evict(warm) : pool.release(warm));
+      },
+      async () => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onCallerAbort);
+        await pool.evict(warm);
+      },
+    );
+    const outcome = (async (): Promise<RuntimeResult> => {
+      const seen = await turn;
+      const state: RunState = { ...seen, stderrTail: warm.stderr.stderrTail };
+      if (stopCause !== undefined && (!seen.result || seen.result.is_error)) {
+        throw runFailure(request, stopCause, state, timeoutMs);
+      }
+      if (!seen.result) throw runFailure(request, stopCause, state, timeoutMs);
+      if (seen.result && warm.sessionId) state.sessionId = warm.sessionId;
+      const sandboxFailure = sandboxFailureOf(seen.result);
+      if (sandboxFailure !== undefined) {
+        this.isolator.sandboxGone(sandboxFailure);
+        throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
+      }
+      return toRuntimeResult(seen.result, state, tracker, startedAt, queueWaitMs, this.simulatedModel);
+    })();
+    return { outcome, finished };
+  }
+
+  /** Starts a streaming-input query for a conversation: its CLI child serves the turns that follow. */
+  private async openWarmSession(
+    request: RuntimeRequest,
+    key: string,
+    fixedOptions: string,
+  ): Promise<WarmSession> {
+    const isolation = await this.isolator.forRun(request);
+    const directory = await this.createRunDirectory();
+    const abortController = new AbortController();
+    const input = new UserMessageQueue();
+    let session: WarmSession | undefined;
+    const stderr = { stderrTail: '' };
+    try {
+      const options = this.sdkOptions(
+        request,
+        directory,
+        isolation,
+        delegatingBridge(() => session?.currentBridge),
+        abortController,
+        stderr,
+        (entries) => session?.transcriptLoaded(entries, costBaselineOf(entries)),
+        (entries) => session?.transcriptAppended(entries.length),
+      );
+      const conversation = query({ prompt: input, options });
+      session = new WarmSession(
+        key,
+        fixedOptions,
+        conversation,
+        input,
+        directory,
+        abortController,
+        Date.now(),
+      );
+    } catch (error) {
+      await directory.remove();
+      throw error;
+    }
+    session.workspace = isolation.workspace;
+    session.stderr = stderr;
+    return session;
   }
 
   private async createRunDirectory(): Promise<RunDirectory> {
@@ -237,49 +377,16 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     }
   }
 
-  private toRuntimeResult(
-    result: SDKResultMessage,
-    state: RunState,
-    tracker: ToolCallTracker,
-    startedAt: number,
-    queueWaitMs: number,
-  ): RuntimeResult {
-    const summary = readResult(result, state.lastAssistantText, state.baseline);
-    for (const denial of summary.permissionDenials) {
-      tracker.deniedBySdk(denial.toolUseId, denial.toolName, denial.input);
-    }
-    const runtimeResult: RuntimeResult = {
-      text: summary.text,
-      costUsd: summary.costUsd,
-      usage: summary.usage,
-      toolCalls: tracker.list(),
-      permissionDenials: summary.permissionDenials.map(({ toolName, toolUseId }) => ({
-        toolName,
-        toolUseId,
-      })),
-      stopReason: summary.stopReason,
-      isError: summary.isError,
-      numTurns: summary.numTurns,
-      // Wall clock from spawn to result: the SDK's duration_ms leaves out the CLI's ~0.5 s start.
-      durationMs: Date.now() - startedAt,
-      queueWaitMs,
-      simulatedModel: this.simulatedModel,
-    };
-    const sessionId = summary.sessionId || state.sessionId;
-    if (sessionId) runtimeResult.sessionId = sessionId;
-    if (summary.errorMessage !== undefined) runtimeResult.errorMessage = summary.errorMessage;
-    return runtimeResult;
-  }
-
   private sdkOptions(
     request: RuntimeRequest,
     directory: RunDirectory,
     isolation: RunIsolation,
-    tracker: ToolCallTracker,
+    bridge: PermissionBridge,
     abortController: AbortController,
-    state: RunState,
+    state: { stderrTail: string },
+    onTranscriptLoaded: (entries: ReadonlyArray<Record<string, unknown>>) => void,
+    onTranscriptAppended?: (entries: ReadonlyArray<Record<string, unknown>>) => void,
   ): Options {
-    const bridge = createPermissionBridge(request, tracker, isolation.workspace);
     // A tool list names built-in tools and `mcp__<server>__<name>` tools alike; none means all of both.
     const requestedTools = request.tools ?? this.options.defaultTools;
     const builtInTools = requestedTools?.filter((name) => !name.startsWith('mcp__'));
@@ -318,62 +425,11 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
         request.sessions,
         request.tenantId,
         request.agentId,
-        (entries) => {
-          state.baseline = costBaselineOf(entries);
-        },
+        onTranscriptLoaded,
+        onTranscriptAppended,
       );
     }
     if (request.resumeSessionId) options.resume = request.resumeSessionId;
     return options;
-  }
-
-  private failure(
-    request: RuntimeRequest,
-    stopCause: StopCause | undefined,
-    state: RunState,
-    timeoutMs: number,
-  ): StewardError {
-    const thrown = state.thrown;
-    const details = { interactionId: request.interactionId, tenantId: request.tenantId };
-    if (stopCause === 'timeout') {
-      const message = `the model run took longer than ${timeoutMs} ms and was stopped`;
-      return new StewardError('runtime-timeout', message, { cause: thrown, details });
-    }
-    if (stopCause === 'aborted') {
-      const message = 'the model run was aborted by the caller';
-      return new StewardError('aborted', message, { cause: thrown, details });
-    }
-    const reason =
-      thrown instanceof Error ? thrown.message : thrown === undefined ? 'no result' : String(thrown);
-    const stderr = state.stderrTail.trim();
-    return new StewardError(
-      'runtime-failed',
-      `the Claude Agent SDK run ended without a result: ${reason}${stderr ? `\nCLI stderr: ${stderr}` : ''}`,
-      { cause: thrown, details: { ...details, stderr } },
-    );
-  }
-}
-
-/** Checks what the SDK would only fail on later, after a CLI child was spawned for nothing. */
-function validateRequest(request: RuntimeRequest): void {
-  const problems: string[] = [];
-  if (typeof request?.tenantId !== 'string' || request.tenantId === '') {
-    problems.push('tenantId must be a non-empty string');
-  }
-  if (typeof request?.agentId !== 'string' || request.agentId === '') {
-    problems.push('agentId must be a non-empty string');
-  }
-  if (typeof request?.prompt !== 'string') problems.push('prompt must be a string');
-  if (request?.timeoutMs !== undefined && !(Number.isFinite(request.timeoutMs) && request.timeoutMs > 0)) {
-    problems.push('timeoutMs must be a number > 0');
-  }
-  if (request?.resumeSessionId && !request.sessions) {
-    problems.push(
-      'resumeSessionId needs `sessions` (a SessionTranscriptStore): every run starts in a fresh directory, ' +
-        'so a session can only be resumed from the store',
-    );
-  }
-  if (problems.length > 0) {
-    throw new StewardError('invalid-request', `invalid runtime request: ${problems.join('; ')}`);
   }
 }

@@ -125,3 +125,47 @@ export function createPermissionBridge(
     },
   };
 }
+
+/**
+ * A bridge for a query that outlives one turn (a warm session): each callback asks the bridge of the turn
+ * under way, so every turn is decided by its own guard; with no turn under way every tool call is refused.
+ */
+export function delegatingBridge(current: () => PermissionBridge | undefined): PermissionBridge {
+  const noTurn = 'no turn is under way in this session';
+  const forward =
+    (event: 'PreToolUse' | 'PostToolUse' | 'PostToolUseFailure') =>
+    async (...args: Parameters<HookCallbackMatcher['hooks'][number]>): Promise<HookJSONOutput> => {
+      const bridge = current();
+      if (!bridge) {
+        return event === 'PreToolUse'
+          ? {
+              hookSpecificOutput: {
+                hookEventName: 'PreToolUse',
+                permissionDecision: 'deny',
+                permissionDecisionReason: noTurn,
+              },
+            }
+          : {};
+      }
+      let output: HookJSONOutput = {};
+      for (const matcher of bridge.hooks[event] ?? []) {
+        for (const hook of matcher.hooks) {
+          const answer = await hook(...args);
+          if (Object.keys(answer).length > 0) output = answer;
+        }
+      }
+      return output;
+    };
+  return {
+    canUseTool: async (toolName, input, options) => {
+      const bridge = current();
+      if (!bridge) return { behavior: 'deny', message: noTurn };
+      return bridge.canUseTool(toolName, input, options);
+    },
+    hooks: {
+      PreToolUse: [{ hooks: [forward('PreToolUse')], onFailure: 'block' }],
+      PostToolUse: [{ hooks: [forward('PostToolUse')] }],
+      PostToolUseFailure: [{ hooks: [forward('PostToolUseFailure')] }],
+    },
+  };
+}

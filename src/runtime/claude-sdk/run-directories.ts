@@ -241,3 +241,15 @@ function track(folder: string): void {
     }
   });
 }
+
+/** The resident memory (VmRSS) of the processes a run's folder started, in bytes; 0 where /proc is not. */
+export function residentBytesOf(folder: string): number {
+  let total = 0;
+  for (const pid of processesOf([folder])) {
+    try {
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) total += Number(match[1]) * 1024;
+    } catch {}
+  }
+  return total;
+}

@@ -78,6 +78,25 @@ describe('ClaudeAgentSdkRuntime options', () => {
     ]);
   });
 
+  it('turns warm sessions on with defaults for what is left out, and off by default or with false', () => {
+    const base = { simulatedModel: true, baseUrl: 'http://127.0.0.1:9' };
+    expect(resolveRuntimeOptions(base, {}).warmSessions).toBeUndefined();
+    expect(resolveRuntimeOptions({ ...base, warmSessions: false }, {}).warmSessions).toBeUndefined();
+    expect(resolveRuntimeOptions({ ...base, warmSessions: { max: 2 } }, {}).warmSessions).toEqual({
+      max: 2,
+      idleMs: 300_000,
+      memoryBudgetMb: 2048,
+    });
+    const error = configError(() =>
+      resolveRuntimeOptions({ ...base, warmSessions: { max: 0, idleMs: -1, memoryBudgetMb: 0 } }, {}),
+    );
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual([
+      'warmSessions.idleMs',
+      'warmSessions.max',
+      'warmSessions.memoryBudgetMb',
+    ]);
+  });
+
   it('rejects two tools with the same model-facing name', () => {
     const tool = {
       server: 'shop',

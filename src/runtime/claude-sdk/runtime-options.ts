@@ -7,6 +7,7 @@ import { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type { SandboxMode } from '../types.js';
 import type { McpToolDefinition } from './mcp-tools.js';
 import { defaultRunsDirectory } from './run-directories.js';
+import type { WarmSessionLimits } from './warm-session-pool.js';
 import { defaultWorkspacesDirectory } from './workspaces.js';
 
 export interface ClaudeAgentSdkRuntimeOptions {
@@ -59,7 +60,17 @@ export interface ClaudeAgentSdkRuntimeOptions {
    * where it cannot start; `'off'` runs shell commands unconfined (trust alone decides them).
    */
   sandbox?: SandboxMode;
+  /**
+   * Warm sessions: a conversation's CLI child stays up between its turns (the SDK's streaming-input
+   * mode), so turns after the first skip the CLI's cold start. Off by default; `{}` turns it on with the
+   * defaults: `max` 8 live sessions, `idleMs` 300000, `memoryBudgetMb` 2048 for the pool's children
+   * together (least recently used evicted first). Only runs with a `conversationId` and `sessions` use it.
+   */
+  warmSessions?: false | Partial<WarmSessionLimits>;
 }
+
+/** The warm-session limits used for what `warmSessions` leaves out. */
+export const warmSessionDefaults: WarmSessionLimits = { max: 8, idleMs: 300_000, memoryBudgetMb: 2048 };
 
 /** The options after validation and environment fallbacks. */
 export interface ResolvedRuntimeOptions {
@@ -79,6 +90,8 @@ export interface ResolvedRuntimeOptions {
   /** Absolute. */
   workspacesDirectory: string;
   sandbox: SandboxMode;
+  /** Undefined: warm sessions are off. */
+  warmSessions?: WarmSessionLimits;
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
@@ -117,6 +130,16 @@ const optionsSchema = z
     runsDirectory: z.string().min(1).optional(),
     workspacesDirectory: z.string().min(1).optional(),
     sandbox: z.enum(['required', 'if-available', 'off']).optional(),
+    warmSessions: z
+      .union([
+        z.literal(false),
+        z.object({
+          max: z.number().int().min(1).optional(),
+          idleMs: z.number().int().positive().optional(),
+          memoryBudgetMb: z.number().positive().optional(),
+        }),
+      ])
+      .optional(),
   })
   .superRefine((options, context) => {
     if (options.limiter && (options.concurrency !== undefined || options.maxQueued !== undefined)) {
@@ -206,6 +229,9 @@ export function resolveRuntimeOptions(
     resolved.pathToClaudeCodeExecutable = value.pathToClaudeCodeExecutable;
   if (value.onQueueWait) resolved.onQueueWait = value.onQueueWait;
   if (value.defaultTools) resolved.defaultTools = [...value.defaultTools];
+  if (value.warmSessions) {
+    resolved.warmSessions = { ...warmSessionDefaults, ...definedOnly(value.warmSessions) };
+  }
   return resolved;
 }
 

@@ -1,5 +1,6 @@
 /** Session resume through the SDK's sessionStore, backed by a SessionTranscriptStore, with the real CLI. */
 import { describe, expect, it } from 'vitest';
+import { MemorySessionStore } from '../../../test/support/memory-session-store.js';
 import {
   closeAfterEach,
   runRequest,
@@ -8,38 +9,7 @@ import {
 } from '../../../test/support/simulated-sdk-runtime.js';
 import type { SimulatedResponder } from '../../simulator/index.js';
 import { allMessageText } from '../../simulator/index.js';
-import type { SessionTranscriptKey, SessionTranscriptStore } from '../types.js';
 import { sessionProjectKey } from './session-store-adapter.js';
-
-/** Keeps transcripts in memory, keyed like a real store would key them. */
-class MemorySessionStore implements SessionTranscriptStore {
-  readonly entries = new Map<string, Array<Record<string, unknown>>>();
-  private keyOf(key: SessionTranscriptKey): string {
-    return JSON.stringify([key.projectKey, key.sessionId, key.subpath ?? null]);
-  }
-  async append(key: SessionTranscriptKey, entries: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    const stored = this.entries.get(this.keyOf(key)) ?? [];
-    // Stored as JSON, as a database would, so nothing shares references with the SDK.
-    stored.push(...(JSON.parse(JSON.stringify(entries)) as Array<Record<string, unknown>>));
-    this.entries.set(this.keyOf(key), stored);
-  }
-  async load(key: SessionTranscriptKey): Promise<Array<Record<string, unknown>> | null> {
-    const stored = this.entries.get(this.keyOf(key));
-    return stored ? (JSON.parse(JSON.stringify(stored)) as Array<Record<string, unknown>>) : null;
-  }
-  async listSubkeys(key: { projectKey: string; sessionId: string }): Promise<string[]> {
-    return [...this.entries.keys()]
-      .map((stored) => JSON.parse(stored) as [string, string, string | null])
-      .filter(
-        ([projectKey, sessionId, subpath]) =>
-          projectKey === key.projectKey && sessionId === key.sessionId && subpath,
-      )
-      .map(([, , subpath]) => subpath as string);
-  }
-  async delete(key: SessionTranscriptKey): Promise<void> {
-    this.entries.delete(this.keyOf(key));
-  }
-}
 
 closeAfterEach();
 

@@ -17,6 +17,8 @@ export function sessionProjectKey(tenantId: string, agentId: string): string {
 /**
  * @param onLoadMain called with the main transcript the SDK loads to resume a session (the runtime reads the
  *   cost the session had already spent from it).
+ * @param onAppendMain called with the entries the SDK appends to the main transcript, once they are stored
+ *   (a warm session counts them to tell whether another instance has added turns since).
  * @example
  * query({ prompt, options: { sessionStore: createSessionStoreAdapter(store, 'acme', 'support'), resume } });
  */
@@ -25,6 +27,7 @@ export function createSessionStoreAdapter(
   tenantId: string,
   agentId: string,
   onLoadMain?: (entries: ReadonlyArray<Record<string, unknown>>) => void,
+  onAppendMain?: (entries: ReadonlyArray<Record<string, unknown>>) => void,
 ): SessionStore {
   const projectKey = sessionProjectKey(tenantId, agentId);
   const toKey = (key: SessionKey): SessionTranscriptKey =>
@@ -33,7 +36,10 @@ export function createSessionStoreAdapter(
       : { projectKey, sessionId: key.sessionId, subpath: key.subpath };
 
   return {
-    append: (key, entries) => store.append(toKey(key), entries),
+    append: async (key, entries) => {
+      await store.append(toKey(key), entries);
+      if (key.subpath === undefined) onAppendMain?.(entries);
+    },
     load: async (key) => {
       const entries = await store.load(toKey(key));
       if (entries !== null && key.subpath === undefined) onLoadMain?.(entries);
