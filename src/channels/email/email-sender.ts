@@ -4,12 +4,16 @@
  * idempotency key, so a retried send is recognisably the same message.
  */
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import { StewardError } from '../../errors/index.js';
+import { lazyRequire } from '../../loading/index.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from './email-types.js';
 import { markdownToHtml, markdownToText } from './markdown-email.js';
 import { replyReferencesOf, replySubjectOf } from './threading.js';
 import { readWorkspaceAttachments } from './workspace-attachments.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const nodemailer = lazyRequire<typeof Nodemailer>('nodemailer');
 
 export interface SmtpConfig {
   host: string;
@@ -70,7 +74,7 @@ export function messageIdFor(idempotencyKey: string, from: string): string {
  */
 export function createEmailSender(config: EmailSenderConfig): EmailSender {
   const secure = config.smtp.secure ?? false;
-  const transport = nodemailer.createTransport({
+  const transport = nodemailer().createTransport({
     host: config.smtp.host,
     port: config.smtp.port ?? (secure ? 465 : 587),
     secure,

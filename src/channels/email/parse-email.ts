@@ -1,7 +1,9 @@
 /** A raw RFC 5322 message (from SMTP, or Mailgun's `body-mime`) parsed with `mailparser` into an `InboundEmail`. */
 import { createHash } from 'node:crypto';
-import { type AddressObject, type Attachment, simpleParser } from 'mailparser';
+import type * as Mailparser from 'mailparser';
+import type { AddressObject, Attachment } from 'mailparser';
 import { StewardError } from '../../errors/index.js';
+import { lazyRequire } from '../../loading/index.js';
 import {
   type AttachmentLimits,
   DEFAULT_MAX_ATTACHMENT_BYTES,
@@ -13,6 +15,9 @@ import {
 } from './email-types.js';
 import { replyTextOf } from './reply-text.js';
 import { conversationKeyOf, messageIdsIn } from './threading.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const mailparser = lazyRequire<typeof Mailparser>('mailparser');
 
 /**
  * Parses a raw message. Throws `invalid-request` when it has no usable `From`; attachments over the limits
@@ -26,9 +31,12 @@ export async function parseRawEmail(
   raw: Buffer | string,
   options: { recipient: string } & AttachmentLimits,
 ): Promise<InboundEmail> {
-  let parsed: Awaited<ReturnType<typeof simpleParser>>;
+  let parsed: Awaited<ReturnType<typeof Mailparser.simpleParser>>;
   try {
-    parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
+    parsed = await mailparser().simpleParser(raw, {
+      skipImageLinks: true,
+      maxHtmlLengthToParse: 2 * 1024 * 1024,
+    });
   } catch (error) {
     throw new StewardError('invalid-request', 'The email could not be parsed as an RFC 5322 message', {
       cause: error,

@@ -1,5 +1,9 @@
 /** The new part of an email: quoted replies removed with `planer` (a port of Mailgun's talon), then signatures and mobile footers. */
-import planer from 'planer';
+import type Planer from 'planer';
+import { lazyRequire } from '../../loading/index.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const planer = lazyRequire<typeof Planer>('planer');
 
 /** Footers mail apps append, matched as a whole line. */
 const appFooters = [
@@ -21,7 +25,7 @@ export function replyTextOf(text: string): string {
   const normalized = text.replace(/\r\n?/g, '\n');
   let reply: string;
   try {
-    reply = planer.extractFrom(normalized, 'text/plain');
+    reply = planer().extractFrom(normalized, 'text/plain');
   } catch {
     // planer is heuristic; on text it cannot handle the whole text is the reply.
     reply = normalized;

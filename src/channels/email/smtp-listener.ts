@@ -4,10 +4,15 @@
  * the handler resolved, so a failure there makes the sending server retry (451).
  */
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions } from 'smtp-server';
+import type * as SmtpServer from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerOptions } from 'smtp-server';
 import { StewardError, toStewardError } from '../../errors/index.js';
+import { lazyRequire } from '../../loading/index.js';
 import type { AttachmentLimits, InboundEmail } from './email-types.js';
 import { parseRawEmail } from './parse-email.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const smtpServer = lazyRequire<typeof SmtpServer>('smtp-server');
 
 /**
  * What to do with a recipient: accept it; reject it (550, the sender learns it does not exist); or drop it
@@ -134,7 +139,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     },
   };
 
-  const server = new SMTPServer(serverOptions);
+  const server = new (smtpServer().SMTPServer)(serverOptions);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

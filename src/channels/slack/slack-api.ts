@@ -4,9 +4,14 @@
  * response could appear twice, so a rate limit (429) is waited out here (Retry-After) and any other
  * failure goes back to the queue, whose retry asks Slack first whether the post arrived (by metadata).
  */
-import { ErrorCode, WebClient } from '@slack/web-api';
+import type * as SlackWebApi from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { StewardError } from '../../errors/index.js';
+import { lazyRequire } from '../../loading/index.js';
 import type { SlackMessagePart } from './mrkdwn.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const slackWebApi = lazyRequire<typeof SlackWebApi>('@slack/web-api');
 
 /** The event type of the metadata every post carries: its idempotency key, so a retry can find it. */
 export const replyMetadataType = 'steward_reply';
@@ -39,7 +44,7 @@ export interface SlackApiOptions {
 }
 
 function clientFor(token: string | undefined, options: SlackApiOptions): WebClient {
-  return new WebClient(token, {
+  return new (slackWebApi().WebClient)(token, {
     slackApiUrl: options.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -73,7 +78,7 @@ async function withRateLimits<Result>(
 function rateLimitOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const coded = error as { code?: unknown; retryAfter?: unknown };
-  return coded.code === ErrorCode.RateLimitedError && typeof coded.retryAfter === 'number'
+  return coded.code === slackWebApi().ErrorCode.RateLimitedError && typeof coded.retryAfter === 'number'
     ? coded.retryAfter
     : undefined;
 }
@@ -81,7 +86,7 @@ function rateLimitOf(error: unknown): number | undefined {
 function slackFailure(error: unknown): StewardError {
   const coded = error as { code?: unknown; data?: { error?: unknown } };
   const detail =
-    coded.code === ErrorCode.PlatformError
+    coded.code === slackWebApi().ErrorCode.PlatformError
       ? String(coded.data?.error)
       : error instanceof Error
         ? error.message

@@ -1,7 +1,11 @@
 /** Twilio's inbound SMS webhook: the `X-Twilio-Signature` checked against the URL Twilio signed, the form body parsed to an `InboundSms`. */
-import twilio from 'twilio';
+import type TwilioSdk from 'twilio';
 import { StewardError } from '../../errors/index.js';
+import { lazyRequire } from '../../loading/index.js';
 import { type SmsKeyword, smsKeywordOf } from './keywords.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const twilio = lazyRequire<typeof TwilioSdk>('twilio');
 
 /** An HTTP request as the SMS webhook sees it: the raw body, so the signature can be checked. */
 export interface SmsWebhookRequest {
@@ -74,7 +78,7 @@ export function verifyTwilioSignature(
       },
     );
   }
-  if (!twilio.validateRequest(options.authToken, signature, url, formParameters(body))) {
+  if (!twilio().validateRequest(options.authToken, signature, url, formParameters(body))) {
     throw new StewardError(
       'invalid-signature',
       `The X-Twilio-Signature does not match ${url} under the account's auth token (check channels sms publicUrl and authToken)`,

@@ -1,5 +1,6 @@
 /** One inbound SMS webhook handled: verified, parsed, and STOP / START / HELP applied before any agent sees it. */
-import twilio from 'twilio';
+import type TwilioSdk from 'twilio';
+import { lazyRequire } from '../../loading/index.js';
 import type { StewardStore } from '../../store/index.js';
 import {
   type InboundSms,
@@ -8,6 +9,9 @@ import {
   verifyTwilioSignature,
 } from './inbound-sms.js';
 import { SmsOptOutRepository } from './opt-out-repository.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const twilio = lazyRequire<typeof TwilioSdk>('twilio');
 
 export interface SmsWebhookConfig {
   authToken: string;
@@ -71,7 +75,7 @@ export async function handleSmsWebhook(
  * twimlResponse() // '<?xml version="1.0" encoding="UTF-8"?><Response/>'
  */
 export function twimlResponse(reply?: string): string {
-  const response = new twilio.twiml.MessagingResponse();
+  const response = new (twilio().twiml.MessagingResponse)();
   if (reply !== undefined) response.message(reply);
   return response.toString();
 }

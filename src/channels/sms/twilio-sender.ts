@@ -3,12 +3,16 @@
  * never to a sender who opted out of the tenant's number.
  */
 import { createHash } from 'node:crypto';
-import twilio from 'twilio';
+import type TwilioSdk from 'twilio';
 import { StewardError } from '../../errors/index.js';
+import { lazyRequire } from '../../loading/index.js';
 import type { StewardStore } from '../../store/index.js';
 import { SmsOptOutRepository } from './opt-out-repository.js';
 import { type OutboundEntry, SmsOutboundLedger } from './outbound-ledger.js';
 import { fitShortResponse } from './short-response.js';
+
+// Loaded on first use: a server without this channel never loads the package.
+const twilio = lazyRequire<typeof TwilioSdk>('twilio');
 
 export interface TwilioSenderConfig {
   accountSid: string;
@@ -61,7 +65,7 @@ export function createTwilioSmsSender(
   const optOuts = new SmsOptOutRepository(dependencies.store, now);
   const ledger = new SmsOutboundLedger(dependencies.store, dependencies.tenantId, now);
   const staleAfterMs = config.staleAfterMs ?? 60_000;
-  const client = twilio(config.accountSid, config.authToken, {
+  const client = twilio()(config.accountSid, config.authToken, {
     ...(config.apiUrl === undefined ? {} : { httpClient: requestClientFor(new URL(config.apiUrl)) }),
     autoRetry: false,
   });
@@ -187,8 +191,8 @@ export function createTwilioSmsSender(
 }
 
 /** A Twilio HTTP client that sends every API call to another origin (a local server in tests, a proxy in some deployments). */
-function requestClientFor(origin: URL): twilio.RequestClient {
-  const client = new twilio.RequestClient();
+function requestClientFor(origin: URL): TwilioSdk.RequestClient {
+  const client = new (twilio().RequestClient)();
   const request = client.request.bind(client);
   client.request = ((options: Parameters<typeof request>[0]) => {
     const target = new URL(options.uri);

@@ -1,6 +1,11 @@
 /** The scale-out engine: PostgreSQL through `pg`, shared by many app instances. */
 import { type Dialect, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type PgModule from 'pg';
+import { lazyRequire } from '../../loading/index.js';
+
+type Pg = typeof PgModule;
+// Loaded on first use: a store on SQLite never loads the PostgreSQL driver.
+const pg = lazyRequire<Pg>('pg');
 
 export interface PostgresEngineOptions {
   url: string;
@@ -14,7 +19,7 @@ const types = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === INT8_OID && format !== 'binary'
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      : pg().types.getTypeParser(oid, format as 'text')) as Pg['types']['getTypeParser'],
 };
 
 /**
@@ -24,7 +29,7 @@ const types = {
 export const CONNECT_TIMEOUT_MS = 10_000;
 
 export function createPostgresDialect(options: PostgresEngineOptions): Dialect {
-  const pool = new pg.Pool({
+  const pool = new (pg().Pool)({
     connectionString: options.url,
     max: options.poolSize,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

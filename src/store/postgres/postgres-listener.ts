@@ -2,7 +2,12 @@
  * PostgreSQL LISTEN on a dedicated connection (a pooled one would drop its LISTEN when released), with
  * reconnects: callers learn when notifications may have been missed, so they can drop what they cached.
  */
-import pg from 'pg';
+import type PgModule from 'pg';
+import { lazyRequire } from '../../loading/index.js';
+
+type Pg = typeof PgModule;
+// Loaded on first use: a store on SQLite never loads the PostgreSQL driver.
+const pg = lazyRequire<Pg>('pg');
 
 export interface ListenHandlers {
   onNotification(channel: string, payload: string): void;
@@ -44,14 +49,14 @@ export async function listenPostgres(
 ): Promise<StoreListener> {
   const healthCheckMs = options.healthCheckMs ?? 10_000;
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
-  let client: pg.Client | undefined;
+  let client: Pg['Client']['prototype'] | undefined;
   let connected = false;
   let closed = false;
   let backoffMs = firstBackoffMs;
   let retryTimer: NodeJS.Timeout | undefined;
   let healthTimer: NodeJS.Timeout | undefined;
 
-  const lose = (lost: pg.Client, error: unknown) => {
+  const lose = (lost: Pg['Client']['prototype'], error: unknown) => {
     if (client !== lost) return;
     client = undefined;
     if (healthTimer) clearInterval(healthTimer);
@@ -67,7 +72,7 @@ export async function listenPostgres(
 
   const connect = async (): Promise<void> => {
     if (closed) return;
-    const next = new pg.Client({
+    const next = new (pg().Client)({
       connectionString: url,
       keepAlive: true,
       ...(options.applicationName ? { application_name: options.applicationName } : {}),

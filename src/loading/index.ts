@@ -1,0 +1,2 @@
+/** Loading packages on first use. */
+export { lazyRequire } from './lazy-require.js';
