@@ -83,4 +83,9 @@ export interface ChannelAdapter {
   receive(request: ChannelRequest): Promise<ChannelReceipt>;
   /** Prepares the answer to one message (a Slack placeholder is posted here, once). */
   openDelivery(message: ChannelMessage, context: DeliveryContext): Promise<Delivery>;
+  /**
+   * Sends a new message (not a reply) to a person, from the binding's destination, once under
+   * `${context.deliveryId}:…` keys: the urgent-message notice of `messageHandling.urgencyNotify`.
+   */
+  notify?(notice: { to: string; text: string }, context: DeliveryContext): Promise<void>;
 }

@@ -117,6 +117,19 @@ export const messageHandlingConfigSchema = z
     detectUrgency: z.boolean().default(false),
     /** Continue a conversation's SDK session on the next message (any instance can resume it). */
     maintainContext: z.boolean().default(false),
+    /**
+     * Tell a person when a message of at least `minLevel` arrives (needs `detectUrgency`): through one of
+     * the agent's channels, sent once through the outbox. `to` (an address, a number, a Slack channel id)
+     * falls back to `STEWARD_URGENCY_NOTIFY_TO`.
+     */
+    urgencyNotify: z
+      .object({
+        minLevel: z.enum(['high', 'critical']).default('high'),
+        channel: z.enum(['email', 'slack', 'sms']),
+        to: z.string().min(1).max(320).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -10,11 +10,13 @@ import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ChannelAdapter, ChannelRequest, ChannelResponse } from './adapter.js';
-import type { ChannelMessage } from './message.js';
+import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
 import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
 import { StoreOutbox } from './store/outbox.js';
 import { channelTables } from './store/tables.js';
+import { scoreUrgency } from './urgency/index.js';
+import { type ChannelHandling, isAtLeast, noticeTextOf } from './urgency-inbound.js';
 
 /** What the core needs of a live agent (ClaudeAgent has it). */
 export interface ChannelAgent {
@@ -35,6 +37,15 @@ declare module '../events/index.js' {
     'channel-message-received': ChannelEventScope & { text: string; senderId: string };
     /** The reply to a channel message went out (every part accepted by the provider). */
     'channel-reply-sent': ChannelEventScope & { text: string };
+    /**
+     * A high or critical message reached its worker (claimed before less urgent ones). `notified`: the
+     * person of `messageHandling.urgencyNotify` was told (`sent`), was not (`failed: …`), or none is configured.
+     */
+    'channel-message-urgent': ChannelEventScope & {
+      level: Urgency;
+      reasons: string[];
+      notified: 'sent' | 'not-configured' | 'below-threshold' | `failed: ${string}`;
+    };
   }
 }
 
@@ -63,6 +74,8 @@ export interface ChannelCoreOptions {
   maxAttempts?: number;
   /** Delay (ms) before attempt n+1: `backoffMs * 2^(n-1)`, at most 10 minutes. Default 2,000. */
   backoffMs?: number;
+  /** How an agent's messages are handled (`resolveChannelHandling` of its `messageHandling`); default: no urgency scoring. */
+  handlingOf?: (tenantId: string, agentId: string) => ChannelHandling | undefined;
 }
 
 /**
@@ -117,6 +130,11 @@ export class ChannelCore {
         continue;
       }
       const message: ChannelMessage = { ...draft, tenantId: binding.tenantId, agentId: binding.agentId };
+      if (this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency) {
+        const score = scoreUrgency(message.text);
+        message.urgency = score.level;
+        message.urgencyReasons = score.reasons;
+      }
       const result = await this.queue.enqueue(this.createId(), message, this.now());
       if (!result.duplicate) queued = true;
     }
@@ -255,6 +273,15 @@ export class ChannelCore {
           text: message.text,
           senderId: message.sender.id,
         });
+        if (isAtLeast(message.urgency, 'high')) {
+          const notified = await this.notifyUrgent(job);
+          await agent.events.emit('channel-message-urgent', {
+            ...scope(),
+            level: message.urgency,
+            reasons: message.urgencyReasons ?? [],
+            notified,
+          });
+        }
         const stopProgress = agent.events.on('tool-call-requested', (event) => {
           if (event.conversationId === conversationId) delivery.progress?.(`Using ${event.toolName}…`);
         });
@@ -281,6 +308,57 @@ export class ChannelCore {
       await delivery.finish(text);
       await agent.events.emit('channel-reply-sent', { ...scope(), text });
     });
+  }
+
+  /** Tells the agent's configured person of an urgent message, once (through the outbox); never throws. */
+  private async notifyUrgent(
+    job: QueuedMessage,
+  ): Promise<'sent' | 'not-configured' | 'below-threshold' | `failed: ${string}`> {
+    const { message } = job;
+    const notice = this.options.handlingOf?.(message.tenantId, message.agentId)?.notify;
+    if (!notice) return 'not-configured';
+    if (!isAtLeast(message.urgency, notice.minLevel)) return 'below-threshold';
+    try {
+      const adapter = this.adapters.get(notice.channel);
+      if (!adapter?.notify) {
+        throw new StewardError('invalid-config', `the ${notice.channel} channel is not configured here`);
+      }
+      // The notice goes out from the agent's own destination on that channel (its number, workspace, address).
+      const summary = (await this.bindings.list(message.tenantId)).find(
+        (bound) => bound.channel === notice.channel && bound.agentId === message.agentId,
+      );
+      const binding = summary && (await this.bindings.resolve(summary.channel, summary.routeKey));
+      if (!binding) {
+        throw new StewardError(
+          'invalid-config',
+          `${message.tenantId}/${message.agentId} has no ${notice.channel} destination to send the notice from`,
+        );
+      }
+      await adapter.notify(
+        {
+          to: notice.to,
+          text: noticeTextOf({
+            level: message.urgency,
+            reasons: message.urgencyReasons ?? [],
+            channel: message.channel,
+            tenantId: message.tenantId,
+            agentId: message.agentId,
+            senderId: message.sender.id,
+          }),
+        },
+        {
+          binding,
+          outbox: this.outbox.forMessage(job.id, message.tenantId, notice.channel),
+          deliveryId: `${job.id}:urgent-notice`,
+        },
+      );
+      return 'sent';
+    } catch (error) {
+      return `failed: ${error instanceof Error ? error.message : String(error)}`.slice(
+        0,
+        500,
+      ) as `failed: ${string}`;
+    }
   }
 
   private async recordDrop(

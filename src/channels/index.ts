@@ -46,3 +46,8 @@ export { type ResolvedSlackConfig, resolveSlackConfig } from './slack/slack-conf
 export { createSmsChannel, type SmsChannel, type SmsChannelOptions } from './sms/index.js';
 export { type ChannelStats, channelStats } from './stats.js';
 export { type BindInput, type BindingSummary, ChannelBindings } from './store/bindings.js';
+export {
+  type ChannelHandling,
+  resolveChannelHandling,
+  type UrgencyNotice,
+} from './urgency-inbound.js';

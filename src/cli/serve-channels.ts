@@ -3,9 +3,11 @@ import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
 import {
   type ChannelAdapter,
   ChannelCore,
+  type ChannelHandling,
   createEmailChannel,
   createSlackChannel,
   createSmsChannel,
+  resolveChannelHandling,
   resolveSlackConfig,
   type SlackChannel,
   slackRouteKeyOfToken,
@@ -67,10 +69,25 @@ export async function openServeChannels(input: {
       : undefined;
   if (email) adapters.push(email);
   if (adapters.length === 0) return undefined;
+  // Each agent's messageHandling (urgency scoring and who is told), resolved once: a missing recipient fails here.
+  const handling = new Map<string, ChannelHandling>();
+  for (const config of input.configs) {
+    const parsed = agentConfigSchema.parse(config);
+    const owner = `${parsed.tenantId}/${parsed.agentId}`;
+    const resolved = resolveChannelHandling(config.messageHandling, input.env, owner);
+    if (resolved.notify && !adapters.some((adapter) => adapter.channel === resolved.notify?.channel)) {
+      throw new StewardError(
+        'invalid-config',
+        `messageHandling.urgencyNotify of ${owner} sends through ${resolved.notify.channel}, but no agent has an entry of type ${resolved.notify.channel} in \`channels\``,
+      );
+    }
+    handling.set(`${parsed.tenantId}\u0000${parsed.agentId}`, resolved);
+  }
   const core = new ChannelCore({
     store: input.store,
     adapters,
     useAgent: (tenantId, agentId, work) => input.directory.use(tenantId, agentId, work),
+    handlingOf: (tenantId, agentId) => handling.get(`${tenantId}\u0000${agentId}`),
   });
   const bound: string[] = [];
   for (const { tenantId, agentId, entry } of slackEntries) {

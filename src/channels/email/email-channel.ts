@@ -104,6 +104,26 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
         },
       };
     },
+    async notify(notice, context) {
+      const key = `${context.deliveryId}:email:0`;
+      const sender = createEmailSender({ smtp: config.smtp, from: config.from });
+      try {
+        await context.outbox.once(key, {
+          send: async () =>
+            (
+              await sender.send({
+                to: notice.to,
+                markdown: notice.text,
+                subject: `Urgent customer message for ${context.binding.tenantId}/${context.binding.agentId}`,
+                idempotencyKey: key,
+              })
+            ).messageId,
+          findSent: async () => undefined,
+        });
+      } finally {
+        sender.close();
+      }
+    },
   };
 }
 
