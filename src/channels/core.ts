@@ -268,6 +268,16 @@ export class ChannelCore {
       });
       let text = job.reply;
       if (text === undefined) {
+        // A conversation idle past messageHandling.contextTtl starts afresh: its SDK session is forgotten.
+        const ttl = this.options.handlingOf?.(message.tenantId, message.agentId)?.contextTtlMs;
+        if (ttl !== undefined) {
+          await this.options.store.conversations.forgetIdleSession({
+            tenantId: message.tenantId,
+            agentId: message.agentId,
+            conversationId,
+            idleSince: this.now() - ttl,
+          });
+        }
         await agent.events.emit('channel-message-received', {
           ...scope(),
           text: message.text,

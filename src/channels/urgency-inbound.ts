@@ -1,4 +1,5 @@
 /** How an agent's channel messages are handled (urgency scoring, who is told of an urgent one), resolved once from its config and the environment. */
+import { parseDuration } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { MessageHandlingConfig } from './config.js';
 import { type Urgency, urgencyPriority } from './message.js';
@@ -16,7 +17,12 @@ export interface ChannelHandling {
   /** Score each inbound message at enqueue (its level orders the queue). */
   detectUrgency: boolean;
   notify?: UrgencyNotice;
+  /** With `maintainContext`: a conversation idle this long (ms) starts a new SDK session. */
+  contextTtlMs?: number;
 }
+
+/** How long a channel conversation keeps its context without a message, unless `messageHandling.contextTtl` says otherwise. */
+export const DEFAULT_CONTEXT_TTL = '7d';
 
 /**
  * Resolves an agent's `messageHandling` for the channels core. `urgencyNotify.to` falls back to
@@ -31,8 +37,11 @@ export function resolveChannelHandling(
   owner = 'this agent',
 ): ChannelHandling {
   const detectUrgency = config?.detectUrgency ?? false;
+  const context = config?.maintainContext
+    ? { contextTtlMs: parseDuration(config.contextTtl ?? DEFAULT_CONTEXT_TTL) ?? 0 }
+    : {};
   const notify = config?.urgencyNotify;
-  if (!notify) return { detectUrgency };
+  if (!notify) return { detectUrgency, ...context };
   if (!detectUrgency) {
     throw new StewardError(
       'invalid-config',
@@ -46,7 +55,11 @@ export function resolveChannelHandling(
       `messageHandling.urgencyNotify of ${owner} has no recipient: set \`to\` (an email address, a phone number or a Slack channel id, for its ${notify.channel} channel) or STEWARD_URGENCY_NOTIFY_TO`,
     );
   }
-  return { detectUrgency, notify: { minLevel: notify.minLevel ?? 'high', channel: notify.channel, to } };
+  return {
+    detectUrgency,
+    notify: { minLevel: notify.minLevel ?? 'high', channel: notify.channel, to },
+    ...context,
+  };
 }
 
 /** True when `level` is `minimum` or more urgent. */
