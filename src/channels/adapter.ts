@@ -26,8 +26,18 @@ export interface ChannelResponse {
   contentType: string;
 }
 
-/** A message before routing: `routeKey` names the destination the core looks up in `channel_bindings`. */
-export type InboundDraft = Omit<ChannelMessage, 'tenantId' | 'agentId'>;
+/** The bytes of a file the customer sent (an email attachment), kept within the channel's size limits. */
+export interface InboundFile {
+  name: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+/**
+ * A message before routing: `routeKey` names the destination the core looks up in `channel_bindings`.
+ * `files` are written into the routed agent's workspace by the core and become `attachments` (paths).
+ */
+export type InboundDraft = Omit<ChannelMessage, 'tenantId' | 'agentId'> & { files?: InboundFile[] };
 
 export interface ChannelReceipt {
   response?: ChannelResponse;

@@ -10,13 +10,15 @@ import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ChannelAdapter, ChannelRequest, ChannelResponse } from './adapter.js';
+import { dropInboundFiles, keepInboundFiles, promptWithAttachments } from './inbound-files.js';
 import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
 import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
 import { StoreOutbox } from './store/outbox.js';
 import { channelTables } from './store/tables.js';
 import { scoreUrgency } from './urgency/index.js';
-import { type ChannelHandling, isAtLeast, noticeTextOf } from './urgency-inbound.js';
+import { type ChannelHandling, isAtLeast } from './urgency-inbound.js';
+import { type NoticeOutcome, sendUrgentNotice } from './urgency-notice.js';
 
 /** What the core needs of a live agent (ClaudeAgent has it). */
 export interface ChannelAgent {
@@ -44,7 +46,7 @@ declare module '../events/index.js' {
     'channel-message-urgent': ChannelEventScope & {
       level: Urgency;
       reasons: string[];
-      notified: 'sent' | 'not-configured' | 'below-threshold' | `failed: ${string}`;
+      notified: NoticeOutcome;
     };
   }
 }
@@ -76,6 +78,11 @@ export interface ChannelCoreOptions {
   backoffMs?: number;
   /** How an agent's messages are handled (`resolveChannelHandling` of its `messageHandling`); default: no urgency scoring. */
   handlingOf?: (tenantId: string, agentId: string) => ChannelHandling | undefined;
+  /**
+   * The agents' workspaces folder (the runtime's `workspacesDirectory`): a message's files are kept in
+   * `<it>/<tenant>/<agent>/inbox/<message id>/` and given to the agent as paths. Without it, files are not kept.
+   */
+  workspacesDirectory?: string;
 }
 
 /**
@@ -129,14 +136,24 @@ export class ChannelCore {
         await this.recordDrop(draft.channel, draft.providerId, draft.routeKey, 'unknown-destination');
         continue;
       }
-      const message: ChannelMessage = { ...draft, tenantId: binding.tenantId, agentId: binding.agentId };
+      const { files, ...fields } = draft;
+      const message: ChannelMessage = { ...fields, tenantId: binding.tenantId, agentId: binding.agentId };
+      const id = this.createId();
+      const workspaces = this.options.workspacesDirectory;
+      const keepsFiles = workspaces !== undefined && files !== undefined && files.length > 0;
+      if (keepsFiles) {
+        // Written before the commit, so an acknowledged message's files exist; only in its own agent's workspace.
+        const kept = await keepInboundFiles(workspaces, binding.tenantId, binding.agentId, id, files);
+        message.attachments = [...message.attachments, ...kept];
+      }
       if (this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency) {
         const score = scoreUrgency(message.text);
         message.urgency = score.level;
         message.urgencyReasons = score.reasons;
       }
-      const result = await this.queue.enqueue(this.createId(), message, this.now());
+      const result = await this.queue.enqueue(id, message, this.now());
       if (!result.duplicate) queued = true;
+      else if (keepsFiles) await dropInboundFiles(workspaces, binding.tenantId, binding.agentId, id);
     }
     if (queued) this.wake?.();
     return receipt.response ?? { status: 200, body: '', contentType: 'text/plain; charset=utf-8' };
@@ -297,7 +314,7 @@ export class ChannelCore {
         });
         try {
           const reply = await agent.handle({
-            text: message.text,
+            text: promptWithAttachments(message.text, message.attachments),
             conversationId,
             channel: message.channel,
             senderId: message.sender.id.slice(0, 256),
@@ -321,54 +338,14 @@ export class ChannelCore {
   }
 
   /** Tells the agent's configured person of an urgent message, once (through the outbox); never throws. */
-  private async notifyUrgent(
-    job: QueuedMessage,
-  ): Promise<'sent' | 'not-configured' | 'below-threshold' | `failed: ${string}`> {
-    const { message } = job;
-    const notice = this.options.handlingOf?.(message.tenantId, message.agentId)?.notify;
-    if (!notice) return 'not-configured';
-    if (!isAtLeast(message.urgency, notice.minLevel)) return 'below-threshold';
-    try {
-      const adapter = this.adapters.get(notice.channel);
-      if (!adapter?.notify) {
-        throw new StewardError('invalid-config', `the ${notice.channel} channel is not configured here`);
-      }
-      // The notice goes out from the agent's own destination on that channel (its number, workspace, address).
-      const summary = (await this.bindings.list(message.tenantId)).find(
-        (bound) => bound.channel === notice.channel && bound.agentId === message.agentId,
-      );
-      const binding = summary && (await this.bindings.resolve(summary.channel, summary.routeKey));
-      if (!binding) {
-        throw new StewardError(
-          'invalid-config',
-          `${message.tenantId}/${message.agentId} has no ${notice.channel} destination to send the notice from`,
-        );
-      }
-      await adapter.notify(
-        {
-          to: notice.to,
-          text: noticeTextOf({
-            level: message.urgency,
-            reasons: message.urgencyReasons ?? [],
-            channel: message.channel,
-            tenantId: message.tenantId,
-            agentId: message.agentId,
-            senderId: message.sender.id,
-          }),
-        },
-        {
-          binding,
-          outbox: this.outbox.forMessage(job.id, message.tenantId, notice.channel),
-          deliveryId: `${job.id}:urgent-notice`,
-        },
-      );
-      return 'sent';
-    } catch (error) {
-      return `failed: ${error instanceof Error ? error.message : String(error)}`.slice(
-        0,
-        500,
-      ) as `failed: ${string}`;
-    }
+  private notifyUrgent(job: QueuedMessage): Promise<NoticeOutcome> {
+    return sendUrgentNotice({
+      job,
+      notice: this.options.handlingOf?.(job.message.tenantId, job.message.agentId)?.notify,
+      adapters: this.adapters,
+      bindings: this.bindings,
+      outbox: this.outbox,
+    });
   }
 
   private async recordDrop(

@@ -1,4 +1,5 @@
 /** `steward serve`'s channels: the adapters and the channels core built from the config file's `channels` entries, and their worker. */
+import { join } from 'node:path';
 import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
 import {
   type ChannelAdapter,
@@ -14,7 +15,7 @@ import {
 } from '../channels/index.js';
 import { StewardError } from '../errors/index.js';
 import type { AgentDirectory, AppOptions } from '../server/index.js';
-import type { StewardStore } from '../store/index.js';
+import { dataDirectoryOf, type StewardStore } from '../store/index.js';
 
 export interface ServeChannels {
   /** What `createApp` takes as `channels`. */
@@ -88,6 +89,8 @@ export async function openServeChannels(input: {
     adapters,
     useAgent: (tenantId, agentId, work) => input.directory.use(tenantId, agentId, work),
     handlingOf: (tenantId, agentId) => handling.get(`${tenantId}\u0000${agentId}`),
+    // The runtime's workspaces (serve-command): an email's files land in its agent's own workspace.
+    workspacesDirectory: join(dataDirectoryOf(input.store), 'workspaces'),
   });
   const bound: string[] = [];
   for (const { tenantId, agentId, entry } of slackEntries) {
