@@ -1,11 +1,13 @@
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { startFakeSlack } from '../../test/support/fake-slack.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
 import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest } from './adapter.js';
 import { ChannelCore, type UseAgent } from './core.js';
+import { createSlackChannel } from './slack/slack-channel.js';
 import { createSmsChannel } from './sms/index.js';
 import { channelTables } from './store/tables.js';
 import { type ChannelHandling, resolveChannelHandling } from './urgency-inbound.js';
@@ -169,6 +171,48 @@ describe.each(storeEngines)('inbound urgency on $name', (engine) => {
       .filter((event) => event.name === 'channel-message-urgent')
       .map((event) => event.payload.notified);
     expect(notified).toEqual(['sent', 'sent']);
+  });
+
+  it('tells the configured Slack channel once, from the agent’s workspace', async () => {
+    const slack = await startFakeSlack({ tokens: ['xoxb-acme'] });
+    try {
+      const sms = createSmsChannel({
+        config: { type: 'sms', accountSid, authToken, from: acmeNumber, publicUrl, apiUrl: api.url },
+        store: opened.store,
+        env: {},
+      });
+      const slackChannel = createSlackChannel({
+        config: {
+          type: 'slack',
+          signingSecret: 'slack-signing',
+          botToken: 'xoxb-acme',
+          apiUrl: slack.apiUrl,
+        },
+        env: {},
+      });
+      const core = new ChannelCore({
+        store: opened.store,
+        adapters: [sms, slackChannel],
+        useAgent,
+        backoffMs: 0,
+        handlingOf: () => ({
+          detectUrgency: true,
+          notify: { minLevel: 'high', channel: 'slack', to: 'C0OWNER' },
+        }),
+      });
+      await core.bindings.bind({ channel: 'sms', routeKey: acmeNumber, tenantId: 'acme', agentId: 'desk' });
+      await core.bindings.bind({ channel: 'slack', routeKey: 'team:T1', tenantId: 'acme', agentId: 'desk' });
+      await core.receive('sms', text('Someone hacked our account and placed orders we never placed'));
+      failAgent = 1;
+      await core.processDue();
+      await core.processDue();
+      expect(slack.messages.map((message) => [message.channel, message.token])).toEqual([
+        ['C0OWNER', 'xoxb-acme'],
+      ]);
+      expect(slack.messages[0]?.text).toMatch(/^CRITICAL message on sms for acme\/desk/);
+    } finally {
+      await slack.close();
+    }
   });
 
   it('does not tell anyone below minLevel, and reports a notice that could not go out without failing the reply', async () => {
