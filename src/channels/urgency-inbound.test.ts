@@ -2,11 +2,13 @@ import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { startFakeSlack } from '../../test/support/fake-slack.js';
+import { startSmtpRelay } from '../../test/support/smtp-relay.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
 import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest } from './adapter.js';
 import { ChannelCore, type UseAgent } from './core.js';
+import { createEmailChannel } from './email/index.js';
 import { createSlackChannel } from './slack/slack-channel.js';
 import { createSmsChannel } from './sms/index.js';
 import { channelTables } from './store/tables.js';
@@ -212,6 +214,53 @@ describe.each(storeEngines)('inbound urgency on $name', (engine) => {
       expect(slack.messages[0]?.text).toMatch(/^CRITICAL message on sms for acme\/desk/);
     } finally {
       await slack.close();
+    }
+  });
+
+  it('tells the configured person once by email, through the relay', async () => {
+    const relay = await startSmtpRelay();
+    try {
+      const sms = createSmsChannel({
+        config: { type: 'sms', accountSid, authToken, from: acmeNumber, publicUrl, apiUrl: api.url },
+        store: opened.store,
+        env: {},
+      });
+      const email = createEmailChannel({
+        config: {
+          type: 'email',
+          address: 'orders@acme.example',
+          from: 'Acme <orders@acme.example>',
+          smtp: { host: '127.0.0.1', port: relay.port },
+        },
+        env: {},
+      });
+      const core = new ChannelCore({
+        store: opened.store,
+        adapters: [sms, email],
+        useAgent,
+        backoffMs: 0,
+        handlingOf: () => ({
+          detectUrgency: true,
+          notify: { minLevel: 'high', channel: 'email', to: 'owner@acme.example' },
+        }),
+      });
+      await core.bindings.bind({ channel: 'sms', routeKey: acmeNumber, tenantId: 'acme', agentId: 'desk' });
+      await core.bindings.bind({
+        channel: 'email',
+        routeKey: 'orders@acme.example',
+        tenantId: 'acme',
+        agentId: 'desk',
+      });
+      await core.receive('sms', text('I smell gas in the shop since the install'));
+      failAgent = 1;
+      await core.processDue();
+      await core.processDue();
+      expect(relay.messages.map((message) => message.recipients)).toEqual([['owner@acme.example']]);
+      const raw = relay.messages[0]!.raw.toString('utf8');
+      expect(raw).toMatch(/Subject: Urgent customer message for acme\/desk/);
+      expect(raw).toContain('CRITICAL message on sms for acme/desk');
+    } finally {
+      await relay.close();
     }
   });
 
