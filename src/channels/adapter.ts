@@ -26,8 +26,18 @@ export interface ChannelResponse {
   contentType: string;
 }
 
-/** A message before routing: `routeKey` names the destination the core looks up in `channel_bindings`. */
-export type InboundDraft = Omit<ChannelMessage, 'tenantId' | 'agentId'>;
+/** The bytes of a file the customer sent (an email attachment), kept within the channel's size limits. */
+export interface InboundFile {
+  name: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+/**
+ * A message before routing: `routeKey` names the destination the core looks up in `channel_bindings`.
+ * `files` are written into the routed agent's workspace by the core and become `attachments` (paths).
+ */
+export type InboundDraft = Omit<ChannelMessage, 'tenantId' | 'agentId'> & { files?: InboundFile[] };
 
 export interface ChannelReceipt {
   response?: ChannelResponse;
@@ -83,4 +93,9 @@ export interface ChannelAdapter {
   receive(request: ChannelRequest): Promise<ChannelReceipt>;
   /** Prepares the answer to one message (a Slack placeholder is posted here, once). */
   openDelivery(message: ChannelMessage, context: DeliveryContext): Promise<Delivery>;
+  /**
+   * Sends a new message (not a reply) to a person, from the binding's destination, once under
+   * `${context.deliveryId}:…` keys: the urgent-message notice of `messageHandling.urgencyNotify`.
+   */
+  notify?(notice: { to: string; text: string }, context: DeliveryContext): Promise<void>;
 }

@@ -1,5 +1,6 @@
 /** The `channels` and `messageHandling` sections of the ClaudeAgent config. */
 import { z } from 'zod';
+import { durationSchema } from '../config/index.js';
 
 const features = z.array(z.string().min(1)).default([]);
 
@@ -117,6 +118,24 @@ export const messageHandlingConfigSchema = z
     detectUrgency: z.boolean().default(false),
     /** Continue a conversation's SDK session on the next message (any instance can resume it). */
     maintainContext: z.boolean().default(false),
+    /**
+     * With `maintainContext`, a channel conversation (Slack thread, email thread, number pair) idle longer
+     * than this starts afresh: the next message begins a new SDK session. `30m`, `12h`, `7d` …; default `7d`.
+     */
+    contextTtl: durationSchema.optional(),
+    /**
+     * Tell a person when a message of at least `minLevel` arrives (needs `detectUrgency`): through one of
+     * the agent's channels, sent once through the outbox. `to` (an address, a number, a Slack channel id)
+     * falls back to `STEWARD_URGENCY_NOTIFY_TO`.
+     */
+    urgencyNotify: z
+      .object({
+        minLevel: z.enum(['high', 'critical']).default('high'),
+        channel: z.enum(['email', 'slack', 'sms']),
+        to: z.string().min(1).max(320).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -10,11 +10,15 @@ import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ChannelAdapter, ChannelRequest, ChannelResponse } from './adapter.js';
-import type { ChannelMessage } from './message.js';
+import { dropInboundFiles, keepInboundFiles, promptWithAttachments } from './inbound-files.js';
+import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
 import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
 import { StoreOutbox } from './store/outbox.js';
 import { channelTables } from './store/tables.js';
+import { scoreUrgency } from './urgency/index.js';
+import { type ChannelHandling, isAtLeast } from './urgency-inbound.js';
+import { type NoticeOutcome, sendUrgentNotice } from './urgency-notice.js';
 
 /** What the core needs of a live agent (ClaudeAgent has it). */
 export interface ChannelAgent {
@@ -35,6 +39,15 @@ declare module '../events/index.js' {
     'channel-message-received': ChannelEventScope & { text: string; senderId: string };
     /** The reply to a channel message went out (every part accepted by the provider). */
     'channel-reply-sent': ChannelEventScope & { text: string };
+    /**
+     * A high or critical message reached its worker (claimed before less urgent ones). `notified`: the
+     * person of `messageHandling.urgencyNotify` was told (`sent`), was not (`failed: …`), or none is configured.
+     */
+    'channel-message-urgent': ChannelEventScope & {
+      level: Urgency;
+      reasons: string[];
+      notified: NoticeOutcome;
+    };
   }
 }
 
@@ -63,6 +76,13 @@ export interface ChannelCoreOptions {
   maxAttempts?: number;
   /** Delay (ms) before attempt n+1: `backoffMs * 2^(n-1)`, at most 10 minutes. Default 2,000. */
   backoffMs?: number;
+  /** How an agent's messages are handled (`resolveChannelHandling` of its `messageHandling`); default: no urgency scoring. */
+  handlingOf?: (tenantId: string, agentId: string) => ChannelHandling | undefined;
+  /**
+   * The agents' workspaces folder (the runtime's `workspacesDirectory`): a message's files are kept in
+   * `<it>/<tenant>/<agent>/inbox/<message id>/` and given to the agent as paths. Without it, files are not kept.
+   */
+  workspacesDirectory?: string;
 }
 
 /**
@@ -116,9 +136,24 @@ export class ChannelCore {
         await this.recordDrop(draft.channel, draft.providerId, draft.routeKey, 'unknown-destination');
         continue;
       }
-      const message: ChannelMessage = { ...draft, tenantId: binding.tenantId, agentId: binding.agentId };
-      const result = await this.queue.enqueue(this.createId(), message, this.now());
+      const { files, ...fields } = draft;
+      const message: ChannelMessage = { ...fields, tenantId: binding.tenantId, agentId: binding.agentId };
+      const id = this.createId();
+      const workspaces = this.options.workspacesDirectory;
+      const keepsFiles = workspaces !== undefined && files !== undefined && files.length > 0;
+      if (keepsFiles) {
+        // Written before the commit, so an acknowledged message's files exist; only in its own agent's workspace.
+        const kept = await keepInboundFiles(workspaces, binding.tenantId, binding.agentId, id, files);
+        message.attachments = [...message.attachments, ...kept];
+      }
+      if (this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency) {
+        const score = scoreUrgency(message.text);
+        message.urgency = score.level;
+        message.urgencyReasons = score.reasons;
+      }
+      const result = await this.queue.enqueue(id, message, this.now());
       if (!result.duplicate) queued = true;
+      else if (keepsFiles) await dropInboundFiles(workspaces, binding.tenantId, binding.agentId, id);
     }
     if (queued) this.wake?.();
     return receipt.response ?? { status: 200, body: '', contentType: 'text/plain; charset=utf-8' };
@@ -250,17 +285,36 @@ export class ChannelCore {
       });
       let text = job.reply;
       if (text === undefined) {
+        // A conversation idle past messageHandling.contextTtl starts afresh: its SDK session is forgotten.
+        const ttl = this.options.handlingOf?.(message.tenantId, message.agentId)?.contextTtlMs;
+        if (ttl !== undefined) {
+          await this.options.store.conversations.forgetIdleSession({
+            tenantId: message.tenantId,
+            agentId: message.agentId,
+            conversationId,
+            idleSince: this.now() - ttl,
+          });
+        }
         await agent.events.emit('channel-message-received', {
           ...scope(),
           text: message.text,
           senderId: message.sender.id,
         });
+        if (isAtLeast(message.urgency, 'high')) {
+          const notified = await this.notifyUrgent(job);
+          await agent.events.emit('channel-message-urgent', {
+            ...scope(),
+            level: message.urgency,
+            reasons: message.urgencyReasons ?? [],
+            notified,
+          });
+        }
         const stopProgress = agent.events.on('tool-call-requested', (event) => {
           if (event.conversationId === conversationId) delivery.progress?.(`Using ${event.toolName}…`);
         });
         try {
           const reply = await agent.handle({
-            text: message.text,
+            text: promptWithAttachments(message.text, message.attachments),
             conversationId,
             channel: message.channel,
             senderId: message.sender.id.slice(0, 256),
@@ -280,6 +334,17 @@ export class ChannelCore {
       }
       await delivery.finish(text);
       await agent.events.emit('channel-reply-sent', { ...scope(), text });
+    });
+  }
+
+  /** Tells the agent's configured person of an urgent message, once (through the outbox); never throws. */
+  private notifyUrgent(job: QueuedMessage): Promise<NoticeOutcome> {
+    return sendUrgentNotice({
+      job,
+      notice: this.options.handlingOf?.(job.message.tenantId, job.message.agentId)?.notify,
+      adapters: this.adapters,
+      bindings: this.bindings,
+      outbox: this.outbox,
     });
   }
 

@@ -52,3 +52,8 @@ export {
 } from './sms/index.js';
 export { type ChannelStats, channelStats } from './stats.js';
 export { type BindInput, type BindingSummary, ChannelBindings } from './store/bindings.js';
+export {
+  type ChannelHandling,
+  resolveChannelHandling,
+  type UrgencyNotice,
+} from './urgency-inbound.js';

@@ -34,6 +34,8 @@ export interface ChannelMessage {
   text: string;
   attachments: ChannelAttachment[];
   urgency: Urgency;
+  /** Why the scorer chose `urgency` (with `messageHandling.detectUrgency`), for the event and the notice. */
+  urgencyReasons?: string[];
   /** Epoch ms when we received it. */
   receivedAt: number;
   /** The provider's id of the event (Slack `event_id`): retries of the same event are dropped. */

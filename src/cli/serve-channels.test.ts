@@ -265,4 +265,42 @@ describe('openServeChannels', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses an urgency notice without a recipient or through a channel no agent has, naming the agent and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-serve-channels-urgency-'));
+    const store = await openStore({ path: join(dir, 'steward.db'), encryptionKey: '56'.repeat(32) }, {});
+    const sms = {
+      type: 'sms' as const,
+      accountSid,
+      authToken,
+      from: acmeNumber,
+      publicUrl: 'https://x.example/sms',
+    };
+    const open = (urgencyNotify: { channel: 'sms' | 'email'; to?: string }) =>
+      openServeChannels({
+        configs: [
+          {
+            tenantId: 'acme',
+            agentId: 'desk',
+            channels: [sms],
+            messageHandling: { detectUrgency: true, urgencyNotify },
+          },
+        ],
+        store,
+        directory: fixedAgentDirectory([]),
+        env: {},
+      });
+    try {
+      await expect(open({ channel: 'sms' })).rejects.toThrow(
+        /urgencyNotify of acme\/desk has no recipient: set `to`.*or STEWARD_URGENCY_NOTIFY_TO/,
+      );
+      await expect(open({ channel: 'email', to: 'owner@acme.example' })).rejects.toThrow(
+        /sends through email, but no agent has an entry of type email/,
+      );
+      expect(await open({ channel: 'sms', to: '+14155550123' })).toBeDefined();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

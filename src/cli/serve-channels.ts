@@ -1,18 +1,21 @@
 /** `steward serve`'s channels: the adapters and the channels core built from the config file's `channels` entries, and their worker. */
+import { join } from 'node:path';
 import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
 import {
   type ChannelAdapter,
   ChannelCore,
+  type ChannelHandling,
   createEmailChannel,
   createSlackChannel,
   createSmsChannel,
+  resolveChannelHandling,
   resolveSlackConfig,
   type SlackChannel,
   slackRouteKeyOfToken,
 } from '../channels/index.js';
 import { StewardError } from '../errors/index.js';
 import type { AgentDirectory, AppOptions } from '../server/index.js';
-import type { StewardStore } from '../store/index.js';
+import { dataDirectoryOf, type StewardStore } from '../store/index.js';
 
 export interface ServeChannels {
   /** What `createApp` takes as `channels`. */
@@ -67,10 +70,27 @@ export async function openServeChannels(input: {
       : undefined;
   if (email) adapters.push(email);
   if (adapters.length === 0) return undefined;
+  // Each agent's messageHandling (urgency scoring and who is told), resolved once: a missing recipient fails here.
+  const handling = new Map<string, ChannelHandling>();
+  for (const config of input.configs) {
+    const parsed = agentConfigSchema.parse(config);
+    const owner = `${parsed.tenantId}/${parsed.agentId}`;
+    const resolved = resolveChannelHandling(config.messageHandling, input.env, owner);
+    if (resolved.notify && !adapters.some((adapter) => adapter.channel === resolved.notify?.channel)) {
+      throw new StewardError(
+        'invalid-config',
+        `messageHandling.urgencyNotify of ${owner} sends through ${resolved.notify.channel}, but no agent has an entry of type ${resolved.notify.channel} in \`channels\``,
+      );
+    }
+    handling.set(`${parsed.tenantId}\u0000${parsed.agentId}`, resolved);
+  }
   const core = new ChannelCore({
     store: input.store,
     adapters,
     useAgent: (tenantId, agentId, work) => input.directory.use(tenantId, agentId, work),
+    handlingOf: (tenantId, agentId) => handling.get(`${tenantId}\u0000${agentId}`),
+    // The runtime's workspaces (serve-command): an email's files land in its agent's own workspace.
+    workspacesDirectory: join(dataDirectoryOf(input.store), 'workspaces'),
   });
   const bound: string[] = [];
   for (const { tenantId, agentId, entry } of slackEntries) {

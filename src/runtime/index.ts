@@ -19,6 +19,7 @@ export {
   createSessionStoreAdapter,
   type McpToolDefinition,
   mcpToolName,
+  prepareWorkspace,
 } from './claude-sdk/index.js';
 export {
   ConcurrencyLimiter,

@@ -74,6 +74,28 @@ export class ConversationRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /**
+   * Forgets the SDK session of a conversation whose last turn was before `idleSince` (its context expired):
+   * the next turn starts a new session. True when one was forgotten.
+   */
+  async forgetIdleSession(input: {
+    tenantId: string;
+    agentId: string;
+    conversationId: string;
+    idleSince: number;
+  }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('conversations')
+      .set({ sdk_session_id: null })
+      .where('tenant_id', '=', input.tenantId)
+      .where('agent_id', '=', input.agentId)
+      .where('conversation_id', '=', input.conversationId)
+      .where('updated_at', '<', input.idleSince)
+      .where('sdk_session_id', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Records a turn; keeps the previous session id when `sdkSessionId` is null (a turn no model answered). */
   async recordTurn(input: {
     tenantId: string;

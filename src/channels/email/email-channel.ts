@@ -104,6 +104,26 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
         },
       };
     },
+    async notify(notice, context) {
+      const key = `${context.deliveryId}:email:0`;
+      const sender = createEmailSender({ smtp: config.smtp, from: config.from });
+      try {
+        await context.outbox.once(key, {
+          send: async () =>
+            (
+              await sender.send({
+                to: notice.to,
+                markdown: notice.text,
+                subject: `Urgent customer message for ${context.binding.tenantId}/${context.binding.agentId}`,
+                idempotencyKey: key,
+              })
+            ).messageId,
+          findSent: async () => undefined,
+        });
+      } finally {
+        sender.close();
+      }
+    },
   };
 }
 
@@ -118,8 +138,13 @@ function draftOf(email: InboundEmail, receivedAt: number): InboundDraft {
     },
     conversationKey: `email:${recipient}:${email.conversationKey}`,
     text: email.reply.trim() === '' ? email.subject : email.reply,
-    // The bytes of inbound attachments are not stored yet, so the agent gets no reference to them.
+    // Kept within the limits by the parser; the core writes them into the routed agent's workspace.
     attachments: [],
+    files: email.attachments.map((attachment) => ({
+      name: attachment.filename,
+      contentType: attachment.contentType,
+      content: attachment.content,
+    })),
     urgency: 'normal',
     receivedAt,
     providerId: email.messageId,

@@ -71,6 +71,17 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
       const api = createApi(botTokenFor(config, context.binding.secret?.botToken), config);
       return openSlackDelivery(message, context, api, config, throttle);
     },
+    async notify(notice, context) {
+      // A new message in the channel `to` (a channel id the app is in, or a user id for a DM), once.
+      const api = createApi(botTokenFor(config, context.binding.secret?.botToken), config);
+      const part = slackMessageParts(notice.text)[0] ?? { text: notice.text, blocks: [] };
+      const idempotencyKey = `${context.deliveryId}:slack:0`;
+      const oldest = String(Math.floor(now() / 1000) - 3_600);
+      await context.outbox.once(idempotencyKey, {
+        send: () => api.postMessage({ channel: notice.to, threadTs: undefined, part, idempotencyKey }),
+        findSent: () => api.findPosted({ channel: notice.to, threadTs: undefined, oldest, idempotencyKey }),
+      });
+    },
   };
 }
 

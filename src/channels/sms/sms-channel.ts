@@ -106,6 +106,21 @@ export function createSmsChannel(options: SmsChannelOptions): SmsChannel {
         },
       };
     },
+    async notify(notice, context) {
+      const sender = createTwilioSmsSender(
+        { ...config.sender, from: context.binding.routeKey },
+        { store: options.store, tenantId: context.binding.tenantId, now },
+      );
+      const key = `${context.deliveryId}:sms:0`;
+      const send = async () => {
+        const result = await sender.send({ to: notice.to, text: notice.text, idempotencyKey: key });
+        if (result.status === 'opted-out') {
+          throw new StewardError('invalid-request', `${notice.to} opted out (STOP) of this number`);
+        }
+        return result.messageSid;
+      };
+      await context.outbox.once(key, { send, findSent: async () => undefined });
+    },
   };
 }
 
