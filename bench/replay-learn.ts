@@ -5,7 +5,9 @@
  * model's, src/simulator/handler-writer.ts) write handlers that are validated in the sandbox and served
  * at once (no approval, no canary: the replay measures the handlers); then test.csv is served. A reply of
  * another intent's answer is a wrong answer. Both phases are bounded in time; the figures say how many
- * requests each covered.
+ * requests each covered. After test.csv, the off-topic requests of test/fixtures/off-topic-requests.txt (small-
+ * business and chit-chat messages that fit no banking intent) are served: any answer on them other than the
+ * model's is wrong, so the replay measures abstention too.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { openStore } from '../src/store/index.js';
 import { printTable } from './stats.js';
 
 const dataDir = new URL('../../shared/data/banking77/', import.meta.url);
+const offTopicFile = new URL('../test/fixtures/off-topic-requests.txt', import.meta.url);
 const MODEL_COST_USD = 0.05;
 const PHASE_MS = Number(process.env.LEARN_PHASE_MINUTES ?? 8) * 60_000;
 
@@ -28,6 +31,10 @@ export async function runLearnReplay(): Promise<void> {
   const intentOf = new Map<string, string>();
   for (const row of [...train, ...test]) intentOf.set(row.text.trim(), row.label);
   const answerFor = (intent: string) => `[answer for ${intent}]`;
+  const offTopic = readFileSync(offTopicFile, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && !intentOf.has(line));
   const dir = mkdtempSync(join(tmpdir(), 'steward-replay-learn-'));
   const store = await openStore({ path: join(dir, 'steward.db') }, {});
   let clock = Date.now();
@@ -90,6 +97,23 @@ export async function runLearnReplay(): Promise<void> {
       tiers.set(reply.tier, tier);
       served++;
     }
+    // Off-topic requests fit no intent: only the model may answer them; a cache, pattern or handler answer is wrong.
+    const testServed = served;
+    const offTopicTiers = new Map<string, number>();
+    let offTopicWrong = 0;
+    for (const text of offTopic) {
+      const reply = await agent.handle({ text });
+      const tier = tiers.get(reply.tier) ?? { served: 0, wrong: 0, cost: 0 };
+      tier.served++;
+      tier.cost += reply.costUsd;
+      if (reply.tier !== 'intelligent') {
+        tier.wrong++;
+        offTopicWrong++;
+      }
+      tiers.set(reply.tier, tier);
+      offTopicTiers.set(reply.tier, (offTopicTiers.get(reply.tier) ?? 0) + 1);
+      served++;
+    }
     const rows = [...tiers.entries()].map(([tier, figures]) => ({
       tier: tier === 'pattern' ? 'pattern (learned handlers)' : tier,
       'share answered': `${((figures.served / served) * 100).toFixed(1)}%`,
@@ -100,12 +124,16 @@ export async function runLearnReplay(): Promise<void> {
     printTable(
       `learn replay: ${history} of ${train.length} train requests as history; ${cycle.clusters} clusters, ` +
         `${cycle.detected.length} detected (confidence >= ${process.env.LEARN_CONFIDENCE ?? 0.95}), ${count('promoted')} promoted, ` +
-        `${count('failed-validation')} failed validation (learning pass ${learnSeconds.toFixed(1)} s); ${served} of ${test.length} test requests served`,
+        `${count('failed-validation')} failed validation (learning pass ${learnSeconds.toFixed(1)} s); ${testServed} of ${test.length} test requests and ${offTopic.length} off-topic requests served`,
       rows,
     );
     const totalCost = [...tiers.values()].reduce((sum, tier) => sum + tier.cost, 0);
     const wrong = [...tiers.values()].reduce((sum, tier) => sum + tier.wrong, 0);
     const handlerShare = (tiers.get('pattern')?.served ?? 0) / Math.max(1, served);
+    console.log(
+      `off-topic: ${offTopic.length} requests fitting no intent, ${offTopicWrong} answered by a tier other than the model ` +
+        `(${((offTopicWrong / Math.max(1, offTopic.length)) * 100).toFixed(2)}%; by tier: ${[...offTopicTiers.entries()].map(([tier, count]) => `${tier} ${count}`).join(', ')})`,
+    );
     console.log(`learned handlers answered ${(handlerShare * 100).toFixed(1)}% of requests`);
     console.log(
       `learn replay: cost -${((1 - totalCost / (Math.max(1, served) * MODEL_COST_USD)) * 100).toFixed(1)}% vs all-model, wrong ${((wrong / Math.max(1, served)) * 100).toFixed(2)}% of all requests`,
