@@ -67,92 +67,82 @@ afterAll(async () => {
 
 const sqlite = storeEngines.filter((engine) => engine.name === 'sqlite');
 
-// Passes alone (34 s) but failed validation in 2 of 3 fresh-clone CI runs under the suite's parallel load
-// (cause not yet found; the assertion below now prints the validation report). Until it is fixed it runs
-// only when asked: STEWARD_LEARN_E2E=1 npx vitest run test/learn.e2e.test.ts (issue 13, session 5 note).
-describe.runIf(process.env.STEWARD_LEARN_E2E === '1').each(sqlite)(
-  'Learn on the real SDK, store on $name',
-  (engine) => {
-    let opened: TestStore;
-    beforeAll(async () => {
-      opened = await engine.open();
+describe.each(sqlite)('Learn on the real SDK, store on $name', (engine) => {
+  let opened: TestStore;
+  beforeAll(async () => {
+    opened = await engine.open();
+  });
+  afterAll(async () => {
+    await opened.cleanup();
+  });
+
+  it('detect → generate → validate → approve → canary → promote; a failing canary rolls back; a failed handler never serves', async () => {
+    const runtime = new ClaudeAgentSdkRuntime({
+      baseUrl: model.url,
+      simulatedModel: true,
+      concurrency: 2,
+      runsDirectory,
+      workspacesDirectory,
     });
-    afterAll(async () => {
-      await opened.cleanup();
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'front-desk',
+      store: opened.store,
+      runtime,
+      audit: { level: 'standard' },
+      optimization: {
+        enableCache: false,
+        fallback: ['pattern', 'intelligent'],
+        patterns: { autoDetect: false },
+      },
+      learning: {
+        enabled: true,
+        patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
+        capabilities: { autoGenerate: true, requireApproval: true, testCoverage: 0.8 },
+        deployment: { strategy: 'canary', rolloutPercentage: 100, successCriteria: { errorRate: 0.1 } },
+      },
     });
-
-    it('detect → generate → validate → approve → canary → promote; a failing canary rolls back; a failed handler never serves', async () => {
-      const runtime = new ClaudeAgentSdkRuntime({
-        baseUrl: model.url,
-        simulatedModel: true,
-        concurrency: 2,
-        runsDirectory,
-        workspacesDirectory,
-      });
-      const agent = new ClaudeAgent({
-        tenantId: 'acme',
-        agentId: 'front-desk',
-        store: opened.store,
-        runtime,
-        audit: { level: 'standard' },
-        optimization: {
-          enableCache: false,
-          fallback: ['pattern', 'intelligent'],
-          patterns: { autoDetect: false },
-        },
-        learning: {
-          enabled: true,
-          patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
-          capabilities: { autoGenerate: true, requireApproval: true, testCoverage: 0.8 },
-          deployment: { strategy: 'canary', rolloutPercentage: 100, successCriteria: { errorRate: 0.1 } },
-        },
-      });
-      try {
-        let conversation = 0;
-        const ask = (text: string) =>
-          agent.handle({ text, channel: 'web', conversationId: `c-${++conversation}` });
-        const history = [...hoursRequests, ...refundRequests, ...shippingRequests];
-        for (let index = 0; index < history.length; index += 2) {
-          const replies = await Promise.all(history.slice(index, index + 2).map(ask));
-          for (const reply of replies)
-            expect(reply).toMatchObject({ tier: 'intelligent', simulatedModel: true });
-        }
-        const learning = (await agent.learning())!;
-        const cycle = await learning.runCycle();
-        expect(cycle.detected).toHaveLength(3);
-        const all = await learning.list();
-        const of = (reply: string) =>
-          all.find((capability) => capability.cluster.training[0]?.reply === reply)!;
-        expect(of(hoursReply).state, JSON.stringify(of(hoursReply).validationReport).slice(0, 1500)).toBe(
-          'pending-approval',
-        );
-        expect(of(hoursReply).generationCostUsd).toBeGreaterThan(0);
-        expect(of(refundReply).state).toBe('pending-approval');
-        expect(of(shippingReply).state).toBe('failed-validation');
-
-        await learning.approve(of(hoursReply).id, 'alice');
-        await learning.approve(of(refundReply).id, 'alice');
-
-        for (let index = 0; index < 3; index++) await ask(`urgent: ${refundRequests[index]}`);
-        expect((await learning.get(of(refundReply).id)).state).toBe('rolled-back');
-
-        let served = 0;
-        for (
-          let index = 0;
-          index < 60 && (await learning.get(of(hoursReply).id)).state === 'canary';
-          index++
-        ) {
-          const reply = await ask(hoursRequests[index % hoursRequests.length]!);
-          if (reply.tier === 'pattern') served++;
-        }
-        expect((await learning.get(of(hoursReply).id)).state).toBe('promoted');
-        expect(served).toBeGreaterThan(20);
-        const shippingAnswer = await ask(shippingRequests[0]!);
-        expect(shippingAnswer.tier).toBe('intelligent');
-      } finally {
-        await agent.close();
-        await runtime.close();
+    try {
+      let conversation = 0;
+      const ask = (text: string) =>
+        agent.handle({ text, channel: 'web', conversationId: `c-${++conversation}` });
+      const history = [...hoursRequests, ...refundRequests, ...shippingRequests];
+      for (let index = 0; index < history.length; index += 2) {
+        const replies = await Promise.all(history.slice(index, index + 2).map(ask));
+        for (const reply of replies)
+          expect(reply).toMatchObject({ tier: 'intelligent', simulatedModel: true });
       }
-    }, 240_000);
-  },
-);
+      const learning = (await agent.learning())!;
+      const cycle = await learning.runCycle();
+      expect(cycle.detected).toHaveLength(3);
+      const all = await learning.list();
+      const of = (reply: string) =>
+        all.find((capability) => capability.cluster.training[0]?.reply === reply)!;
+      expect(of(hoursReply).state, JSON.stringify(of(hoursReply).validationReport).slice(0, 1500)).toBe(
+        'pending-approval',
+      );
+      expect(of(hoursReply).generationCostUsd).toBeGreaterThan(0);
+      expect(of(refundReply).state).toBe('pending-approval');
+      expect(of(shippingReply).state).toBe('failed-validation');
+
+      await learning.approve(of(hoursReply).id, 'alice');
+      await learning.approve(of(refundReply).id, 'alice');
+
+      for (let index = 0; index < 3; index++) await ask(`urgent: ${refundRequests[index]}`);
+      expect((await learning.get(of(refundReply).id)).state).toBe('rolled-back');
+
+      let served = 0;
+      for (let index = 0; index < 60 && (await learning.get(of(hoursReply).id)).state === 'canary'; index++) {
+        const reply = await ask(hoursRequests[index % hoursRequests.length]!);
+        if (reply.tier === 'pattern') served++;
+      }
+      expect((await learning.get(of(hoursReply).id)).state).toBe('promoted');
+      expect(served).toBeGreaterThan(20);
+      const shippingAnswer = await ask(shippingRequests[0]!);
+      expect(shippingAnswer.tier).toBe('intelligent');
+    } finally {
+      await agent.close();
+      await runtime.close();
+    }
+  }, 240_000);
+});

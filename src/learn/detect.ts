@@ -11,6 +11,7 @@
  *
  * Cohesion (mean similarity of the members to their centre) is reported alongside; it does not gate.
  */
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Redactor } from '../privacy/index.js';
 import type { StewardStore } from '../store/index.js';
@@ -233,14 +234,23 @@ export function scoreClusters(observations: readonly Observation[]): ScoredClust
   return scored;
 }
 
-/** Every third member (and at least one) is held out; the model sees at most MAX_TRAINING of the rest. */
+/**
+ * Every third member (and at least one) is held out; the model sees at most MAX_TRAINING of the rest.
+ * Members are taken in the order of a hash of their request, not in the order they arrived: the same
+ * observations give the same split however concurrent requests happened to finish (a split by arrival
+ * made validation of one cluster pass or fail with the timing of its history).
+ */
 export function splitExamples(examples: readonly ClusterExample[]): {
   training: ClusterExample[];
   heldOut: ClusterExample[];
 } {
   const training: ClusterExample[] = [];
   const heldOut: ClusterExample[] = [];
-  for (const [index, example] of examples.entries()) {
+  const ordered = examples
+    .map((example) => ({ example, key: createHash('sha256').update(example.request).digest('hex') }))
+    .sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0))
+    .map((entry) => entry.example);
+  for (const [index, example] of ordered.entries()) {
     if (index % 3 === 2 || training.length >= MAX_TRAINING) heldOut.push(example);
     else training.push(example);
   }
