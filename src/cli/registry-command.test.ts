@@ -114,4 +114,27 @@ describe('steward tenants, agents and templates', () => {
     expect((await steward('agents', 'apply')).err).toContain('missing -f <file>');
     expect((await steward('agents', 'list')).err).toContain('missing --tenant');
   });
+
+  it('never prints a channel secret: get and get --effective show the marker', async () => {
+    writeFileSync(
+      join(dir, 'agent-with-slack.json'),
+      JSON.stringify({
+        tenantId: 'acme',
+        agentId: 'slacker',
+        channels: [
+          { type: 'slack', botToken: 'xoxb-cli-plain-token-77', signingSecret: 'cli-plain-signing-77' },
+        ],
+      }),
+    );
+    expect((await steward('agents', 'apply', '-f', 'agent-with-slack.json', '--actor', 'alice')).code).toBe(
+      0,
+    );
+    for (const extra of [[], ['--effective']]) {
+      const shown = await steward('agents', 'get', '--tenant', 'acme', 'slacker', ...extra, '--json');
+      expect(shown.code).toBe(0);
+      expect(shown.out).not.toContain('xoxb-cli-plain-token-77');
+      expect(shown.out).not.toContain('cli-plain-signing-77');
+      expect(JSON.parse(shown.out).config.channels[0]).toMatchObject({ botToken: '[sealed]' });
+    }
+  });
 });

@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { Audit } from '../audit/index.js';
 import { StewardError } from '../errors/index.js';
-import { applyConfigFile, Registry, type TenantLimits, type TenantStatus } from '../fleet/index.js';
+import {
+  applyConfigFile,
+  hideChannelSecrets,
+  Registry,
+  type TenantLimits,
+  type TenantStatus,
+} from '../fleet/index.js';
 import type { StewardStore } from '../store/index.js';
 import { openStore } from '../store/index.js';
 import { type CliAction, type CliActorOptions, resolveCliActor } from './cli-actor.js';
@@ -135,9 +141,11 @@ export async function registryCommand(options: RegistryCommandOptions, io: CliIo
           agentId: required(options.target, 'the agent id'),
         };
         if (options.effective) {
-          const effective = await registry.resolveAgentConfig(scope.tenantId, scope.agentId, {
+          const resolved = await registry.resolveAgentConfig(scope.tenantId, scope.agentId, {
             includeInactive: true,
           });
+          // The effective config holds opened channel secrets: shown as the marker, never printed.
+          const effective = { ...resolved, config: hideChannelSecrets(resolved.config) };
           print(effective, () => [JSON.stringify(effective, null, 2)]);
           return exitCode.ok;
         }

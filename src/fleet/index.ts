@@ -81,6 +81,7 @@ export {
   type RegistryChangeSink,
   type RegistryEventType,
 } from './registry/changes.js';
+export { hideChannelSecrets, sealedSecretMarker } from './registry/channel-secrets.js';
 export { PLATFORM_TENANT_ID, REGISTRY_AGENT_ID, RESERVED_ID_PREFIX } from './registry/ids.js';
 export type { JsonObject, JsonValue } from './registry/json-config.js';
 export { mergeConfig } from './registry/merge.js';

@@ -18,10 +18,13 @@ const bodyOf = async (response: Response | Promise<Response>) => (await (await r
 describe.each(storeEngines)('registry API on $name', (engine) => {
   let opened: TestStore;
   let app: StewardApp;
+  let registryInstance: Registry;
+  const registryOf = () => registryInstance;
 
   beforeAll(async () => {
     opened = await engine.open();
     const registry = new Registry(opened.store, { changes: discardChanges });
+    registryInstance = registry;
     app = createApp({
       agents: [],
       store: opened.store,
@@ -169,6 +172,26 @@ describe.each(storeEngines)('registry API on $name', (engine) => {
     const active = await bodyOf(send('GET', '/api/tenants/acme/agents?status=active'));
     expect(active.items.map((agent: { agentId: string }) => agent.agentId)).toEqual(['contested', 'desk']);
     expect((await send('GET', '/api/tenants/nobody/agents')).status).toBe(404);
+  });
+
+  it('never answers a channel secret: GET shows "[sealed]", a PUT of what GET gave keeps the secret', async () => {
+    const path = '/api/tenants/globex/agents/slacker';
+    const channels = [{ type: 'slack', botToken: 'xoxb-http-plain-91', signingSecret: 'http-signing-91' }];
+    const put = await send('PUT', path, { systemPrompt: 'Hi', channels });
+    expect(put.status).toBe(201);
+    const putText = await put.text();
+    const read = await send('GET', path);
+    const readText = await read.text();
+    for (const text of [putText, readText]) {
+      expect(text).not.toContain('xoxb-http-plain-91');
+      expect(text).not.toContain('http-signing-91');
+    }
+    const { config } = JSON.parse(readText) as { config: Record<string, unknown> };
+    expect(config.channels).toEqual([{ type: 'slack', botToken: '[sealed]', signingSecret: '[sealed]' }]);
+    const edited = await send('PUT', path, { ...config, systemPrompt: 'Hello' });
+    expect(edited.status).toBe(200);
+    const effective = await registryOf().resolveAgentConfig('globex', 'slacker');
+    expect(effective.config.channels).toEqual(channels);
   });
 
   it('puts, reads and deletes templates; a template agents extend is not deleted (409 with the count)', async () => {

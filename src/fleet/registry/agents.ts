@@ -6,6 +6,7 @@
 import { InvalidConfigError, StewardError } from '../../errors/index.js';
 import { type AgentScope, effectiveAgentConfig, prepareAgentConfig } from './agent-config.js';
 import type { RegistryChange } from './changes.js';
+import { openChannelSecrets, redactChannelSecrets, sealChannelSecrets } from './channel-secrets.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { checkActor, checkId } from './ids.js';
 import { canonicalJson, changedTopLevelKeys, type JsonObject } from './json-config.js';
@@ -70,7 +71,8 @@ export class AgentRegistry {
     const ids = checkScope(scope);
     const actor = checkActor(options.actor);
     const prepared = prepareAgentConfig(ids, config);
-    const ownJson = canonicalJson(prepared.own);
+    const cipher = this.context.store.secretCipher;
+    const context = `agent config for ${ids.tenantId}/${ids.agentId}`;
     return runWrite<AgentWriteResult>(this.context, async (db, engine) => {
       const tenantRow = await db
         .selectFrom('tenants')
@@ -99,7 +101,6 @@ export class AgentRegistry {
           `agent config for ${ids.tenantId}/${ids.agentId}`,
         );
       }
-      effectiveAgentConfig(ids, template && (JSON.parse(template.config) as JsonObject), prepared.own);
       const templateVersion = template ? Number(template.version) : null;
       const current = await db
         .selectFrom('agents')
@@ -107,6 +108,19 @@ export class AgentRegistry {
         .where('tenant_id', '=', ids.tenantId)
         .where('agent_id', '=', ids.agentId)
         .executeTakeFirst();
+      // Channel secrets are sealed before anything is written; the config is validated as the agent runs it.
+      const sealedOwn = sealChannelSecrets(
+        prepared.own,
+        current && (JSON.parse(current.config) as JsonObject),
+        cipher,
+        context,
+      );
+      effectiveAgentConfig(
+        ids,
+        template && (JSON.parse(template.config) as JsonObject),
+        openChannelSecrets(sealedOwn, cipher),
+      );
+      const ownJson = canonicalJson(sealedOwn);
       const at = this.context.now();
 
       if (!current) {
@@ -168,7 +182,7 @@ export class AgentRegistry {
       };
       await conditionalUpdate(db, row, currentVersion, options.ifMatch);
       const agent = toAgentEntry(row, templateVersion);
-      const changedKeys = changedTopLevelKeys(JSON.parse(current.config) as JsonObject, prepared.own);
+      const changedKeys = changedTopLevelKeys(JSON.parse(current.config) as JsonObject, sealedOwn);
       return {
         result: { agent, outcome: 'updated' },
         changes: [
@@ -342,7 +356,8 @@ export function toAgentEntry(row: AgentsTable, templateVersion: number | null): 
   return {
     tenantId: row.tenant_id,
     agentId: row.agent_id,
-    config: JSON.parse(row.config) as JsonObject,
+    // A read never shows a channel secret: each is the marker (see channel-secrets.ts).
+    config: redactChannelSecrets(JSON.parse(row.config) as JsonObject),
     extends: row.extends,
     version,
     effectiveVersion: effectiveVersionOf(version, templateVersion === null ? null : Number(templateVersion)),

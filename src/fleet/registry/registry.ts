@@ -9,6 +9,7 @@ import type { StewardStore } from '../../store/index.js';
 import { type AgentScope, effectiveAgentConfig } from './agent-config.js';
 import { AgentRegistry, type AgentStatus, agentNotFound, effectiveVersionOf } from './agents.js';
 import { auditChangeSink, type RegistryChangeSink } from './changes.js';
+import { openChannelSecrets } from './channel-secrets.js';
 import { checkId } from './ids.js';
 import type { JsonObject } from './json-config.js';
 import { registryDatabase } from './schema.js';
@@ -123,7 +124,11 @@ export class Registry {
     }
     const template =
       row.template_config === null ? undefined : (JSON.parse(row.template_config) as JsonObject);
-    const config = effectiveAgentConfig(scope, template, JSON.parse(row.config) as JsonObject);
+    const config = effectiveAgentConfig(
+      scope,
+      template,
+      openChannelSecrets(JSON.parse(row.config) as JsonObject, this.store.secretCipher),
+    );
     const agentVersion = Number(row.version);
     const templateVersion = row.template_version === null ? null : Number(row.template_version);
     return {
