@@ -168,14 +168,20 @@ async function main(): Promise<void> {
     const sizes = fleetSizes(process.argv.slice(2), process.env);
     // Each engine's tables as soon as it is done: a full run takes tens of minutes.
     const figures: FleetFigures[] = [];
-    figures.push(
-      await withPostgres((store, openAnother, location) => benchFleet(store, openAnother, sizes, location)),
-    );
-    printFleet(figures);
-    figures.push(
-      await withSqlite((store, openAnother, location) => benchFleet(store, openAnother, sizes, location)),
-    );
-    printFleet(figures);
+    // STEWARD_BENCH_FLEET_ENGINES=sqlite (or postgres) runs one engine only.
+    const engines = (process.env.STEWARD_BENCH_FLEET_ENGINES ?? 'postgres,sqlite').split(',');
+    if (engines.includes('postgres')) {
+      figures.push(
+        await withPostgres((store, openAnother, location) => benchFleet(store, openAnother, sizes, location)),
+      );
+      printFleet(figures);
+    }
+    if (engines.includes('sqlite')) {
+      figures.push(
+        await withSqlite((store, openAnother, location) => benchFleet(store, openAnother, sizes, location)),
+      );
+      printFleet(figures);
+    }
   }
 }
 
