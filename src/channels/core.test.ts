@@ -131,6 +131,32 @@ describe.each(storeEngines)('ChannelCore on $name', (engine) => {
     expect(provider.accepted.map((sent) => sent.text)).toEqual(['answer to hours?']);
   });
 
+  it('refuses to bind a destination another tenant holds (409), until that tenant unbinds it', async () => {
+    const core = newCore('a');
+    await core.bindings.bind({ channel: 'memory', routeKey: 'box-1', tenantId: 'acme', agentId: 'desk' });
+    // The same tenant may move it to another of its agents.
+    await core.bindings.bind({ channel: 'memory', routeKey: 'box-1', tenantId: 'acme', agentId: 'sales' });
+    const claim = core.bindings.bind({
+      channel: 'memory',
+      routeKey: 'box-1',
+      tenantId: 'globex',
+      agentId: 'desk',
+    });
+    await expect(claim).rejects.toMatchObject({ code: 'conflict' });
+    await expect(claim).rejects.not.toThrow(/acme/);
+    expect(await core.bindings.resolve('memory', 'box-1')).toMatchObject({
+      tenantId: 'acme',
+      agentId: 'sales',
+    });
+    await core.receive('memory', request({ text: 'mine?', providerId: 'e1', routeKey: 'box-1' }));
+    expect(await core.processDue()).toBe(1);
+    expect(calls).toEqual(['acme/sales: mine?']);
+
+    expect(await core.bindings.unbind('acme', 'memory', 'box-1')).toBe(true);
+    await core.bindings.bind({ channel: 'memory', routeKey: 'box-1', tenantId: 'globex', agentId: 'desk' });
+    expect(await core.bindings.resolve('memory', 'box-1')).toMatchObject({ tenantId: 'globex' });
+  });
+
   it('queues a burst of concurrent events together, and a retry inside the same burst once', async () => {
     const core = newCore('a');
     await core.bindings.bind({ channel: 'memory', routeKey: 'box-1', tenantId: 'acme', agentId: 'desk' });

@@ -3,6 +3,7 @@
  * agent, with the destination's secrets encrypted at rest. An unknown destination has no row, and its
  * messages are dropped with a recorded reason, never answered by another tenant's agent.
  */
+import { StewardError } from '../../errors/index.js';
 import type { StewardStore } from '../../store/index.js';
 import type { ChannelBinding } from '../adapter.js';
 import { secretBoxOf } from './secret-box.js';
@@ -53,13 +54,17 @@ export class ChannelBindings {
     this.box = secretBoxOf(store);
   }
 
-  /** Binds a destination to an agent (replacing an earlier binding of the same destination). */
+  /**
+   * Binds a destination to an agent, replacing an earlier binding of the same destination by the same
+   * tenant. A destination another tenant holds is refused (409 `conflict`, naming no tenant): a number,
+   * address or workspace never moves between tenants unless its holder unbinds it first.
+   */
   async bind(input: BindInput): Promise<void> {
     this.routeCache.delete(`${input.channel}\u0000${input.routeKey}`);
     const at = this.now();
     const secret = input.secret ? this.box.seal(input.secret) : null;
     const details = JSON.stringify(input.details ?? {});
-    await this.db
+    const result = await this.db
       .insertInto('channel_bindings')
       .values({
         channel: input.channel,
@@ -72,15 +77,25 @@ export class ChannelBindings {
         updated_at: at,
       })
       .onConflict((conflict) =>
-        conflict.columns(['channel', 'route_key']).doUpdateSet({
-          tenant_id: input.tenantId,
-          agent_id: input.agentId,
-          secret,
-          details,
-          updated_at: at,
-        }),
+        conflict
+          .columns(['channel', 'route_key'])
+          .doUpdateSet({
+            tenant_id: input.tenantId,
+            agent_id: input.agentId,
+            secret,
+            details,
+            updated_at: at,
+          })
+          .where('channel_bindings.tenant_id', '=', input.tenantId),
       )
-      .execute();
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) {
+      throw new StewardError(
+        'conflict',
+        `${input.channel} destination "${input.routeKey.slice(0, 200)}" is bound to another tenant: it can be bound to tenant "${input.tenantId}" only after that binding is removed`,
+        { details: { channel: input.channel } },
+      );
+    }
   }
 
   /**
