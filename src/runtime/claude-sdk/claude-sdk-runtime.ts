@@ -3,7 +3,7 @@
  * Code CLI with a throwaway home under the data directory, working in the agent's own workspace (its file
  * tools refused outside it, its shell sandboxed), behind a per-host concurrency limit.
  */
-import { type Options, type Query, query } from '@anthropic-ai/claude-agent-sdk';
+import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
 import type { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type {
@@ -229,12 +229,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       }
       await finished;
       if (!state.result) throw runFailure(request, stopCause, state, timeoutMs);
-      const sandboxFailure = sandboxFailureOf(state.result);
-      if (sandboxFailure !== undefined) {
-        this.isolator.sandboxGone(sandboxFailure);
-        throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
-      }
-      return toRuntimeResult(state.result, state, tracker, startedAt, queueWaitMs, this.simulatedModel);
+      return this.resultOf(request, state.result, state, tracker, startedAt, queueWaitMs);
     })();
     return { outcome, finished };
   }
@@ -310,12 +305,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
       }
       if (!seen.result) throw runFailure(request, stopCause, state, timeoutMs);
       if (seen.result && warm.sessionId) state.sessionId = warm.sessionId;
-      const sandboxFailure = sandboxFailureOf(seen.result);
-      if (sandboxFailure !== undefined) {
-        this.isolator.sandboxGone(sandboxFailure);
-        throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
-      }
-      return toRuntimeResult(seen.result, state, tracker, startedAt, queueWaitMs, this.simulatedModel);
+      return this.resultOf(request, seen.result, state, tracker, startedAt, queueWaitMs);
     })();
     return { outcome, finished };
   }
@@ -360,6 +350,23 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     session.workspace = isolation.workspace;
     session.stderr = stderr;
     return session;
+  }
+
+  /** A cold or warm run's result; a run the CLI's sandbox could not start marks the sandbox gone. */
+  private resultOf(
+    request: RuntimeRequest,
+    result: SDKResultMessage,
+    state: RunState,
+    tracker: ToolCallTracker,
+    startedAt: number,
+    queueWaitMs: number,
+  ): RuntimeResult {
+    const sandboxFailure = sandboxFailureOf(result);
+    if (sandboxFailure !== undefined) {
+      this.isolator.sandboxGone(sandboxFailure);
+      throw sandboxUnavailableError(sandboxFailure, { interactionId: request.interactionId });
+    }
+    return toRuntimeResult(result, state, tracker, startedAt, queueWaitMs, this.simulatedModel);
   }
 
   private async createRunDirectory(): Promise<RunDirectory> {
