@@ -142,6 +142,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io,
     );
   }
+  if (command === 'channels') {
+    const { channelsCommand } = await import('./channels-command.js');
+    return channelsCommand(
+      {
+        configPath: requireConfigFile(values.config, io),
+        action: rest[0],
+        tenant: values.tenant,
+        from: values.from,
+        json: values.json,
+      },
+      io,
+    );
+  }
   if (command === 'costs') {
     const { costsCommand } = await import('./costs-command.js');
     return costsCommand(

@@ -7,6 +7,9 @@ Commands:
   serve                 Run the HTTP server: web chat API, JSON API, /metrics and /healthz
   costs                 Requests, cost, cache hit rate and savings per day and tier
                         (--tenant, --agent, --from YYYY-MM-DD, --to YYYY-MM-DD, --json)
+  channels stats        A tenant's channels: messages in, replied, failed, pending, reply latency,
+                        urgency mix, and its bindings, never a secret (--tenant required; --from
+                        YYYY-MM-DD, --json)
   trust show|history    Show an agent's trust level, allowed tools and window metrics, or its changes
   trust set|freeze|unfreeze|reset
                         Operator actions on an agent's trust (--reason required; set takes --level,
