@@ -25,10 +25,9 @@ import { parseInstant } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import { decryptAuditRecords } from '../server/index.js';
 import type { StewardStore } from '../store/index.js';
-import { openStore } from '../store/index.js';
 import { type CliActorOptions, resolveCliActor } from './cli-actor.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { loadAgentConfigs } from './load-config.js';
+import { loadAgentConfigs, storeOfConfig } from './load-config.js';
 
 /** `exitCode` plus `tampered` (3): `steward audit verify` found a chain that does not verify. */
 export const auditExitCode = { ...exitCode, tampered: 3 } as const;
@@ -75,9 +74,7 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
   const tenantConfig = options.tenant
     ? configs.find((config) => (config.tenantId ?? 'default') === options.tenant)
     : undefined;
-  const configured = (tenantConfig ?? configs[0])?.store;
-  const store =
-    configured && 'interactions' in configured ? configured : await openStore(configured ?? {}, io.env);
+  const { store, owned } = await storeOfConfig((tenantConfig ?? configs[0])?.store, io.env);
   try {
     switch (action) {
       case 'search':
@@ -93,7 +90,7 @@ export async function auditCommand(options: AuditCommandOptions, io: CliIo): Pro
     if (StewardError.isInstance(error)) throw new CliError(error.message);
     throw error;
   } finally {
-    if (store !== configured) await store.close();
+    if (owned) await store.close();
   }
 }
 

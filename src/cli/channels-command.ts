@@ -1,9 +1,8 @@
 /** `steward channels stats`: a tenant's channel analytics and bindings, as `GET /api/tenants/:tenantId/channels` gives them. */
 import { ChannelBindings, channelStats } from '../channels/index.js';
 import { StewardError } from '../errors/index.js';
-import { openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { loadAgentConfigs } from './load-config.js';
+import { loadAgentConfigs, storeOfConfig } from './load-config.js';
 
 export interface ChannelsCommandOptions {
   configPath: string;
@@ -22,9 +21,7 @@ export async function channelsCommand(options: ChannelsCommandOptions, io: CliIo
   if (Number.isNaN(since))
     throw new CliError(`--from must be a date (YYYY-MM-DD), got "${options.from}"`, exitCode.usage);
   const [first] = await loadAgentConfigs(options.configPath, io.cwd);
-  const configured = first?.store;
-  const store =
-    configured && 'interactions' in configured ? configured : await openStore(configured ?? {}, io.env);
+  const { store, owned } = await storeOfConfig(first?.store, io.env);
   try {
     const [channels, bindings] = await Promise.all([
       channelStats(store, options.tenant, { since }),
@@ -56,6 +53,6 @@ export async function channelsCommand(options: ChannelsCommandOptions, io: CliIo
     if (StewardError.isInstance(error)) throw new CliError(error.message);
     throw error;
   } finally {
-    if (store !== configured) await store.close();
+    if (owned) await store.close();
   }
 }

@@ -2,9 +2,8 @@
 
 import { StewardError } from '../errors/index.js';
 import { CostRollups } from '../optimize/index.js';
-import { openStore } from '../store/index.js';
 import { CliError, type CliIo, exitCode } from './cli-io.js';
-import { loadAgentConfigs } from './load-config.js';
+import { loadAgentConfigs, storeOfConfig } from './load-config.js';
 
 export interface CostsCommandOptions {
   configPath: string;
@@ -17,9 +16,7 @@ export interface CostsCommandOptions {
 
 export async function costsCommand(options: CostsCommandOptions, io: CliIo): Promise<number> {
   const [first] = await loadAgentConfigs(options.configPath, io.cwd);
-  const configured = first?.store;
-  const store =
-    configured && 'interactions' in configured ? configured : await openStore(configured ?? {}, io.env);
+  const { store, owned } = await storeOfConfig(first?.store, io.env);
   try {
     const report = await new CostRollups(store).report({
       ...(options.tenant ? { tenantId: options.tenant } : {}),
@@ -46,6 +43,6 @@ export async function costsCommand(options: CostsCommandOptions, io: CliIo): Pro
     if (StewardError.isInstance(error)) throw new CliError(error.message);
     throw error;
   } finally {
-    if (store !== configured) await store.close();
+    if (owned) await store.close();
   }
 }

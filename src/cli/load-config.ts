@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AgentConfig } from '../agent/index.js';
+import { openStore, type StewardStore } from '../store/index.js';
 import { CliError } from './cli-io.js';
 import { configSearchOrder, defaultConfigFile } from './config-file.js';
 
@@ -63,4 +64,20 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value;
+}
+
+/**
+ * The store a config names: a store object the config built is used as is (the caller must not close
+ * it); store settings, or none, open one from them and the environment (the caller closes it).
+ *
+ * @example
+ * const { store, owned } = await storeOfConfig(configs[0]?.store, io.env);
+ * try { … } finally { if (owned) await store.close(); }
+ */
+export async function storeOfConfig(
+  configured: AgentConfig['store'],
+  env: NodeJS.ProcessEnv,
+): Promise<{ store: StewardStore; owned: boolean }> {
+  if (configured && 'interactions' in configured) return { store: configured, owned: false };
+  return { store: await openStore(configured ?? {}, env), owned: true };
 }
