@@ -131,7 +131,7 @@ describe('the Keys API', () => {
     expect(listed.status).toBe(200);
     const text = await listed.text();
     expect(JSON.parse(text).keys).toHaveLength(1);
-    expect(text).not.toContain(created.token.split('_').at(-1));
+    expect(text).not.toContain(created.token.split('_').slice(2).join('_'));
     expect(Object.keys(JSON.parse(text).keys[0]).sort()).toEqual([
       'createdAt',
       'createdBy',
