@@ -91,6 +91,58 @@ describe.each(storeEngines)('audit on $name', (engine) => {
     await changed.close();
   });
 
+  it('appends an interaction in one commit, durable when the reply returns; a failed one at once', async () => {
+    opened ??= await engine.open();
+    const store = opened.store;
+    let commits = 0;
+    const counted = {
+      ...store,
+      writeTransaction: ((work) =>
+        store.writeTransaction(async (db) => {
+          const result = await work(db);
+          commits++;
+          return result;
+        })) as typeof store.writeTransaction,
+    };
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'desk',
+      store: counted,
+      runtime: new FunctionRuntime(async (request) => {
+        if (request.prompt.includes('fail')) throw new Error('model down');
+        return 'Fresh bread at eight.';
+      }),
+      audit: { level: 'standard' },
+    });
+    await agent.start();
+    const before = commits;
+    const reply = await agent.handle({ text: 'When is bread ready?' });
+    // One commit for message-received, tier-answered, interaction-completed and reply-sent (four before).
+    expect(commits - before).toBe(1);
+    const records = (await allRecords((await agent.audit())!)).filter(
+      (record) => record.interactionId === reply.interactionId,
+    );
+    expect(records.map((record) => record.eventType)).toEqual([
+      'message-received',
+      'tier-answered',
+      'interaction-completed',
+      'reply-sent',
+    ]);
+    // A failed interaction: its records are durable before the error reaches the caller.
+    const failed = await agent.handle({ text: 'please fail' }).catch((error: unknown) => error);
+    const failedId = (failed as { details?: { interactionId?: string } }).details?.interactionId;
+    expect(failedId).toBeTruthy();
+    const failedRecords = (await allRecords((await agent.audit())!)).filter(
+      (record) => record.interactionId === failedId,
+    );
+    expect(failedRecords.map((record) => record.eventType)).toEqual([
+      'message-received',
+      'interaction-completed',
+    ]);
+    expect((await (await agent.audit())!.verify({ tenantId: 'acme' })).ok).toBe(true);
+    await agent.close();
+  });
+
   it('encrypts through the agent with STEWARD_AUDIT_KEY from the environment, and masks sender ids', async () => {
     vi.stubEnv('STEWARD_AUDIT_KEY', `k1:${masterKey}`);
     try {

@@ -27,6 +27,7 @@ import {
   type FieldCipher,
   type KeyProvider,
 } from './crypto/index.js';
+import { DeferredAppends, mayWait } from './deferred-records.js';
 import { auditRecordFor, sensitivePaths } from './event-records.js';
 import {
   AuditLog,
@@ -116,6 +117,21 @@ export class Audit {
   /** The master key id each tenant's records were last encrypted under (from this process or the log). */
   private readonly keyIds = new Map<string, string>();
   private readonly environment: NodeJS.ProcessEnv;
+  private readonly deferred = new DeferredAppends({
+    append: (inputs) => this.appendPrepared(inputs),
+    onError: (error, scopes) => {
+      for (const scope of scopes)
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'audit: records waiting for their interaction could not be appended yet; retrying',
+            tenantId: scope.tenantId,
+            agentId: scope.agentId,
+            error: describeError(error),
+          }),
+        );
+    },
+  });
 
   constructor(
     readonly store: StewardStore,
@@ -149,19 +165,33 @@ export class Audit {
     this.alertSinks.push(sink);
   }
 
-  /** Audits every event of `bus` (awaited by `emit`, so an interaction is acknowledged after its records are durable). */
+  /**
+   * Audits every event of `bus` (awaited by `emit`, so an interaction is acknowledged after its records
+   * are durable). The records of events nothing acts on before the interaction's next record wait and go
+   * in one append with it (see DeferredAppends): one commit per cache hit instead of one per event.
+   */
   attach(bus: EventBus): () => void {
-    return bus.onAny((event) => this.recordEvent(event).then(() => undefined));
+    return bus.onAny(async (event) => {
+      if (!mayWait(event)) {
+        await this.recordEvent(event);
+        return;
+      }
+      this.deferred.defer(await this.prepare(this.eventInput(event), {}));
+    });
   }
 
-  /** Appends the record of one pipeline event. */
+  /** Appends the record of one pipeline event (with the records waiting before it). */
   async recordEvent(event: StewardEvent): Promise<AuditRecord> {
+    return this.append(this.eventInput(event));
+  }
+
+  private eventInput(event: StewardEvent): AuditRecordInput {
     if (!this.config.enabled)
       throw new StewardError('invalid-request', 'audit is disabled (audit.enabled: false)');
     const input = auditRecordFor(event, this.config.level);
     // A customer's sender id (a phone number, an email address) is personal data like any other.
     if (event.name === 'message-received' && input.actor) input.actor = this.redactor.text(input.actor);
-    return this.append(input);
+    return input;
   }
 
   /**
@@ -169,6 +199,12 @@ export class Audit {
    * payload is masked and, with encryption on, its text fields encrypted, like every other record.
    */
   async append(input: AuditRecordInput, options: { mask?: boolean } = {}): Promise<AuditRecord> {
+    const [record] = await this.deferred.append([await this.prepare(input, options)]);
+    return record!;
+  }
+
+  /** The record as stored: payload masked (unless `mask: false`) and, when configured, encrypted. */
+  private async prepare(input: AuditRecordInput, options: { mask?: boolean }): Promise<AuditRecordInput> {
     // The alert baselines are rebuilt from the recent log before the first new record is seen.
     if (this.alerts) {
       this.alertsWarm ??= this.alerts
@@ -198,14 +234,21 @@ export class Audit {
       keyId = await this.keyProvider.currentKeyId();
       await this.noteKeyRotation(input, keyId);
     }
-    const [record] = await this.log.append({
+    return {
       ...input,
       ...(input.actor ? { actor: input.actor } : {}),
       payload,
       ...(keyId ? { keyId } : {}),
-    });
-    if (this.alerts && record!.eventType !== 'audit-alert-raised') await this.raiseAlerts(record!);
-    return record!;
+    };
+  }
+
+  /** Appends prepared records in one call (the log's append starts synchronously, keeping call order). */
+  private async appendPrepared(inputs: AuditRecordInput[]): Promise<AuditRecord[]> {
+    const records = await this.log.append(inputs);
+    if (this.alerts)
+      for (const record of records)
+        if (record.eventType !== 'audit-alert-raised') await this.raiseAlerts(record);
+    return records;
   }
 
   /**
@@ -400,8 +443,12 @@ export class Audit {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.deliveries]);
-    await releaseLog(this.store);
+    try {
+      await this.deferred.flush();
+    } finally {
+      await Promise.allSettled([...this.deliveries]);
+      await releaseLog(this.store);
+    }
   }
 }
 

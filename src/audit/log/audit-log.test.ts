@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storeEngines, type TestEngine, type TestStore } from '../../../test/support/engines.js';
 import { StewardError } from '../../errors/index.js';
 import type { StewardStore } from '../../store/index.js';
@@ -118,6 +118,20 @@ describe.each(engines)('AuditLog on $label', ({ engine }) => {
     expect(report.tenants.map((tenant) => [tenant.tenantId, tenant.records])).toEqual(
       tenants.map((t) => [t, 100]),
     );
+  });
+
+  it('commits at once when idle: no timer stands between an append and its commit', async () => {
+    const { store, log } = await open();
+    // With timers frozen, an append that waited on a batching timer would never resolve.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
+    try {
+      const [first] = await log.append(recordInput());
+      const batch = await Promise.all([log.append(recordInput()), log.append(recordInput())]);
+      expect([first!.seq, ...batch.flat().map((record) => record.seq)]).toEqual([1, 2, 3]);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await verifyChain(store)).ok).toBe(true);
   });
 
   it('serves sequential awaiting callers without waiting for a full batch', async () => {

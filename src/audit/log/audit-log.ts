@@ -33,10 +33,12 @@ export const auditLogOptionsSchema = z
     /** Most records in one transaction (a single larger append still goes whole); default 1,000. */
     maxBatchRecords: z.number().int().min(1).max(100_000).default(1_000),
     /**
-     * How long the first record of a batch waits for company when no commit is in progress; default 2.
-     * Records arriving during a commit never wait: they go in the next transaction as soon as it ends.
+     * How long the first record of a batch waits for company when no commit is in progress; default 0:
+     * an idle writer commits at once (after the current turn of the event loop, so appends made in the
+     * same turn share it). Records arriving during a commit never wait either: they go in the next
+     * transaction as soon as it ends, so batches form under load without a timer adding latency.
      */
-    maxBatchWaitMs: z.number().min(0).max(1_000).default(2),
+    maxBatchWaitMs: z.number().min(0).max(1_000).default(0),
     /** Payloads whose canonical JSON is longer (UTF-8) are stored truncated; default 64 KiB. */
     maxPayloadBytes: z
       .number()
