@@ -23,23 +23,32 @@ export function requireJsonBody(): MiddlewareHandler {
 }
 
 /**
- * 413 once the body passes `maxBytes`. Hono's bodyLimit trusts Content-Length when there is one (Node's
- * parser enforces it) and otherwise counts the bytes of the stream as they arrive, so a chunked body is
- * cut off at the limit instead of being buffered whole.
+ * 413 once the body passes `maxBytes`. A body with a Content-Length (Node's parser holds the body to it)
+ * is judged by the header alone, without touching the body, so the Node adapter can still read it
+ * straight from the socket instead of building a web stream for it (about a tenth of a cache hit's CPU).
+ * A body without one (chunked) goes through Hono's bodyLimit, which counts the bytes of the stream as
+ * they arrive and cuts it off at the limit instead of buffering it whole.
  */
 export function limitBody(maxBytes: number): MiddlewareHandler {
-  return bodyLimit({
+  const tooLarge = () =>
+    new StewardError('payload-too-large', `the request body is larger than the limit of ${maxBytes} bytes`, {
+      details: { limitBytes: maxBytes },
+    });
+  const streamed = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new StewardError(
-        'payload-too-large',
-        `the request body is larger than the limit of ${maxBytes} bytes`,
-        {
-          details: { limitBytes: maxBytes },
-        },
-      );
+      throw tooLarge();
     },
   });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^\d+$/.test(length)) {
+      if (Number(length) > maxBytes) throw tooLarge();
+      await next();
+      return;
+    }
+    return streamed(c, next);
+  };
 }
 
 /** Parses the body as JSON and checks it against `schema`; the 400 names the offending field. */
