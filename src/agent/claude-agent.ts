@@ -169,17 +169,23 @@ export class ClaudeAgent {
         : this.buildRecord(context, startedAt, answered, failure, runtime.simulatedModel);
       if (customer !== undefined) record.customerHash = customer;
       // The reply keeps what the model said; the stored record is masked (audit PII detection).
-      await store.interactions.insert(redactInteraction(record, this.redactor));
-      if (this.config.messageHandling.maintainContext && answered) {
-        await store.conversations.recordTurn({
-          tenantId: this.tenantId,
-          agentId: this.agentId,
-          conversationId: context.conversationId,
-          channel: context.channel,
-          sdkSessionId: answered.answer.sdkSessionId ?? null,
-          at: record.createdAt,
-        });
-      }
+      // The record and the conversation's turn commit together, grouped with other interactions' writes.
+      const stored = redactInteraction(record, this.redactor);
+      const turn =
+        this.config.messageHandling.maintainContext && answered
+          ? {
+              tenantId: this.tenantId,
+              agentId: this.agentId,
+              conversationId: context.conversationId,
+              channel: context.channel,
+              sdkSessionId: answered.answer.sdkSessionId ?? null,
+              at: record.createdAt,
+            }
+          : undefined;
+      await store.batchWrite(async (db) => {
+        await store.interactions.insert(stored, db);
+        if (turn) await store.conversations.recordTurn(turn, db);
+      });
       for (const primitive of primitives) await primitive.afterTurn?.({ context, answered, record });
       await this.events.emit('interaction-completed', { interaction: record });
       if (failure) {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
 import { emptyUsage } from '../runtime/index.js';
-import type { StewardStore } from '../store/index.js';
+import { compiledQuery, type StewardStore } from '../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,
@@ -61,6 +61,17 @@ export type CacheabilityVerdict =
   | { cacheable: true }
   | { cacheable: false; reason: 'error' | 'side-effect-tool' | 'pii' | 'follow-up-turn' | 'cache-off' };
 
+/** The unexpired entry of an exact request (looked up for every message), compiled once. */
+const selectExactEntry = compiledQuery(
+  (db: Kysely<CacheTables>, tenantId: string, agentId: string, key: string, now: number) =>
+    db
+      .selectFrom('cache_entries')
+      .select(['id', 'response_text'])
+      .where('tenant_id', '=', tenantId)
+      .where('agent_id', '=', agentId)
+      .where('exact_key', '=', key)
+      .where('expires_at', '>', now),
+);
 export class CacheTier implements AnswerTier {
   readonly name = 'cache' as const;
   private readonly db: Kysely<CacheTables>;
@@ -107,14 +118,9 @@ export class CacheTier implements AnswerTier {
     const scope = this.scopeOf(context);
     const normalized = normalizeRequest(context.text);
     const now = this.now();
-    const exact = await this.db
-      .selectFrom('cache_entries')
-      .select(['id', 'response_text'])
-      .where('tenant_id', '=', scope.tenantId)
-      .where('agent_id', '=', scope.agentId)
-      .where('exact_key', '=', exactKey(scope, normalized))
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const [exact] = (
+      await selectExactEntry(this.db, scope.tenantId, scope.agentId, exactKey(scope, normalized), now)
+    ).rows;
     if (exact) return this.hit(exact.id, exact.response_text);
 
     if (this.intents) {

@@ -97,15 +97,18 @@ export class ConversationRepository {
   }
 
   /** Records a turn; keeps the previous session id when `sdkSessionId` is null (a turn no model answered). */
-  async recordTurn(input: {
-    tenantId: string;
-    agentId: string;
-    conversationId: string;
-    channel: string;
-    sdkSessionId: string | null;
-    at: number;
-  }): Promise<void> {
-    await this.db
+  async recordTurn(
+    input: {
+      tenantId: string;
+      agentId: string;
+      conversationId: string;
+      channel: string;
+      sdkSessionId: string | null;
+      at: number;
+    },
+    db: Kysely<Database> = this.db,
+  ): Promise<void> {
+    await db
       .insertInto('conversations')
       .values({
         tenant_id: input.tenantId,

@@ -1,3 +1,4 @@
+export { compiledQuery } from './compiled-query.js';
 export type { ConversationState } from './conversation-repository.js';
 export { ConversationRepository } from './conversation-repository.js';
 export type { InteractionOutcome, InteractionRecord } from './interaction-record.js';

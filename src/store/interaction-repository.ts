@@ -1,6 +1,7 @@
 /** Interaction records: written once per handled message, read by the API and analytics. */
 import type { Kysely, Selectable } from 'kysely';
 import { StewardError } from '../errors/index.js';
+import { compiledQuery } from './compiled-query.js';
 import type { InteractionRecord } from './interaction-record.js';
 import type { Database, InteractionsTable } from './schema.js';
 
@@ -25,8 +26,10 @@ export interface InteractionPage {
 export class InteractionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(record: InteractionRecord): Promise<void> {
-    await this.db.insertInto('interactions').values(toRow(record)).execute();
+  /** Inserts a record; `db` is the transaction to write in (e.g. the store's `batchWrite`), default none. */
+  async insert(record: InteractionRecord, db: Kysely<Database> = this.db): Promise<void> {
+    const row = toRow(record);
+    await insertInteraction(db, ...interactionColumns.map((column) => row[column]));
   }
 
   /** Records feedback on an interaction of this tenant; false when there is no such interaction. */
@@ -119,6 +122,43 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 export function storableText(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
+
+/** The columns of an interaction row, in the order `insertInteraction` binds them. */
+const interactionColumns = [
+  'id',
+  'tenant_id',
+  'agent_id',
+  'conversation_id',
+  'channel',
+  'tier',
+  'outcome',
+  'error_code',
+  'error_message',
+  'request_text',
+  'reply_text',
+  'cost_usd',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'latency_ms',
+  'queue_wait_ms',
+  'tool_calls',
+  'simulated_model',
+  'sdk_session_id',
+  'customer_hash',
+  'created_at',
+  'feedback',
+  'feedback_note',
+  'feedback_at',
+] as const satisfies ReadonlyArray<keyof InteractionsTable>;
+
+/** One interaction row per handled message: compiled once, every column bound. */
+const insertInteraction = compiledQuery((db: Kysely<Database>, ...values: unknown[]) =>
+  db
+    .insertInto('interactions')
+    .values(Object.fromEntries(interactionColumns.map((column, index) => [column, values[index]])) as never),
+);
 
 function toRow(record: InteractionRecord): InteractionsTable {
   return {

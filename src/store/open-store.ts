@@ -6,6 +6,7 @@ import { StewardError } from '../errors/index.js';
 import { withConnectionFailures } from './connection-failure-dialect.js';
 import { ConversationRepository } from './conversation-repository.js';
 import { createKeyDerivation } from './derived-keys.js';
+import { GroupWriter } from './group-writer.js';
 import { InteractionRepository } from './interaction-repository.js';
 import { createMigrationProvider } from './migrations/index.js';
 import { createPostgresDialect, redactPostgresUrl } from './postgres/postgres-engine.js';
@@ -110,6 +111,7 @@ export async function openStore(
     engine === 'postgres' ? redactPostgresUrl(target) : target === ':memory:' ? ':memory:' : resolve(target);
   const migrationNames = Object.keys(await createMigrationProvider(engine).getMigrations()).sort();
   let closed: Promise<void> | undefined;
+  const groupWriter = new GroupWriter((work) => writeTransaction(db, engine, work));
   return {
     engine,
     location,
@@ -121,6 +123,7 @@ export async function openStore(
     deriveKey: createKeyDerivation({ db, rootKey: secretKey }),
     ...(cipher ? { secretCipher: cipher } : {}),
     writeTransaction: (work) => writeTransaction(db, engine, work),
+    batchWrite: (work) => groupWriter.run(work),
     ping: (options = {}) => pingStore(db, options.timeoutMs),
     pendingMigrations: () => pendingMigrationNames(db, engine, migrationNames),
     ...(engine === 'postgres'

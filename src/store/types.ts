@@ -58,6 +58,12 @@ export interface StewardStore {
    */
   writeTransaction<Result>(work: (db: Kysely<Database>) => Promise<Result>): Promise<Result>;
   /**
+   * Runs a small write in a transaction shared with the other writes handed over while the store's group
+   * writer is busy or in the same turn of the event loop (group commit); resolves once it committed.
+   * `work` must use only the `db` it is given. A failed shared transaction is retried write by write.
+   */
+  batchWrite<Result>(work: (db: Kysely<Database>) => Promise<Result>): Promise<Result>;
+  /**
    * Resolves once the store answered a trivial query; rejects with `store-unavailable` when it fails or
    * takes longer than `timeoutMs` (default 2,000). Readiness probes call it.
    */

@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
+import { compiledQuery } from '../../store/index.js';
 import type { RegistryChange } from './changes.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { checkActor, checkId, REGISTRY_AGENT_ID } from './ids.js';
 import { canonicalJson, type JsonObject, toJsonObject } from './json-config.js';
 import { mergeConfig } from './merge.js';
-import { registryDatabase, type TenantsTable } from './schema.js';
+import { type RegistryDatabase, registryDatabase, type TenantsTable } from './schema.js';
 import { ConcurrentChange, type RegistryContext, runWrite, staleVersion } from './write.js';
 
 export const tenantStatuses = ['active', 'suspended'] as const;
@@ -122,12 +123,8 @@ export class TenantRegistry {
   }
 
   async get(tenantId: string): Promise<Tenant | undefined> {
-    const row = await this.db()
-      .selectFrom('tenants')
-      .selectAll()
-      .where('tenant_id', '=', checkId('tenantId', tenantId))
-      .executeTakeFirst();
-    return row && toTenant(row);
+    const { rows } = await selectTenant(this.db(), checkId('tenantId', tenantId));
+    return rows[0] && toTenant(rows[0]);
   }
 
   /** Tenants in id order, a page at a time. */
@@ -231,6 +228,11 @@ export class TenantRegistry {
     return registryDatabase(this.context.store.db);
   }
 }
+
+/** A tenant's row (read for every message: its status and limits), compiled once. */
+const selectTenant = compiledQuery((db: RegistryDatabase, tenantId: string) =>
+  db.selectFrom('tenants').selectAll().where('tenant_id', '=', tenantId),
+);
 
 export function toTenant(row: TenantsTable): Tenant {
   return {

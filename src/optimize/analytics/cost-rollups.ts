@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { isCalendarDay } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
-import type { InteractionRecord, StewardStore } from '../../store/index.js';
+import { compiledQuery, type InteractionRecord, type StewardStore } from '../../store/index.js';
 import { budgetDay, fromMicroUsd, toMicroUsd } from '../budget/index.js';
 
 type CostTables = {
@@ -69,22 +69,105 @@ export interface CostReport {
   };
 }
 
+/** A model-answer baseline (read for every cheaper answer), compiled once. */
+const selectBaseline = compiledQuery((db: Kysely<CostTables>, tenantId: string, agentId: string) =>
+  db
+    .selectFrom('cost_baselines')
+    .select(['model_answers', 'model_cost_micro_usd'])
+    .where('tenant_id', '=', tenantId)
+    .where('agent_id', '=', agentId),
+);
+
+interface RollupValues {
+  tenant_id: string;
+  agent_id: string;
+  day: string;
+  tier: string;
+  requests: number;
+  errors: number;
+  cost_micro_usd: number;
+  baseline_micro_usd: number;
+  input_tokens: number;
+  output_tokens: number;
+}
+
+/** Adds one interaction to its day's rollup row (every message), compiled once. */
+const upsertRollupQuery = compiledQuery(
+  (
+    db: Kysely<CostTables>,
+    tenantId: string,
+    agentId: string,
+    day: string,
+    tier: string,
+    errors: number,
+    cost: number,
+    baseline: number,
+    inputTokens: number,
+    outputTokens: number,
+  ) =>
+    db
+      .insertInto('cost_rollups')
+      .values({
+        tenant_id: tenantId,
+        agent_id: agentId,
+        day,
+        tier,
+        requests: 1,
+        errors,
+        cost_micro_usd: cost,
+        baseline_micro_usd: baseline,
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
+          requests: eb('cost_rollups.requests', '+', 1),
+          errors: eb('cost_rollups.errors', '+', errors),
+          cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
+          baseline_micro_usd: eb('cost_rollups.baseline_micro_usd', '+', baseline),
+          input_tokens: eb('cost_rollups.input_tokens', '+', inputTokens),
+          output_tokens: eb('cost_rollups.output_tokens', '+', outputTokens),
+        })),
+      ),
+);
+
+function upsertRollup(db: Kysely<CostTables>, values: RollupValues) {
+  return upsertRollupQuery(
+    db,
+    values.tenant_id,
+    values.agent_id,
+    values.day,
+    values.tier,
+    values.errors,
+    values.cost_micro_usd,
+    values.baseline_micro_usd,
+    values.input_tokens,
+    values.output_tokens,
+  );
+}
+
 export class CostRollups {
   private readonly db: Kysely<CostTables>;
 
   constructor(
-    store: StewardStore,
+    private readonly store: StewardStore,
     private readonly timeZone = 'UTC',
   ) {
     this.db = store.db.withTables<CostTables>() as unknown as Kysely<CostTables>;
   }
 
-  /** Adds one finished interaction to its day's rollup. */
-  async record(record: InteractionRecord): Promise<void> {
+  /** Adds one finished interaction to its day's rollup (a write grouped with other interactions'). */
+  record(record: InteractionRecord): Promise<void> {
+    return this.store.batchWrite((db) =>
+      this.recordIn(db.withTables<CostTables>() as unknown as Kysely<CostTables>, record),
+    );
+  }
+
+  private async recordIn(db: Kysely<CostTables>, record: InteractionRecord): Promise<void> {
     const cost = toMicroUsd(record.costUsd);
     let baseline = cost;
     if (record.tier === 'intelligent') {
-      await this.db
+      await db
         .insertInto('cost_baselines')
         .values({
           tenant_id: record.tenantId,
@@ -100,12 +183,7 @@ export class CostRollups {
         )
         .execute();
     } else {
-      const row = await this.db
-        .selectFrom('cost_baselines')
-        .select(['model_answers', 'model_cost_micro_usd'])
-        .where('tenant_id', '=', record.tenantId)
-        .where('agent_id', '=', record.agentId)
-        .executeTakeFirst();
+      const [row] = (await selectBaseline(db, record.tenantId, record.agentId)).rows;
       const answers = Number(row?.model_answers ?? 0);
       // Before any model answer there is no baseline: the cheaper answer claims no savings.
       baseline = answers > 0 ? Math.round(Number(row!.model_cost_micro_usd) / answers) : cost;
@@ -122,20 +200,7 @@ export class CostRollups {
       input_tokens: record.usage.inputTokens,
       output_tokens: record.usage.outputTokens,
     };
-    await this.db
-      .insertInto('cost_rollups')
-      .values(values)
-      .onConflict((conflict) =>
-        conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
-          requests: eb('cost_rollups.requests', '+', 1),
-          errors: eb('cost_rollups.errors', '+', values.errors),
-          cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
-          baseline_micro_usd: eb('cost_rollups.baseline_micro_usd', '+', baseline),
-          input_tokens: eb('cost_rollups.input_tokens', '+', values.input_tokens),
-          output_tokens: eb('cost_rollups.output_tokens', '+', values.output_tokens),
-        })),
-      )
-      .execute();
+    await upsertRollup(db, values);
   }
 
   async report(query: CostQuery = {}): Promise<CostReport> {

@@ -1,0 +1,67 @@
+/**
+ * Hot queries compiled once: Kysely builds and compiles a query on every call, which costs more CPU
+ * than SQLite takes to run a small indexed read or insert. A query made with `compiledQuery` is built once
+ * per dialect with placeholder values; each later call only binds its values into the same SQL. The
+ * builder must give the same SQL for any values (no branching on a value); when it does not (a value
+ * ended up in the SQL text, or was transformed), the query is built on every call as before, so the
+ * result is always what Kysely would have run.
+ */
+import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
+
+/** Where each parameter comes from: the index of a call value, or a constant of the query. */
+type Slot = { value: number } | { constant: unknown };
+
+interface Template {
+  query: CompiledQuery;
+  slots: Slot[];
+}
+
+const placeholder = (index: number) => `\u0000steward-value-${index}\u0000`;
+
+/**
+ * @example
+ * const byId = compiledQuery((db: Kysely<Database>, tenantId: string, id: string) =>
+ *   db.selectFrom('interactions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id));
+ * const { rows } = await byId(store.db, 'acme', 'i-1');
+ */
+export function compiledQuery<Db, Values extends unknown[], Row>(
+  build: (db: Kysely<Db>, ...values: Values) => Compilable<Row>,
+): (db: Kysely<Db>, ...values: Values) => Promise<QueryResult<Row>> {
+  // One template per dialect adapter class: the SQL text differs between SQLite and PostgreSQL.
+  const templates = new Map<unknown, Template | null>();
+  return (db, ...values) => {
+    const dialect = db.getExecutor().adapter.constructor;
+    let template = templates.get(dialect);
+    if (template === undefined) {
+      template = makeTemplate(db, build, values.length);
+      templates.set(dialect, template);
+    }
+    if (template === null) return db.executeQuery(build(db, ...values).compile());
+    const parameters = template.slots.map((slot) => ('value' in slot ? values[slot.value] : slot.constant));
+    return db.executeQuery<Row>({ ...template.query, queryId: createQueryId(), parameters });
+  };
+}
+
+function makeTemplate<Db, Values extends unknown[], Row>(
+  db: Kysely<Db>,
+  build: (db: Kysely<Db>, ...values: Values) => Compilable<Row>,
+  count: number,
+): Template | null {
+  const placeholders = Array.from({ length: count }, (_, index) => placeholder(index)) as Values;
+  let query: CompiledQuery;
+  try {
+    query = build(db, ...placeholders).compile();
+  } catch {
+    return null; // a builder that checks its values (e.g. a number for limit) is built on every call
+  }
+  const used = new Set<number>();
+  const slots: Slot[] = query.parameters.map((parameter) => {
+    const index = placeholders.indexOf(parameter);
+    if (index === -1) return { constant: parameter };
+    used.add(index);
+    return { value: index };
+  });
+  // Every value must be a bound parameter, never part of the SQL text.
+  if (used.size !== count || placeholders.some((text) => query.sql.includes(text as string))) return null;
+  return { query, slots };
+}
