@@ -8,10 +8,13 @@ import {
   createEmailChannel,
   createSlackChannel,
   createSmsChannel,
+  type EmailChannel,
   resolveChannelHandling,
   resolveSlackConfig,
   type SlackChannel,
+  type SmtpListener,
   slackRouteKeyOfToken,
+  startInboundSmtp,
 } from '../channels/index.js';
 import { StewardError } from '../errors/index.js';
 import type { AgentDirectory, AppOptions } from '../server/index.js';
@@ -24,6 +27,8 @@ export interface ServeChannels {
   line: string;
   /** Starts the worker that answers queued messages; returns its stop (awaits the messages in hand). */
   startWorker(onError: (error: unknown) => void): () => Promise<void>;
+  /** Stops the inbound listeners (the SMTP listener): no new mail is taken; what was acknowledged stays queued. */
+  close(): Promise<void>;
 }
 
 interface AgentChannelEntry {
@@ -38,7 +43,9 @@ interface AgentChannelEntry {
  * `auth.test`) to its agent, the token kept encrypted with the binding; other workspaces bind through the
  * OAuth install (`GET /channels/slack/install`). One Twilio account serves the server (the first `sms`
  * entry's account, auth token and public URL); each `sms` entry's number (`from`) is bound to its agent.
- * Email likewise: the first `email` entry's relay, From and Mailgun key; each entry's `address` bound.
+ * Email likewise: the first `email` entry's relay, From and Mailgun key; each entry's `address` bound; the
+ * SMTP listener (the first entry with `inbound.smtp`, or `STEWARD_SMTP_LISTEN_PORT`) is started here and
+ * routes each mail by its recipient address through the same core.
  *
  * @example
  * const channels = await openServeChannels({ configs, store, directory, env: process.env });
@@ -49,6 +56,8 @@ export async function openServeChannels(input: {
   store: StewardStore;
   directory: AgentDirectory;
   env: NodeJS.ProcessEnv;
+  /** Told about failures that no request sees (recording a dropped mail). */
+  onError?: (error: unknown) => void;
 }): Promise<ServeChannels | undefined> {
   const slackEntries = entriesOf(input.configs, 'slack');
   const adapters: ChannelAdapter[] = [];
@@ -123,10 +132,29 @@ export async function openServeChannels(input: {
   }
   // Each email entry's inbound address routes to its agent; the relay, From and Mailgun key are the first entry's.
   const addresses: string[] = [];
+  let listen: EmailChannel['config']['listener'];
   for (const { tenantId, agentId, entry } of emailEntries) {
-    const address = createEmailChannel({ config: entry, env: input.env }).config.address;
+    const { address, listener } = createEmailChannel({ config: entry, env: input.env }).config;
+    listen ??= listener;
     await core.bindings.bind({ channel: 'email', routeKey: address, tenantId, agentId });
     addresses.push(`${address} → ${tenantId}/${agentId}`);
+  }
+  // Started last: a failure above leaves nothing listening.
+  let smtp: SmtpListener | undefined;
+  if (email && listen) {
+    const { host, port } = listen;
+    smtp = await startInboundSmtp({
+      core,
+      email,
+      listen,
+      ...(input.onError ? { onError: input.onError } : {}),
+    }).catch((error: unknown) => {
+      throw new StewardError(
+        'invalid-config',
+        `the email channel's SMTP listener cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}; change \`inbound.smtp.port\` in the email entry or STEWARD_SMTP_LISTEN_PORT (0 picks a free one)`,
+        { cause: error },
+      );
+    });
   }
   const described = [
     ...(slack
@@ -135,7 +163,12 @@ export async function openServeChannels(input: {
     ...(sms ? [`sms (POST /channels/twilio/sms; ${numbers.join(', ')})`] : []),
     ...(email
       ? [
-          `email (${email.config.mailgunSigningKey ? 'POST /channels/email/inbound' : 'no inbound webhook configured'}; ${addresses.join(', ')})`,
+          `email (${
+            [
+              ...(smtp ? [`SMTP ${smtp.host}:${smtp.port}`] : []),
+              ...(email.config.mailgunSigningKey ? ['POST /channels/email/inbound'] : []),
+            ].join(', ') || 'no inbound configured'
+          }; ${addresses.join(', ')})`,
         ]
       : []),
   ];
@@ -143,6 +176,11 @@ export async function openServeChannels(input: {
     routes: { core, ...(slack ? { slack } : {}) },
     line: `  channels: ${described.join('; ')}`,
     startWorker: (onError) => core.startWorker({ onError }),
+    close: async () => {
+      const listener = smtp;
+      smtp = undefined;
+      await listener?.close();
+    },
   };
 }
 
