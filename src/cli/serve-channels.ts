@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
 import {
+  type BindInput,
   type ChannelAdapter,
+  ChannelBindings,
   ChannelCore,
   type ChannelHandling,
   createEmailChannel,
@@ -78,7 +80,11 @@ export async function openServeChannels(input: {
       ? createEmailChannel({ config: emailEntries[0]!.entry, env: input.env })
       : undefined;
   if (email) adapters.push(email);
-  if (adapters.length === 0) return undefined;
+  if (adapters.length === 0) {
+    // Every channel entry was removed from the file: so are the bindings the file made.
+    await removeStaleFileBindings(new ChannelBindings(input.store), input.configs, new Set());
+    return undefined;
+  }
   // Each agent's messageHandling (urgency scoring and who is told), resolved once: a missing recipient fails here.
   const handling = new Map<string, ChannelHandling>();
   for (const config of input.configs) {
@@ -101,6 +107,12 @@ export async function openServeChannels(input: {
     // The runtime's workspaces (serve-command): an email's files land in its agent's own workspace.
     workspacesDirectory: join(dataDirectoryOf(input.store), 'workspaces'),
   });
+  // Each binding made here is marked as the file's; the file's agents lose the ones no longer in it (below).
+  const kept = new Set<string>();
+  const bindFromFile = async (binding: BindInput) => {
+    await core.bindings.bind({ ...binding, details: { source: fileSource } });
+    kept.add(bindingKey(binding));
+  };
   const bound: string[] = [];
   for (const { tenantId, agentId, entry } of slackEntries) {
     const config = resolveSlackConfig(entry, input.env);
@@ -114,7 +126,7 @@ export async function openServeChannels(input: {
         );
       },
     );
-    await core.bindings.bind({
+    await bindFromFile({
       channel: 'slack',
       routeKey,
       tenantId,
@@ -127,7 +139,7 @@ export async function openServeChannels(input: {
   const numbers: string[] = [];
   for (const { tenantId, agentId, entry } of smsEntries) {
     const number = createSmsChannel({ config: entry, store: input.store, env: input.env }).config.sender.from;
-    await core.bindings.bind({ channel: 'sms', routeKey: number, tenantId, agentId });
+    await bindFromFile({ channel: 'sms', routeKey: number, tenantId, agentId });
     numbers.push(`${number} → ${tenantId}/${agentId}`);
   }
   // Each email entry's inbound address routes to its agent; the relay, From and Mailgun key are the first entry's.
@@ -136,9 +148,10 @@ export async function openServeChannels(input: {
   for (const { tenantId, agentId, entry } of emailEntries) {
     const { address, listener } = createEmailChannel({ config: entry, env: input.env }).config;
     listen ??= listener;
-    await core.bindings.bind({ channel: 'email', routeKey: address, tenantId, agentId });
+    await bindFromFile({ channel: 'email', routeKey: address, tenantId, agentId });
     addresses.push(`${address} → ${tenantId}/${agentId}`);
   }
+  const unbound = await removeStaleFileBindings(core.bindings, input.configs, kept);
   // Started last: a failure above leaves nothing listening.
   let smtp: SmtpListener | undefined;
   if (email && listen) {
@@ -174,7 +187,7 @@ export async function openServeChannels(input: {
   ];
   return {
     routes: { core, ...(slack ? { slack } : {}) },
-    line: `  channels: ${described.join('; ')}`,
+    line: `  channels: ${described.join('; ')}${unbound.length > 0 ? `; unbound, no longer in the file: ${unbound.join(', ')}` : ''}`,
     startWorker: (onError) => core.startWorker({ onError }),
     close: async () => {
       const listener = smtp;
@@ -182,6 +195,43 @@ export async function openServeChannels(input: {
       await listener?.close();
     },
   };
+}
+
+/** `details.source` of a binding made from the config file (a Slack install's has none). */
+const fileSource = 'config-file';
+
+function bindingKey(binding: Pick<BindInput, 'channel' | 'routeKey' | 'tenantId' | 'agentId'>): string {
+  return [binding.channel, binding.routeKey, binding.tenantId, binding.agentId].join('\u0000');
+}
+
+/**
+ * A restart re-binds the file's destinations (same tenant: an update, never a 409); a destination removed
+ * from an agent's entries is unbound, so its messages are dropped as `unknown-destination` from now on.
+ * Only bindings the file made, and only of the file's agents: a Slack install's binding and the bindings of
+ * agents this file does not name (served by another instance's file) are left alone.
+ */
+async function removeStaleFileBindings(
+  bindings: ChannelBindings,
+  configs: readonly AgentConfig[],
+  kept: ReadonlySet<string>,
+): Promise<string[]> {
+  const unbound: string[] = [];
+  const agents = new Set(
+    configs.map((config) => {
+      const parsed = agentConfigSchema.parse(config);
+      return `${parsed.tenantId}\u0000${parsed.agentId}`;
+    }),
+  );
+  for (const tenantId of new Set([...agents].map((agent) => agent.split('\u0000')[0]!))) {
+    for (const binding of await bindings.list(tenantId)) {
+      if (binding.details.source !== fileSource) continue;
+      if (!agents.has(`${binding.tenantId}\u0000${binding.agentId}`)) continue;
+      if (kept.has(bindingKey(binding))) continue;
+      await bindings.unbind(tenantId, binding.channel, binding.routeKey);
+      unbound.push(`${binding.channel} ${binding.routeKey} (${binding.tenantId}/${binding.agentId})`);
+    }
+  }
+  return unbound;
 }
 
 function entriesOf(configs: readonly AgentConfig[], type: string): AgentChannelEntry[] {
