@@ -1,4 +1,5 @@
 /** `steward serve`'s channels: the adapters and the channels core built from the config file's `channels` entries, and their worker. */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type AgentConfig, agentConfigSchema } from '../agent/index.js';
 import {
@@ -43,7 +44,8 @@ interface AgentChannelEntry {
  * The channels of the config file's agents, or undefined when none has one. One Slack app serves the
  * server (the first `slack` entry configures it); an entry with a bot token binds its workspace (found with
  * `auth.test`) to its agent, the token kept encrypted with the binding; other workspaces bind through the
- * OAuth install (`GET /channels/slack/install`). One Twilio account serves the server (the first `sms`
+ * OAuth install (`GET /channels/slack/install`); an entry with only a `webhook` (outbound-only) binds it,
+ * sealed, as `webhook:<hash>` to its agent, where that agent's urgency notices are posted. One Twilio account serves the server (the first `sms`
  * entry's account, auth token and public URL); each `sms` entry's number (`from`) is bound to its agent.
  * Email likewise: the first `email` entry's relay, From and Mailgun key; each entry's `address` bound; the
  * SMTP listener (the first entry with `inbound.smtp`, or `STEWARD_SMTP_LISTEN_PORT`) is started here and
@@ -65,7 +67,11 @@ export async function openServeChannels(input: {
   const adapters: ChannelAdapter[] = [];
   let slack: SlackChannel | undefined;
   if (slackEntries.length > 0) {
-    slack = createSlackChannel({ config: slackEntries[0]!.entry, env: input.env });
+    // The Slack app is the first entry that takes events; an outbound-only entry (a webhook) configures none.
+    const app =
+      slackEntries.find(({ entry }) => !resolveSlackConfig(entry, input.env).outboundOnly) ??
+      slackEntries[0]!;
+    slack = createSlackChannel({ config: app.entry, env: input.env });
     adapters.push(slack);
   }
   const smsEntries = entriesOf(input.configs, 'sms');
@@ -116,6 +122,19 @@ export async function openServeChannels(input: {
   const bound: string[] = [];
   for (const { tenantId, agentId, entry } of slackEntries) {
     const config = resolveSlackConfig(entry, input.env);
+    if (config.outboundOnly && config.webhook) {
+      // The agent's own incoming webhook, kept sealed with a binding of its own: its urgency notices go there.
+      const routeKey = `webhook:${createHash('sha256').update(config.webhook).digest('hex').slice(0, 16)}`;
+      await bindFromFile({
+        channel: 'slack',
+        routeKey,
+        tenantId,
+        agentId,
+        secret: { webhook: config.webhook },
+      });
+      bound.push(`incoming webhook → ${tenantId}/${agentId}`);
+      continue;
+    }
     if (!config.botToken) continue;
     const routeKey = await slackRouteKeyOfToken(config.botToken, { apiUrl: config.apiUrl }).catch(
       (error: unknown) => {
@@ -171,7 +190,9 @@ export async function openServeChannels(input: {
   }
   const described = [
     ...(slack
-      ? [`slack (POST /channels/slack/events${bound.length > 0 ? `; ${bound.join(', ')}` : ''})`]
+      ? [
+          `slack (${slack.config.outboundOnly ? 'outbound only' : 'POST /channels/slack/events'}${bound.length > 0 ? `; ${bound.join(', ')}` : ''})`,
+        ]
       : []),
     ...(sms ? [`sms (POST /channels/twilio/sms; ${numbers.join(', ')})`] : []),
     ...(email
@@ -186,7 +207,8 @@ export async function openServeChannels(input: {
       : []),
   ];
   return {
-    routes: { core, ...(slack ? { slack } : {}) },
+    // An outbound-only Slack channel has no events route and no install.
+    routes: { core, ...(slack && !slack.config.outboundOnly ? { slack } : {}) },
     line: `  channels: ${described.join('; ')}${unbound.length > 0 ? `; unbound, no longer in the file: ${unbound.join(', ')}` : ''}`,
     startWorker: (onError) => core.startWorker({ onError }),
     close: async () => {
