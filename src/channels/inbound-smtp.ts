@@ -4,8 +4,7 @@
  * for each bound recipient is committed to the queue; an unknown recipient is accepted, dropped and recorded.
  */
 import type { ChannelCore } from './core.js';
-import { type EmailChannel, emailDraftOf } from './email/email-channel.js';
-import { type SmtpListener, startSmtpListener } from './email/smtp-listener.js';
+import { type EmailChannel, emailDraftOf, type SmtpListener, startSmtpListener } from './email/index.js';
 
 export interface InboundSmtpOptions {
   core: ChannelCore;
