@@ -1,21 +1,37 @@
 /**
  * Channels: Slack webhook acknowledgement latency under 200 concurrent signed requests on loopback
- * (verify, route, durable enqueue, 200), then queue throughput: workers on several store connections
- * (instances) claim and answer every queued message (both batches, 400) (a ClaudeAgent on an in-process runtime, replies
+ * (verify, route, durable enqueue, 200) from a load client in another process, then queue throughput: workers on several store connections
+ * (instances) claim and answer every queued message (every round and the in-process batch) (a ClaudeAgent on an in-process runtime, replies
  * posted to the local fake Slack Web API).
  */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { ClaudeAgent } from '../src/agent/index.js';
 import { ChannelCore, createSlackChannel, signSlackRequest, type UseAgent } from '../src/channels/index.js';
 import { FunctionRuntime } from '../src/runtime/index.js';
 import { createApp, createMetrics, startServer } from '../src/server/index.js';
 import type { StewardStore } from '../src/store/index.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
+import type { LoadOutput } from './channels-load-client.js';
 import { formatMs, type LatencySummary, summarise } from './stats.js';
 
 export interface ChannelFigures {
   engine: string;
   requests: number;
+  /** Rounds of `requests` concurrent events measured (after a warm-up round): `ack` has requests × rounds samples. */
+  rounds: number;
+  /** From a load client in another process, over keep-alive connections opened by the warm-up round. */
   ack: LatencySummary;
+  /** The warm-up round: every request on a new connection. */
+  coldAck: LatencySummary;
+  /**
+   * The server process's CPU time (user + system) per acknowledged request over the client's rounds: less
+   * swayed by a busy machine than latency (the server is one thread: 200 at once wait for 200 of these).
+   */
+  serverCpuMsPerRequest: number;
   /** The same requests through `app.request` (no sockets, no HTTP client): the server's own work. */
   inProcessAck: LatencySummary;
   statuses: Record<number, number>;
@@ -31,7 +47,7 @@ export async function benchChannels(
   engine: string,
   store: StewardStore,
   openAnother: () => Promise<StewardStore>,
-  options: { requests?: number; workers?: number } = {},
+  options: { requests?: number; workers?: number; rounds?: number } = {},
 ): Promise<ChannelFigures> {
   const requests = options.requests ?? 200;
   const workerCount = options.workers ?? 4;
@@ -88,24 +104,25 @@ export async function benchChannels(
       }),
     );
     const statuses: Record<number, number> = {};
-    const samples = await Promise.all(
-      bodies.map(async (body) => {
-        const timestamp = Math.floor(Date.now() / 1000);
-        const started = performance.now();
-        const response = await fetch(`${server.url}/channels/slack/events`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-slack-request-timestamp': String(timestamp),
-            'x-slack-signature': signSlackRequest(signingSecret, timestamp, body),
-          },
-          body,
-        });
-        await response.arrayBuffer();
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-        return performance.now() - started;
-      }),
-    );
+    // The load client runs in a process of its own: its signing and parsing do not share the server's loop.
+    // STEWARD_BENCH_CHANNELS_PROFILE=<file.cpuprofile>: the server's CPU profile of these rounds only.
+    const profile = await startProfile(process.env.STEWARD_BENCH_CHANNELS_PROFILE);
+    // The load client's process starts first (its own warm-up round included in the CPU count below).
+    const cpuBefore = process.cpuUsage();
+    const load = await runLoadClient({
+      url: `${server.url}/channels/slack/events`,
+      signingSecret,
+      requests,
+      rounds: options.rounds ?? 5,
+      prefix: `bench-${engine}`,
+    });
+    for (const [status, count] of Object.entries(load.statuses)) {
+      statuses[Number(status)] = (statuses[Number(status)] ?? 0) + count;
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    const samples = load.rounds.flat();
+    await profile?.stop();
+    const served = requests * (load.rounds.length + 1);
 
     // The same work without sockets: 200 more events handed to the app in process, all at once.
     const inProcessSamples = await Promise.all(
@@ -156,7 +173,10 @@ export async function benchChannels(
     return {
       engine,
       requests,
+      rounds: load.rounds.length,
       ack: summarise(samples),
+      coldAck: summarise(load.warmUp),
+      serverCpuMsPerRequest: (cpu.user + cpu.system) / 1000 / served,
       inProcessAck: summarise(inProcessSamples),
       statuses,
       workers: workerCount,
@@ -171,12 +191,66 @@ export async function benchChannels(
   }
 }
 
+/** Profiles this process (the server) until `stop`, which writes the profile to `file` (Chrome DevTools format). */
+async function startProfile(file: string | undefined): Promise<{ stop(): Promise<void> } | undefined> {
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/** Runs the load client (channels-load-client.ts) in a child process; resolves with its figures. */
+async function runLoadClient(input: {
+  url: string;
+  signingSecret: string;
+  requests: number;
+  rounds: number;
+  prefix: string;
+}): Promise<LoadOutput> {
+  const entry = fileURLToPath(new URL('./channels-load-client.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(input)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  const last = output.trim().split('\n').at(-1);
+  if (code !== 0 || !last) throw new Error(`the load client failed (exit ${code}): ${output.slice(-2000)}`);
+  return JSON.parse(last) as LoadOutput;
+}
+
 export function printChannels(figures: ChannelFigures): void {
   console.log(
-    `\nchannels (${figures.engine}): ${figures.requests} concurrent signed Slack events on loopback`,
+    `\nchannels (${figures.engine}): ${figures.requests} concurrent signed Slack events on loopback, ${figures.rounds} rounds, the client in another process; load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
   );
   console.log(
     `  acknowledgement (verify, route, durable enqueue): p50 ${formatMs(figures.ack.p50)}, p99 ${formatMs(figures.ack.p99)}, max ${formatMs(figures.ack.max)} (target p99 ≤ 50 ms); statuses ${JSON.stringify(figures.statuses)}`,
+  );
+  console.log(
+    `  server CPU per acknowledged request: ${formatMs(figures.serverCpuMsPerRequest)} (× ${figures.requests} at once ≈ ${formatMs(figures.serverCpuMsPerRequest * figures.requests)} for the last one on an idle core)`,
+  );
+  console.log(
+    `  first round (new connections): p50 ${formatMs(figures.coldAck.p50)}, p99 ${formatMs(figures.coldAck.p99)}, max ${formatMs(figures.coldAck.max)}`,
   );
   console.log(
     `  the same through app.request (no sockets): p50 ${formatMs(figures.inProcessAck.p50)}, p99 ${formatMs(figures.inProcessAck.p99)}, max ${formatMs(figures.inProcessAck.max)}`,

@@ -156,8 +156,16 @@ async function main(): Promise<void> {
     printKeyChecks(figures);
   }
   if (wants('channels')) {
-    printChannels(await withSqlite((store) => benchChannels('sqlite', store, async () => store)));
-    printChannels(await withPostgres((store, openAnother) => benchChannels('postgres', store, openAnother)));
+    // STEWARD_BENCH_CHANNELS_ENGINES=sqlite (or postgres) runs one engine only.
+    const engines = (process.env.STEWARD_BENCH_CHANNELS_ENGINES ?? 'sqlite,postgres').split(',');
+    if (engines.includes('sqlite')) {
+      printChannels(await withSqlite((store) => benchChannels('sqlite', store, async () => store)));
+    }
+    if (engines.includes('postgres')) {
+      printChannels(
+        await withPostgres((store, openAnother) => benchChannels('postgres', store, openAnother)),
+      );
+    }
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
   if (wants('learn-sandbox')) printLearnSandbox(await benchLearnSandbox());

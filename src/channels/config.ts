@@ -62,10 +62,17 @@ export const emailChannelSchema = z
     /** Inbound: the SMTP listener and/or Mailgun's route webhook. */
     inbound: z
       .object({
+        /**
+         * The SMTP listener `steward serve` starts (mail routed by recipient address to each agent bound to
+         * it); `STEWARD_SMTP_LISTEN_PORT` alone turns it on too.
+         */
         smtp: z
           .object({
-            host: z.string().min(1).default('127.0.0.1'),
-            port: z.number().int().min(0).max(65535).default(2525),
+            /** Default 127.0.0.1 (`0.0.0.0` takes mail from the internet); falls back to `STEWARD_SMTP_LISTEN_HOST`. */
+            host: z.string().min(1).optional(),
+            /** Default 2525 (0: any free port); falls back to `STEWARD_SMTP_LISTEN_PORT`. */
+            port: z.number().int().min(0).max(65535).optional(),
+            /** Largest message taken (SIZE; a larger one gets 552). Default 25 MiB; falls back to `STEWARD_SMTP_MAX_MESSAGE_BYTES`. */
             maxMessageBytes: z.number().int().positive().optional(),
           })
           .strict()

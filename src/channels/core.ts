@@ -9,7 +9,7 @@ import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
-import type { ChannelAdapter, ChannelRequest, ChannelResponse } from './adapter.js';
+import type { ChannelAdapter, ChannelRequest, ChannelResponse, InboundDraft } from './adapter.js';
 import { dropInboundFiles, keepInboundFiles, promptWithAttachments } from './inbound-files.js';
 import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
@@ -129,8 +129,18 @@ export class ChannelCore {
     const adapter = this.adapters.get(channel);
     if (!adapter) throw new StewardError('not-found', `channel ${channel} is not configured`);
     const receipt = await adapter.receive(request);
+    await this.accept(receipt.messages);
+    return receipt.response ?? { status: 200, body: '', contentType: 'text/plain; charset=utf-8' };
+  }
+
+  /**
+   * Routes each draft and commits it to the queue (a draft for an unbound destination is dropped and
+   * recorded); resolves once every routed one is committed. For inbound paths that are not a webhook
+   * request: the SMTP listener answers `250` only after this resolved.
+   */
+  async accept(drafts: readonly InboundDraft[]): Promise<void> {
     let queued = false;
-    for (const draft of receipt.messages) {
+    for (const draft of drafts) {
       const binding = await this.bindings.route(draft.channel, draft.routeKey);
       if (!binding) {
         await this.recordDrop(draft.channel, draft.providerId, draft.routeKey, 'unknown-destination');
@@ -156,7 +166,6 @@ export class ChannelCore {
       else if (keepsFiles) await dropInboundFiles(workspaces, binding.tenantId, binding.agentId, id);
     }
     if (queued) this.wake?.();
-    return receipt.response ?? { status: 200, body: '', contentType: 'text/plain; charset=utf-8' };
   }
 
   /** Messages dropped for a reason (an unknown destination …), newest first. */
@@ -348,10 +357,11 @@ export class ChannelCore {
     });
   }
 
-  private async recordDrop(
+  /** Records a message dropped before routing (an unknown destination, a refused message …), listed by `drops`. */
+  async recordDrop(
     channel: string,
-    providerId: string,
-    routeKey: string,
+    providerId: string | undefined,
+    routeKey: string | undefined,
     reason: string,
   ): Promise<void> {
     await channelTables(this.options.store.db)
@@ -359,8 +369,8 @@ export class ChannelCore {
       .values({
         id: this.createId(),
         channel,
-        provider_id: providerId.slice(0, 512),
-        route_key: routeKey.slice(0, 256),
+        provider_id: providerId?.slice(0, 512) ?? null,
+        route_key: routeKey?.slice(0, 256) ?? null,
         reason,
         received_at: this.now(),
       })

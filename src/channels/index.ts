@@ -29,7 +29,13 @@ export {
   conversationIdOf,
   type UseAgent,
 } from './core.js';
-export { createEmailChannel, type EmailChannel, type EmailChannelOptions } from './email/index.js';
+export {
+  createEmailChannel,
+  type EmailChannel,
+  type EmailChannelOptions,
+  type SmtpListener,
+} from './email/index.js';
+export { type InboundSmtpOptions, startInboundSmtp } from './inbound-smtp.js';
 export { type ChannelAttachment, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
 export { markdownToMrkdwn, slackMessageParts, splitText } from './slack/mrkdwn.js';
 export { installLinkQuery, SlackInstaller } from './slack/oauth.js';

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import nodemailer from 'nodemailer';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js';
@@ -77,7 +78,7 @@ describe('steward serve with Slack, SMS and email channels (the real CLI, SDK an
         '  channels: [',
         `    { type: 'slack', apiUrl: ${JSON.stringify(slack.apiUrl)}, features: ['threading'] },`,
         `    { type: 'sms', from: '${acmeNumber}', apiUrl: ${JSON.stringify(twilioApi.url)}, features: ['short_responses'] },`,
-        `    { type: 'email', smtp: { host: '127.0.0.1', port: ${relay.port} }, from: 'Acme <orders@acme.example>', address: 'orders@acme.example', inbound: { mailgun: {} } },`,
+        `    { type: 'email', smtp: { host: '127.0.0.1', port: ${relay.port} }, from: 'Acme <orders@acme.example>', address: 'orders@acme.example', inbound: { mailgun: {}, smtp: { port: 0 } } },`,
         '  ],',
         '});',
         '',
@@ -120,9 +121,12 @@ describe('steward serve with Slack, SMS and email channels (the real CLI, SDK an
     }
     const served = await startServe(join(dir, 'steward.config.ts'), env, dir);
     child = served.child;
-    expect(served.output()).toContain(
-      'channels: slack (POST /channels/slack/events; team:T-FAKE → acme-bakery/front-desk); sms (POST /channels/twilio/sms; +14155550100 → acme-bakery/front-desk); email (POST /channels/email/inbound; orders@acme.example → acme-bakery/front-desk)',
-    );
+    const banner =
+      /channels: slack \(POST \/channels\/slack\/events; team:T-FAKE → acme-bakery\/front-desk\); sms \(POST \/channels\/twilio\/sms; \+14155550100 → acme-bakery\/front-desk\); email \(SMTP 127\.0\.0\.1:(\d+), POST \/channels\/email\/inbound; orders@acme\.example → acme-bakery\/front-desk\)/.exec(
+        served.output(),
+      );
+    expect(banner, served.output()).not.toBeNull();
+    const smtpPort = Number(banner![1]);
 
     const body = JSON.stringify({
       type: 'event_callback',
@@ -222,6 +226,28 @@ describe('steward serve with Slack, SMS and email channels (the real CLI, SDK an
     expect(relay.messages[0]!.recipients).toEqual(['maria@example.com']);
     expect(relay.messages[0]!.raw.toString('utf8')).toContain('In-Reply-To: <serve-mail-1@example.com>');
 
+    // A mail over SMTP to the listener serve started: acknowledged once queued, answered through the relay.
+    const customer = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const sent = await customer.sendMail({
+      from: 'Lee <lee@example.com>',
+      to: ['orders@acme.example', 'nobody@acme.example'],
+      subject: 'Sourdough',
+      messageId: '<serve-smtp-1@example.com>',
+      text: 'Is there sourdough tomorrow?',
+    });
+    expect(sent.accepted).toEqual(['orders@acme.example', 'nobody@acme.example']);
+    while (relay.messages.length < 2 && Date.now() < deadline) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(relay.messages, served.output()).toHaveLength(2);
+    expect(relay.messages[1]!.recipients).toEqual(['lee@example.com']);
+    expect(relay.messages[1]!.raw.toString('utf8')).toContain('In-Reply-To: <serve-smtp-1@example.com>');
+
     served.child.kill('SIGTERM');
     const code = await Promise.race([
       served.exited,
@@ -230,6 +256,8 @@ describe('steward serve with Slack, SMS and email channels (the real CLI, SDK an
     expect(code, served.output()).toBe(0);
     expect(served.output()).toContain('steward stopped');
     expect(served.output()).not.toContain('channel worker:');
+    // Stopped with the server: the port takes no more mail.
+    await expect(customer.verify()).rejects.toThrow(/ECONNREFUSED/);
   }, 120_000);
 });
 

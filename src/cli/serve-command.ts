@@ -55,6 +55,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   let registryAudit: Audit | undefined;
   let retentionAudit: Audit | undefined;
   let stopChannelWorker: (() => Promise<void>) | undefined;
+  let channels: Awaited<ReturnType<typeof openServeChannels>>;
   const ownRuntimes: AgentRuntime[] = [];
   try {
     const store = await openSharedStore(configs[0]!, io);
@@ -106,7 +107,15 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       opened.push(() => directory.close());
       fileAgents = agents.map(({ tenantId, agentId }) => ({ tenantId, agentId }));
     }
-    const channels = await openServeChannels({ configs, store, directory, env: io.env });
+    channels = await openServeChannels({
+      configs,
+      store,
+      directory,
+      env: io.env,
+      onError: (error) => io.error(`steward: channels: ${describe(error)}`),
+    });
+    const openChannels = channels;
+    if (openChannels) opened.push(() => openChannels.close());
     const app = createApp({
       ...(channels ? { channels: channels.routes } : {}),
       directory,
@@ -183,7 +192,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   await shutdownSignal;
   if (retentionTimer) clearInterval(retentionTimer);
   try {
-    // The worker finishes the messages in hand while the agents and the store are still open.
+    // No new mail is taken; the worker finishes the messages in hand while the agents and the store are still open.
+    await channels?.close();
     await stopChannelWorker?.();
     // Released before the store closes with the server (the agents' audits keep the shared log open till then).
     await registryAudit?.close();

@@ -5,6 +5,7 @@
  * OAuth v2 install of a workspace for a tenant's agent. `GET /api/tenants/:tenantId/channels` (an API key
  * route, guarded like the others) reports a tenant's channel analytics and bindings.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { type ChannelCore, channelStats, type SlackChannel, SlackInstaller } from '../channels/index.js';
@@ -96,9 +97,18 @@ export function registerChannelRoutes(
 async function receiveWebhook(core: ChannelCore, channel: string, c: Context): Promise<Response> {
   const rawBody = new Uint8Array(await c.req.arrayBuffer());
   const headers: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
+  // Node's own header object when served by @hono/node-server (names already lower-case): iterating
+  // `c.req.raw.headers` would first copy every header into a web Headers object.
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming?.headers) {
+    for (const [name, value] of Object.entries(incoming.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+  } else {
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+  }
   const response = await core.receive(channel, { headers, rawBody, url: c.req.url });
   return c.body(response.body, response.status as 200, { 'content-type': response.contentType });
 }

@@ -2,7 +2,8 @@
  * The email channel adapter of the channels core: Mailgun's route webhook in (`POST /channels/email/inbound`,
  * HMAC-verified, a replayed token refused), routed by the recipient address (one domain, many tenants),
  * deduped on `Message-ID` by the core; the reply goes out through nodemailer as HTML and text with
- * `In-Reply-To` / `References`, under the core's outbox. The SMTP listener is not wired to the core yet.
+ * `In-Reply-To` / `References`, under the core's outbox. The SMTP listener feeds the same core
+ * (`startInboundSmtp`).
  */
 import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
@@ -64,7 +65,7 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
         );
       }
       const email = await mailgun.receive({ headers: request.headers, rawBody: request.rawBody });
-      return { messages: [draftOf(email, now())] };
+      return { messages: [emailDraftOf(email, now())] };
     },
     async openDelivery(message: ChannelMessage, context: DeliveryContext): Promise<Delivery> {
       const { to, messageId, references, subject } = message.reply;
@@ -127,7 +128,11 @@ export function createEmailChannel(options: EmailChannelOptions): EmailChannel {
   };
 }
 
-function draftOf(email: InboundEmail, receivedAt: number): InboundDraft {
+/**
+ * The core's draft of one parsed copy of a mail (one per recipient): routed by the recipient address, and
+ * deduplicated by `Message-ID` per recipient, so a mail to two tenants' addresses reaches both.
+ */
+export function emailDraftOf(email: InboundEmail, receivedAt: number): InboundDraft {
   const recipient = email.recipient.toLowerCase();
   return {
     channel: 'email',
@@ -147,7 +152,7 @@ function draftOf(email: InboundEmail, receivedAt: number): InboundDraft {
     })),
     urgency: 'normal',
     receivedAt,
-    providerId: email.messageId,
+    providerId: `${email.messageId} ${recipient}`,
     routeKey: recipient,
     reply: {
       to: email.from.address,

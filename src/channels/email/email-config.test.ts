@@ -25,7 +25,32 @@ describe('resolveEmailChannel', () => {
       address: 'orders@acme.example',
       mailgunSigningKey: 'key-1',
       maxAttachmentBytes: undefined,
+      listener: undefined,
     });
+  });
+
+  it('turns the SMTP listener on from `inbound.smtp` or STEWARD_SMTP_LISTEN_PORT, each field falling back to the environment', () => {
+    const base = { smtp: { host: 'relay.example' }, from: 'a@b.example', address: 'a@b.example' };
+    expect(resolveEmailChannel(parse({ ...base, inbound: { smtp: {} } }), {}).listener).toEqual({
+      host: '127.0.0.1',
+      port: 2525,
+      maxMessageBytes: undefined,
+    });
+    expect(
+      resolveEmailChannel(parse(base), {
+        STEWARD_SMTP_LISTEN_PORT: '25',
+        STEWARD_SMTP_LISTEN_HOST: '0.0.0.0',
+        STEWARD_SMTP_MAX_MESSAGE_BYTES: '1000000',
+      }).listener,
+    ).toEqual({ host: '0.0.0.0', port: 25, maxMessageBytes: 1_000_000 });
+    expect(
+      resolveEmailChannel(parse({ ...base, inbound: { smtp: { port: 2600, host: '::1' } } }), {
+        STEWARD_SMTP_LISTEN_PORT: '25',
+      }).listener,
+    ).toEqual({ host: '::1', port: 2600, maxMessageBytes: undefined });
+    expect(() => resolveEmailChannel(parse(base), { STEWARD_SMTP_LISTEN_PORT: 'smtp' })).toThrow(
+      /inbound\.smtp\.port.*STEWARD_SMTP_LISTEN_PORT/s,
+    );
   });
 
   it('lists every missing setting with every way to supply it', () => {

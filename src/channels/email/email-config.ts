@@ -14,6 +14,8 @@ export interface ResolvedEmailChannel {
   /** Present when the Mailgun webhook is configured (`inbound.mailgun`) or its key is in the environment. */
   mailgunSigningKey: string | undefined;
   maxAttachmentBytes: number | undefined;
+  /** Present when the SMTP listener is configured (`inbound.smtp`) or `STEWARD_SMTP_LISTEN_PORT` is set. */
+  listener: { host: string; port: number; maxMessageBytes: number | undefined } | undefined;
 }
 
 /**
@@ -71,6 +73,7 @@ export function resolveEmailChannel(
   } else {
     mailgunSigningKey = env('MAILGUN_WEBHOOK_SIGNING_KEY');
   }
+  const listener = listenerOf(config, env, path, issues);
   if (issues.length > 0) throw new InvalidConfigError(issues, 'email channel config');
   const secure = config.smtp?.secure ?? env('STEWARD_SMTP_SECURE') === 'true';
   return {
@@ -85,7 +88,42 @@ export function resolveEmailChannel(
     address: address.toLowerCase(),
     mailgunSigningKey,
     maxAttachmentBytes: config.maxAttachmentBytes,
+    listener,
   };
+}
+
+/** The inbound SMTP listener's address and size limit, each from the config, else the environment, else the default. */
+function listenerOf(
+  config: EmailChannelConfig,
+  env: (name: string) => string | undefined,
+  path: string,
+  issues: ConfigIssue[],
+): ResolvedEmailChannel['listener'] {
+  const given = config.inbound?.smtp;
+  const portText = env('STEWARD_SMTP_LISTEN_PORT');
+  if (given === undefined && portText === undefined) return undefined;
+  const whole = (option: string, variable: string, text: string | undefined, min: number, max: number) => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (Number.isInteger(value) && value >= min && value <= max) return value;
+    issues.push({
+      path: `${path}.inbound.smtp.${option}`,
+      received: text,
+      expected: `a whole number ${min}-${max} (${variable})`,
+    });
+    return undefined;
+  };
+  const port = given?.port ?? whole('port', 'STEWARD_SMTP_LISTEN_PORT', portText, 0, 65535) ?? 2525;
+  const maxMessageBytes =
+    given?.maxMessageBytes ??
+    whole(
+      'maxMessageBytes',
+      'STEWARD_SMTP_MAX_MESSAGE_BYTES',
+      env('STEWARD_SMTP_MAX_MESSAGE_BYTES'),
+      1,
+      Number.MAX_SAFE_INTEGER,
+    );
+  return { host: given?.host ?? env('STEWARD_SMTP_LISTEN_HOST') ?? '127.0.0.1', port, maxMessageBytes };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

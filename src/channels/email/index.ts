@@ -1,5 +1,10 @@
 /** Email: the inbound SMTP listener and Mailgun webhook, parsing to `InboundEmail` (reply text, thread key, attachments within limits), and outbound mail. */
-export { createEmailChannel, type EmailChannel, type EmailChannelOptions } from './email-channel.js';
+export {
+  createEmailChannel,
+  type EmailChannel,
+  type EmailChannelOptions,
+  emailDraftOf,
+} from './email-channel.js';
 export { type EmailChannelConfig, type ResolvedEmailChannel, resolveEmailChannel } from './email-config.js';
 export {
   createEmailSender,

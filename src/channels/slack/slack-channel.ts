@@ -3,7 +3,8 @@
  * messages, bot messages ignored), replies out in the message's thread as mrkdwn split within Slack's
  * limits, each post sent once (its idempotency key rides along as message metadata, so a retry after a
  * lost response finds it). With `progress_tracking`, a placeholder is posted first and updated as tools
- * run (throttled per workspace) and with the answer's first part when done.
+ * run (throttled per workspace) and with the answer's first part when done. With only an incoming
+ * webhook (`webhook`), the channel is outbound-only: urgency notices are posted to the webhook.
  */
 import { StewardError } from '../../errors/index.js';
 import type {
@@ -15,6 +16,7 @@ import type {
 } from '../adapter.js';
 import type { ChannelMessage } from '../message.js';
 import { parseSlackEvents } from './events.js';
+import { postToIncomingWebhook } from './incoming-webhook.js';
 import { MethodThrottle } from './method-throttle.js';
 import { type SlackMessagePart, slackMessageParts } from './mrkdwn.js';
 import { verifySlackSignature } from './signature.js';
@@ -56,6 +58,12 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     channel: 'slack',
     config,
     async receive(request: ChannelRequest): Promise<ChannelReceipt> {
+      if (config.outboundOnly) {
+        throw new StewardError(
+          'not-found',
+          'this Slack channel is outbound-only (an incoming webhook): to take events, set `signingSecret` or SLACK_SIGNING_SECRET and a bot token or OAuth install',
+        );
+      }
       if (request.rawBody.byteLength > maxBodyBytes) {
         throw new StewardError('payload-too-large', `Slack request body over ${maxBodyBytes} bytes`);
       }
@@ -72,6 +80,23 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
       return openSlackDelivery(message, context, api, config, throttle);
     },
     async notify(notice, context) {
+      // An incoming webhook (the binding's, else the entry's when there is no bot token) posts to its own
+      // channel; `to` does not apply. Slack cannot be asked what a webhook posted, so a post whose answer
+      // was lost may be repeated by a retry (at most once more per retry), never a part already recorded.
+      const secret = context.binding.secret;
+      const webhook = secret?.webhook ?? ((secret?.botToken ?? config.botToken) ? undefined : config.webhook);
+      if (webhook !== undefined) {
+        for (const [index, part] of slackMessageParts(notice.text).entries()) {
+          await context.outbox.once(`${context.deliveryId}:slack-webhook:${index}`, {
+            send: async () => {
+              await postToIncomingWebhook(webhook, part);
+              return `webhook:${index}`;
+            },
+            findSent: async () => undefined,
+          });
+        }
+        return;
+      }
       // A new message in the channel `to` (a channel id the app is in, or a user id for a DM), once.
       const api = createApi(botTokenFor(config, context.binding.secret?.botToken), config);
       const part = slackMessageParts(notice.text)[0] ?? { text: notice.text, blocks: [] };

@@ -1,4 +1,5 @@
 /** The Slack channel's config resolved once: the `channels` entry, then environment fallbacks, then defaults. */
+import { randomBytes } from 'node:crypto';
 import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import { slackChannelSchema } from '../config.js';
@@ -12,7 +13,13 @@ export const defaultSlackScopes = [
 ] as const;
 
 export interface ResolvedSlackConfig {
+  /** Empty when `outboundOnly` (nothing is received, so nothing is verified). */
   signingSecret: string;
+  /**
+   * Only an incoming webhook (`webhook` / SLACK_WEBHOOK) and no signing secret, bot token or OAuth app:
+   * the channel posts (urgency notices) and takes no events.
+   */
+  outboundOnly: boolean;
   botToken: string | undefined;
   webhook: string | undefined;
   clientId: string | undefined;
@@ -38,10 +45,17 @@ export function resolveSlackConfig(
   const pick = (value: string | undefined, name: string) =>
     value ?? (env[name] === '' ? undefined : env[name]);
   const signingSecret = pick(config.signingSecret, 'SLACK_SIGNING_SECRET');
-  if (!signingSecret) {
+  const webhook = pick(config.webhook, 'SLACK_WEBHOOK');
+  const botToken = pick(config.botToken, 'SLACK_BOT_TOKEN');
+  const outboundOnly =
+    !signingSecret &&
+    webhook !== undefined &&
+    botToken === undefined &&
+    pick(config.clientId, 'SLACK_CLIENT_ID') === undefined;
+  if (!signingSecret && !outboundOnly) {
     throw new StewardError(
       'invalid-config',
-      'Slack channel: no signing secret. Supply it in one of these ways: `signingSecret` in the channels entry ({ type: "slack", signingSecret: "…" }), or the SLACK_SIGNING_SECRET environment variable. Find it in your Slack app under Basic Information → App Credentials → Signing Secret.',
+      'Slack channel: no signing secret. Supply it in one of these ways: `signingSecret` in the channels entry ({ type: "slack", signingSecret: "…" }), or the SLACK_SIGNING_SECRET environment variable. Find it in your Slack app under Basic Information → App Credentials → Signing Secret. (An outbound-only channel needs none: give only `webhook` or SLACK_WEBHOOK, an incoming webhook URL.)',
     );
   }
   const clientId = pick(config.clientId, 'SLACK_CLIENT_ID');
@@ -55,12 +69,15 @@ export function resolveSlackConfig(
   const apiUrl = pick(config.apiUrl, 'SLACK_API_URL') ?? 'https://slack.com/api/';
   const features = new Set(config.features);
   return {
-    signingSecret,
-    botToken: pick(config.botToken, 'SLACK_BOT_TOKEN'),
-    webhook: pick(config.webhook, 'SLACK_WEBHOOK'),
+    signingSecret: signingSecret ?? '',
+    outboundOnly,
+    botToken,
+    webhook,
     clientId,
     clientSecret,
-    stateSecret: pick(config.stateSecret, 'SLACK_STATE_SECRET') ?? signingSecret,
+    // Outbound-only has no install; a secret nobody knows keeps a stray install link from verifying anyway.
+    stateSecret:
+      pick(config.stateSecret, 'SLACK_STATE_SECRET') ?? signingSecret ?? randomBytes(32).toString('hex'),
     scopes: config.scopes ?? [...defaultSlackScopes],
     redirectUrl: pick(config.redirectUrl, 'SLACK_REDIRECT_URL'),
     apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,

@@ -65,8 +65,16 @@ export function prepareAgentConfig(scope: AgentScope, input: unknown): PreparedA
   return { own, extends: extendsValue as string | null };
 }
 
-/** Checks a template: a partial agent config without ids, `extends` (templates do not nest) or nulls. */
-export function prepareTemplateConfig(templateId: string, input: unknown): JsonObject {
+/**
+ * Checks a template: a partial agent config without ids, `extends` (templates do not nest) or nulls.
+ * `secrets` turns the checked config into what is stored (channel secrets sealed) and what is validated
+ * (opened); without it both are the config as given.
+ */
+export function prepareTemplateConfig(
+  templateId: string,
+  input: unknown,
+  secrets?: (checked: JsonObject) => { stored: JsonObject; opened: JsonObject },
+): JsonObject {
   const context = `template "${templateId}"`;
   const json = toJsonObject(withoutHostOnly(input, context), context);
   const issues: ConfigIssue[] = [];
@@ -84,9 +92,10 @@ export function prepareTemplateConfig(templateId: string, input: unknown): JsonO
   }
   issues.push(...nullIssues(json, []));
   if (issues.length > 0) throw new InvalidConfigError(issues, context);
+  const { stored, opened } = secrets ? secrets(json) : { stored: json, opened: json };
   // Valid on its own: every option has a default, so a template alone is a whole config.
-  effectiveAgentConfig({ tenantId: 'template', agentId: 'template' }, json, {}, context);
-  return json;
+  effectiveAgentConfig({ tenantId: 'template', agentId: 'template' }, opened, {}, context);
+  return stored;
 }
 
 /**

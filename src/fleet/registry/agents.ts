@@ -117,7 +117,7 @@ export class AgentRegistry {
       );
       effectiveAgentConfig(
         ids,
-        template && (JSON.parse(template.config) as JsonObject),
+        template && openChannelSecrets(JSON.parse(template.config) as JsonObject, cipher),
         openChannelSecrets(sealedOwn, cipher),
       );
       const ownJson = canonicalJson(sealedOwn);

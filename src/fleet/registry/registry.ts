@@ -123,7 +123,9 @@ export class Registry {
       );
     }
     const template =
-      row.template_config === null ? undefined : (JSON.parse(row.template_config) as JsonObject);
+      row.template_config === null
+        ? undefined
+        : openChannelSecrets(JSON.parse(row.template_config) as JsonObject, this.store.secretCipher);
     const config = effectiveAgentConfig(
       scope,
       template,

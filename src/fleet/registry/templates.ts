@@ -8,11 +8,15 @@ import { InvalidConfigError, StewardError } from '../../errors/index.js';
 import { effectiveAgentConfig, prepareTemplateConfig } from './agent-config.js';
 import { agentChange, effectiveVersionOf } from './agents.js';
 import type { RegistryChange } from './changes.js';
+import { openChannelSecrets, redactChannelSecrets, sealChannelSecrets } from './channel-secrets.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { checkActor, checkId, PLATFORM_TENANT_ID, REGISTRY_AGENT_ID } from './ids.js';
 import { canonicalJson, changedTopLevelKeys, type JsonObject } from './json-config.js';
 import { type RegistryDatabase, registryDatabase, type TemplatesTable } from './schema.js';
 import type { ListOptions, Page, WriteOptions } from './tenants.js';
+
+type Cipher = NonNullable<RegistryContext['store']['secretCipher']>;
+
 import { ConcurrentChange, type RegistryContext, runWrite, staleVersion } from './write.js';
 
 export interface Template {
@@ -45,8 +49,7 @@ export class TemplateRegistry {
   async put(templateId: string, config: unknown, options: WriteOptions): Promise<TemplateWriteResult> {
     const id = checkId('templateId', templateId);
     const actor = checkActor(options.actor);
-    const json = prepareTemplateConfig(id, config);
-    const text = canonicalJson(json);
+    const cipher = this.context.store.secretCipher;
     return runWrite<TemplateWriteResult>(this.context, async (db, engine) => {
       const current = await db
         .selectFrom('templates')
@@ -55,6 +58,19 @@ export class TemplateRegistry {
         // Agents that start extending it wait (they lock it to share), so none escapes the check below.
         .$if(engine === 'postgres', (query) => query.forUpdate())
         .executeTakeFirst();
+      // Channel secrets are sealed like an agent's ("[sealed]" keeps the stored one); validated opened.
+      let opened: JsonObject = {};
+      const json = prepareTemplateConfig(id, config, (checked) => {
+        const stored = sealChannelSecrets(
+          checked,
+          current && (JSON.parse(current.config) as JsonObject),
+          cipher,
+          `template "${id}"`,
+        );
+        opened = openChannelSecrets(stored, cipher);
+        return { stored, opened };
+      });
+      const text = canonicalJson(json);
       const currentVersion = current ? Number(current.version) : undefined;
       if (options.ifMatch !== undefined) {
         if (currentVersion === undefined) throw templateNotFound(id, ' (a put without If-Match creates it)');
@@ -69,7 +85,7 @@ export class TemplateRegistry {
         };
       }
       const dependents = await activeDependents(db, id);
-      checkDependents(id, json, dependents);
+      checkDependents(id, opened, dependents, cipher);
       const at = this.context.now();
       const row: TemplatesTable = {
         template_id: id,
@@ -243,7 +259,12 @@ function activeDependents(db: RegistryDatabase, templateId: string): Promise<Dep
 }
 
 /** Every active agent must stay valid over the new template; the error counts them and shows the first's paths. */
-function checkDependents(templateId: string, template: JsonObject, dependents: DependentRow[]): void {
+function checkDependents(
+  templateId: string,
+  template: JsonObject,
+  dependents: DependentRow[],
+  cipher: Cipher | undefined,
+): void {
   let invalid = 0;
   let first: InvalidConfigError | undefined;
   for (const agent of dependents) {
@@ -251,7 +272,7 @@ function checkDependents(templateId: string, template: JsonObject, dependents: D
       effectiveAgentConfig(
         { tenantId: agent.tenant_id, agentId: agent.agent_id },
         template,
-        JSON.parse(agent.config) as JsonObject,
+        openChannelSecrets(JSON.parse(agent.config) as JsonObject, cipher),
       );
     } catch (error) {
       if (!InvalidConfigError.isInstance(error)) throw error;
@@ -271,7 +292,8 @@ function checkDependents(templateId: string, template: JsonObject, dependents: D
 function toTemplate(row: TemplatesTable): Template {
   return {
     templateId: row.template_id,
-    config: JSON.parse(row.config) as JsonObject,
+    // A read never shows a channel secret: each is the marker (see channel-secrets.ts).
+    config: redactChannelSecrets(JSON.parse(row.config) as JsonObject),
     version: Number(row.version),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeEngines, type TestStore } from '../../../test/support/engines.js';
+import type { ChannelMessage } from '../message.js';
+import { InboundQueue } from './inbound-queue.js';
+
+const messageOf = (providerId: string, text: string): ChannelMessage => ({
+  tenantId: 'acme',
+  agentId: 'desk',
+  channel: 'slack',
+  sender: { id: 'U1', provider: 'slack' },
+  conversationKey: `thread-${providerId}`,
+  text,
+  attachments: [],
+  urgency: providerId.endsWith('7') ? 'high' : 'normal',
+  receivedAt: 1_780_000_000_000,
+  providerId,
+  routeKey: 'team:T1',
+  reply: { channel: 'C1', messageTs: '1.0', threadTs: '1.0' },
+});
+
+describe.each(storeEngines)('InboundQueue group commit on $name', (engine) => {
+  let opened: TestStore;
+  beforeEach(async () => {
+    opened = await engine.open();
+  });
+  afterEach(async () => {
+    await opened.cleanup();
+  });
+
+  it('commits a burst of 300 (cut into statements of several sizes) once each, duplicates in the same burst skipped', async () => {
+    const queue = new InboundQueue(opened.store);
+    // 300 distinct events plus 20 retries of some of them, all in flight at once.
+    const calls = [
+      ...Array.from({ length: 300 }, (_, index) => ({ id: `in-${index}`, providerId: `Ev${index}` })),
+      ...Array.from({ length: 20 }, (_, index) => ({ id: `retry-${index}`, providerId: `Ev${index * 7}` })),
+    ];
+    const results = await Promise.all(
+      calls.map(({ id, providerId }) =>
+        queue.enqueue(id, messageOf(providerId, `text of ${providerId}`), 1_000),
+      ),
+    );
+    expect(results.filter((result) => !result.duplicate)).toHaveLength(300);
+    expect(results.slice(300).every((result) => result.duplicate)).toBe(true);
+    expect(results.slice(0, 300).map((result) => result.id)).toEqual(
+      calls.slice(0, 300).map((call) => call.id),
+    );
+    // Another one alone after the burst, and the same event again.
+    expect(await queue.enqueue('late', messageOf('Ev-late', 'late'), 1_000)).toEqual({
+      id: 'late',
+      duplicate: false,
+    });
+    expect(await queue.enqueue('late-2', messageOf('Ev-late', 'late'), 1_000)).toEqual({
+      id: undefined,
+      duplicate: true,
+    });
+
+    const claimed = await queue.claim('worker-1', 2_000, 60_000, 400);
+    expect(claimed).toHaveLength(301);
+    // Most urgent first, each message read back whole (the text is sealed at rest).
+    expect(claimed[0]!.message.urgency).toBe('high');
+    const byId = new Map(claimed.map((job) => [job.id, job.message]));
+    expect(byId.get('in-123')).toEqual(messageOf('Ev123', 'text of Ev123'));
+    expect(byId.get('late')?.text).toBe('late');
+  });
+});
