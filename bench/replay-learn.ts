@@ -86,6 +86,18 @@ export async function runLearnReplay(): Promise<void> {
     const states = Object.values(cycle.states);
     const count = (state: string) => states.filter((entry) => entry === state).length;
 
+    // How close the written handlers came to the validation bar: the frontier of coverage against abstention.
+    const reports = (await learning.capabilities.list({ tenantId: 'replay', agentId: 'banking-learn' }))
+      .map((capability) => capability.validationReport)
+      .filter((report) => report !== null && report !== undefined);
+    const middle = (values: number[]) =>
+      values.sort((left, right) => left - right)[Math.floor(values.length / 2)] ?? 0;
+    console.log(
+      `validation of ${reports.length} handlers: median coverage ${(middle(reports.map((report) => report.coverage)) * 100).toFixed(1)}% ` +
+        `(testCoverage 90%), median abstention ${(middle(reports.map((report) => report.abstention)) * 100).toFixed(2)}% (99.5% required); ` +
+        `coverage >= 50% and abstention >= 99.5%: ${reports.filter((report) => report.coverage >= 0.5 && report.abstention >= 0.995).length}`,
+    );
+
     started = performance.now();
     const tiers = new Map<string, { served: number; wrong: number; cost: number }>();
     let served = 0;
