@@ -3,6 +3,12 @@
  * in canary answers the conversations of its canary arm, a promoted one answers all, and only requests of
  * the policy scope it was validated under (the cache's scope rule: trust band, system prompt, policy). A
  * null or a failed call passes the request on to the next tier; a failure counts against the handler.
+ *
+ * Every serving handler is asked, not only the first that answers: when two reply differently they claim
+ * one request for two kinds of request, at most one of them is right, and the tier refuses (the model
+ * answers). With many handlers this turns most confusions between neighbouring kinds of request into a
+ * model call instead of a wrong answer. Handlers that agree answer once (the first one counts the reply);
+ * a handler overruled by a disagreement is counted neither right nor wrong.
  */
 import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
 import { emptyUsage } from '../runtime/index.js';
@@ -10,6 +16,7 @@ import { canaryArm } from './canary-stats.js';
 import type { Capability } from './capability-store.js';
 import type { LearningService } from './learning-service.js';
 import type { CompiledHandler } from './sandbox/index.js';
+import { equivalentReplies } from './validate.js';
 
 /** Which capability answered an interaction, so feedback on it can count against that capability. */
 export interface ServedBy {
@@ -38,6 +45,7 @@ export class LearnTier implements AnswerTier {
       { tenantId: context.tenantId, agentId: context.agentId },
       { states: ['canary', 'promoted'], scopeKey },
     );
+    const replies: Array<{ capability: Capability; state: 'canary' | 'promoted'; text: string }> = [];
     for (const capability of serving) {
       if (!capability.code) continue;
       const state = capability.state as 'canary' | 'promoted';
@@ -69,20 +77,27 @@ export class LearnTier implements AnswerTier {
         );
         continue;
       }
-      await this.learning.count(capability, canary ? { canary_trials: 1, canary_replies: 1 } : { served: 1 });
-      this.served.set(context.interactionId, { capabilityId: capability.id, state });
-      if (this.served.size > MAX_REMEMBERED) this.served.delete(this.served.keys().next().value!);
-      return {
-        text: outcome.text,
-        costUsd: this.learning.settings.costPerAnswer,
-        usage: emptyUsage(),
-        toolCalls: [],
-        outcome: 'success',
-        queueWaitMs: 0,
-        simulatedModel: this.options.simulatedModel,
-      };
+      replies.push({ capability, state, text: outcome.text });
     }
-    return undefined;
+    const chosen = replies[0];
+    if (!chosen) return undefined;
+    if (replies.some((reply) => !equivalentReplies(reply.text, chosen.text))) return undefined;
+    const { capability, state } = chosen;
+    await this.learning.count(
+      capability,
+      state === 'canary' ? { canary_trials: 1, canary_replies: 1 } : { served: 1 },
+    );
+    this.served.set(context.interactionId, { capabilityId: capability.id, state });
+    if (this.served.size > MAX_REMEMBERED) this.served.delete(this.served.keys().next().value!);
+    return {
+      text: chosen.text,
+      costUsd: this.learning.settings.costPerAnswer,
+      usage: emptyUsage(),
+      toolCalls: [],
+      outcome: 'success',
+      queueWaitMs: 0,
+      simulatedModel: this.options.simulatedModel,
+    };
   }
 
   /** Negative feedback on a handler's reply counts as an error of that handler. */
