@@ -12,6 +12,7 @@ interface AutocannonResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  statusCodeStats?: Record<string, { count: number }>;
 }
 type Autocannon = (options: {
   url: string;
@@ -37,6 +38,8 @@ export interface LoadResult {
   latencyP99Ms: number;
   total: number;
   failures: number;
+  /** What the failures were: response statuses other than 2xx, socket errors, timeouts. */
+  failureKinds: Record<string, number>;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as LoadRequest;
@@ -53,6 +56,18 @@ const figures: LoadResult = {
   latencyP50Ms: result.latency.p50,
   latencyP99Ms: result.latency.p99,
   total: result.requests.total,
-  failures: result.non2xx + result.errors + result.timeouts,
+  failures: result.non2xx + result.errors,
+  failureKinds: failureKinds(result),
 };
 console.log(JSON.stringify(figures));
+
+function failureKinds(result: AutocannonResult): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) {
+    if (!status.startsWith('2')) kinds[`status ${status}`] = count;
+  }
+  // autocannon counts a timeout as an error too.
+  if (result.errors - result.timeouts > 0) kinds.errors = result.errors - result.timeouts;
+  if (result.timeouts > 0) kinds.timeouts = result.timeouts;
+  return kinds;
+}

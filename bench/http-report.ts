@@ -72,6 +72,8 @@ export interface PathFigures {
   requestsPerSecond: number;
   /** Responses of the load run that were not 2xx, plus errors and timeouts: each one is a failed run. */
   failures: number;
+  /** What the failures were (`status 503`, `errors`, `timeouts`) with their counts. */
+  failureKinds?: Record<string, number>;
   /** RSS of the server process in MiB: idle after start and warm-up, and the highest sampled under load. */
   rssIdleMiB?: number;
   rssPeakMiB?: number;

@@ -189,6 +189,7 @@ async function measure(target: Target, settings: HttpBenchSettings): Promise<Pat
       sequential: summarise(samples),
       requestsPerSecond: load.requestsPerSecond,
       failures: load.failures,
+      failureKinds: load.failureKinds,
       ...(rssIdleMiB === undefined ? {} : { rssIdleMiB }),
       ...(rssPeakMiB === undefined ? {} : { rssPeakMiB }),
     };
@@ -315,6 +316,11 @@ export function printHttp(result: HttpBenchResult, settings: HttpBenchSettings, 
   );
   console.log('');
   console.log(formatHttpTable(result.figures, settings.connections));
+  for (const figure of result.figures) {
+    if (figure.failures === 0) continue;
+    const kinds = Object.entries(figure.failureKinds ?? {}).map(([kind, count]) => `${kind}: ${count}`);
+    console.log(`  ${pathLabels[figure.path]}: ${figure.failures} failed under load (${kinds.join(', ')})`);
+  }
   console.log('');
   console.log(formatVerdicts(verdicts(result.figures)));
   console.log(`uptime: ${uptime}`);
