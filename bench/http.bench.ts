@@ -64,6 +64,9 @@ const greetingRule = { pattern: 'greeting', ttl: 86_400, response: 'Hello! How c
 /** Starts the three servers, measures each path in turn, and stops every child whatever happens. */
 export async function benchHttp(settings: HttpBenchSettings): Promise<HttpBenchResult> {
   const workDirectory = mkdtempSync(join(tmpdir(), 'steward-bench-http-'));
+  // Also when SIGINT ends the run by process.exit (after its children are stopped), skipping `finally`.
+  const removeWorkDirectory = () => rmSync(workDirectory, { recursive: true, force: true });
+  process.once('exit', removeWorkDirectory);
   try {
     ensureBuild();
     const portkeyScript = ensurePortkey();
@@ -157,7 +160,8 @@ export async function benchHttp(settings: HttpBenchSettings): Promise<HttpBenchR
     };
   } finally {
     await stopAll();
-    rmSync(workDirectory, { recursive: true, force: true });
+    removeWorkDirectory();
+    process.off('exit', removeWorkDirectory);
   }
 }
 
