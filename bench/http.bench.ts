@@ -272,13 +272,20 @@ async function runLoad(load: LoadRequest): Promise<LoadResult> {
   return JSON.parse(last) as LoadResult;
 }
 
-/** The environment `steward serve` gets: the bench's own, without settings that would change the agent. */
+/**
+ * The environment `steward serve` gets: the bench's own, without settings that would change the agent,
+ * and a per-tenant message limit no run reaches (the default 600 a minute would answer most of the load
+ * with 429; the limiter still runs on every request).
+ */
 function stewardEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('STEWARD_') && name !== 'ANTHROPIC_API_KEY',
+  return {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([name]) => !name.startsWith('STEWARD_') && name !== 'ANTHROPIC_API_KEY',
+      ),
     ),
-  );
+    STEWARD_MESSAGES_PER_MINUTE: String(1_000_000_000),
+  };
 }
 
 /**

@@ -83,6 +83,9 @@ describe('the HTTP side-by-side benchmark (npm run bench http)', () => {
     // Just past them.
     const past = verdicts([direct, portkey, path('steward', 1.26, 4_999, [150.5, 200])]);
     expect(past.map((verdict) => verdict.met)).toEqual([false, false, false]);
+    // Requests that failed under load (a 429 is cheap) do not count as throughput.
+    const failing = verdicts([direct, portkey, { ...path('steward', 1.25, 9_000, [100, 120]), failures: 1 }]);
+    expect(failing.map((verdict) => verdict.met)).toEqual([false, true, true]);
     // A steward that adds nothing meets the latency target; an unmeasured RSS does not meet its target.
     const unmeasured = verdicts([direct, portkey, path('steward', 0.25, 9_000)]);
     expect(unmeasured.map((verdict) => verdict.met)).toEqual([true, true, false]);
