@@ -143,10 +143,13 @@ export async function benchHttp(settings: HttpBenchSettings): Promise<HttpBenchR
     await waitUntilReady(steward, async () => steward.output().includes('steward listening on'), 120_000);
     await answers(viaSteward);
 
+    const targets = [direct, viaPortkey, viaSteward];
+    console.error('[http] sequential latency, the paths interleaved');
+    const sequential = await measureSequential(targets, settings);
     const figures: PathFigures[] = [];
-    for (const target of [direct, viaPortkey, viaSteward]) {
-      console.error(`[http] measuring ${pathLabels[target.path]}`);
-      figures.push(await measure(target, settings));
+    for (const [index, target] of targets.entries()) {
+      console.error(`[http] load on ${pathLabels[target.path]}`);
+      figures.push({ ...sequential[index]!, ...(await measureLoad(target, settings)) });
     }
     return {
       figures,
@@ -165,41 +168,63 @@ export async function benchHttp(settings: HttpBenchSettings): Promise<HttpBenchR
   }
 }
 
-/** Warm-up, sequential latency, idle RSS, then the autocannon run with RSS sampled under it. */
-async function measure(target: Target, settings: HttpBenchSettings): Promise<PathFigures> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/**
+ * Each path warmed up, its server's idle RSS read, then the sequential requests sent to the paths in
+ * turn (one to each, round after round), so a spell of load from elsewhere on the machine falls on every
+ * path alike instead of on whichever was being measured then.
+ */
+async function measureSequential(
+  targets: readonly Target[],
+  settings: HttpBenchSettings,
+): Promise<Array<Pick<PathFigures, 'path' | 'sequential' | 'rssIdleMiB'>>> {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
   try {
-    for (let index = 0; index < settings.warmupRequests; index += 1) await send(target, agent, true);
-    const rssIdleMiB = target.server ? residentMiB(target.server.pid) : undefined;
-    const samples: number[] = [];
-    for (let index = 0; index < settings.sequentialRequests; index += 1) {
-      const started = process.hrtime.bigint();
-      await send(target, agent, false);
-      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const idle: Array<number | undefined> = [];
+    for (const [index, target] of targets.entries()) {
+      for (let count = 0; count < settings.warmupRequests; count += 1)
+        await send(target, agents[index]!, true);
+      idle.push(target.server ? residentMiB(target.server.pid) : undefined);
     }
-    const stopSampling = target.server ? sampleResident(target.server.pid) : () => undefined;
-    const load = await runLoad({
-      url: target.url,
-      headers: target.headers,
-      body: target.body,
-      connections: settings.connections,
-      seconds: settings.loadSeconds,
-    });
-    const rssPeakMiB = stopSampling();
-    // Still the right answer after the load (still a hit, still through to the upstream).
-    await send(target, agent, true);
-    return {
+    const samples: number[][] = targets.map(() => []);
+    for (let round = 0; round < settings.sequentialRequests; round += 1) {
+      for (const [index, target] of targets.entries()) {
+        const started = process.hrtime.bigint();
+        await send(target, agents[index]!, false);
+        samples[index]!.push(Number(process.hrtime.bigint() - started) / 1e6);
+      }
+    }
+    return targets.map((target, index) => ({
       path: target.path,
-      sequential: summarise(samples),
-      requestsPerSecond: load.requestsPerSecond,
-      failures: load.failures,
-      failureKinds: load.failureKinds,
-      ...(rssIdleMiB === undefined ? {} : { rssIdleMiB }),
-      ...(rssPeakMiB === undefined ? {} : { rssPeakMiB }),
-    };
+      sequential: summarise(samples[index]!),
+      ...(idle[index] === undefined ? {} : { rssIdleMiB: idle[index] }),
+    }));
   } finally {
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
   }
+}
+
+/** The autocannon run on one path, its server's RSS sampled under it; then one reply checked again. */
+async function measureLoad(
+  target: Target,
+  settings: HttpBenchSettings,
+): Promise<Pick<PathFigures, 'requestsPerSecond' | 'failures' | 'failureKinds' | 'rssPeakMiB'>> {
+  const stopSampling = target.server ? sampleResident(target.server.pid) : () => undefined;
+  const load = await runLoad({
+    url: target.url,
+    headers: target.headers,
+    body: target.body,
+    connections: settings.connections,
+    seconds: settings.loadSeconds,
+  });
+  const rssPeakMiB = stopSampling();
+  // Still the right answer after the load (still a hit, still through to the upstream).
+  await answers(target);
+  return {
+    requestsPerSecond: load.requestsPerSecond,
+    failures: load.failures,
+    failureKinds: load.failureKinds,
+    ...(rssPeakMiB === undefined ? {} : { rssPeakMiB }),
+  };
 }
 
 /** One request; `checked` reads and checks the body (the timed ones only drain it). */
@@ -323,7 +348,7 @@ export function printHttp(result: HttpBenchResult, settings: HttpBenchSettings, 
   console.log('\nHTTP side by side: a cache hit through steward serve, Portkey, the upstream alone');
   for (const note of result.notes) console.log(`  ${note}`);
   console.log(
-    `  sequential: ${settings.sequentialRequests} requests after ${settings.warmupRequests} warm-up, one keep-alive connection`,
+    `  sequential: ${settings.sequentialRequests} requests per path after ${settings.warmupRequests} warm-up, one keep-alive connection each, the paths interleaved`,
   );
   console.log('');
   console.log(formatHttpTable(result.figures, settings.connections));
