@@ -33,6 +33,27 @@ const staleBatch = 200;
 const endedLeaseRetentionMs = 24 * 60 * 60_000;
 
 /**
+ * When `reserve` last swept for stale reservations, per store and clock: the sweep covers every agent of
+ * the store, so the services of a fleet's agents (built and evicted by the thousand) share it instead of
+ * each sweeping on its first reservation. A service with a clock of its own (a test's) sweeps on its own.
+ */
+const lastSweeps = new WeakMap<StewardStore, WeakMap<() => number, { at: number }>>();
+
+function sharedSweep(store: StewardStore, now: () => number): { at: number } {
+  let byClock = lastSweeps.get(store);
+  if (!byClock) {
+    byClock = new WeakMap();
+    lastSweeps.set(store, byClock);
+  }
+  let sweep = byClock.get(now);
+  if (!sweep) {
+    sweep = { at: Number.NEGATIVE_INFINITY };
+    byClock.set(now, sweep);
+  }
+  return sweep;
+}
+
+/**
  * @example
  * const budget = new BudgetService(store, { daily: 50, timeZone: 'Europe/Berlin' }, { bus });
  * const reservation = await budget.reserve(scope, { interactionId, amountUsd: 1 });
@@ -56,7 +77,7 @@ export class BudgetService {
   private readonly newId: () => string;
   private readonly dailyMicroUsd: number | null;
   private readonly alertThreshold: number;
-  private lastStaleSweepAt = Number.NEGATIVE_INFINITY;
+  private readonly lastStaleSweep: { at: number };
 
   constructor(
     store: StewardStore,
@@ -67,6 +88,7 @@ export class BudgetService {
     this.leases = new BudgetLeases(store);
     this.history = new BudgetHistory(store);
     this.now = options.now ?? Date.now;
+    this.lastStaleSweep = sharedSweep(store, this.now);
     this.newId = options.newId ?? randomUUID;
     this.timeZone = config.timeZone ?? 'UTC';
     checkTimeZone(this.timeZone);
@@ -119,8 +141,8 @@ export class BudgetService {
     let refusal: Refusal | undefined;
     let firstRefusalToday = false;
     try {
-      if (at - this.lastStaleSweepAt >= Math.min(60_000, this.reservationTtlMs / 10)) {
-        this.lastStaleSweepAt = at;
+      if (at - this.lastStaleSweep.at >= Math.min(60_000, this.reservationTtlMs / 10)) {
+        this.lastStaleSweep.at = at;
         await this.releaseStale(at);
       }
       refusal = await attempt();
