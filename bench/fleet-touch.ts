@@ -97,7 +97,10 @@ export async function benchTouches(
       samples.push(performance.now() - before);
       if (index % sampleEvery === 0) rssPeakMb = Math.max(rssPeakMb, sampleMemory().rssMb);
       if (rssFullMb === undefined && host.size >= sizes.liveAgents) rssFullMb = sampleMemory().rssMb;
-      if ((index + 1) % tenth === 0) rssTrailMb.push(Math.round(sampleMemory().rssMb));
+      if ((index + 1) % tenth === 0) {
+        rssTrailMb.push(Math.round(sampleMemory().rssMb));
+        if (process.env.STEWARD_BENCH_FLEET_MEMORY_DETAIL === '1') console.error(memoryDetail(index + 1));
+      }
     }
     seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);
@@ -130,6 +133,13 @@ export async function benchTouches(
     reachableOpen,
     reachableClosed: closed.reachable,
   };
+}
+
+/** Where the RSS is at this moment (STEWARD_BENCH_FLEET_MEMORY_DETAIL=1 writes it to stderr each tenth). */
+function memoryDetail(touches: number): string {
+  const usage = process.memoryUsage();
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+  return `[touch ${touches}] rss ${mb(usage.rss)} heapUsed ${mb(usage.heapUsed)} heapTotal ${mb(usage.heapTotal)} external ${mb(usage.external)} arrayBuffers ${mb(usage.arrayBuffers)} MB`;
 }
 
 function gcd(a: number, b: number): number {

@@ -291,6 +291,28 @@ describe.each(storeEngines)('TrustService on $name', (engine) => {
     expect((await trust.history(scope))[0]).toMatchObject({ kind: 'decay', actor: null });
   });
 
+  it('after an idle decay, the outcomes from before it no longer count toward a rule', async () => {
+    const day = 86_400_000;
+    const clock = { now: 1_000_000 };
+    const { trust, changes } = await service(
+      {
+        initial: 0.5,
+        minSamples: 40,
+        window: { duration: '30d', lastN: 100 },
+        decay: { idleAfter: '1d', amount: 0.1, every: '1d' },
+      },
+      clock,
+    );
+    // 39 successes: one short of minSamples, so no promotion yet.
+    for (let index = 0; index < 39; index++) await trust.recordOutcome(scope, outcome('success'));
+    clock.now += 2.5 * day;
+    // The 40th, after the idle spell: the decay restarts the window, which now holds this outcome alone.
+    expect(await trust.recordOutcome(scope, outcome('success'))).toBeNull();
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatch(/^decay 0\.5->/);
+    expect(await trust.level(scope)).toBeLessThan(0.5);
+  });
+
   it('counts allowed and denied tool calls per tool', async () => {
     const { trust } = await service();
     await trust.countToolDecision(scope, 'Write', false);

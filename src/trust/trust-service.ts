@@ -139,7 +139,7 @@ export class TrustService {
    */
   async recordOutcome(scope: TrustScope, outcome: OutcomeInput): Promise<TrustChange | null> {
     const at = this.now();
-    return this.withLockedState(scope, async (trx, state) => {
+    return this.withLockedState(scope, async (trx, state, windowAfter) => {
       const inserted = await trx
         .insertInto('trust_outcomes')
         .values({
@@ -157,7 +157,7 @@ export class TrustService {
         .onConflict((conflict) => conflict.columns(['tenant_id', 'agent_id', 'interaction_id']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { state, result: null };
-      return this.evaluate(trx, scope, { ...state, lastOutcomeAt: at }, at);
+      return this.evaluate(trx, scope, { ...state, lastOutcomeAt: at }, windowAfter, at);
     });
   }
 
@@ -168,7 +168,7 @@ export class TrustService {
     rating: 'positive' | 'negative',
   ): Promise<void> {
     const at = this.now();
-    await this.withLockedState(scope, async (trx, state) => {
+    await this.withLockedState(scope, async (trx, state, windowAfter) => {
       const update = trx
         .updateTable('trust_outcomes')
         .set(rating === 'negative' ? { feedback: rating, kind: 'error' } : { feedback: rating })
@@ -177,7 +177,7 @@ export class TrustService {
         .where('interaction_id', '=', interactionId);
       const result = await update.executeTakeFirst();
       if (rating === 'positive' || Number(result.numUpdatedRows) === 0) return { state, result: null };
-      return this.evaluate(trx, scope, state, at);
+      return this.evaluate(trx, scope, state, windowAfter, at);
     });
   }
 
@@ -335,14 +335,17 @@ export class TrustService {
       .execute();
   }
 
-  /** Applies decay and the rules to a locked state; returns the new state and the change, if any. */
+  /**
+   * Applies the rules to a locked state whose window holds the outcomes after `windowAfter`; returns the
+   * new state and the change, if any.
+   */
   private async evaluate(
     trx: Kysely<TrustTables>,
     scope: TrustScope,
     state: TrustState,
+    windowAfter: number,
     at: number,
   ): Promise<{ state: TrustState; result: TrustChange | null; windowAfter?: number }> {
-    const windowAfter = await this.windowAfterId(trx, scope);
     const samples = await this.windowSamples(trx, scope, windowAfter, at);
     const metrics = computeWindowMetrics(samples, {
       sinceMs: at - this.windowMs,
@@ -368,14 +371,16 @@ export class TrustService {
   }
 
   /**
-   * Runs `work` with the agent's state row locked (PostgreSQL: SELECT … FOR UPDATE; SQLite: one writer),
-   * applying idle decay first, and writes back the state `work` returns.
+   * Runs `work` with the agent's state row locked (PostgreSQL: the row lock of the upsert that reads it;
+   * SQLite: one writer), applying idle decay first, and writes back the state `work` returns. `work` gets
+   * the id after which outcomes count in the window (read with the state, not queried again).
    */
   private async withLockedState<Result>(
     scope: TrustScope,
     work: (
       trx: Kysely<TrustTables>,
       state: TrustState,
+      windowAfter: number,
     ) => Promise<{ state: TrustState; result: Result; windowAfter?: number }>,
   ): Promise<Result> {
     const changes: PendingChange[] = [];
@@ -383,17 +388,17 @@ export class TrustService {
       const trx = connection.withTables<TrustTables>() as unknown as Kysely<TrustTables>;
       this.committedChanges.set(trx, changes);
       const at = this.now();
-      await trx
+      // One round trip: creates the row on first use, else touches nothing (the key set to itself), and
+      // returns the row either way; on PostgreSQL ON CONFLICT DO UPDATE locks it until commit, as FOR UPDATE did.
+      const row = await trx
         .insertInto('trust_states')
         .values(toRow(scope, initialTrustState(this.config, at), 0, at))
-        .onConflict((conflict) => conflict.columns(['tenant_id', 'agent_id']).doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('trust_states')
-        .selectAll()
-        .where('tenant_id', '=', scope.tenantId)
-        .where('agent_id', '=', scope.agentId)
-        .$if(this.store.engine === 'postgres', (query) => query.forUpdate())
+        .onConflict((conflict) =>
+          conflict
+            .columns(['tenant_id', 'agent_id'])
+            .doUpdateSet((eb) => ({ tenant_id: eb.ref('excluded.tenant_id') })),
+        )
+        .returningAll()
         .executeTakeFirstOrThrow();
       let state = fromRow(row);
       let windowAfter = Number(row.window_after_outcome_id);
@@ -413,7 +418,7 @@ export class TrustService {
         // Decay restarts the window, so evidence from before the idle spell cannot promote straight back.
         windowAfter = await this.lastOutcomeId(trx, scope);
       }
-      const outcome = await work(trx, state);
+      const outcome = await work(trx, state, windowAfter);
       if (outcome.windowAfter !== undefined) windowAfter = outcome.windowAfter;
       await trx
         .updateTable('trust_states')
@@ -468,16 +473,6 @@ export class TrustService {
       latencyMs: Number(row.latency_ms),
       costUsd: Number(row.cost_usd),
     }));
-  }
-
-  private async windowAfterId(trx: Kysely<TrustTables>, scope: TrustScope): Promise<number> {
-    const row = await trx
-      .selectFrom('trust_states')
-      .select('window_after_outcome_id')
-      .where('tenant_id', '=', scope.tenantId)
-      .where('agent_id', '=', scope.agentId)
-      .executeTakeFirstOrThrow();
-    return Number(row.window_after_outcome_id);
   }
 
   private async lastOutcomeId(trx: Kysely<TrustTables>, scope: TrustScope): Promise<number> {

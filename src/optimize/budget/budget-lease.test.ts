@@ -137,3 +137,34 @@ describe.each(storeEngines)('reservations of a killed instance on $name', (engin
     expect(await db.selectFrom('budget_holders').selectAll().execute()).toEqual([]);
   });
 });
+
+describe.each(storeEngines)('the lease shared by the services of one store on $name', (engine) => {
+  let opened: TestStore | undefined;
+  afterEach(async () => {
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  it('is one holder for every service of the store; the last close drops it', async () => {
+    opened = await engine.open();
+    const db = opened.store.db.withTables<BudgetTables>();
+    const first = new BudgetService(opened.store, { daily: 50 });
+    const second = new BudgetService(opened.store, { daily: 50 });
+    expect(second.holderId).toBe(first.holderId);
+    const reservation = await first.reserve(scope, { interactionId: 'a', amountUsd: 1 });
+    await second.settle(await second.reserve(scope, { interactionId: 'b', amountUsd: 1 }), 0.5);
+    const holders = () => db.selectFrom('budget_holders').select('id').execute();
+    expect(await holders()).toEqual([{ id: first.holderId }]);
+    // Closing one service (twice, even) leaves the lease to the other.
+    await second.close();
+    await second.close();
+    await first.settle(reservation, 0.25);
+    expect(await holders()).toEqual([{ id: first.holderId }]);
+    await first.close();
+    expect(await holders()).toEqual([]);
+    // A service with a lease of its own holds it apart.
+    const own = new BudgetService(opened.store, { daily: 50 }, { lease: LEASE_MS });
+    expect(own.holderId).not.toBe(first.holderId);
+    await own.close();
+  });
+});

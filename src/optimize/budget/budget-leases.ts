@@ -86,11 +86,13 @@ export class BudgetLeases {
 }
 
 /**
- * One BudgetService's lease: renewed with a reservation when less than half of it is left, and every third
- * of it by a heartbeat while reservations are open (none runs while idle).
+ * The lease of one BudgetService, or of the services of one store sharing it: renewed with a reservation
+ * when less than half of it is left, and every third of it by a heartbeat while reservations are open
+ * (none runs while idle). Each service `acquire`s it and `close`s it once; the last close ends it.
  */
 export class HolderLease {
   private readonly open = new Set<string>();
+  private users = 0;
   private expiresAt = Number.NEGATIVE_INFINITY;
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -100,6 +102,11 @@ export class HolderLease {
     readonly leaseMs: number,
     private readonly now: () => number,
   ) {}
+
+  /** One more service uses this lease. */
+  acquire(): void {
+    this.users++;
+  }
 
   /** When a reservation made at `at` should renew the lease in its transaction: the new end, else undefined. */
   renewalAt(at: number): number | undefined {
@@ -131,8 +138,13 @@ export class HolderLease {
     if (this.open.size === 0) this.stopHeartbeat();
   }
 
-  /** Stops the heartbeat; drops the lease when nothing is open (open runs keep it until it runs out). */
+  /**
+   * One service is done with the lease; after the last: stops the heartbeat and drops the lease when
+   * nothing is open (open runs keep it until it runs out).
+   */
   async close(): Promise<void> {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users > 0) return;
     this.stopHeartbeat();
     if (this.open.size > 0 || this.expiresAt === Number.NEGATIVE_INFINITY) return;
     this.expiresAt = Number.NEGATIVE_INFINITY;

@@ -33,6 +33,34 @@ const staleBatch = 200;
 const endedLeaseRetentionMs = 24 * 60 * 60_000;
 
 /**
+ * What the services of one store and clock share: when `reserve` last swept for stale reservations (the
+ * sweep covers every agent of the store) and, for services without a lease or holder id of their own, one
+ * holder lease. A fleet's agents, built and evicted by the thousand, then neither sweep (5 queries) on
+ * each first reservation nor create and drop a lease each. A service with a clock of its own (a test's)
+ * shares nothing with the others.
+ */
+interface StoreShared {
+  sweptAt: number;
+  lease: HolderLease | undefined;
+}
+
+const sharedByStore = new WeakMap<StewardStore, WeakMap<() => number, StoreShared>>();
+
+function sharedOf(store: StewardStore, now: () => number): StoreShared {
+  let byClock = sharedByStore.get(store);
+  if (!byClock) {
+    byClock = new WeakMap();
+    sharedByStore.set(store, byClock);
+  }
+  let shared = byClock.get(now);
+  if (!shared) {
+    shared = { sweptAt: Number.NEGATIVE_INFINITY, lease: undefined };
+    byClock.set(now, shared);
+  }
+  return shared;
+}
+
+/**
  * @example
  * const budget = new BudgetService(store, { daily: 50, timeZone: 'Europe/Berlin' }, { bus });
  * const reservation = await budget.reserve(scope, { interactionId, amountUsd: 1 });
@@ -56,7 +84,10 @@ export class BudgetService {
   private readonly newId: () => string;
   private readonly dailyMicroUsd: number | null;
   private readonly alertThreshold: number;
-  private lastStaleSweepAt = Number.NEGATIVE_INFINITY;
+  private readonly shared: StoreShared;
+  /** Whether `lease` is the store's shared one (closed once per service), not this service's own. */
+  private readonly sharesLease: boolean;
+  private closedShare = false;
 
   constructor(
     store: StewardStore,
@@ -67,6 +98,7 @@ export class BudgetService {
     this.leases = new BudgetLeases(store);
     this.history = new BudgetHistory(store);
     this.now = options.now ?? Date.now;
+    this.shared = sharedOf(store, this.now);
     this.newId = options.newId ?? randomUUID;
     this.timeZone = config.timeZone ?? 'UTC';
     checkTimeZone(this.timeZone);
@@ -80,8 +112,15 @@ export class BudgetService {
       defaultReservationTtlMs,
     );
     this.leaseMs = resolveDuration('lease', options.lease, defaultLeaseMs);
-    this.holderId = options.holderId ?? randomUUID();
-    this.lease = new HolderLease(this.leases, this.holderId, this.leaseMs, this.now);
+    this.sharesLease = options.holderId === undefined && options.lease === undefined;
+    if (!this.sharesLease) {
+      this.lease = new HolderLease(this.leases, options.holderId ?? randomUUID(), this.leaseMs, this.now);
+    } else {
+      this.shared.lease ??= new HolderLease(this.leases, randomUUID(), this.leaseMs, this.now);
+      this.lease = this.shared.lease;
+    }
+    this.holderId = this.lease.holderId;
+    this.lease.acquire();
   }
 
   /** The budget day `at` falls on. */
@@ -119,8 +158,8 @@ export class BudgetService {
     let refusal: Refusal | undefined;
     let firstRefusalToday = false;
     try {
-      if (at - this.lastStaleSweepAt >= Math.min(60_000, this.reservationTtlMs / 10)) {
-        this.lastStaleSweepAt = at;
+      if (at - this.shared.sweptAt >= Math.min(60_000, this.reservationTtlMs / 10)) {
+        this.shared.sweptAt = at;
         await this.releaseStale(at);
       }
       refusal = await attempt();
@@ -230,11 +269,16 @@ export class BudgetService {
   }
 
   /**
-   * Stops renewing the lease. With nothing open the lease is dropped at once; reservations still open
-   * (runs that outlive the service) keep counting until they settle or the lease runs out.
+   * Stops renewing the lease (a shared one: once its last service closed). With nothing open the lease is
+   * dropped at once; reservations still open (runs that outlive the service) keep counting until they
+   * settle or the lease runs out.
    */
-  close(): Promise<void> {
-    return this.guard('drop the lease', () => this.lease.close());
+  async close(): Promise<void> {
+    if (this.sharesLease) {
+      if (this.closedShare) return;
+      this.closedShare = true;
+    }
+    await this.guard('drop the lease', () => this.lease.close());
   }
 
   /** Expires the reservations of holders whose lease ended (on one day, or anywhere); resolves how many. */
