@@ -60,6 +60,12 @@ export interface ValidationReport {
   reasons: string[];
 }
 
+/**
+ * One arm's counts. The canary arm's handler answers; the control arm's handler runs in the shadow (its
+ * result is counted, never sent) and the normal chain answers. `trials` are the calls that were not null
+ * (replies and failed calls); `failures` are the arm's interactions that trust records as failed (an
+ * error outcome or a failed tool call, the rule of trust's `recordInteraction`).
+ */
 export interface ArmCounters {
   trials: number;
   replies: number;
@@ -67,7 +73,11 @@ export interface ArmCounters {
   exceptions: number;
   timeouts: number;
   negative: number;
+  failures: number;
 }
+
+/** Which arm an interaction was in for one capability (`promoted`: after the canary). */
+export type CapabilityArm = 'canary' | 'control' | 'promoted';
 
 export interface Capability {
   id: string;
@@ -83,7 +93,7 @@ export interface Capability {
   validationReport: ValidationReport | null;
   rollout: number;
   canary: ArmCounters;
-  control: { trials: number; negative: number };
+  control: ArmCounters;
   served: number;
   servedErrors: number;
   savedUsd: number;
@@ -92,6 +102,9 @@ export interface Capability {
   createdAt: number;
   updatedAt: number;
   decidedAt: number | null;
+  /** 1 for the cluster's first handler, 2 for its one regeneration after a rollback. */
+  generation: number;
+  rolledBackAt: number | null;
 }
 
 interface CapabilityRow {
@@ -113,8 +126,14 @@ interface CapabilityRow {
   canary_exceptions: number;
   canary_timeouts: number;
   canary_negative: number;
+  canary_failures: number;
   control_trials: number;
+  control_replies: number;
+  control_abstentions: number;
+  control_exceptions: number;
+  control_timeouts: number;
   control_negative: number;
+  control_failures: number;
   served: number;
   served_errors: number;
   saved_micros: number;
@@ -123,6 +142,8 @@ interface CapabilityRow {
   created_at: number;
   updated_at: number;
   decided_at: number | null;
+  generation: number;
+  rolled_back_at: number | null;
 }
 
 type CapabilityTables = { capabilities: CapabilityRow };
@@ -135,8 +156,14 @@ export type CapabilityCounter =
   | 'canary_exceptions'
   | 'canary_timeouts'
   | 'canary_negative'
+  | 'canary_failures'
   | 'control_trials'
+  | 'control_replies'
+  | 'control_abstentions'
+  | 'control_exceptions'
+  | 'control_timeouts'
   | 'control_negative'
+  | 'control_failures'
   | 'served'
   | 'served_errors'
   | 'saved_micros';
@@ -175,7 +202,13 @@ export class CapabilityStore {
   /** Records a detected cluster; returns false when its scope already has a capability for that cluster. */
   async insertDetected(
     selector: CapabilitySelector,
-    entry: { id: string; scopeKey: string; clusterSignature: string; cluster: ClusterSummary },
+    entry: {
+      id: string;
+      scopeKey: string;
+      clusterSignature: string;
+      cluster: ClusterSummary;
+      generation?: number;
+    },
   ): Promise<boolean> {
     const now = this.now();
     const result = await this.db
@@ -199,8 +232,14 @@ export class CapabilityStore {
         canary_exceptions: 0,
         canary_timeouts: 0,
         canary_negative: 0,
+        canary_failures: 0,
         control_trials: 0,
+        control_replies: 0,
+        control_abstentions: 0,
+        control_exceptions: 0,
+        control_timeouts: 0,
         control_negative: 0,
+        control_failures: 0,
         served: 0,
         served_errors: 0,
         saved_micros: 0,
@@ -209,9 +248,13 @@ export class CapabilityStore {
         created_at: now,
         updated_at: now,
         decided_at: null,
+        generation: entry.generation ?? 1,
+        rolled_back_at: null,
       })
       .onConflict((conflict) =>
-        conflict.columns(['tenant_id', 'agent_id', 'scope_key', 'cluster_signature']).doNothing(),
+        conflict
+          .columns(['tenant_id', 'agent_id', 'scope_key', 'cluster_signature', 'generation'])
+          .doNothing(),
       )
       .returning('id')
       .execute();
@@ -310,6 +353,7 @@ export class CapabilityStore {
         ...(change.rollout === undefined ? {} : { rollout: change.rollout }),
         ...(change.decidedBy === undefined ? {} : { decided_by: change.decidedBy, decided_at: now }),
         ...(change.decisionReason === undefined ? {} : { decision_reason: change.decisionReason }),
+        ...(change.to === 'rolled-back' ? { rolled_back_at: now } : {}),
       })
       .where('state', 'in', [...change.from])
       .executeTakeFirst();
@@ -365,8 +409,17 @@ function toCapability(row: CapabilityRow): Capability {
       exceptions: Number(row.canary_exceptions),
       timeouts: Number(row.canary_timeouts),
       negative: Number(row.canary_negative),
+      failures: Number(row.canary_failures),
     },
-    control: { trials: Number(row.control_trials), negative: Number(row.control_negative) },
+    control: {
+      trials: Number(row.control_trials),
+      replies: Number(row.control_replies),
+      abstentions: Number(row.control_abstentions),
+      exceptions: Number(row.control_exceptions),
+      timeouts: Number(row.control_timeouts),
+      negative: Number(row.control_negative),
+      failures: Number(row.control_failures),
+    },
     served: Number(row.served),
     servedErrors: Number(row.served_errors),
     savedUsd: Number(row.saved_micros) / 1_000_000,
@@ -375,5 +428,7 @@ function toCapability(row: CapabilityRow): Capability {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     decidedAt: row.decided_at === null ? null : Number(row.decided_at),
+    generation: Number(row.generation),
+    rolledBackAt: row.rolled_back_at === null ? null : Number(row.rolled_back_at),
   };
 }

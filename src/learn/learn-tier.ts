@@ -11,19 +11,8 @@ import type { Capability } from './capability-store.js';
 import type { LearningService } from './learning-service.js';
 import type { CompiledHandler } from './sandbox/index.js';
 
-/** Which capability answered an interaction, so feedback on it can count against that capability. */
-export interface ServedBy {
-  capabilityId: string;
-  state: 'canary' | 'promoted';
-}
-
-/** Interactions remembered for feedback, at most (oldest forgotten first). */
-const MAX_REMEMBERED = 10_000;
-
 export class LearnTier implements AnswerTier {
   readonly name = 'pattern' as const;
-  /** interaction id → the capability that answered it. */
-  readonly served = new Map<string, ServedBy>();
   private readonly compiled = new Map<string, { code: string; handler: Promise<CompiledHandler> }>();
 
   constructor(
@@ -40,13 +29,11 @@ export class LearnTier implements AnswerTier {
     );
     for (const capability of serving) {
       if (!capability.code) continue;
-      const state = capability.state as 'canary' | 'promoted';
-      if (
-        state === 'canary' &&
-        canaryArm(capability.id, context.conversationId, capability.rollout) === 'control'
-      ) {
-        continue;
-      }
+      // A canary's control arm runs the handler in the shadow: counted, never sent.
+      const arm =
+        capability.state === 'promoted'
+          ? 'promoted'
+          : canaryArm(capability.id, context.conversationId, capability.rollout);
       const handler = await this.handlerOf(capability);
       const outcome = await handler.run(
         { text: context.text, channel: context.channel },
@@ -56,22 +43,8 @@ export class LearnTier implements AnswerTier {
           now: new Date(this.options.now()).toISOString(),
         },
       );
-      const canary = state === 'canary';
-      if (outcome.kind === 'abstain') {
-        if (canary) await this.learning.count(capability, { canary_abstentions: 1 });
-        continue;
-      }
-      if (outcome.kind === 'error') {
-        const counter = outcome.code === 'timeout' ? 'canary_timeouts' : 'canary_exceptions';
-        await this.learning.count(
-          capability,
-          canary ? { canary_trials: 1, [counter]: 1 } : { served_errors: 1 },
-        );
-        continue;
-      }
-      await this.learning.count(capability, canary ? { canary_trials: 1, canary_replies: 1 } : { served: 1 });
-      this.served.set(context.interactionId, { capabilityId: capability.id, state });
-      if (this.served.size > MAX_REMEMBERED) this.served.delete(this.served.keys().next().value!);
+      await this.learning.countCall(capability, arm, outcome, context.interactionId);
+      if (outcome.kind !== 'reply' || arm === 'control') continue;
       return {
         text: outcome.text,
         costUsd: this.learning.settings.costPerAnswer,
@@ -83,22 +56,6 @@ export class LearnTier implements AnswerTier {
       };
     }
     return undefined;
-  }
-
-  /** Negative feedback on a handler's reply counts as an error of that handler. */
-  async feedback(
-    interactionId: string,
-    rating: 'positive' | 'negative',
-    selector: { tenantId: string; agentId: string },
-  ) {
-    const served = this.served.get(interactionId);
-    if (!served || rating !== 'negative') return;
-    const capability = await this.learning.capabilities.get(selector, served.capabilityId);
-    if (!capability) return;
-    await this.learning.count(
-      capability,
-      served.state === 'canary' ? { canary_negative: 1 } : { served_errors: 1 },
-    );
   }
 
   close(): void {

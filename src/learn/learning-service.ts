@@ -9,9 +9,20 @@ import type { Redactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
 import { judgeCanary } from './canary.js';
-import { errorRateBounds } from './canary-stats.js';
 import {
+  callIncrements,
+  failureIncrements,
+  interactionRetentionMs,
+  judgedCounters,
+  negativeFeedbackIncrements,
+  rememberedArm,
+} from './canary-arms.js';
+import { errorRateBounds } from './canary-stats.js';
+import { CapabilityInteractions } from './capability-interactions.js';
+import {
+  type ArmCounters,
   type Capability,
+  type CapabilityArm,
   type CapabilityCounter,
   type CapabilityState,
   CapabilityStore,
@@ -19,7 +30,7 @@ import {
 } from './capability-store.js';
 import { detectClusters } from './detect.js';
 import { generateHandler } from './generate.js';
-import { createHandlerSandbox, type HandlerSandbox } from './sandbox/index.js';
+import { createHandlerSandbox, type HandlerOutcome, type HandlerSandbox } from './sandbox/index.js';
 import { validateHandler } from './validate.js';
 
 /** The learning settings with every default applied. */
@@ -73,6 +84,8 @@ export interface CapabilityAnalytics {
   rollout: number;
   costSavedUsd: number;
   generationCostUsd: number;
+  /** Both arms' counts (the control arm: the handler in the shadow, the chain answering). */
+  arms: { canary: ArmCounters; control: ArmCounters };
 }
 
 export interface LearningAnalytics {
@@ -88,6 +101,7 @@ export interface LearningAnalytics {
  */
 export class LearningService {
   readonly capabilities: CapabilityStore;
+  readonly interactions: CapabilityInteractions;
   private readonly selector: { tenantId: string; agentId: string };
   private sandbox: Promise<HandlerSandbox> | undefined;
 
@@ -96,6 +110,7 @@ export class LearningService {
     private readonly options: LearningServiceOptions,
   ) {
     this.capabilities = new CapabilityStore(options.store, options.now);
+    this.interactions = new CapabilityInteractions(options.store, options.now);
     this.selector = { tenantId: options.tenantId, agentId: options.agentId };
   }
 
@@ -114,6 +129,7 @@ export class LearningService {
       timeWindowMs: this.settings.timeWindowMs,
       now,
     });
+    await this.interactions.pruneInteractions(this.selector, now - interactionRetentionMs);
     const cycle: LearningCycle = {
       observations: found.observations,
       clusters: found.clusters,
@@ -221,12 +237,49 @@ export class LearningService {
   }
 
   /**
-   * Counts one call of a serving handler (or feedback on its reply) and, for a canary, decides: promote,
-   * roll back, or go on.
+   * Counts one call of a handler in its arm (canary, control in the shadow, promoted) and remembers the
+   * interaction in the store, so a rating or trust's failure of it counts later on any instance.
+   */
+  async countCall(
+    capability: Capability,
+    arm: CapabilityArm,
+    outcome: HandlerOutcome,
+    interactionId: string,
+  ): Promise<void> {
+    const remembered = rememberedArm(arm, outcome);
+    if (remembered) {
+      await this.interactions.recordInteraction(this.selector, {
+        interactionId,
+        capabilityId: capability.id,
+        arm: remembered,
+      });
+    }
+    await this.count(capability, callIncrements(arm, outcome));
+  }
+
+  /** A rating of an interaction: negative counts as an error of the arm that answered it (the first rating only). */
+  async feedback(interactionId: string, rating: 'positive' | 'negative'): Promise<void> {
+    const marked = await this.interactions.markInteraction(this.selector, interactionId, {
+      feedback: rating,
+    });
+    if (rating !== 'negative') return;
+    await this.countMarked(marked, negativeFeedbackIncrements);
+  }
+
+  /** Trust recorded the interaction as failed: counted once per capability, in the arm it was in. */
+  async recordFailure(interactionId: string): Promise<void> {
+    const marked = await this.interactions.markInteraction(this.selector, interactionId, { failed: true });
+    await this.countMarked(marked, failureIncrements);
+  }
+
+  /**
+   * Adds to a capability's counters and, when they move its verdict, decides for a canary: promote,
+   * roll back, or go on (a promoted one can still be rolled back).
    */
   async count(capability: Capability, increments: Partial<Record<CapabilityCounter, number>>): Promise<void> {
     await this.capabilities.count(this.selector, capability.id, increments);
     if (capability.state !== 'canary' && capability.state !== 'promoted') return;
+    if (!Object.keys(increments).some((counter) => judgedCounters.has(counter as CapabilityCounter))) return;
     const fresh = await this.capabilities.get(this.selector, capability.id);
     if (!fresh || (fresh.state !== 'canary' && fresh.state !== 'promoted')) return;
     const counters =
@@ -316,6 +369,7 @@ export class LearningService {
           costSavedUsd:
             baseline === undefined ? 0 : Math.max(0, traffic * (baseline - this.settings.costPerAnswer)),
           generationCostUsd: capability.generationCostUsd,
+          arms: { canary: capability.canary, control: capability.control },
         };
       }),
     };
@@ -325,6 +379,18 @@ export class LearningService {
     const sandbox = this.sandbox;
     this.sandbox = undefined;
     if (sandbox) (await sandbox).close();
+  }
+
+  private async countMarked(
+    marked: ReadonlyArray<{ capabilityId: string; arm: Parameters<typeof failureIncrements>[0] }>,
+    incrementsOf: typeof failureIncrements,
+  ): Promise<void> {
+    for (const { capabilityId, arm } of marked) {
+      const increments = incrementsOf(arm);
+      if (Object.keys(increments).length === 0) continue;
+      const capability = await this.capabilities.get(this.selector, capabilityId);
+      if (capability) await this.count(capability, increments);
+    }
   }
 
   /** The agent's average model answer (optimize's cost baseline), when it has one. */
