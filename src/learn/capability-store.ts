@@ -90,6 +90,8 @@ export interface Capability {
   code: string | null;
   generationPrompt: string | null;
   generationCostUsd: number;
+  /** Why the handler could not be written (`budget-exceeded: …`); the next pass tries again. */
+  generationError: string | null;
   validationReport: ValidationReport | null;
   rollout: number;
   canary: ArmCounters;
@@ -144,6 +146,7 @@ interface CapabilityRow {
   decided_at: number | null;
   generation: number;
   rolled_back_at: number | null;
+  generation_error: string | null;
 }
 
 type CapabilityTables = { capabilities: CapabilityRow };
@@ -250,6 +253,7 @@ export class CapabilityStore {
         decided_at: null,
         generation: entry.generation ?? 1,
         rolled_back_at: null,
+        generation_error: null,
       })
       .onConflict((conflict) =>
         conflict
@@ -320,12 +324,35 @@ export class CapabilityStore {
         code: generation.code,
         generation_prompt: generation.prompt,
         generation_cost_micros: micros(generation.costUsd),
+        generation_error: null,
         state: 'generated',
         updated_at: this.now(),
       })
       .where('state', '=', 'detected')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Records why a `detected` capability's handler could not be written (it stays `detected`). */
+  async recordGenerationError(selector: CapabilitySelector, id: string, error: string): Promise<void> {
+    await this.scoped(selector, id)
+      .set({ generation_error: error.slice(0, 2000), updated_at: this.now() })
+      .where('state', '=', 'detected')
+      .execute();
+  }
+
+  /** Every capability (every generation) of one cluster in one scope, first generation first. */
+  async ofCluster(selector: CapabilitySelector, scopeKey: string, signature: string): Promise<Capability[]> {
+    const rows = await this.db
+      .selectFrom('capabilities')
+      .selectAll()
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId)
+      .where('scope_key', '=', scopeKey)
+      .where('cluster_signature', '=', signature)
+      .orderBy('generation')
+      .execute();
+    return rows.map(toCapability);
   }
 
   /** Stores the validation report and moves a `generated` capability to `to`. */
@@ -400,6 +427,7 @@ function toCapability(row: CapabilityRow): Capability {
     code: row.code,
     generationPrompt: row.generation_prompt,
     generationCostUsd: Number(row.generation_cost_micros) / 1_000_000,
+    generationError: row.generation_error,
     validationReport: row.validation_report ? (JSON.parse(row.validation_report) as ValidationReport) : null,
     rollout: Number(row.rollout),
     canary: {

@@ -5,6 +5,7 @@
  */
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
+import type { ModelRun } from '../pipeline/index.js';
 import type { Redactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
@@ -29,7 +30,7 @@ import {
   capabilityStates,
 } from './capability-store.js';
 import { detectClusters } from './detect.js';
-import { generateHandler } from './generate.js';
+import { generateHandler, runtimeModelRun } from './generate.js';
 import { createHandlerSandbox, type HandlerOutcome, type HandlerSandbox } from './sandbox/index.js';
 import { validateHandler } from './validate.js';
 
@@ -58,6 +59,8 @@ export interface LearningServiceOptions {
   now: () => number;
   createId: () => string;
   model?: string | undefined;
+  /** The agent's model run through every primitive's wrapModel (the daily budget); default the runtime's own. */
+  runModel?: ModelRun | undefined;
 }
 
 /** What one pass of the loop did. */
@@ -144,7 +147,19 @@ export class LearningService {
         clusterSignature: candidate.signature,
         cluster: candidate.summary,
       });
-      if (!inserted) continue;
+      if (!inserted) {
+        // A candidate whose handler could not be written yet (the budget refused it) is tried again.
+        const existing = await this.capabilities.ofCluster(
+          this.selector,
+          candidate.scopeKey,
+          candidate.signature,
+        );
+        const waiting = existing.find((capability) => capability.state === 'detected');
+        if (waiting && this.settings.autoGenerate) {
+          cycle.states[waiting.id] = await this.generateAndValidate(waiting.id, candidate.others);
+        }
+        continue;
+      }
       cycle.detected.push(id);
       await this.emit('capability-detected', {
         capabilityId: id,
@@ -158,14 +173,25 @@ export class LearningService {
     return cycle;
   }
 
-  /** Writes and validates the handler of a `detected` capability; returns the state it ends in. */
+  /**
+   * Writes and validates the handler of a `detected` capability; returns the state it ends in. When the
+   * model cannot be asked (the daily budget refuses the run: `budget-exceeded`) or fails, the typed error
+   * is recorded on the capability (`generationError`), which stays `detected` for the next pass.
+   */
   async generateAndValidate(id: string, others: readonly string[]): Promise<CapabilityState> {
     const capability = await this.capabilities.require(this.selector, id);
-    const generated = await generateHandler(
-      this.options.runtime,
-      { ...this.selector, runId: this.options.createId(), model: this.options.model },
-      capability.cluster,
-    );
+    let generated: Awaited<ReturnType<typeof generateHandler>>;
+    try {
+      generated = await generateHandler(
+        this.options.runModel ?? runtimeModelRun(this.options.runtime),
+        { ...this.selector, runId: this.options.createId(), model: this.options.model },
+        capability.cluster,
+      );
+    } catch (error) {
+      if (!StewardError.isInstance(error)) throw error;
+      await this.capabilities.recordGenerationError(this.selector, id, `${error.code}: ${error.message}`);
+      return 'detected';
+    }
     await this.capabilities.recordGeneration(this.selector, id, generated);
     await this.emit('capability-generated', {
       capabilityId: id,

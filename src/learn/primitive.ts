@@ -70,6 +70,7 @@ export const learnPrimitive = definePrimitive({
       now: context.now,
       createId: context.createId,
       model: config.model,
+      runModel: context.runModel,
     });
     // The same scope rule as the cache and pattern tiers (optimize/primitive.ts builds the same shape).
     const shape = {

@@ -1,7 +1,8 @@
 /**
  * Learn (issue 13): the canary counts every outcome in both arms, the interactions a capability took part
  * in are stored (so feedback given on another instance or after a restart counts against the right arm),
- * and a rolled-back capability's cluster may get one more generation on new evidence.
+ * a refused or failed generation is recorded on its candidate, and a rolled-back capability's cluster may
+ * get one more generation on new evidence.
  */
 import type { Kysely } from 'kysely';
 
@@ -28,6 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('generation', 'integer', (definition) => definition.notNull().defaultTo(1))
     .execute();
   await db.schema.alterTable('capabilities').addColumn('rolled_back_at', 'bigint').execute();
+  /** Why the model was not asked or could not write the handler (e.g. `budget-exceeded: …`); retried next pass. */
+  await db.schema.alterTable('capabilities').addColumn('generation_error', 'text').execute();
   await db.schema.dropIndex('capabilities_cluster').execute();
   await db.schema
     .createIndex('capabilities_cluster')
@@ -72,7 +75,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .on('capabilities')
     .columns(['tenant_id', 'agent_id', 'scope_key', 'cluster_signature'])
     .execute();
-  for (const column of [...counters, 'generation', 'rolled_back_at']) {
+  for (const column of [...counters, 'generation', 'rolled_back_at', 'generation_error']) {
     await db.schema.alterTable('capabilities').dropColumn(column).execute();
   }
 }

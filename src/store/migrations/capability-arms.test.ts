@@ -50,7 +50,13 @@ describe.each(storeEngines)('migration 0019 (capability arms) on $name', (engine
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     expect(await tables()).toContain('capability_interactions');
     expect(await columns()).toEqual(
-      expect.arrayContaining(['canary_failures', 'control_replies', 'control_failures', 'generation']),
+      expect.arrayContaining([
+        'canary_failures',
+        'control_replies',
+        'control_failures',
+        'generation',
+        'generation_error',
+      ]),
     );
     const row = (await db
       .withTables<{ capabilities: Record<string, unknown> }>()
