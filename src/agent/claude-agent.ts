@@ -34,7 +34,7 @@ import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from '.
 import { bindConversation, customerHash, customerHashPurpose } from './customers.js';
 import { type AgentDescription, describeAgent } from './describe.js';
 import { type FeedbackAuthor, FeedbackLimiter, giveFeedback } from './feedback.js';
-import { IntelligentTier } from './intelligent-tier.js';
+import { IntelligentTier, toAnswer } from './intelligent-tier.js';
 import { checkMessage } from './normalize.js';
 import { redactInteraction } from './redact-interaction.js';
 
@@ -370,6 +370,7 @@ export class ClaudeAgent {
         });
         this.ownsRuntime = true;
       }
+      const modelRuntime = runtime;
       const context: PrimitiveContext = {
         tenantId: this.tenantId,
         agentId: this.agentId,
@@ -379,6 +380,8 @@ export class ClaudeAgent {
         redactor: this.redactor,
         now: this.now,
         createId: this.createId,
+        runModel: (request) =>
+          composeModelRun(opened, async (inner) => toAnswer(await modelRuntime.run(inner), false))(request),
       };
       for (const definition of primitives) {
         const primitive = await definition.open(context, this.config);

@@ -91,7 +91,7 @@ export class IntelligentTier implements AnswerTier {
   }
 }
 
-function toAnswer(result: RuntimeResult, followUp: boolean): TierAnswer {
+export function toAnswer(result: RuntimeResult, followUp: boolean): TierAnswer {
   const denied =
     result.toolCalls.some((call) => call.status === 'denied') || result.permissionDenials.length > 0;
   const answer: TierAnswer = {

@@ -60,6 +60,12 @@ export interface ValidationReport {
   reasons: string[];
 }
 
+/**
+ * One arm's counts. The canary arm's handler answers; the control arm's handler runs in the shadow (its
+ * result is counted, never sent) and the normal chain answers. `trials` are the calls that were not null
+ * (replies and failed calls); `failures` are the arm's interactions that trust records as failed (an
+ * error outcome or a failed tool call, the rule of trust's `recordInteraction`).
+ */
 export interface ArmCounters {
   trials: number;
   replies: number;
@@ -67,7 +73,11 @@ export interface ArmCounters {
   exceptions: number;
   timeouts: number;
   negative: number;
+  failures: number;
 }
+
+/** Which arm an interaction was in for one capability (`promoted`: after the canary). */
+export type CapabilityArm = 'canary' | 'control' | 'promoted';
 
 export interface Capability {
   id: string;
@@ -80,10 +90,12 @@ export interface Capability {
   code: string | null;
   generationPrompt: string | null;
   generationCostUsd: number;
+  /** Why the handler could not be written (`budget-exceeded: …`); the next pass tries again. */
+  generationError: string | null;
   validationReport: ValidationReport | null;
   rollout: number;
   canary: ArmCounters;
-  control: { trials: number; negative: number };
+  control: ArmCounters;
   served: number;
   servedErrors: number;
   savedUsd: number;
@@ -92,6 +104,9 @@ export interface Capability {
   createdAt: number;
   updatedAt: number;
   decidedAt: number | null;
+  /** 1 for the cluster's first handler, 2 for its one regeneration after a rollback. */
+  generation: number;
+  rolledBackAt: number | null;
 }
 
 interface CapabilityRow {
@@ -113,8 +128,14 @@ interface CapabilityRow {
   canary_exceptions: number;
   canary_timeouts: number;
   canary_negative: number;
+  canary_failures: number;
   control_trials: number;
+  control_replies: number;
+  control_abstentions: number;
+  control_exceptions: number;
+  control_timeouts: number;
   control_negative: number;
+  control_failures: number;
   served: number;
   served_errors: number;
   saved_micros: number;
@@ -123,6 +144,9 @@ interface CapabilityRow {
   created_at: number;
   updated_at: number;
   decided_at: number | null;
+  generation: number;
+  rolled_back_at: number | null;
+  generation_error: string | null;
 }
 
 type CapabilityTables = { capabilities: CapabilityRow };
@@ -135,8 +159,14 @@ export type CapabilityCounter =
   | 'canary_exceptions'
   | 'canary_timeouts'
   | 'canary_negative'
+  | 'canary_failures'
   | 'control_trials'
+  | 'control_replies'
+  | 'control_abstentions'
+  | 'control_exceptions'
+  | 'control_timeouts'
   | 'control_negative'
+  | 'control_failures'
   | 'served'
   | 'served_errors'
   | 'saved_micros';
@@ -175,7 +205,13 @@ export class CapabilityStore {
   /** Records a detected cluster; returns false when its scope already has a capability for that cluster. */
   async insertDetected(
     selector: CapabilitySelector,
-    entry: { id: string; scopeKey: string; clusterSignature: string; cluster: ClusterSummary },
+    entry: {
+      id: string;
+      scopeKey: string;
+      clusterSignature: string;
+      cluster: ClusterSummary;
+      generation?: number;
+    },
   ): Promise<boolean> {
     const now = this.now();
     const result = await this.db
@@ -199,8 +235,14 @@ export class CapabilityStore {
         canary_exceptions: 0,
         canary_timeouts: 0,
         canary_negative: 0,
+        canary_failures: 0,
         control_trials: 0,
+        control_replies: 0,
+        control_abstentions: 0,
+        control_exceptions: 0,
+        control_timeouts: 0,
         control_negative: 0,
+        control_failures: 0,
         served: 0,
         served_errors: 0,
         saved_micros: 0,
@@ -209,9 +251,14 @@ export class CapabilityStore {
         created_at: now,
         updated_at: now,
         decided_at: null,
+        generation: entry.generation ?? 1,
+        rolled_back_at: null,
+        generation_error: null,
       })
       .onConflict((conflict) =>
-        conflict.columns(['tenant_id', 'agent_id', 'scope_key', 'cluster_signature']).doNothing(),
+        conflict
+          .columns(['tenant_id', 'agent_id', 'scope_key', 'cluster_signature', 'generation'])
+          .doNothing(),
       )
       .returning('id')
       .execute();
@@ -277,12 +324,35 @@ export class CapabilityStore {
         code: generation.code,
         generation_prompt: generation.prompt,
         generation_cost_micros: micros(generation.costUsd),
+        generation_error: null,
         state: 'generated',
         updated_at: this.now(),
       })
       .where('state', '=', 'detected')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Records why a `detected` capability's handler could not be written (it stays `detected`). */
+  async recordGenerationError(selector: CapabilitySelector, id: string, error: string): Promise<void> {
+    await this.scoped(selector, id)
+      .set({ generation_error: error.slice(0, 2000), updated_at: this.now() })
+      .where('state', '=', 'detected')
+      .execute();
+  }
+
+  /** Every capability (every generation) of one cluster in one scope, first generation first. */
+  async ofCluster(selector: CapabilitySelector, scopeKey: string, signature: string): Promise<Capability[]> {
+    const rows = await this.db
+      .selectFrom('capabilities')
+      .selectAll()
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId)
+      .where('scope_key', '=', scopeKey)
+      .where('cluster_signature', '=', signature)
+      .orderBy('generation')
+      .execute();
+    return rows.map(toCapability);
   }
 
   /** Stores the validation report and moves a `generated` capability to `to`. */
@@ -310,6 +380,7 @@ export class CapabilityStore {
         ...(change.rollout === undefined ? {} : { rollout: change.rollout }),
         ...(change.decidedBy === undefined ? {} : { decided_by: change.decidedBy, decided_at: now }),
         ...(change.decisionReason === undefined ? {} : { decision_reason: change.decisionReason }),
+        ...(change.to === 'rolled-back' ? { rolled_back_at: now } : {}),
       })
       .where('state', 'in', [...change.from])
       .executeTakeFirst();
@@ -356,6 +427,7 @@ function toCapability(row: CapabilityRow): Capability {
     code: row.code,
     generationPrompt: row.generation_prompt,
     generationCostUsd: Number(row.generation_cost_micros) / 1_000_000,
+    generationError: row.generation_error,
     validationReport: row.validation_report ? (JSON.parse(row.validation_report) as ValidationReport) : null,
     rollout: Number(row.rollout),
     canary: {
@@ -365,8 +437,17 @@ function toCapability(row: CapabilityRow): Capability {
       exceptions: Number(row.canary_exceptions),
       timeouts: Number(row.canary_timeouts),
       negative: Number(row.canary_negative),
+      failures: Number(row.canary_failures),
     },
-    control: { trials: Number(row.control_trials), negative: Number(row.control_negative) },
+    control: {
+      trials: Number(row.control_trials),
+      replies: Number(row.control_replies),
+      abstentions: Number(row.control_abstentions),
+      exceptions: Number(row.control_exceptions),
+      timeouts: Number(row.control_timeouts),
+      negative: Number(row.control_negative),
+      failures: Number(row.control_failures),
+    },
     served: Number(row.served),
     servedErrors: Number(row.served_errors),
     savedUsd: Number(row.saved_micros) / 1_000_000,
@@ -375,5 +456,7 @@ function toCapability(row: CapabilityRow): Capability {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     decidedAt: row.decided_at === null ? null : Number(row.decided_at),
+    generation: Number(row.generation),
+    rolledBackAt: row.rolled_back_at === null ? null : Number(row.rolled_back_at),
   };
 }

@@ -5,6 +5,7 @@
  * simulated model reads to write its stand-in handler offline (src/simulator/handler-writer.ts).
  */
 import { StewardError } from '../errors/index.js';
+import type { ModelRun } from '../pipeline/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { ClusterSummary } from './capability-store.js';
 
@@ -47,17 +48,39 @@ export interface GeneratedHandler {
   simulatedModel: boolean;
 }
 
+/** A model run straight on the runtime (no budget): for a service used outside an agent. */
+export function runtimeModelRun(runtime: AgentRuntime): ModelRun {
+  return async (request) => {
+    const result = await runtime.run(request);
+    return {
+      text: result.text,
+      costUsd: result.costUsd,
+      usage: result.usage,
+      toolCalls: result.toolCalls,
+      outcome: result.isError ? 'error' : 'success',
+      ...(result.isError
+        ? { errorMessage: result.errorMessage ?? `the run stopped: ${result.stopReason}` }
+        : {}),
+      queueWaitMs: result.queueWaitMs,
+      simulatedModel: result.simulatedModel,
+    };
+  };
+}
+
 /**
+ * Asks the model through `run`: in an agent, its model run wrapped by every primitive (the daily budget
+ * reserves and settles it like a turn's, and refuses it with `budget-exceeded` when it does not fit).
+ *
  * @example
- * const generated = await generateHandler(runtime, { tenantId: 'acme', agentId: 'desk', runId }, cluster);
+ * const generated = await generateHandler(context.runModel, { tenantId: 'acme', agentId: 'desk', runId }, cluster);
  */
 export async function generateHandler(
-  runtime: AgentRuntime,
+  run: ModelRun,
   scope: { tenantId: string; agentId: string; runId: string; model?: string | undefined },
   cluster: ClusterSummary,
 ): Promise<GeneratedHandler> {
   const prompt = buildGenerationPrompt(cluster);
-  const result = await runtime.run({
+  const result = await run({
     tenantId: scope.tenantId,
     agentId: scope.agentId,
     interactionId: scope.runId,
@@ -67,10 +90,10 @@ export async function generateHandler(
     tools: [],
     maxTurns: 1,
   });
-  if (result.isError) {
+  if (result.outcome === 'error') {
     throw new StewardError(
-      'runtime-failed',
-      `the model could not write a handler: ${result.errorMessage ?? result.stopReason}`,
+      result.errorCode === 'budget-exceeded' ? 'budget-exceeded' : 'runtime-failed',
+      `the model could not write a handler: ${result.errorMessage ?? 'the run failed'}`,
     );
   }
   return {

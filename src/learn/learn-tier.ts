@@ -13,24 +13,13 @@
 import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
 import { emptyUsage } from '../runtime/index.js';
 import { canaryArm } from './canary-stats.js';
-import type { Capability } from './capability-store.js';
+import type { Capability, CapabilityArm } from './capability-store.js';
 import type { LearningService } from './learning-service.js';
-import type { CompiledHandler } from './sandbox/index.js';
+import type { CompiledHandler, HandlerOutcome } from './sandbox/index.js';
 import { equivalentReplies } from './validate.js';
-
-/** Which capability answered an interaction, so feedback on it can count against that capability. */
-export interface ServedBy {
-  capabilityId: string;
-  state: 'canary' | 'promoted';
-}
-
-/** Interactions remembered for feedback, at most (oldest forgotten first). */
-const MAX_REMEMBERED = 10_000;
 
 export class LearnTier implements AnswerTier {
   readonly name = 'pattern' as const;
-  /** interaction id → the capability that answered it. */
-  readonly served = new Map<string, ServedBy>();
   private readonly compiled = new Map<string, { code: string; handler: Promise<CompiledHandler> }>();
 
   constructor(
@@ -45,16 +34,19 @@ export class LearnTier implements AnswerTier {
       { tenantId: context.tenantId, agentId: context.agentId },
       { states: ['canary', 'promoted'], scopeKey },
     );
-    const replies: Array<{ capability: Capability; state: 'canary' | 'promoted'; text: string }> = [];
+    const replies: Array<{
+      capability: Capability;
+      arm: CapabilityArm;
+      outcome: HandlerOutcome;
+      text: string;
+    }> = [];
     for (const capability of serving) {
       if (!capability.code) continue;
-      const state = capability.state as 'canary' | 'promoted';
-      if (
-        state === 'canary' &&
-        canaryArm(capability.id, context.conversationId, capability.rollout) === 'control'
-      ) {
-        continue;
-      }
+      // A canary's control arm runs the handler in the shadow: counted, never sent.
+      const arm =
+        capability.state === 'promoted'
+          ? 'promoted'
+          : canaryArm(capability.id, context.conversationId, capability.rollout);
       const handler = await this.handlerOf(capability);
       const outcome = await handler.run(
         { text: context.text, channel: context.channel },
@@ -64,31 +56,18 @@ export class LearnTier implements AnswerTier {
           now: new Date(this.options.now()).toISOString(),
         },
       );
-      const canary = state === 'canary';
-      if (outcome.kind === 'abstain') {
-        if (canary) await this.learning.count(capability, { canary_abstentions: 1 });
+      // A handler that abstains or fails, and a control arm's shadow call, are counted now; a reply is
+      // counted once the tier knows it is served (a reply overruled by a disagreement counts for nothing).
+      if (outcome.kind !== 'reply' || arm === 'control') {
+        await this.learning.countCall(capability, arm, outcome, context.interactionId);
         continue;
       }
-      if (outcome.kind === 'error') {
-        const counter = outcome.code === 'timeout' ? 'canary_timeouts' : 'canary_exceptions';
-        await this.learning.count(
-          capability,
-          canary ? { canary_trials: 1, [counter]: 1 } : { served_errors: 1 },
-        );
-        continue;
-      }
-      replies.push({ capability, state, text: outcome.text });
+      replies.push({ capability, arm, outcome, text: outcome.text });
     }
     const chosen = replies[0];
     if (!chosen) return undefined;
     if (replies.some((reply) => !equivalentReplies(reply.text, chosen.text))) return undefined;
-    const { capability, state } = chosen;
-    await this.learning.count(
-      capability,
-      state === 'canary' ? { canary_trials: 1, canary_replies: 1 } : { served: 1 },
-    );
-    this.served.set(context.interactionId, { capabilityId: capability.id, state });
-    if (this.served.size > MAX_REMEMBERED) this.served.delete(this.served.keys().next().value!);
+    await this.learning.countCall(chosen.capability, chosen.arm, chosen.outcome, context.interactionId);
     return {
       text: chosen.text,
       costUsd: this.learning.settings.costPerAnswer,
@@ -98,22 +77,6 @@ export class LearnTier implements AnswerTier {
       queueWaitMs: 0,
       simulatedModel: this.options.simulatedModel,
     };
-  }
-
-  /** Negative feedback on a handler's reply counts as an error of that handler. */
-  async feedback(
-    interactionId: string,
-    rating: 'positive' | 'negative',
-    selector: { tenantId: string; agentId: string },
-  ) {
-    const served = this.served.get(interactionId);
-    if (!served || rating !== 'negative') return;
-    const capability = await this.learning.capabilities.get(selector, served.capabilityId);
-    if (!capability) return;
-    await this.learning.count(
-      capability,
-      served.state === 'canary' ? { canary_negative: 1 } : { served_errors: 1 },
-    );
   }
 
   close(): void {

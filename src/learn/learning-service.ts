@@ -5,21 +5,33 @@
  */
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
+import type { ModelRun } from '../pipeline/index.js';
 import type { Redactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
 import { judgeCanary } from './canary.js';
-import { errorRateBounds } from './canary-stats.js';
 import {
+  callIncrements,
+  failureIncrements,
+  interactionRetentionMs,
+  judgedCounters,
+  negativeFeedbackIncrements,
+  rememberedArm,
+} from './canary-arms.js';
+import { errorRateBounds } from './canary-stats.js';
+import { CapabilityInteractions } from './capability-interactions.js';
+import {
+  type ArmCounters,
   type Capability,
+  type CapabilityArm,
   type CapabilityCounter,
   type CapabilityState,
   CapabilityStore,
   capabilityStates,
 } from './capability-store.js';
 import { detectClusters } from './detect.js';
-import { generateHandler } from './generate.js';
-import { createHandlerSandbox, type HandlerSandbox } from './sandbox/index.js';
+import { generateHandler, runtimeModelRun } from './generate.js';
+import { createHandlerSandbox, type HandlerOutcome, type HandlerSandbox } from './sandbox/index.js';
 import { validateHandler } from './validate.js';
 
 /** The learning settings with every default applied. */
@@ -47,6 +59,8 @@ export interface LearningServiceOptions {
   now: () => number;
   createId: () => string;
   model?: string | undefined;
+  /** The agent's model run through every primitive's wrapModel (the daily budget); default the runtime's own. */
+  runModel?: ModelRun | undefined;
 }
 
 /** What one pass of the loop did. */
@@ -73,6 +87,8 @@ export interface CapabilityAnalytics {
   rollout: number;
   costSavedUsd: number;
   generationCostUsd: number;
+  /** Both arms' counts (the control arm: the handler in the shadow, the chain answering). */
+  arms: { canary: ArmCounters; control: ArmCounters };
 }
 
 export interface LearningAnalytics {
@@ -88,6 +104,7 @@ export interface LearningAnalytics {
  */
 export class LearningService {
   readonly capabilities: CapabilityStore;
+  readonly interactions: CapabilityInteractions;
   private readonly selector: { tenantId: string; agentId: string };
   private sandbox: Promise<HandlerSandbox> | undefined;
 
@@ -96,6 +113,7 @@ export class LearningService {
     private readonly options: LearningServiceOptions,
   ) {
     this.capabilities = new CapabilityStore(options.store, options.now);
+    this.interactions = new CapabilityInteractions(options.store, options.now);
     this.selector = { tenantId: options.tenantId, agentId: options.agentId };
   }
 
@@ -114,6 +132,7 @@ export class LearningService {
       timeWindowMs: this.settings.timeWindowMs,
       now,
     });
+    await this.interactions.pruneInteractions(this.selector, now - interactionRetentionMs);
     const cycle: LearningCycle = {
       observations: found.observations,
       clusters: found.clusters,
@@ -128,7 +147,19 @@ export class LearningService {
         clusterSignature: candidate.signature,
         cluster: candidate.summary,
       });
-      if (!inserted) continue;
+      if (!inserted) {
+        // A candidate whose handler could not be written yet (the budget refused it) is tried again.
+        const existing = await this.capabilities.ofCluster(
+          this.selector,
+          candidate.scopeKey,
+          candidate.signature,
+        );
+        const waiting = existing.find((capability) => capability.state === 'detected');
+        if (waiting && this.settings.autoGenerate) {
+          cycle.states[waiting.id] = await this.generateAndValidate(waiting.id, candidate.others);
+        }
+        continue;
+      }
       cycle.detected.push(id);
       await this.emit('capability-detected', {
         capabilityId: id,
@@ -142,14 +173,25 @@ export class LearningService {
     return cycle;
   }
 
-  /** Writes and validates the handler of a `detected` capability; returns the state it ends in. */
+  /**
+   * Writes and validates the handler of a `detected` capability; returns the state it ends in. When the
+   * model cannot be asked (the daily budget refuses the run: `budget-exceeded`) or fails, the typed error
+   * is recorded on the capability (`generationError`), which stays `detected` for the next pass.
+   */
   async generateAndValidate(id: string, others: readonly string[]): Promise<CapabilityState> {
     const capability = await this.capabilities.require(this.selector, id);
-    const generated = await generateHandler(
-      this.options.runtime,
-      { ...this.selector, runId: this.options.createId(), model: this.options.model },
-      capability.cluster,
-    );
+    let generated: Awaited<ReturnType<typeof generateHandler>>;
+    try {
+      generated = await generateHandler(
+        this.options.runModel ?? runtimeModelRun(this.options.runtime),
+        { ...this.selector, runId: this.options.createId(), model: this.options.model },
+        capability.cluster,
+      );
+    } catch (error) {
+      if (!StewardError.isInstance(error)) throw error;
+      await this.capabilities.recordGenerationError(this.selector, id, `${error.code}: ${error.message}`);
+      return 'detected';
+    }
     await this.capabilities.recordGeneration(this.selector, id, generated);
     await this.emit('capability-generated', {
       capabilityId: id,
@@ -221,12 +263,49 @@ export class LearningService {
   }
 
   /**
-   * Counts one call of a serving handler (or feedback on its reply) and, for a canary, decides: promote,
-   * roll back, or go on.
+   * Counts one call of a handler in its arm (canary, control in the shadow, promoted) and remembers the
+   * interaction in the store, so a rating or trust's failure of it counts later on any instance.
+   */
+  async countCall(
+    capability: Capability,
+    arm: CapabilityArm,
+    outcome: HandlerOutcome,
+    interactionId: string,
+  ): Promise<void> {
+    const remembered = rememberedArm(arm, outcome);
+    if (remembered) {
+      await this.interactions.recordInteraction(this.selector, {
+        interactionId,
+        capabilityId: capability.id,
+        arm: remembered,
+      });
+    }
+    await this.count(capability, callIncrements(arm, outcome));
+  }
+
+  /** A rating of an interaction: negative counts as an error of the arm that answered it (the first rating only). */
+  async feedback(interactionId: string, rating: 'positive' | 'negative'): Promise<void> {
+    const marked = await this.interactions.markInteraction(this.selector, interactionId, {
+      feedback: rating,
+    });
+    if (rating !== 'negative') return;
+    await this.countMarked(marked, negativeFeedbackIncrements);
+  }
+
+  /** Trust recorded the interaction as failed: counted once per capability, in the arm it was in. */
+  async recordFailure(interactionId: string): Promise<void> {
+    const marked = await this.interactions.markInteraction(this.selector, interactionId, { failed: true });
+    await this.countMarked(marked, failureIncrements);
+  }
+
+  /**
+   * Adds to a capability's counters and, when they move its verdict, decides for a canary: promote,
+   * roll back, or go on (a promoted one can still be rolled back).
    */
   async count(capability: Capability, increments: Partial<Record<CapabilityCounter, number>>): Promise<void> {
     await this.capabilities.count(this.selector, capability.id, increments);
     if (capability.state !== 'canary' && capability.state !== 'promoted') return;
+    if (!Object.keys(increments).some((counter) => judgedCounters.has(counter as CapabilityCounter))) return;
     const fresh = await this.capabilities.get(this.selector, capability.id);
     if (!fresh || (fresh.state !== 'canary' && fresh.state !== 'promoted')) return;
     const counters =
@@ -316,6 +395,7 @@ export class LearningService {
           costSavedUsd:
             baseline === undefined ? 0 : Math.max(0, traffic * (baseline - this.settings.costPerAnswer)),
           generationCostUsd: capability.generationCostUsd,
+          arms: { canary: capability.canary, control: capability.control },
         };
       }),
     };
@@ -325,6 +405,18 @@ export class LearningService {
     const sandbox = this.sandbox;
     this.sandbox = undefined;
     if (sandbox) (await sandbox).close();
+  }
+
+  private async countMarked(
+    marked: ReadonlyArray<{ capabilityId: string; arm: Parameters<typeof failureIncrements>[0] }>,
+    incrementsOf: typeof failureIncrements,
+  ): Promise<void> {
+    for (const { capabilityId, arm } of marked) {
+      const increments = incrementsOf(arm);
+      if (Object.keys(increments).length === 0) continue;
+      const capability = await this.capabilities.get(this.selector, capabilityId);
+      if (capability) await this.count(capability, increments);
+    }
   }
 
   /** The agent's average model answer (optimize's cost baseline), when it has one. */

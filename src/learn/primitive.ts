@@ -7,6 +7,7 @@
 import { parseDuration } from '../config/index.js';
 import { shapeHash } from '../optimize/index.js';
 import { definePrimitive, type Primitive } from '../pipeline/index.js';
+import { trustRecordsFailure } from './canary-arms.js';
 import type { ResolvedLearningConfig } from './config.js';
 import { LearnTier } from './learn-tier.js';
 import {
@@ -69,6 +70,7 @@ export const learnPrimitive = definePrimitive({
       now: context.now,
       createId: context.createId,
       model: config.model,
+      runModel: context.runModel,
     });
     // The same scope rule as the cache and pattern tiers (optimize/primitive.ts builds the same shape).
     const shape = {
@@ -100,7 +102,8 @@ export const learnPrimitive = definePrimitive({
       idle: async () => {
         await running;
       },
-      async afterTurn({ answered }) {
+      async afterTurn({ answered, record }) {
+        if (trustRecordsFailure(record)) await learning.recordFailure(record.id);
         if (answered?.tier !== 'intelligent' || running || !observing) return;
         if (context.now() - lastCycle < cycleIntervalMs) return;
         lastCycle = context.now();
@@ -116,7 +119,7 @@ export const learnPrimitive = definePrimitive({
           });
       },
       async onFeedback({ interactionId, rating }) {
-        await tier.feedback(interactionId, rating, { tenantId: context.tenantId, agentId: context.agentId });
+        await learning.feedback(interactionId, rating);
       },
       async close() {
         await running;

@@ -66,6 +66,10 @@ export const optimizePrimitive = definePrimitive({
         )
       : undefined;
     const costs = new CostRollups(context.store, budget?.timeZone);
+    // Learn's handler generation is a model run outside any turn: its cost joins the analytics here.
+    const stopGenerationCosts = context.events.on('capability-generated', (event) =>
+      costs.recordSpend({ ...event, category: 'learn/generation', at: event.at }),
+    );
     const shape = {
       ...(config.systemPrompt === undefined ? {} : { systemPrompt: config.systemPrompt }),
       ...(config.model === undefined ? {} : { model: config.model }),
@@ -227,6 +231,7 @@ export const optimizePrimitive = definePrimitive({
         await costs.record(record);
       },
       async close() {
+        stopGenerationCosts();
         await budget?.close();
       },
     };

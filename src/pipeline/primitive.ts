@@ -32,6 +32,11 @@ export interface PrimitiveContext {
   readonly redactor: Redactor;
   readonly now: () => number;
   readonly createId: () => string;
+  /**
+   * A model run of this agent passed through every primitive's `wrapModel` (the daily budget), for a
+   * primitive's own model calls (learn's handler generation); usable once all primitives opened.
+   */
+  readonly runModel?: ModelRun;
 }
 
 /** The tier that answered a turn, and its answer. */

@@ -203,6 +203,41 @@ export class CostRollups {
     await upsertRollup(db, values);
   }
 
+  /**
+   * Adds model spend that answered no request (e.g. `learn/generation`, writing a handler) to its day's
+   * rollup under `category`: its cost, no request and no savings (its baseline is its cost).
+   */
+  async recordSpend(spend: {
+    tenantId: string;
+    agentId: string;
+    category: string;
+    costUsd: number;
+    at: number;
+  }): Promise<void> {
+    const cost = toMicroUsd(spend.costUsd);
+    await this.db
+      .insertInto('cost_rollups')
+      .values({
+        tenant_id: spend.tenantId,
+        agent_id: spend.agentId,
+        day: budgetDay(spend.at, this.timeZone),
+        tier: spend.category,
+        requests: 0,
+        errors: 0,
+        cost_micro_usd: cost,
+        baseline_micro_usd: cost,
+        input_tokens: 0,
+        output_tokens: 0,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
+          cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
+          baseline_micro_usd: eb('cost_rollups.baseline_micro_usd', '+', cost),
+        })),
+      )
+      .execute();
+  }
+
   async report(query: CostQuery = {}): Promise<CostReport> {
     for (const [name, value] of [
       ['from', query.from],
