@@ -10,6 +10,7 @@ import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ChannelAdapter, ChannelRequest, ChannelResponse, InboundDraft } from './adapter.js';
+import { Contacts, contactConversationIdOf, identityOfMessage } from './contacts/index.js';
 import { dropInboundFiles, keepInboundFiles, promptWithAttachments } from './inbound-files.js';
 import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
@@ -95,6 +96,8 @@ export class ChannelCore {
   readonly bindings: ChannelBindings;
   readonly queue: InboundQueue;
   readonly outbox: StoreOutbox;
+  /** The tenants' contacts: a linked sender's messages continue the contact's conversation. */
+  readonly contacts: Contacts;
   private readonly adapters = new Map<string, ChannelAdapter>();
   private readonly now: () => number;
   private readonly createId: () => string;
@@ -114,6 +117,7 @@ export class ChannelCore {
     this.bindings = new ChannelBindings(options.store, this.now);
     this.queue = new InboundQueue(options.store);
     this.outbox = new StoreOutbox(options.store, this.now);
+    this.contacts = new Contacts(options.store, { now: this.now });
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
   }
 
@@ -276,7 +280,7 @@ export class ChannelCore {
         `the ${message.channel} destination is no longer bound to this agent`,
       );
     }
-    const conversationId = conversationIdOf(message);
+    const conversationId = await this.conversationIdFor(message);
     const scope = (): ChannelEventScope => ({
       tenantId: message.tenantId,
       agentId: message.agentId,
@@ -344,6 +348,18 @@ export class ChannelCore {
       await delivery.finish(text);
       await agent.events.emit('channel-reply-sent', { ...scope(), text });
     });
+  }
+
+  /**
+   * The conversation a message continues: its linked contact's (per tenant and agent), so a customer known on
+   * two channels keeps one context; else its own thread's, as for any unlinked sender.
+   */
+  private async conversationIdFor(message: ChannelMessage): Promise<string> {
+    const identity = identityOfMessage(message);
+    const contactId = identity && (await this.contacts.contactOf(message.tenantId, identity));
+    return contactId === undefined
+      ? conversationIdOf(message)
+      : contactConversationIdOf(message.tenantId, message.agentId, contactId);
   }
 
   /** Tells the agent's configured person of an urgent message, once (through the outbox); never throws. */

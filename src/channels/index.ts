@@ -22,6 +22,18 @@ export {
   smsChannelSchema,
 } from './config.js';
 export {
+  CONTACTS_AGENT_ID,
+  type Contact,
+  type ContactAuditSink,
+  type ContactPage,
+  Contacts,
+  type Identity,
+  type IdentityKind,
+  identityKinds,
+  maskedIdentity,
+  normalizeIdentity,
+} from './contacts/index.js';
+export {
   type ChannelAgent,
   ChannelCore,
   type ChannelCoreOptions,

@@ -24,6 +24,7 @@ import { registerAuditDashboard } from './audit-dashboard.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { type AuthVariables, authenticate, callerOf, actorOf as keyActorOf } from './auth.js';
 import { type ChannelRoutesOptions, registerChannelRoutes } from './channel-routes.js';
+import { registerContactRoutes } from './contact-routes.js';
 import { errorResponse, toHttpError } from './http-errors.js';
 import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
@@ -292,6 +293,10 @@ export function createApp(options: AppOptions): StewardApp {
   }
 
   if (options.channels) registerChannelRoutes(app, routes, options.channels);
+  // A tenant's contacts: whose messages on several channels continue one conversation.
+  if (options.channels) {
+    registerContactRoutes(routes, { store, bodyLimitBytes, actorOf: options.actorOf ?? keyActorOf });
+  }
 
   app.notFound((c) =>
     errorResponse(

@@ -17,6 +17,7 @@ import * as conversationOwners from './0013-conversation-owners.js';
 import * as capabilities from './0014-capabilities.js';
 import * as channels from './0015-channels.js';
 import * as smsOptOuts from './0016-sms-opt-outs.js';
+import * as contacts from './0017-contacts.js';
 import * as capabilityArms from './0019-capability-arms.js';
 
 interface EngineMigration {
@@ -41,6 +42,7 @@ const migrations: Record<string, EngineMigration> = {
   '0014-capabilities': capabilities,
   '0015-channels': channels,
   '0016-sms-opt-outs': smsOptOuts,
+  '0017-contacts': contacts,
   '0019-capability-arms': capabilityArms,
 };
 
