@@ -38,6 +38,7 @@ import {
   type AuditSearchQuery,
   auditDatabase,
   type ChainVerification,
+  type PreparedRecord,
   searchAuditRecords,
   verifyChain,
 } from './log/index.js';
@@ -176,7 +177,9 @@ export class Audit {
         await this.recordEvent(event);
         return;
       }
-      this.deferred.defer(await this.prepare(this.eventInput(event), {}));
+      // Validated now (a NUL in a sender id is refused to this caller), so a waiting record never fails
+      // the append that carries it.
+      this.deferred.defer(this.log.prepare(await this.prepare(this.eventInput(event), {})));
     });
   }
 
@@ -199,7 +202,8 @@ export class Audit {
    * payload is masked and, with encryption on, its text fields encrypted, like every other record.
    */
   async append(input: AuditRecordInput, options: { mask?: boolean } = {}): Promise<AuditRecord> {
-    const [record] = await this.deferred.append([await this.prepare(input, options)]);
+    const prepared = this.log.prepare(await this.prepare(input, options));
+    const [record] = await this.deferred.append([prepared]);
     return record!;
   }
 
@@ -243,8 +247,8 @@ export class Audit {
   }
 
   /** Appends prepared records in one call (the log's append starts synchronously, keeping call order). */
-  private async appendPrepared(inputs: AuditRecordInput[]): Promise<AuditRecord[]> {
-    const records = await this.log.append(inputs);
+  private async appendPrepared(prepared: PreparedRecord[]): Promise<AuditRecord[]> {
+    const records = await this.log.appendPrepared(prepared);
     if (this.alerts)
       for (const record of records)
         if (record.eventType !== 'audit-alert-raised') await this.raiseAlerts(record);

@@ -1,16 +1,20 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StewardEvent } from '../events/index.js';
 import { DeferredAppends, mayWait } from './deferred-records.js';
-import type { AuditRecord, AuditRecordInput } from './log/index.js';
+import type { AuditRecord, PreparedRecord } from './log/index.js';
 
-const input = (eventType: string): AuditRecordInput => ({
-  tenantId: 'acme',
-  agentId: 'desk',
-  eventType,
-  at: 1,
-  level: 'standard',
-  payload: {},
-});
+let ids = 0;
+const input = (eventType: string) =>
+  ({
+    id: `r-${++ids}`,
+    tenantId: 'acme',
+    agentId: 'desk',
+    eventType,
+    at: 1,
+    level: 'standard',
+    payloadJson: '{}',
+    truncated: false,
+  }) as PreparedRecord;
 
 /** A log stand-in that records each call and numbers the records; fails when told to. */
 function recordingAppend() {
@@ -22,7 +26,7 @@ function recordingAppend() {
     failNext: () => {
       failNext = true;
     },
-    append: async (inputs: AuditRecordInput[]) => {
+    append: async (inputs: PreparedRecord[]) => {
       if (failNext) {
         failNext = false;
         throw new Error('store down');

@@ -9,7 +9,7 @@
  * `flush` retries them, and none is lost.
  */
 import type { StewardEvent } from '../events/index.js';
-import type { AuditRecord, AuditRecordInput } from './log/index.js';
+import type { AuditRecord, PreparedRecord } from './log/index.js';
 
 /** Events whose record may wait for the interaction's next one (no action follows them before it). */
 export function mayWait(event: StewardEvent): boolean {
@@ -20,7 +20,7 @@ export function mayWait(event: StewardEvent): boolean {
 
 export interface DeferredAppendsOptions {
   /** Appends records (in order, atomically) and resolves once they are durable. */
-  append: (inputs: AuditRecordInput[]) => Promise<AuditRecord[]>;
+  append: (inputs: PreparedRecord[]) => Promise<AuditRecord[]>;
   /** Longest a record waits for company before it is appended on its own; default 100 ms. */
   maxDelayMs?: number;
   /** Called when a timed append fails (the records stay queued for the next append), with their scopes. */
@@ -28,7 +28,7 @@ export interface DeferredAppendsOptions {
 }
 
 export class DeferredAppends {
-  private waiting: AuditRecordInput[] = [];
+  private waiting: PreparedRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly maxDelayMs: number;
 
@@ -42,7 +42,7 @@ export class DeferredAppends {
   }
 
   /** Queues a record to go with the next append. */
-  defer(input: AuditRecordInput): void {
+  defer(input: PreparedRecord): void {
     this.waiting.push(input);
     if (!this.timer) {
       this.timer = setTimeout(() => this.flushOnTimer(), this.maxDelayMs);
@@ -54,7 +54,7 @@ export class DeferredAppends {
    * Appends the waiting records and then `inputs`, in one call; resolves with the records of `inputs`.
    * On failure the waiting records are queued again (ahead of any deferred since) and the call rejects.
    */
-  async append(inputs: AuditRecordInput[]): Promise<AuditRecord[]> {
+  async append(inputs: PreparedRecord[]): Promise<AuditRecord[]> {
     const taken = this.take();
     try {
       const records = await this.options.append([...taken, ...inputs]);
@@ -71,7 +71,7 @@ export class DeferredAppends {
     await this.append([]);
   }
 
-  private take(): AuditRecordInput[] {
+  private take(): PreparedRecord[] {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const taken = this.waiting;
@@ -79,7 +79,7 @@ export class DeferredAppends {
     return taken;
   }
 
-  private putBack(taken: AuditRecordInput[]): void {
+  private putBack(taken: PreparedRecord[]): void {
     if (taken.length === 0) return;
     this.waiting = [...taken, ...this.waiting];
     if (!this.timer) {

@@ -167,19 +167,35 @@ export class AuditLog {
     let records: PreparedRecord[];
     try {
       const inputs: readonly AuditRecordInput[] = Array.isArray(input) ? input : [input as AuditRecordInput];
-      records = inputs.map((item) =>
-        prepareRecord(item, {
-          id: this.generateId(),
-          maxPayloadBytes: this.config.maxPayloadBytes,
-          maxDepth: this.config.maxPayloadDepth,
-        }),
-      );
+      records = inputs.map((item) => this.prepare(item));
     } catch (error) {
       return Promise.reject(toStewardError(error, 'invalid-request'));
     }
+    return this.appendPrepared(records);
+  }
+
+  /**
+   * Validates and encodes one record for a later `appendPrepared`, so a caller that holds records back
+   * learns at once that one is invalid. Throws StewardError('invalid-request').
+   */
+  prepare(input: AuditRecordInput): PreparedRecord {
+    return prepareRecord(input, {
+      id: this.generateId(),
+      maxPayloadBytes: this.config.maxPayloadBytes,
+      maxDepth: this.config.maxPayloadDepth,
+    });
+  }
+
+  /** Appends records made by `prepare` (atomically, in order) and resolves with them once committed. */
+  appendPrepared(records: readonly PreparedRecord[]): Promise<AuditRecord[]> {
+    if (this.closing) {
+      return Promise.reject(
+        new StewardError('shutting-down', 'the audit log is closed; nothing was appended'),
+      );
+    }
     if (records.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
+      this.queue.push({ records: [...records], resolve, reject });
       this.queuedRecords += records.length;
       this.schedule();
     });

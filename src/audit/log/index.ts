@@ -34,6 +34,7 @@ export {
   auditFieldLimits,
   GENESIS_HASH,
   hashRecord,
+  type PreparedRecord,
   parseAuditRecord,
   type SerializedAuditRecord,
   serializeAuditRecord,
