@@ -78,18 +78,7 @@ const selectBaseline = compiledQuery((db: Kysely<CostTables>, tenantId: string, 
     .where('agent_id', '=', agentId),
 );
 
-interface RollupValues {
-  tenant_id: string;
-  agent_id: string;
-  day: string;
-  tier: string;
-  requests: number;
-  errors: number;
-  cost_micro_usd: number;
-  baseline_micro_usd: number;
-  input_tokens: number;
-  output_tokens: number;
-}
+type RollupValues = CostTables['cost_rollups'];
 
 /** Adds one interaction to its day's rollup row (every message), compiled once. */
 const upsertRollupQuery = compiledQuery(
