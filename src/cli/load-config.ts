@@ -1,6 +1,10 @@
-/** Loads `steward.config.ts` (or .js/.mjs) with tsx, so TypeScript configs work without a build step. */
+/**
+ * Loads `steward.config.ts` with tsx, so TypeScript configs work without a build step, and a
+ * JavaScript config (.mjs, .cjs, .js) with Node's own import: tsx's loader keeps a thread of its own
+ * alive for the life of the process (~28 MiB), which a server loading plain JavaScript need not pay.
+ */
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AgentConfig } from '../agent/index.js';
 import { openStore, type StewardStore } from '../store/index.js';
@@ -27,9 +31,7 @@ export async function loadAgentConfigs(configPath: string, cwd: string): Promise
   }
   let loaded: Record<string, unknown>;
   try {
-    // tsx only here, to load a TypeScript config: the command itself runs compiled JavaScript when built.
-    const { tsImport } = await import('tsx/esm/api');
-    loaded = (await tsImport(pathToFileURL(absolutePath).href, import.meta.url)) as Record<string, unknown>;
+    loaded = await importConfigModule(absolutePath);
   } catch (error) {
     throw new CliError(`could not load ${shown}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -54,6 +56,24 @@ export async function loadAgentConfigs(configPath: string, cwd: string): Promise
     }
   });
   return configs as AgentConfig[];
+}
+
+/** Extensions Node imports itself; a `.js` file that is ESM in a CommonJS package falls back to tsx. */
+const nativeExtensions = new Set(['.mjs', '.cjs', '.js']);
+
+async function importConfigModule(absolutePath: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(absolutePath).href;
+  if (nativeExtensions.has(extname(absolutePath))) {
+    try {
+      return (await import(url)) as Record<string, unknown>;
+    } catch (error) {
+      // `import` syntax in a .js file of a package without `"type": "module"`: tsx compiles it.
+      if (!(error instanceof SyntaxError) || extname(absolutePath) !== '.js') throw error;
+    }
+  }
+  // tsx only here, to load a TypeScript config: the command itself runs compiled JavaScript when built.
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
