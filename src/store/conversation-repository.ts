@@ -1,5 +1,6 @@
 /** Conversations and the SDK session that continues each, so any instance can resume any conversation. */
 import type { Kysely } from 'kysely';
+import { compiledQuery } from './compiled-query.js';
 import type { Database } from './schema.js';
 
 export interface ConversationState {
@@ -108,27 +109,52 @@ export class ConversationRepository {
     },
     db: Kysely<Database> = this.db,
   ): Promise<void> {
-    await db
-      .insertInto('conversations')
-      .values({
-        tenant_id: input.tenantId,
-        agent_id: input.agentId,
-        conversation_id: input.conversationId,
-        channel: input.channel,
-        sdk_session_id: input.sdkSessionId,
-        turns: 1,
-        created_at: input.at,
-        updated_at: input.at,
-      })
-      .onConflict((conflict) =>
-        // The owner stays as the conversation started.
-        conflict.columns(['tenant_id', 'agent_id', 'conversation_id']).doUpdateSet((eb) => ({
-          turns: eb('conversations.turns', '+', 1),
-          updated_at: input.at,
-          sdk_session_id:
-            input.sdkSessionId === null ? eb.ref('conversations.sdk_session_id') : eb.val(input.sdkSessionId),
-        })),
-      )
-      .execute();
+    await recordTurnQuery(
+      db,
+      input.tenantId,
+      input.agentId,
+      input.conversationId,
+      input.channel,
+      input.sdkSessionId,
+      input.at,
+    );
   }
 }
+
+/**
+ * A turn's upsert, compiled once (it runs on every answered message). The owner stays as the
+ * conversation started; a turn no model answered (a null session id) keeps the previous session id.
+ */
+const recordTurnQuery = compiledQuery(
+  (
+    db: Kysely<Database>,
+    tenantId: string,
+    agentId: string,
+    conversationId: string,
+    channel: string,
+    sdkSessionId: string | null,
+    at: number,
+  ) =>
+    db
+      .insertInto('conversations')
+      .values({
+        tenant_id: tenantId,
+        agent_id: agentId,
+        conversation_id: conversationId,
+        channel,
+        sdk_session_id: sdkSessionId,
+        turns: 1,
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id', 'conversation_id']).doUpdateSet((eb) => ({
+          turns: eb('conversations.turns', '+', 1),
+          updated_at: eb.ref('excluded.updated_at'),
+          sdk_session_id: eb.fn.coalesce(
+            eb.ref('excluded.sdk_session_id'),
+            eb.ref('conversations.sdk_session_id'),
+          ),
+        })),
+      ),
+);
