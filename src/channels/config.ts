@@ -74,6 +74,20 @@ export const emailChannelSchema = z
             port: z.number().int().min(0).max(65535).optional(),
             /** Largest message taken (SIZE; a larger one gets 552). Default 25 MiB; falls back to `STEWARD_SMTP_MAX_MESSAGE_BYTES`. */
             maxMessageBytes: z.number().int().positive().optional(),
+            /**
+             * Offer STARTTLS with this key and certificate (PEM files, read when the listener starts), as
+             * sending mail servers expect on port 25; falls back to `STEWARD_SMTP_TLS_KEY_FILE` and
+             * `STEWARD_SMTP_TLS_CERT_FILE`. Absent: plain SMTP (loopback, or behind a TLS-terminating proxy).
+             */
+            tls: z
+              .object({
+                keyFile: z.string().min(1),
+                certFile: z.string().min(1),
+                /** Refuse mail on a session that has not said STARTTLS (530); default false (opportunistic TLS). */
+                required: z.boolean().optional(),
+              })
+              .strict()
+              .optional(),
           })
           .strict()
           .optional(),

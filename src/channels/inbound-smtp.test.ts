@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
@@ -119,6 +123,87 @@ describe.each(storeEngines)(
         reason: 'unknown-destination',
       });
       expect(prompts.every((prompt) => prompt.prompt === 'Do you deliver?')).toBe(true);
+    });
+
+    it('offers STARTTLS from key and certificate files the config names, and when it is required refuses a plain session with 530', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'steward-inbound-tls-'));
+      const keyFile = join(directory, 'key.pem');
+      const certFile = join(directory, 'cert.pem');
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
+          '-keyout',
+          keyFile,
+          '-out',
+          certFile,
+        ]),
+        { stdio: 'ignore' },
+      );
+      const email = createEmailChannel({
+        config: {
+          type: 'email',
+          smtp: { host: '127.0.0.1', port: relay.port },
+          from: 'Orders <orders@acme.example>',
+          address: 'orders@acme.example',
+          inbound: { smtp: { port: 0, tls: { keyFile, certFile, required: true } } },
+        },
+        env: {},
+      });
+      const secured = await startInboundSmtp({ core, email });
+      try {
+        const plain = nodemailer.createTransport({
+          host: '127.0.0.1',
+          port: secured.port,
+          secure: false,
+          ignoreTLS: true,
+        });
+        const refused = await plain
+          .sendMail({ from: 'eve@example.com', to: 'orders@acme.example', text: 'in the clear' })
+          .catch((error: { responseCode?: number }) => error);
+        expect((refused as { responseCode?: number }).responseCode).toBe(530);
+        const overTls = nodemailer.createTransport({
+          host: '127.0.0.1',
+          port: secured.port,
+          secure: false,
+          requireTLS: true,
+          tls: { rejectUnauthorized: false },
+        });
+        const info = await overTls.sendMail({
+          from: 'maria@example.com',
+          to: 'orders@acme.example',
+          messageId: '<smtp-core-tls@example.com>',
+          text: 'Over TLS, please.',
+        });
+        expect(info.accepted).toEqual(['orders@acme.example']);
+        const queued = await channelTables(opened.store.db)
+          .selectFrom('channel_inbound')
+          .select('provider_id')
+          .where('provider_id', 'like', '%smtp-core-tls%')
+          .execute();
+        expect(queued).toHaveLength(1);
+      } finally {
+        await secured.close();
+        rmSync(directory, { recursive: true, force: true });
+      }
+    });
+
+    it('names the TLS file it cannot read, and starts no listener', async () => {
+      const email = createEmailChannel({
+        config: {
+          type: 'email',
+          smtp: { host: '127.0.0.1', port: relay.port },
+          from: 'Orders <orders@acme.example>',
+          address: 'orders@acme.example',
+          inbound: {
+            smtp: { port: 0, tls: { keyFile: '/nonexistent/key.pem', certFile: '/nonexistent/cert.pem' } },
+          },
+        },
+        env: {},
+      });
+      const failure = await startInboundSmtp({ core, email }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'invalid-config' });
+      expect((failure as Error).message).toContain('/nonexistent/key.pem');
+      expect((failure as Error).message).toContain('STEWARD_SMTP_TLS_KEY_FILE');
     });
   },
 );

@@ -181,6 +181,7 @@ export async function openServeChannels(input: {
       listen,
       ...(input.onError ? { onError: input.onError } : {}),
     }).catch((error: unknown) => {
+      if (StewardError.isInstance(error)) throw error; // e.g. a TLS file that cannot be read, named
       throw new StewardError(
         'invalid-config',
         `the email channel's SMTP listener cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}; change \`inbound.smtp.port\` in the email entry or STEWARD_SMTP_LISTEN_PORT (0 picks a free one)`,
@@ -199,7 +200,13 @@ export async function openServeChannels(input: {
       ? [
           `email (${
             [
-              ...(smtp ? [`SMTP ${smtp.host}:${smtp.port}`] : []),
+              ...(smtp
+                ? [
+                    `SMTP ${smtp.host}:${smtp.port}${
+                      listen?.tls ? (listen.tls.required ? ' (STARTTLS required)' : ' (STARTTLS)') : ''
+                    }`,
+                  ]
+                : []),
               ...(email.config.mailgunSigningKey ? ['POST /channels/email/inbound'] : []),
             ].join(', ') || 'no inbound configured'
           }; ${addresses.join(', ')})`,

@@ -53,6 +53,27 @@ describe('resolveEmailChannel', () => {
     );
   });
 
+  it('takes the listener’s STARTTLS files from `inbound.smtp.tls` or both STEWARD_SMTP_TLS_* variables, and refuses one without the other', () => {
+    const base = { smtp: { host: 'relay.example' }, from: 'a@b.example', address: 'a@b.example' };
+    expect(
+      resolveEmailChannel(
+        parse({ ...base, inbound: { smtp: { tls: { keyFile: '/k.pem', certFile: '/c.pem' } } } }),
+        {},
+      ).listener?.tls,
+    ).toEqual({ keyFile: '/k.pem', certFile: '/c.pem', required: false });
+    expect(
+      resolveEmailChannel(parse({ ...base, inbound: { smtp: {} } }), {
+        STEWARD_SMTP_TLS_KEY_FILE: '/k.pem',
+        STEWARD_SMTP_TLS_CERT_FILE: '/c.pem',
+        STEWARD_SMTP_TLS_REQUIRED: 'true',
+      }).listener?.tls,
+    ).toEqual({ keyFile: '/k.pem', certFile: '/c.pem', required: true });
+    expect(resolveEmailChannel(parse({ ...base, inbound: { smtp: {} } }), {}).listener?.tls).toBeUndefined();
+    expect(() =>
+      resolveEmailChannel(parse({ ...base, inbound: { smtp: {} } }), { STEWARD_SMTP_TLS_KEY_FILE: '/k.pem' }),
+    ).toThrow(/inbound\.smtp\.tls.*STEWARD_SMTP_TLS_CERT_FILE/s);
+  });
+
   it('lists every missing setting with every way to supply it', () => {
     try {
       resolveEmailChannel(parse({ inbound: { mailgun: {} } }), {

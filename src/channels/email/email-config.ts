@@ -15,7 +15,15 @@ export interface ResolvedEmailChannel {
   mailgunSigningKey: string | undefined;
   maxAttachmentBytes: number | undefined;
   /** Present when the SMTP listener is configured (`inbound.smtp`) or `STEWARD_SMTP_LISTEN_PORT` is set. */
-  listener: { host: string; port: number; maxMessageBytes: number | undefined } | undefined;
+  listener:
+    | {
+        host: string;
+        port: number;
+        maxMessageBytes: number | undefined;
+        /** STARTTLS offered with these PEM files (read when the listener starts). */
+        tls?: { keyFile: string; certFile: string; required: boolean };
+      }
+    | undefined;
 }
 
 /**
@@ -123,7 +131,38 @@ function listenerOf(
       1,
       Number.MAX_SAFE_INTEGER,
     );
-  return { host: given?.host ?? env('STEWARD_SMTP_LISTEN_HOST') ?? '127.0.0.1', port, maxMessageBytes };
+  const tls = tlsOf(given?.tls, env, path, issues);
+  return {
+    host: given?.host ?? env('STEWARD_SMTP_LISTEN_HOST') ?? '127.0.0.1',
+    port,
+    maxMessageBytes,
+    ...(tls === undefined ? {} : { tls }),
+  };
+}
+
+/** The listener's STARTTLS files: both from the config, or both from the environment, or none. */
+function tlsOf(
+  given: { keyFile: string; certFile: string; required?: boolean | undefined } | undefined,
+  env: (name: string) => string | undefined,
+  path: string,
+  issues: ConfigIssue[],
+): { keyFile: string; certFile: string; required: boolean } | undefined {
+  if (given !== undefined) {
+    return { keyFile: given.keyFile, certFile: given.certFile, required: given.required ?? false };
+  }
+  const keyFile = env('STEWARD_SMTP_TLS_KEY_FILE');
+  const certFile = env('STEWARD_SMTP_TLS_CERT_FILE');
+  if (keyFile === undefined && certFile === undefined) return undefined;
+  if (keyFile === undefined || certFile === undefined) {
+    issues.push({
+      path: `${path}.inbound.smtp.tls`,
+      received: keyFile === undefined ? 'a certificate without a key' : 'a key without a certificate',
+      expected:
+        'both `inbound.smtp.tls.keyFile` and `inbound.smtp.tls.certFile` in the channel config, or both STEWARD_SMTP_TLS_KEY_FILE and STEWARD_SMTP_TLS_CERT_FILE (PEM files), or neither (plain SMTP)',
+    });
+    return undefined;
+  }
+  return { keyFile, certFile, required: env('STEWARD_SMTP_TLS_REQUIRED') === 'true' };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

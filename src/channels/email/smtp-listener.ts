@@ -33,7 +33,11 @@ export interface SmtpListenerOptions extends AttachmentLimits {
    * Key and certificate (PEM) to offer STARTTLS, as sending mail servers expect on port 25; absent: plain SMTP
    * only (a listener behind a TLS-terminating proxy, or loopback).
    */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  tls?: {
+    key: string | Buffer;
+    cert: string | Buffer /** Refuse MAIL before STARTTLS (530). */;
+    required?: boolean;
+  };
   /** Decides each RCPT TO (the core knows which addresses belong to which tenant's agent). */
   acceptRecipient(address: string): RecipientDecision | Promise<RecipientDecision>;
   /** Receives each parsed copy, one per accepted recipient; a rejection makes the sender retry later. */
@@ -73,6 +77,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     socketTimeout: 60_000,
     ...(options.tls === undefined ? {} : { key: options.tls.key, cert: options.tls.cert }),
     onMailFrom(_address, session, callback) {
+      if (options.tls?.required === true && !session.secure) {
+        callback(smtpError(530, '5.7.0 Must issue a STARTTLS command first'));
+        return;
+      }
       // A new transaction (also after RSET) starts with no recipients: none may carry over into another
       // tenant's message.
       accepted.set(session, []);
