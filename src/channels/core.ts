@@ -11,9 +11,10 @@ import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ChannelAdapter, ChannelRequest, ChannelResponse, InboundDraft } from './adapter.js';
 import { Contacts, contactConversationIdOf, identityOfMessage } from './contacts/index.js';
-import { dropInboundFiles, keepInboundFiles, promptWithAttachments } from './inbound-files.js';
+import { inboundFilesOf, promptWithAttachments, writeInboundFiles } from './inbound-files.js';
 import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
+import { InboundFileStore } from './store/inbound-file-store.js';
 import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
 import { StoreOutbox } from './store/outbox.js';
 import { channelTables } from './store/tables.js';
@@ -80,8 +81,9 @@ export interface ChannelCoreOptions {
   /** How an agent's messages are handled (`resolveChannelHandling` of its `messageHandling`); default: no urgency scoring. */
   handlingOf?: (tenantId: string, agentId: string) => ChannelHandling | undefined;
   /**
-   * The agents' workspaces folder (the runtime's `workspacesDirectory`): a message's files are kept in
-   * `<it>/<tenant>/<agent>/inbox/<message id>/` and given to the agent as paths. Without it, files are not kept.
+   * The agents' workspaces folder (the runtime's `workspacesDirectory`): a message's files are kept in the
+   * store with it, written into `<it>/<tenant>/<agent>/inbox/<message id>/` by the worker that answers it (on
+   * any instance), and given to the agent as paths. Without it, files are not kept.
    */
   workspacesDirectory?: string;
 }
@@ -96,6 +98,7 @@ export class ChannelCore {
   readonly bindings: ChannelBindings;
   readonly queue: InboundQueue;
   readonly outbox: StoreOutbox;
+  private readonly inboundFiles: InboundFileStore;
   /** The tenants' contacts: a linked sender's messages continue the contact's conversation. */
   readonly contacts: Contacts;
   private readonly adapters = new Map<string, ChannelAdapter>();
@@ -117,6 +120,7 @@ export class ChannelCore {
     this.bindings = new ChannelBindings(options.store, this.now);
     this.queue = new InboundQueue(options.store);
     this.outbox = new StoreOutbox(options.store, this.now);
+    this.inboundFiles = new InboundFileStore(options.store);
     this.contacts = new Contacts(options.store, { now: this.now });
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
   }
@@ -155,10 +159,12 @@ export class ChannelCore {
       const id = this.createId();
       const workspaces = this.options.workspacesDirectory;
       const keepsFiles = workspaces !== undefined && files !== undefined && files.length > 0;
+      const filesScope = { tenantId: binding.tenantId, agentId: binding.agentId, inboundId: id };
       if (keepsFiles) {
-        // Written before the commit, so an acknowledged message's files exist; only in its own agent's workspace.
-        const kept = await keepInboundFiles(workspaces, binding.tenantId, binding.agentId, id, files);
-        message.attachments = [...message.attachments, ...kept];
+        // Committed before the message, so an acknowledged message's files exist for a worker on any instance.
+        const { stored, attachments } = inboundFilesOf(id, files);
+        await this.inboundFiles.keep(filesScope, stored, this.now());
+        message.attachments = [...message.attachments, ...attachments];
       }
       if (this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency) {
         const score = scoreUrgency(message.text);
@@ -167,7 +173,7 @@ export class ChannelCore {
       }
       const result = await this.queue.enqueue(id, message, this.now());
       if (!result.duplicate) queued = true;
-      else if (keepsFiles) await dropInboundFiles(workspaces, binding.tenantId, binding.agentId, id);
+      else if (keepsFiles) await this.inboundFiles.drop(filesScope);
     }
     if (queued) this.wake?.();
   }
@@ -254,6 +260,10 @@ export class ChannelCore {
     try {
       await this.answer(job);
       await this.queue.complete(job.id, this.workerId, this.now());
+      // Answered: its files stay in the workspace of the instance that answered, not in the store.
+      await this.inboundFiles
+        .drop({ tenantId: job.message.tenantId, agentId: job.message.agentId, inboundId: job.id })
+        .catch(() => {});
     } catch (error) {
       const permanent =
         StewardError.isInstance(error) && (error.code === 'not-found' || error.code === 'invalid-request');
@@ -321,6 +331,12 @@ export class ChannelCore {
             reasons: message.urgencyReasons ?? [],
             notified,
           });
+        }
+        const workspaces = this.options.workspacesDirectory;
+        if (workspaces !== undefined && message.attachments.some((file) => file.url.startsWith('inbox/'))) {
+          const scope = { tenantId: message.tenantId, agentId: message.agentId, inboundId: job.id };
+          const files = await this.inboundFiles.files(scope);
+          await writeInboundFiles(workspaces, message.tenantId, message.agentId, job.id, files);
         }
         const stopProgress = agent.events.on('tool-call-requested', (event) => {
           if (event.conversationId === conversationId) delivery.progress?.(`Using ${event.toolName}…`);

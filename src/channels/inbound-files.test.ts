@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { startSmtpRelay } from '../../test/support/smtp-relay.js';
 import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest } from './adapter.js';
 import { ChannelCore, type UseAgent } from './core.js';
 import { createEmailChannel } from './email/index.js';
 import { promptWithAttachments, safeFileName } from './inbound-files.js';
+import { channelTables } from './store/tables.js';
 
 const signingKey = 'key-inbound-files-0123456789abcdef';
 const nowMs = 1_780_000_000_000;
@@ -113,76 +115,100 @@ describe.each(storeEngines)('inbound email attachments on $name', (engine) => {
     return work(agent);
   };
 
-  it('keeps each tenant’s files in its own agent’s workspace only and gives the agent their paths', async () => {
+  it('keeps each tenant’s files in the store with its message, and the worker that answers it, on another instance, writes them into that agent’s own workspace', async () => {
+    const relay = await startSmtpRelay();
     const email = createEmailChannel({
       config: {
         type: 'email',
         address: 'orders@acme.example',
         from: 'orders@acme.example',
-        smtp: { host: '127.0.0.1', port: 1 },
+        smtp: { host: '127.0.0.1', port: relay.port },
         inbound: { mailgun: { signingKey } },
       },
       env: {},
       now: () => nowMs,
     });
-    const core = new ChannelCore({
-      store: opened.store,
-      adapters: [email],
-      useAgent,
-      now: () => nowMs,
-      workspacesDirectory: workspaces,
-    });
-    await core.bindings.bind({
-      channel: 'email',
-      routeKey: 'orders@acme.example',
-      tenantId: 'acme',
-      agentId: 'desk',
-    });
-    await core.bindings.bind({
-      channel: 'email',
-      routeKey: 'help@globex.example',
-      tenantId: 'globex',
-      agentId: 'desk',
-    });
-    const acmePhoto = new File([Buffer.from('acme photo bytes')], '../../globex/desk/leak.jpg', {
-      type: 'image/jpeg',
-    });
-    const globexPhoto = new File([Buffer.from('globex photo bytes')], 'photo.jpg', { type: 'image/jpeg' });
-    await core.receive(
-      'email',
-      await mailWithFiles('orders@acme.example', '<acme-1@mail.example>', [acmePhoto]),
-    );
-    // A retry of the same mail is a duplicate: its second copy of the files is removed.
-    await core.receive(
-      'email',
-      await mailWithFiles('orders@acme.example', '<acme-1@mail.example>', [acmePhoto]),
-    );
-    await core.receive(
-      'email',
-      await mailWithFiles('help@globex.example', '<globex-1@mail.example>', [globexPhoto]),
-    );
+    // Two instances on one store, each with its own disk: A takes the webhooks, B's worker answers.
+    const otherWorkspaces = mkdtempSync(join(tmpdir(), 'steward-inbound-files-b-'));
+    const coreOf = (directory: string) =>
+      new ChannelCore({
+        store: opened.store,
+        adapters: [email],
+        useAgent,
+        now: () => nowMs,
+        workspacesDirectory: directory,
+      });
+    const receiving = coreOf(workspaces);
+    const answering = coreOf(otherWorkspaces);
+    try {
+      await receiving.bindings.bind({
+        channel: 'email',
+        routeKey: 'orders@acme.example',
+        tenantId: 'acme',
+        agentId: 'desk',
+      });
+      await receiving.bindings.bind({
+        channel: 'email',
+        routeKey: 'help@globex.example',
+        tenantId: 'globex',
+        agentId: 'desk',
+      });
+      const acmePhoto = new File([Buffer.from('acme photo bytes')], '../../globex/desk/leak.jpg', {
+        type: 'image/jpeg',
+      });
+      const globexPhoto = new File([Buffer.from('globex photo bytes')], 'photo.jpg', { type: 'image/jpeg' });
+      await receiving.receive(
+        'email',
+        await mailWithFiles('orders@acme.example', '<acme-1@mail.example>', [acmePhoto]),
+      );
+      // A retry of the same mail is a duplicate: its second copy of the files is not kept.
+      await receiving.receive(
+        'email',
+        await mailWithFiles('orders@acme.example', '<acme-1@mail.example>', [acmePhoto]),
+      );
+      await receiving.receive(
+        'email',
+        await mailWithFiles('help@globex.example', '<globex-1@mail.example>', [globexPhoto]),
+      );
+      const kept = await channelTables(opened.store.db)
+        .selectFrom('channel_inbound_files')
+        .select(['tenant_id', 'content'])
+        .orderBy('tenant_id')
+        .execute();
+      expect(kept.map((row) => row.tenant_id)).toEqual(['acme', 'globex']);
 
-    const filesOf = (tenantId: string) =>
-      (
-        readdirSync(join(workspaces, tenantId), {
-          recursive: true,
-          withFileTypes: true,
-        }) as import('node:fs').Dirent[]
-      )
-        .filter((entry) => entry.isFile())
-        .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'));
-    expect(filesOf('acme')).toEqual(['acme photo bytes']);
-    expect(filesOf('globex')).toEqual(['globex photo bytes']);
-    expect(existsSync(join(workspaces, 'globex', 'desk', 'leak.jpg'))).toBe(false);
-
-    await core.processDue();
-    expect(prompts).toHaveLength(2);
-    for (const { tenantId, prompt } of prompts) {
-      const line = prompt.split('\n').find((text) => text.startsWith('{'));
-      const listed = JSON.parse(line!) as { path: string; type: string };
-      expect(listed.type).toBe('image/jpeg');
-      const onDisk = readFileSync(join(workspaces, tenantId, 'desk', listed.path), 'utf8');
-      expect(onDisk).toBe(`${tenantId} photo bytes`);
+      const filesOf = (root: string, tenantId: string) =>
+        existsSync(join(root, tenantId))
+          ? (
+              readdirSync(join(root, tenantId), {
+                recursive: true,
+                withFileTypes: true,
+              }) as import('node:fs').Dirent[]
+            )
+              .filter((entry) => entry.isFile())
+              .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
+          : [];
+      expect(await answering.processDue()).toBe(2);
+      expect(filesOf(otherWorkspaces, 'acme')).toEqual(['acme photo bytes']);
+      expect(filesOf(otherWorkspaces, 'globex')).toEqual(['globex photo bytes']);
+      expect(filesOf(workspaces, 'acme')).toEqual([]);
+      expect(existsSync(join(otherWorkspaces, 'globex', 'desk', 'leak.jpg'))).toBe(false);
+      expect(prompts).toHaveLength(2);
+      for (const { tenantId, prompt } of prompts) {
+        const line = prompt.split('\n').find((text) => text.startsWith('{'));
+        const listed = JSON.parse(line!) as { path: string; type: string };
+        expect(listed.type).toBe('image/jpeg');
+        const onDisk = readFileSync(join(otherWorkspaces, tenantId, 'desk', listed.path), 'utf8');
+        expect(onDisk).toBe(`${tenantId} photo bytes`);
+      }
+      // Answered: the store no longer holds the files.
+      expect(relay.messages).toHaveLength(2);
+      expect(
+        await channelTables(opened.store.db).selectFrom('channel_inbound_files').select('path').execute(),
+      ).toEqual([]);
+    } finally {
+      await relay.close();
+      rmSync(otherWorkspaces, { recursive: true, force: true });
     }
   });
 });

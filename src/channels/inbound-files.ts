@@ -1,12 +1,15 @@
 /**
- * Files a customer sent, kept in the routed agent's own workspace (`inbox/<message id>/`) so its Read tool
- * can open them, and named to the agent in the prompt as data (never as instructions).
+ * Files a customer sent: kept in the store with their message, written into the routed agent's own
+ * workspace (`inbox/<message id>/`) by the worker that answers it, so its Read tool can open them, and named
+ * to the agent in the prompt as data (never as instructions).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StewardError } from '../errors/index.js';
 import { prepareWorkspace } from '../runtime/index.js';
 import type { InboundFile } from './adapter.js';
 import type { ChannelAttachment } from './message.js';
+import type { StoredInboundFile } from './store/inbound-file-store.js';
 
 /** A file name safe on disk: letters, digits, `.`, `_`, `-`; never hidden, never a path; at most 80 characters. */
 export function safeFileName(name: string, index: number): string {
@@ -19,48 +22,63 @@ export function safeFileName(name: string, index: number): string {
 }
 
 /**
- * Writes `files` into `<workspaces>/<tenant>/<agent>/inbox/<inboundId>/` (private folders, made by the runtime's
- * `prepareWorkspace`) and returns their references, workspace-relative.
+ * The workspace-relative path of each of a message's files (`inbox/<inboundId>/<n>-<name>`), with its
+ * bytes, and the attachment references the agent is given for them.
  *
  * @example
- * const attachments = await keepInboundFiles('/data/workspaces', 'acme', 'desk', 'm-1', files);
- * // [{ name: 'quote.pdf', url: 'inbox/m-1/1-quote.pdf', contentType: 'application/pdf', sizeBytes: 1234 }]
+ * const { stored, attachments } = inboundFilesOf('m-1', files);
+ * // attachments: [{ name: 'quote.pdf', url: 'inbox/m-1/1-quote.pdf', contentType: 'application/pdf', sizeBytes: 1234 }]
  */
-export async function keepInboundFiles(
-  workspacesDirectory: string,
-  tenantId: string,
-  agentId: string,
+export function inboundFilesOf(
   inboundId: string,
   files: readonly InboundFile[],
-): Promise<ChannelAttachment[]> {
-  if (files.length === 0) return [];
-  const workspace = await prepareWorkspace(workspacesDirectory, tenantId, agentId);
+): { stored: StoredInboundFile[]; attachments: ChannelAttachment[] } {
   const folder = inboxFolderOf(inboundId);
-  await mkdir(join(workspace, folder), { recursive: true, mode: 0o700 });
-  const kept: ChannelAttachment[] = [];
+  const stored: StoredInboundFile[] = [];
+  const attachments: ChannelAttachment[] = [];
   for (const [index, file] of files.entries()) {
-    const relativePath = `${folder}/${safeFileName(file.name, index)}`;
-    // `wx`: never through a file or link already standing at the name.
-    await writeFile(join(workspace, relativePath), file.content, { flag: 'wx', mode: 0o600 });
-    kept.push({
+    const path = `${folder}/${safeFileName(file.name, index)}`;
+    stored.push({ path, content: Buffer.from(file.content) });
+    attachments.push({
       name: file.name,
-      url: relativePath,
+      url: path,
       contentType: file.contentType,
       sizeBytes: file.content.byteLength,
     });
   }
-  return kept;
+  return { stored, attachments };
 }
 
-/** Removes the files of a message that was not queued after all (a duplicate). */
-export async function dropInboundFiles(
+/**
+ * Writes a message's files into `<workspaces>/<tenant>/<agent>/` (private folders, made by the runtime's
+ * `prepareWorkspace`) on the instance whose worker answers it. A file already there (this instance took
+ * the message before) is left as it is; `wx` never writes through a file or link standing at the name.
+ */
+export async function writeInboundFiles(
   workspacesDirectory: string,
   tenantId: string,
   agentId: string,
   inboundId: string,
+  files: readonly StoredInboundFile[],
 ): Promise<void> {
+  if (files.length === 0) return;
   const workspace = await prepareWorkspace(workspacesDirectory, tenantId, agentId);
-  await rm(join(workspace, inboxFolderOf(inboundId)), { recursive: true, force: true });
+  const folder = inboxFolderOf(inboundId);
+  await mkdir(join(workspace, folder), { recursive: true, mode: 0o700 });
+  for (const file of files) {
+    // Only paths this module made: in this message's inbox folder, one name deep.
+    if (!file.path.startsWith(`${folder}/`) || file.path.slice(folder.length + 1).includes('/')) {
+      throw new StewardError(
+        'invalid-request',
+        `a stored file path is outside its message's inbox: ${file.path}`,
+      );
+    }
+    try {
+      await writeFile(join(workspace, file.path), file.content, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 function inboxFolderOf(inboundId: string): string {

@@ -32,6 +32,18 @@ export interface ChannelInboundTable {
   completed_at: number | null;
 }
 
+/** Migration 0021: a message's files, kept with it until it is answered. */
+export interface ChannelInboundFilesTable {
+  inbound_id: string;
+  position: number;
+  tenant_id: string;
+  agent_id: string;
+  path: string;
+  size_bytes: number;
+  content: string;
+  created_at: number;
+}
+
 export interface ChannelOutboundTable {
   idempotency_key: string;
   inbound_id: string;
@@ -56,6 +68,7 @@ export interface ChannelDropsTable {
 export type ChannelTables = {
   channel_bindings: ChannelBindingsTable;
   channel_inbound: ChannelInboundTable;
+  channel_inbound_files: ChannelInboundFilesTable;
   channel_outbound: ChannelOutboundTable;
   channel_drops: ChannelDropsTable;
 };

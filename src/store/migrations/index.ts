@@ -19,6 +19,7 @@ import * as channels from './0015-channels.js';
 import * as smsOptOuts from './0016-sms-opt-outs.js';
 import * as contacts from './0017-contacts.js';
 import * as capabilityArms from './0019-capability-arms.js';
+import * as channelInboundFiles from './0021-channel-inbound-files.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -44,6 +45,7 @@ const migrations: Record<string, EngineMigration> = {
   '0016-sms-opt-outs': smsOptOuts,
   '0017-contacts': contacts,
   '0019-capability-arms': capabilityArms,
+  '0021-channel-inbound-files': channelInboundFiles,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
