@@ -102,16 +102,15 @@ export async function writeBatch(
     if (head.seq > head.lockedSeq) {
       const indexConversations = head.seq - head.conversationIndexedSeq >= context.conversationIndexEvery;
       if (indexConversations) await indexConversationSeqs(db, tenantId, head);
-      await db
-        .updateTable('audit_chain_heads')
-        .set({
-          seq: head.seq,
-          hash: head.hash,
-          updated_at: context.now,
-          ...(indexConversations ? { conversation_indexed_seq: head.seq } : {}),
-        })
-        .where('tenant_id', '=', tenantId)
-        .execute();
+      await db.executeQuery(
+        CompiledQuery.raw(updateHeadSql(context.engine, indexConversations), [
+          head.seq,
+          head.hash,
+          context.now,
+          ...(indexConversations ? [head.seq] : []),
+          tenantId,
+        ]),
+      );
     }
     const request = batch.checkpoints.get(tenantId);
     const reason = checkpointDue(head, request, context);
@@ -287,29 +286,11 @@ async function selectHeads(
   tenants: string[],
   engine: StoreEngine,
 ): Promise<Map<string, LockedHead>> {
-  const rows = await db
-    .selectFrom('audit_chain_heads as h')
-    .select(['h.tenant_id', 'h.seq', 'h.hash', 'h.conversation_indexed_seq'])
-    .select((eb) => [
-      eb
-        .selectFrom('audit_checkpoints as c')
-        .select('c.seq')
-        .whereRef('c.tenant_id', '=', 'h.tenant_id')
-        .orderBy('c.seq', 'desc')
-        .limit(1)
-        .as('checkpoint_seq'),
-      eb
-        .selectFrom('audit_checkpoints as c')
-        .select('c.at')
-        .whereRef('c.tenant_id', '=', 'h.tenant_id')
-        .orderBy('c.seq', 'desc')
-        .limit(1)
-        .as('checkpoint_at'),
-    ])
-    .where('h.tenant_id', 'in', tenants)
-    .orderBy('h.tenant_id')
-    .$if(engine === 'postgres', (query) => query.forUpdate('h'))
-    .execute();
+  // SQL written once per engine and tenant count: every append runs this, and building it with Kysely
+  // cost more than SQLite took to run it.
+  const { rows } = await db.executeQuery<HeadRow>(
+    CompiledQuery.raw(selectHeadsSql(engine, tenants.length), tenants),
+  );
   const heads = new Map<string, LockedHead>();
   for (const row of rows) {
     heads.set(row.tenant_id, {
@@ -322,4 +303,51 @@ async function selectHeads(
     });
   }
   return heads;
+}
+
+interface HeadRow {
+  tenant_id: string;
+  seq: number | string;
+  hash: string;
+  conversation_indexed_seq: number | string;
+  checkpoint_seq: number | string | null;
+  checkpoint_at: number | string | null;
+}
+
+const selectHeadsSqlCache = new Map<string, string>();
+
+/** The heads of n tenants with their last checkpoint's seq and time; locked `FOR UPDATE` on PostgreSQL. */
+function selectHeadsSql(engine: StoreEngine, count: number): string {
+  const cacheKey = `${engine}:${count}`;
+  let text = selectHeadsSqlCache.get(cacheKey);
+  if (text === undefined) {
+    const placeholders = Array.from({ length: count }, (_, index) =>
+      engine === 'postgres' ? `$${index + 1}` : '?',
+    ).join(', ');
+    const last = (column: string) =>
+      `(select "c"."${column}" from "audit_checkpoints" as "c" where "c"."tenant_id" = "h"."tenant_id" order by "c"."seq" desc limit 1)`;
+    text =
+      `select "h"."tenant_id", "h"."seq", "h"."hash", "h"."conversation_indexed_seq", ` +
+      `${last('seq')} as "checkpoint_seq", ${last('at')} as "checkpoint_at" ` +
+      `from "audit_chain_heads" as "h" where "h"."tenant_id" in (${placeholders}) order by "h"."tenant_id"` +
+      (engine === 'postgres' ? ' for update of "h"' : '');
+    selectHeadsSqlCache.set(cacheKey, text);
+  }
+  return text;
+}
+
+/** A head moved after a batch (and its conversation index mark, when the lookup was brought up to it). */
+const updateHeadSqlCache = new Map<string, string>();
+
+function updateHeadSql(engine: StoreEngine, indexConversations: boolean): string {
+  const cacheKey = `${engine}:${indexConversations}`;
+  const cached = updateHeadSqlCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const columns = ['seq', 'hash', 'updated_at', ...(indexConversations ? ['conversation_indexed_seq'] : [])];
+  const placeholder = (index: number) => (engine === 'postgres' ? `$${index + 1}` : '?');
+  const text =
+    `update "audit_chain_heads" set ${columns.map((column, index) => `"${column}" = ${placeholder(index)}`).join(', ')} ` +
+    `where "tenant_id" = ${placeholder(columns.length)}`;
+  updateHeadSqlCache.set(cacheKey, text);
+  return text;
 }
