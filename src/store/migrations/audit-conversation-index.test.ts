@@ -1,6 +1,6 @@
-import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
+import { migratorOf } from '../../../test/support/migrations.js';
 import {
   AuditLog,
   auditDatabase,
@@ -8,15 +8,6 @@ import {
   searchAuditRecords,
   verifyChain,
 } from '../../audit/index.js';
-import { createMigrationProvider } from './index.js';
-
-const migratorOf = (store: TestStore['store']) =>
-  new Migrator({
-    db: store.db,
-    provider: createMigrationProvider(store.engine),
-    migrationTableName: 'steward_migrations',
-    migrationLockTableName: 'steward_migrations_lock',
-  });
 
 describe.each(storeEngines)('migration 0009 (audit conversation lookup) on $name', (engine) => {
   let opened: TestStore | undefined;

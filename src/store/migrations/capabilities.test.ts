@@ -1,7 +1,6 @@
-import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { createMigrationProvider } from './index.js';
+import { migrationBefore, migratorOf, tableNames } from '../../../test/support/migrations.js';
 
 describe.each(storeEngines)('migration 0014 (capabilities) on $name', (engine) => {
   let opened: TestStore | undefined;
@@ -12,16 +11,10 @@ describe.each(storeEngines)('migration 0014 (capabilities) on $name', (engine) =
 
   it('migration 0014 goes down and up again', async () => {
     opened = await engine.open();
-    const migrator = new Migrator({
-      db: opened.store.db,
-      provider: createMigrationProvider(opened.store.engine),
-      migrationTableName: 'steward_migrations',
-      migrationLockTableName: 'steward_migrations_lock',
-    });
-    const names = (await migrator.getMigrations()).map((migration) => migration.name);
-    const previous = names.filter((name) => name < '0014-capabilities').at(-1)!;
+    const migrator = migratorOf(opened.store);
+    const previous = await migrationBefore(migrator, '0014-capabilities');
     expect((await migrator.migrateTo(previous)).error).toBeUndefined();
-    const tables = async () => (await opened!.store.db.introspection.getTables()).map((table) => table.name);
+    const tables = () => tableNames(opened!.store);
     expect(await tables()).not.toContain('capabilities');
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     expect(await tables()).toContain('capabilities');

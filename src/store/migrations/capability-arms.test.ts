@@ -1,7 +1,6 @@
-import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { createMigrationProvider } from './index.js';
+import { migrationBefore, migratorOf, tableNames } from '../../../test/support/migrations.js';
 
 describe.each(storeEngines)('migration 0019 (capability arms) on $name', (engine) => {
   let opened: TestStore | undefined;
@@ -13,16 +12,10 @@ describe.each(storeEngines)('migration 0019 (capability arms) on $name', (engine
   it('goes down and up again; a capability stored before it gets zero counters and generation 1', async () => {
     opened = await engine.open();
     const db = opened.store.db;
-    const migrator = new Migrator({
-      db,
-      provider: createMigrationProvider(opened.store.engine),
-      migrationTableName: 'steward_migrations',
-      migrationLockTableName: 'steward_migrations_lock',
-    });
-    const names = (await migrator.getMigrations()).map((migration) => migration.name);
-    const previous = names.filter((name) => name < '0019-capability-arms').at(-1)!;
+    const migrator = migratorOf(opened.store);
+    const previous = await migrationBefore(migrator, '0019-capability-arms');
     expect((await migrator.migrateTo(previous)).error).toBeUndefined();
-    const tables = async () => (await db.introspection.getTables()).map((table) => table.name);
+    const tables = () => tableNames(opened!.store);
     const columns = async () =>
       (await db.introspection.getTables())
         .find((table) => table.name === 'capabilities')!

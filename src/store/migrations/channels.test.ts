@@ -1,15 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { createMigrationProvider } from './index.js';
-
-const migratorOf = (store: TestStore['store']) =>
-  new Migrator({
-    db: store.db,
-    provider: createMigrationProvider(store.engine),
-    migrationTableName: 'steward_migrations',
-    migrationLockTableName: 'steward_migrations_lock',
-  });
+import { migrationBefore, migratorOf, tableNames } from '../../../test/support/migrations.js';
 
 const channelTables = ['channel_bindings', 'channel_drops', 'channel_inbound', 'channel_outbound'];
 
@@ -36,21 +28,13 @@ describe.each(storeEngines)('migration 0015 (channels) on $name', (engine) => {
     // One row per provider event: a retried event cannot be queued twice.
     await expect(insert('b')).rejects.toThrow();
 
-    const previous = (await migratorOf(store).getMigrations())
-      .map((migration) => migration.name)
-      .filter((name) => name < '0015-channels')
-      .at(-1)!;
+    const previous = await migrationBefore(migratorOf(store), '0015-channels');
     expect((await migratorOf(store).migrateTo(previous)).error).toBeUndefined();
     expect((await tableNames(store)).filter((name) => channelTables.includes(name))).toEqual([]);
     expect((await migratorOf(store).migrateToLatest()).error).toBeUndefined();
     expect(await tableNames(store)).toEqual(expect.arrayContaining(channelTables));
   });
 });
-
-async function tableNames(store: TestStore['store']): Promise<string[]> {
-  const tables = await store.db.introspection.getTables();
-  return tables.map((table) => table.name);
-}
 
 async function indexNames(store: TestStore['store']): Promise<string[]> {
   const rows =

@@ -1,7 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { createMigrationProvider } from './index.js';
+import { migrationBefore, migratorOf, tableNames } from '../../../test/support/migrations.js';
 
 const contactTables = ['contacts', 'contact_identities', 'contact_link_codes'];
 
@@ -15,12 +15,7 @@ describe.each(storeEngines)('migration 0017 (contacts) on $name', (engine) => {
   it('creates the tables; an identity is unique per tenant and kind, not across tenants; down drops them', async () => {
     opened = await engine.open();
     const { store } = opened;
-    const migrator = new Migrator({
-      db: store.db,
-      provider: createMigrationProvider(store.engine),
-      migrationTableName: 'steward_migrations',
-      migrationLockTableName: 'steward_migrations_lock',
-    });
+    const migrator = migratorOf(store);
     expect(await tableNames(store)).toEqual(expect.arrayContaining(contactTables));
     const link = (tenant: string, contact: string) =>
       sql`insert into contact_identities (tenant_id, kind, value, contact_id, linked_by, created_at, created_by)
@@ -29,18 +24,10 @@ describe.each(storeEngines)('migration 0017 (contacts) on $name', (engine) => {
     await expect(link('acme', 'c2')).rejects.toThrow();
     await link('globex', 'c9');
 
-    const previous = (await migrator.getMigrations())
-      .map((migration) => migration.name)
-      .filter((name) => name < '0017-contacts')
-      .at(-1)!;
+    const previous = await migrationBefore(migrator, '0017-contacts');
     expect((await migrator.migrateTo(previous)).error).toBeUndefined();
     expect((await tableNames(store)).filter((name) => contactTables.includes(name))).toEqual([]);
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     expect(await tableNames(store)).toEqual(expect.arrayContaining(contactTables));
   });
 });
-
-async function tableNames(store: TestStore['store']): Promise<string[]> {
-  const tables = await store.db.introspection.getTables();
-  return tables.map((table) => table.name);
-}

@@ -1,16 +1,7 @@
-import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
+import { migratorOf, tableNames } from '../../../test/support/migrations.js';
 import { openStore } from '../open-store.js';
-import { createMigrationProvider } from './index.js';
-
-const migratorOf = (store: TestStore['store']) =>
-  new Migrator({
-    db: store.db,
-    provider: createMigrationProvider(store.engine),
-    migrationTableName: 'steward_migrations',
-    migrationLockTableName: 'steward_migrations_lock',
-  });
 
 describe.each(storeEngines)('migration 0013 (conversation owners) on $name', (engine) => {
   let opened: TestStore | undefined;
@@ -99,9 +90,4 @@ describe.each(storeEngines)('migration 0013 (conversation owners) on $name', (en
 async function columnsOf(store: TestStore['store'], table: string): Promise<string[]> {
   const tables = await store.db.introspection.getTables();
   return tables.find((entry) => entry.name === table)?.columns.map((column) => column.name) ?? [];
-}
-
-async function tableNames(store: TestStore['store']): Promise<string[]> {
-  const tables = await store.db.introspection.getTables();
-  return tables.map((table) => table.name);
 }

@@ -1,15 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { createMigrationProvider } from './index.js';
-
-const migratorOf = (store: TestStore['store']) =>
-  new Migrator({
-    db: store.db,
-    provider: createMigrationProvider(store.engine),
-    migrationTableName: 'steward_migrations',
-    migrationLockTableName: 'steward_migrations_lock',
-  });
+import { migrationBefore, migratorOf, tableNames } from '../../../test/support/migrations.js';
 
 const registryTables = ['agents', 'templates', 'tenants'];
 
@@ -35,21 +27,13 @@ describe.each(storeEngines)('migration 0011 (registry) on $name', (engine) => {
         values ('acme', 'desk', '{}', null, 1, 'active', 1, 1, 'bob', 'bob')`.execute(store.db),
     ).rejects.toThrow();
 
-    const previous = (await migratorOf(store).getMigrations())
-      .map((migration) => migration.name)
-      .filter((name) => name < '0011-registry')
-      .at(-1)!;
+    const previous = await migrationBefore(migratorOf(store), '0011-registry');
     expect((await migratorOf(store).migrateTo(previous)).error).toBeUndefined();
     expect((await tableNames(store)).filter((name) => registryTables.includes(name))).toEqual([]);
     expect((await migratorOf(store).migrateToLatest()).error).toBeUndefined();
     expect(await tableNames(store)).toEqual(expect.arrayContaining(registryTables));
   });
 });
-
-async function tableNames(store: TestStore['store']): Promise<string[]> {
-  const tables = await store.db.introspection.getTables();
-  return tables.map((table) => table.name);
-}
 
 async function indexNames(store: TestStore['store']): Promise<string[]> {
   const rows =

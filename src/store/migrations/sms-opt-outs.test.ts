@@ -1,7 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { createMigrationProvider } from './index.js';
+import { migrationBefore, migratorOf, tableNames } from '../../../test/support/migrations.js';
 
 const smsTables = ['sms_opt_outs', 'sms_outbound'];
 
@@ -15,12 +15,7 @@ describe.each(storeEngines)('migration 0016 (SMS opt-outs and outbound ledger) o
   it('creates both tables with their keys; down drops them, up again restores', async () => {
     opened = await engine.open();
     const { store } = opened;
-    const migrator = new Migrator({
-      db: store.db,
-      provider: createMigrationProvider(store.engine),
-      migrationTableName: 'steward_migrations',
-      migrationLockTableName: 'steward_migrations_lock',
-    });
+    const migrator = migratorOf(store);
     expect(await tableNames(store)).toEqual(expect.arrayContaining(smsTables));
     await sql`insert into sms_opt_outs (tenant_id, tenant_number, sender, keyword, opted_out_at)
       values ('acme', '+14155550100', '+14155550123', 'STOP', 1780000000000)`.execute(store.db);
@@ -33,18 +28,10 @@ describe.each(storeEngines)('migration 0016 (SMS opt-outs and outbound ledger) o
       store.db,
     );
 
-    const previous = (await migrator.getMigrations())
-      .map((migration) => migration.name)
-      .filter((name) => name < '0016-sms-opt-outs')
-      .at(-1)!;
+    const previous = await migrationBefore(migrator, '0016-sms-opt-outs');
     expect((await migrator.migrateTo(previous)).error).toBeUndefined();
     expect((await tableNames(store)).filter((name) => smsTables.includes(name))).toEqual([]);
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     expect(await tableNames(store)).toEqual(expect.arrayContaining(smsTables));
   });
 });
-
-async function tableNames(store: TestStore['store']): Promise<string[]> {
-  const tables = await store.db.introspection.getTables();
-  return tables.map((table) => table.name);
-}
