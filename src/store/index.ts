@@ -4,6 +4,7 @@ export { ConversationRepository } from './conversation-repository.js';
 export type { InteractionOutcome, InteractionRecord } from './interaction-record.js';
 export type { InteractionPage, InteractionQuery } from './interaction-repository.js';
 export { InteractionRepository } from './interaction-repository.js';
+export { createMigrationProvider } from './migrations/index.js';
 export { dataDirectoryOf, defaultSqlitePath, openStore, resolveStoreTarget } from './open-store.js';
 export type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';
 export { createPrivateFile, createPrivateFolder, restrictToOwner } from './private-files.js';

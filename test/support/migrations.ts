@@ -1,6 +1,6 @@
 /** The migration tests' shared harness: the store's own migrator, its tables, and the migration before one. */
 import { Migrator } from 'kysely';
-import { createMigrationProvider } from '../../src/store/migrations/index.js';
+import { createMigrationProvider } from '../../src/store/index.js';
 import type { TestStore } from './engines.js';
 
 type Store = Pick<TestStore['store'], 'db' | 'engine'>;
