@@ -2,7 +2,7 @@
  * Encryption of SDK session transcripts at rest (they hold the raw conversation the model needs to
  * resume). AES-256-GCM with a random 96-bit nonce per entry; the stored form is `v1:<nonce>:<tag>:<data>`.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { StewardError } from '../errors/index.js';
 
 export interface TranscriptCipher {
@@ -27,10 +27,25 @@ export function parseSecretKey(text: string, origin: string): Buffer {
 
 export function createAesGcmCipher(key: Buffer): TranscriptCipher {
   if (key.length !== 32) throw new StewardError('invalid-config', 'transcript key must be 32 bytes');
+  // The key imported once, and nonces drawn 1,024 at a time from the CSPRNG, each 12 bytes used once: a
+  // webhook burst seals hundreds of queued messages, and a randomBytes call and key import each cost more
+  // than the AES work on a short message.
+  const keyObject = createSecretKey(key);
+  let nonces = Buffer.alloc(0);
+  let nextNonce = 0;
+  const freshNonce = (): Buffer => {
+    if (nextNonce + 12 > nonces.length) {
+      nonces = randomBytes(12 * 1_024);
+      nextNonce = 0;
+    }
+    const nonce = nonces.subarray(nextNonce, nextNonce + 12);
+    nextNonce += 12;
+    return nonce;
+  };
   return {
     encrypt(plaintext) {
-      const nonce = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, nonce);
+      const nonce = freshNonce();
+      const cipher = createCipheriv('aes-256-gcm', keyObject, nonce);
       const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       return `v1:${nonce.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${data.toString('base64')}`;
     },

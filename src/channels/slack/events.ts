@@ -9,6 +9,9 @@ import type { ChannelAttachment } from '../message.js';
 
 type Json = Record<string, unknown>;
 
+/** One decoder for every request (`decode` without `stream` keeps no state between calls). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined =>
@@ -21,7 +24,7 @@ const text = (value: unknown): string | undefined =>
 export function parseSlackEvents(rawBody: Uint8Array, now: number): ChannelReceipt {
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
+    body = JSON.parse(utf8.decode(rawBody));
   } catch {
     throw new StewardError('invalid-request', 'the Slack request body is not JSON');
   }

@@ -37,6 +37,11 @@ describe('verifySlackSignature', () => {
       [{ 'x-slack-request-timestamp': String(timestamp) }, body, now],
       [headers(timestamp, `${valid.slice(0, -1)}0`), body, now],
       [headers(timestamp, 'v0=short'), body, now],
+      // Only Slack's exact form matches: lowercase hex after `v0=`, nothing before or after.
+      [headers(timestamp, valid.toUpperCase()), body, now],
+      [headers(timestamp, `v1=${valid.slice(3)}`), body, now],
+      [headers(timestamp, `${valid}0`), body, now],
+      [headers(timestamp, `${valid.slice(0, -2)}zz`), body, now],
       [{ 'x-slack-request-timestamp': '1e9', 'x-slack-signature': valid }, body, now],
       // The same instant written with a leading zero is another base string: Slack signed the header as sent.
       [headers(timestamp, valid), body, now].map((value, index) =>

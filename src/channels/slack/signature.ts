@@ -7,6 +7,8 @@ import { StewardError } from '../../errors/index.js';
 
 export const signatureToleranceSeconds = 300;
 
+const signatureShape = /^v0=[0-9a-f]{64}$/;
+
 /** The `X-Slack-Signature` value for a body (used by tests and the benchmark to sign like Slack). */
 export function signSlackRequest(
   signingSecret: string,
@@ -43,10 +45,14 @@ export function verifySlackSignature(input: {
   if (Math.abs(input.now / 1000 - timestamp) > signatureToleranceSeconds) {
     throw new StewardError('invalid-signature', 'stale X-Slack-Request-Timestamp (more than 300 s from now)');
   }
-  // Signed over the header as sent: `0123` and `123` are different base strings.
-  const expected = Buffer.from(signSlackRequest(input.signingSecret, timestampText, input.rawBody), 'utf8');
-  const given = Buffer.from(signature, 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // Signed over the header as sent: `0123` and `123` are different base strings. Compared as the raw
+  // 32 digest bytes (no hex string of ours to build): only a lowercase `v0=` + 64 hex digits can match.
+  const hmac = createHmac('sha256', input.signingSecret);
+  hmac.update(`v0:${timestampText}:`);
+  hmac.update(input.rawBody);
+  const expected = hmac.digest();
+  const given = signatureShape.test(signature) ? Buffer.from(signature.slice(3), 'hex') : undefined;
+  if (given === undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new StewardError('invalid-signature', 'the Slack signature does not match this request');
   }
 }
