@@ -93,6 +93,17 @@ async function releaseLog(store: StewardStore): Promise<void> {
   await entry.log.close();
 }
 
+/** A stored config record's payload; undefined when it is not JSON (edited by hand: verifyChain reports it). */
+function recordedConfig(
+  payload: string,
+): { configHash?: string; sections?: Record<string, string> } | undefined {
+  try {
+    return JSON.parse(payload) as { configHash?: string; sections?: Record<string, string> };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The AAD context of encrypted fields: a ciphertext moved to another tenant does not decrypt. */
 const encryptionContext = (tenantId: string) => `steward-audit/tenant:${tenantId}`;
 
@@ -312,15 +323,17 @@ export class Audit {
       sections[key] = sha256(stableJson(value)).slice(0, 16);
     }
     const configHash = sha256(stableJson(sections));
-    const [last] = (
-      await searchAuditRecords(this.store, {
-        tenantId: scope.tenantId,
-        agentId: scope.agentId,
-        eventTypes: ['config-changed'],
-        limit: 1,
-      })
-    ).records;
-    const previous = last?.payload as { configHash?: string; sections?: Record<string, string> } | undefined;
+    // Only the payload of the agent's last config record: it runs at every agent build.
+    const last = await auditDatabase(this.store.db)
+      .selectFrom('audit_records')
+      .select('payload')
+      .where('tenant_id', '=', scope.tenantId)
+      .where('agent_id', '=', scope.agentId)
+      .where('event_type', '=', 'config-changed')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const previous = last && recordedConfig(last.payload);
     if (previous?.configHash === configHash) return false;
     const keys = new Set([...Object.keys(sections), ...Object.keys(previous?.sections ?? {})]);
     const changedKeys = [...keys].filter((key) => sections[key] !== previous?.sections?.[key]).sort();

@@ -63,6 +63,17 @@ export function resolveStoreTarget(
 }
 
 /**
+ * The store's Kysely. `withTables` changes only the type, yet Kysely builds a new instance per call: every
+ * primitive of every live agent kept its own copy of the store's connection (eight per agent). Here it
+ * returns this one instance, as the same connection seen with more tables.
+ */
+class StoreKysely<DB> extends Kysely<DB> {
+  override withTables<T extends Record<string, Record<string, unknown>>>(): Kysely<DB & T> {
+    return this as unknown as Kysely<DB & T>;
+  }
+}
+
+/**
  * Opens and migrates a store.
  *
  * @example
@@ -84,7 +95,7 @@ export async function openStore(
       : undefined;
   const dialect = sqlite?.dialect ?? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 });
   // Connection failures surface as `store-unavailable` (a 503 that names no server), wherever they happen.
-  const db = new Kysely<Database>({ dialect: withConnectionFailures(dialect) });
+  const db = new StoreKysely<Database>({ dialect: withConnectionFailures(dialect) });
   const latestReader = sqlite && target !== ':memory:' ? openLatestReader(target) : undefined;
   // The checkpoint worker stops first, so the main connection closes last and folds the WAL back in.
   const destroy = async () => {
