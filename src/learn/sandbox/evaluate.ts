@@ -25,6 +25,11 @@ export interface EvaluationResult {
 type ErrorOutcome = Extract<HandlerOutcome, { kind: 'error' }>;
 type Limits = Readonly<Required<SandboxLimits>>;
 
+/** The time limit of an evaluation: the compile check's (no input) or a call's. */
+export function evaluationTimeoutMs(limits: Limits, compiling: boolean): number {
+  return compiling ? limits.compileTimeoutMs : limits.timeoutMs;
+}
+
 const MAX_MESSAGE_CHARS = 500;
 
 /**
@@ -110,7 +115,7 @@ function evaluateIn(
     ? []
     : [copyIntoVm(context, input.request, owned), copyIntoVm(context, input.context, owned)];
 
-  const deadline = now() + limits.timeoutMs;
+  const deadline = now() + evaluationTimeoutMs(limits, compiling);
   let timedOut = false;
   runtime.setInterruptHandler(() => {
     if (now() < deadline) return false;
@@ -189,7 +194,7 @@ function errorOutcome(
     return {
       kind: 'error',
       code: codeFor('timeout'),
-      message: `ran past its ${limits.timeoutMs} ms time limit`,
+      message: `ran past its ${evaluationTimeoutMs(limits, how.compiling)} ms time limit`,
     };
   }
   const text = describeThrown(context, describe, thrown);

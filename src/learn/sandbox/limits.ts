@@ -15,6 +15,7 @@ import type { SandboxLimits } from './types.js';
 export const defaultSandboxLimits: Readonly<Required<SandboxLimits>> = Object.freeze({
   memoryBytes: 8 * 1024 * 1024,
   timeoutMs: 100,
+  compileTimeoutMs: 1_000,
   maxOutputChars: 4_000,
   maxStackBytes: 32 * 1024,
   maxCodeChars: 64 * 1024,
@@ -29,6 +30,7 @@ const limitsSchema = z
       .max(1024 * 1024 * 1024)
       .default(defaultSandboxLimits.memoryBytes),
     timeoutMs: z.number().positive().max(60_000).default(defaultSandboxLimits.timeoutMs),
+    compileTimeoutMs: z.number().positive().max(60_000).optional(),
     maxOutputChars: z.number().int().min(1).max(1_000_000).default(defaultSandboxLimits.maxOutputChars),
     maxStackBytes: z
       .number()
@@ -38,7 +40,12 @@ const limitsSchema = z
       .default(defaultSandboxLimits.maxStackBytes),
     maxCodeChars: z.number().int().min(1).max(1_000_000).default(defaultSandboxLimits.maxCodeChars),
   })
-  .strict();
+  .strict()
+  .transform((limits) => ({
+    ...limits,
+    compileTimeoutMs:
+      limits.compileTimeoutMs ?? Math.max(defaultSandboxLimits.compileTimeoutMs, limits.timeoutMs),
+  }));
 
 /** Fills in the defaults; throws InvalidConfigError naming each wrong limit. */
 export function resolveSandboxLimits(limits: Partial<SandboxLimits> = {}): Readonly<Required<SandboxLimits>> {

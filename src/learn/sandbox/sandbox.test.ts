@@ -141,6 +141,22 @@ describe('createHandlerSandbox: refusals', () => {
     }
   });
 
+  it('gives the compile check its own budget (compileTimeoutMs, 1000 ms), while every call keeps timeoutMs', async () => {
+    expect(sandbox.limits).toMatchObject({ timeoutMs: 100, compileTimeoutMs: 1_000 });
+    // Evaluating this source takes ~250 ms: past a call's 100 ms, within the compile check's budget
+    // (what a busy host does to an ordinary handler's parse).
+    const slow =
+      '(() => { const end = Date.now() + 250; while (Date.now() < end) {} return (request) => "slow " + request.text; })()';
+    const handler = await sandbox.compile(slow);
+    const outcome = await handler.run({ text: 'hi' }, context);
+    expect(outcome).toMatchObject({ kind: 'error', code: 'timeout' });
+    expect(outcome.kind === 'error' && outcome.message).toContain('100 ms');
+    const wide = await createHandlerSandbox({ timeoutMs: 2_000 });
+    expect(wide.limits.compileTimeoutMs).toBe(2_000);
+    wide.close();
+    await expect(createHandlerSandbox({ compileTimeoutMs: 0 })).rejects.toThrow(/compileTimeoutMs/);
+  });
+
   it('rejects source longer than maxCodeChars before evaluating it', async () => {
     const small = await createHandlerSandbox({ maxCodeChars: 100 });
     const error = await small.compile(`() => "${'x'.repeat(200)}"`).catch((caught: unknown) => caught);

@@ -35,6 +35,14 @@ export interface SandboxLimits {
   memoryBytes: number;
   /** Wall-clock time per call, from evaluating the handler's source to its return. */
   timeoutMs: number;
+  /**
+   * Wall-clock time for the one compile check `compile` makes (evaluating the source to a function),
+   * default the larger of 1000 ms and `timeoutMs`. Larger than a call's on purpose: the check runs once
+   * per handler, and on a loaded host (load average above 15) 100 ms of wall-clock time was not enough
+   * to parse an ordinary handler, which then failed validation as "did not compile". Each call still
+   * evaluates the source again within `timeoutMs`.
+   */
+  compileTimeoutMs?: number;
   /** Longest reply accepted, in UTF-16 code units; longer is `invalid-output`. */
   maxOutputChars: number;
   /** QuickJS's stack limit. Kept small: the interpreter's frames also use the host's stack. */

@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import { StewardError } from '../../errors/index.js';
 import { startModuleWorker } from '../../threads/index.js';
-import type { EvaluationResult, HandlerArguments } from './evaluate.js';
+import { type EvaluationResult, evaluationTimeoutMs, type HandlerArguments } from './evaluate.js';
 import type { WorkerMessage, WorkerRequest } from './sandbox-worker.js';
 import type { SandboxLimits } from './types.js';
 
@@ -116,7 +116,7 @@ export class SandboxWorkerHost {
         // Armed once the worker is ready: its start-up is not counted against the call.
         this.inFlight.watchdog = setTimeout(
           () => this.stopRunaway(running, id),
-          this.limits.timeoutMs + WATCHDOG_GRACE_MS,
+          evaluationTimeoutMs(this.limits, pending.input === undefined) + WATCHDOG_GRACE_MS,
         );
         this.inFlight.posted = true;
         running.worker.postMessage({
@@ -158,11 +158,12 @@ export class SandboxWorkerHost {
     const { pending } = this.inFlight;
     this.replace(running);
     const compiling = pending.input === undefined;
+    const limitMs = evaluationTimeoutMs(this.limits, compiling);
     pending.resolve({
       evaluation: {
         kind: 'error',
         code: compiling ? 'compile' : 'timeout',
-        message: `ran past its ${this.limits.timeoutMs} ms time limit and held the sandbox's worker for ${this.limits.timeoutMs + WATCHDOG_GRACE_MS} ms; the worker was stopped and replaced`,
+        message: `ran past its ${limitMs} ms time limit and held the sandbox's worker for ${limitMs + WATCHDOG_GRACE_MS} ms; the worker was stopped and replaced`,
       },
       instanceBroken: true,
     });
