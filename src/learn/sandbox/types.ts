@@ -33,10 +33,10 @@ export type HandlerErrorCode = Extract<HandlerOutcome, { kind: 'error' }>['code'
 export interface SandboxLimits {
   /** QuickJS heap per call, in bytes (the interpreter's own context counts too, ~300 KB). */
   memoryBytes: number;
-  /** Wall-clock time per call, from evaluating the handler's source to its return. */
+  /** Time per call, from evaluating the handler's source to its return: CPU time of the sandbox's thread (Linux), wall-clock time at 5× as a backstop. */
   timeoutMs: number;
   /**
-   * Wall-clock time for the one compile check `compile` makes (evaluating the source to a function),
+   * Time (as `timeoutMs`) for the one compile check `compile` makes (evaluating the source to a function),
    * default the larger of 1000 ms and `timeoutMs`. Larger than a call's on purpose: the check runs once
    * per handler, and on a loaded host (load average above 15) 100 ms of wall-clock time was not enough
    * to parse an ordinary handler, which then failed validation as "did not compile". Each call still
