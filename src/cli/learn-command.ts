@@ -89,7 +89,9 @@ function listLines(analytics: LearningAnalytics): string[] {
         ? ` errors ${percent(entry.errorRate ?? 0)} [${percent(entry.errorRateInterval.lower)}, ${percent(entry.errorRateInterval.upper)}]`
         : '';
       const coverage = entry.coverage === null ? '' : ` coverage ${percent(entry.coverage)}`;
-      return `${entry.id}  ${entry.state.padEnd(17)} ${entry.size} requests${coverage} traffic ${entry.traffic}${interval} saved $${entry.costSavedUsd.toFixed(4)}`;
+      const generation = entry.generation > 1 ? ` generation ${entry.generation}` : '';
+      const after = entry.afterRollback ? ` (${entry.afterRollback})` : '';
+      return `${entry.id}  ${entry.state.padEnd(17)} ${entry.size} requests${coverage} traffic ${entry.traffic}${interval} saved $${entry.costSavedUsd.toFixed(4)}${generation}${after}`;
     }),
   ];
 }

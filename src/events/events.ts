@@ -125,6 +125,18 @@ export interface StewardEventMap {
     trials: number;
     errors: number;
   };
+  /**
+   * A rolled-back capability's cluster got a new handler (a new capability of generation `generation`,
+   * state `detected`): enough new members were observed since the rollback; `counterExamples` is how
+   * many requests the rolled-back handler failed on were shown to the model.
+   */
+  'capability-regenerated': AgentScope & {
+    capabilityId: string;
+    previousCapabilityId: string;
+    generation: number;
+    newObservations: number;
+    counterExamples: number;
+  };
   /** Settled spend reached `alertThreshold × daily`; once per tenant, agent, day and threshold. */
   'budget-threshold-crossed': AgentScope & {
     /** The budget day, YYYY-MM-DD in `timeZone`. */

@@ -96,12 +96,12 @@ describe.each(storeEngines)('canary arms on $name', (engine) => {
         (arm === 'canary' ? canaryReplies : controlReplies).push(reply.interactionId);
       }
       // A request of another kind, in a canary and in a control conversation: the handler returns null.
-      const canaryConversation = ['hours-0', 'hours-1', 'hours-2', 'hours-3'].find(
-        (id) => canaryArm(hoursId, id, 50) === 'canary',
-      )!;
-      const controlConversation = ['hours-0', 'hours-1', 'hours-2', 'hours-3'].find(
-        (id) => canaryArm(hoursId, id, 50) === 'control',
-      )!;
+      // Looked for among 64 conversations: among four, all were in one arm for one capability id in eight
+      // (the id is random), and the request went to a conversation of either arm.
+      const probes = Array.from({ length: 64 }, (_, index) => `probe-${index}`);
+      const canaryConversation = probes.find((id) => canaryArm(hoursId, id, 50) === 'canary');
+      const controlConversation = probes.find((id) => canaryArm(hoursId, id, 50) === 'control');
+      if (!canaryConversation || !controlConversation) throw new Error('no conversation of each arm');
       await first.handle({ text: refundRequests[0]!, conversationId: canaryConversation });
       await first.handle({ text: refundRequests[1]!, conversationId: controlConversation });
       // The model fails on an hours request in the control arm: trust records a failure of that arm.

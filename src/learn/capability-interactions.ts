@@ -18,7 +18,10 @@ interface CapabilityInteractionRow {
   created_at: number;
 }
 
-type InteractionTables = { capability_interactions: CapabilityInteractionRow };
+type InteractionTables = {
+  capability_interactions: CapabilityInteractionRow;
+  interactions: { id: string; tenant_id: string; agent_id: string; request_text: string; created_at: number };
+};
 
 /**
  * @example
@@ -84,6 +87,38 @@ export class CapabilityInteractions {
         : base.set({ failed: 1 }).where('failed', '=', 0);
     const rows = await query.returning(['capability_id', 'arm']).execute();
     return rows.map((row) => ({ capabilityId: row.capability_id, arm: row.arm }));
+  }
+
+  /**
+   * The requests a capability's handler failed on, newest first: its call threw or timed out (the chain
+   * answered), its reply was rated negative, or trust recorded the interaction as failed. What a
+   * regenerated handler is shown as counter-examples.
+   */
+  async failedRequests(selector: CapabilitySelector, capabilityId: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('capability_interactions as taken')
+      .innerJoin('interactions as interaction', (join) =>
+        join
+          .onRef('interaction.id', '=', 'taken.interaction_id')
+          .onRef('interaction.tenant_id', '=', 'taken.tenant_id')
+          .onRef('interaction.agent_id', '=', 'taken.agent_id'),
+      )
+      .select(['interaction.request_text as request'])
+      .where('taken.tenant_id', '=', selector.tenantId)
+      .where('taken.agent_id', '=', selector.agentId)
+      .where('taken.capability_id', '=', capabilityId)
+      .where((eb) =>
+        eb.or([
+          eb('taken.arm', '=', 'canary-fallback'),
+          eb('taken.feedback', '=', 'negative'),
+          eb('taken.failed', '=', 1),
+        ]),
+      )
+      .orderBy('taken.created_at', 'desc')
+      .orderBy('taken.interaction_id')
+      .limit(limit)
+      .execute();
+    return [...new Set(rows.map((row) => row.request))];
   }
 
   /** Forgets interactions older than `before` (feedback on them no longer counts); returns how many. */

@@ -38,6 +38,11 @@ export interface ClusterSummary {
   heldOut: ClusterExample[];
   /** Requests of neighbouring clusters shown to the model as requests to refuse (masked). */
   nearMisses: string[];
+  /**
+   * For a regeneration after a rollback: requests the rolled-back generation failed on (it threw or timed
+   * out, its reply was rated negative, or trust recorded a failure), masked.
+   */
+  counterExamples?: string[];
 }
 
 /** What validation found; kept with every generated handler, passing or not. */
@@ -104,7 +109,7 @@ export interface Capability {
   createdAt: number;
   updatedAt: number;
   decidedAt: number | null;
-  /** 1 for the cluster's first handler, 2 for its one regeneration after a rollback. */
+  /** 1 for the cluster's first handler, 2 and on for its regenerations after a rollback. */
   generation: number;
   rolledBackAt: number | null;
 }

@@ -19,6 +19,8 @@ export const learningConfigSchema = z
         requireApproval: z.boolean().default(true),
         /** Fraction (0..1) of recorded traffic a generated handler must pass. */
         testCoverage: z.number().min(0).max(1).default(0.9),
+        /** Handlers one cluster may get in all: the first and its regenerations after rollbacks. */
+        maxGenerations: z.number().int().min(1).max(20).default(3),
       })
       .strict()
       .optional(),

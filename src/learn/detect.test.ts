@@ -32,6 +32,7 @@ describe('scoreClusters', () => {
     answerKey,
     request,
     vector: Float32Array.from(vector),
+    createdAt: 0,
   });
 
   it('is confident in a cluster whose requests always got its answer, however close its neighbours lie in the embedding', () => {

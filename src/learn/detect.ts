@@ -61,6 +61,8 @@ export interface DetectedCluster {
   summary: ClusterSummary;
   /** Requests of the scope outside this cluster (masked): validation's "others". */
   others: string[];
+  /** When each member was observed (ms): a rolled-back cluster regenerates only on members newer than its rollback. */
+  memberTimes: number[];
 }
 
 interface Observation {
@@ -69,6 +71,7 @@ interface Observation {
   answerKey: string;
   request: string;
   vector: Float32Array;
+  createdAt: number;
 }
 
 /** Members shown to the model at most; the rest (and at least a third) are held out for validation. */
@@ -90,7 +93,7 @@ export async function detectClusters(
   const db = store.db.withTables<ObservationTables>() as unknown as Kysely<ObservationTables>;
   const rows = await db
     .selectFrom('pattern_observations')
-    .select(['id', 'shape_hash', 'answer_key', 'request_text', 'embedding'])
+    .select(['id', 'shape_hash', 'answer_key', 'request_text', 'embedding', 'created_at'])
     .where('tenant_id', '=', selector.tenantId)
     .where('agent_id', '=', selector.agentId)
     .where('created_at', '>=', options.now - options.timeWindowMs)
@@ -114,6 +117,7 @@ export async function detectClusters(
       answerKey: row.answer_key,
       request: row.request_text,
       vector: unit(decodeVector(row.embedding)),
+      createdAt: Number(row.created_at),
     };
     const list = byScope.get(row.shape_hash) ?? [];
     list.push(observation);
@@ -155,6 +159,7 @@ export async function detectClusters(
         others: observations
           .filter((observation) => observation.answerKey !== cluster.answerKey)
           .map((observation) => masked(observation.request)),
+        memberTimes: cluster.members.map((member) => member.createdAt),
       });
     }
   }

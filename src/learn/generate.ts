@@ -16,9 +16,11 @@ export const generationSystemPrompt =
 
 /** The prompt for one cluster (what is recorded on the capability). */
 export function buildGenerationPrompt(cluster: ClusterSummary): string {
+  const counterExamples = cluster.counterExamples ?? [];
   const data = {
     examples: cluster.training,
     nearMisses: cluster.nearMisses,
+    ...(counterExamples.length > 0 ? { counterExamples } : {}),
   };
   return [
     'Write `function handler(request, context)` for the requests below.',
@@ -28,6 +30,13 @@ export function buildGenerationPrompt(cluster: ClusterSummary): string {
     '- Return null for anything else, including every near-miss request: a wrong answer is far worse than',
     '  handing the request back to the model.',
     '- Pure function: no I/O, no global state, deterministic, fast (under a millisecond).',
+    ...(counterExamples.length > 0
+      ? [
+          '- A handler written earlier for these requests was rolled back: it failed on the `counterExamples`',
+          '  (it threw, timed out, or its reply was rated wrong). Never throw; return null for any of them',
+          '  unless the reply is certainly the recorded one.',
+        ]
+      : []),
     'Answer with the function only, in one ```javascript block.',
     '<steward-learn-examples>',
     JSON.stringify(data),

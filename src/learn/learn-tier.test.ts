@@ -18,6 +18,7 @@ const settings: LearningSettings = {
   autoGenerate: false,
   requireApproval: false,
   testCoverage: 0.9,
+  maxGenerations: 3,
   strategy: 'immediate',
   rolloutPercentage: 100,
   errorRate: 0.01,

@@ -29,8 +29,9 @@ import {
   CapabilityStore,
   capabilityStates,
 } from './capability-store.js';
-import { detectClusters } from './detect.js';
+import { type DetectedCluster, detectClusters } from './detect.js';
 import { generateHandler, runtimeModelRun } from './generate.js';
+import { type AfterRollback, afterRollback, regenerationDecision } from './regenerate.js';
 import { createHandlerSandbox, type HandlerOutcome, type HandlerSandbox } from './sandbox/index.js';
 import { validateHandler } from './validate.js';
 
@@ -47,6 +48,8 @@ export interface LearningSettings {
   errorRate: number;
   /** USD recorded for each handler answer. */
   costPerAnswer: number;
+  /** Handlers one cluster may get in all: the first and its regenerations after rollbacks. */
+  maxGenerations: number;
 }
 
 export interface LearningServiceOptions {
@@ -68,6 +71,8 @@ export interface LearningCycle {
   observations: number;
   clusters: number;
   detected: string[];
+  /** New generations written for rolled-back clusters this pass. */
+  regenerated: string[];
   states: Record<string, CapabilityState>;
 }
 
@@ -85,6 +90,13 @@ export interface CapabilityAnalytics {
   errorRate: number | null;
   errorRateInterval: { lower: number; upper: number } | null;
   rollout: number;
+  /** 1 for a cluster's first handler, then one more for each regeneration after a rollback. */
+  generation: number;
+  /**
+   * For a rolled-back capability: replaced by a newer generation, waiting for new traffic of its cluster
+   * to regenerate, or left to the model (its cluster had `maxGenerations` handlers); null otherwise.
+   */
+  afterRollback: AfterRollback | null;
   costSavedUsd: number;
   generationCostUsd: number;
   /** Both arms' counts (the control arm: the handler in the shadow, the chain answering). */
@@ -95,6 +107,9 @@ export interface LearningAnalytics {
   byState: Record<CapabilityState, number>;
   capabilities: CapabilityAnalytics[];
 }
+
+/** Requests a rolled-back handler failed on shown to the model writing the next generation, at most. */
+const maxCounterExamples = 12;
 
 /**
  * @example
@@ -137,6 +152,7 @@ export class LearningService {
       observations: found.observations,
       clusters: found.clusters,
       detected: [],
+      regenerated: [],
       states: {},
     };
     for (const candidate of found.candidates) {
@@ -158,6 +174,14 @@ export class LearningService {
         if (waiting && this.settings.autoGenerate) {
           cycle.states[waiting.id] = await this.generateAndValidate(waiting.id, candidate.others);
         }
+        const regenerated = await this.regenerate(candidate, existing);
+        if (regenerated) {
+          cycle.regenerated.push(regenerated);
+          cycle.states[regenerated] = 'detected';
+          if (this.settings.autoGenerate) {
+            cycle.states[regenerated] = await this.generateAndValidate(regenerated, candidate.others);
+          }
+        }
         continue;
       }
       cycle.detected.push(id);
@@ -171,6 +195,44 @@ export class LearningService {
       cycle.states[id] = await this.generateAndValidate(id, candidate.others);
     }
     return cycle;
+  }
+
+  /**
+   * A rolled-back cluster with enough new members since its rollback gets a new capability (the next
+   * generation, `detected`), from the cluster as it is now plus the requests the rolled-back handler
+   * failed on as counter-examples; it goes through generation, validation, approval and a canary from
+   * zero. Returns its id, or undefined when the cluster waits, is left to the model, or another instance
+   * wrote that generation first. See regenerate.ts for the rule.
+   */
+  private async regenerate(
+    candidate: DetectedCluster,
+    history: readonly Capability[],
+  ): Promise<string | undefined> {
+    const decision = regenerationDecision(history, candidate.memberTimes, this.settings);
+    if (decision.kind !== 'regenerate') return undefined;
+    const failed = await this.interactions.failedRequests(
+      this.selector,
+      decision.previous.id,
+      maxCounterExamples,
+    );
+    const counterExamples = failed.map((request) => this.options.redactor.text(request));
+    const id = this.options.createId();
+    const inserted = await this.capabilities.insertDetected(this.selector, {
+      id,
+      scopeKey: candidate.scopeKey,
+      clusterSignature: candidate.signature,
+      cluster: { ...candidate.summary, ...(counterExamples.length > 0 ? { counterExamples } : {}) },
+      generation: decision.generation,
+    });
+    if (!inserted) return undefined;
+    await this.emit('capability-regenerated', {
+      capabilityId: id,
+      previousCapabilityId: decision.previous.id,
+      generation: decision.generation,
+      newObservations: decision.newObservations,
+      counterExamples: counterExamples.length,
+    });
+    return id;
   }
 
   /**
@@ -392,6 +454,8 @@ export class LearningService {
           errorRate: trials > 0 ? errors / trials : null,
           errorRateInterval: trials > 0 ? errorRateBounds(errors, trials) : null,
           rollout: capability.rollout,
+          generation: capability.generation,
+          afterRollback: afterRollback(capability, all, this.settings.maxGenerations),
           costSavedUsd:
             baseline === undefined ? 0 : Math.max(0, traffic * (baseline - this.settings.costPerAnswer)),
           generationCostUsd: capability.generationCostUsd,
@@ -490,7 +554,8 @@ export class LearningService {
       | 'capability-validated'
       | 'capability-decided'
       | 'capability-promoted'
-      | 'capability-rolled-back',
+      | 'capability-rolled-back'
+      | 'capability-regenerated',
   >(
     name: Name,
     payload: Omit<Parameters<EventBus['emit']>[1] & Record<string, unknown>, 'tenantId' | 'agentId' | 'at'>,

@@ -15,6 +15,7 @@ import {
   type LearningService as LearningServiceType,
   type LearningSettings,
 } from './learning-service.js';
+import { defaultMaxGenerations } from './regenerate.js';
 
 /** The parts of the agent config learn reads. */
 export interface LearningAgentConfig {
@@ -48,6 +49,7 @@ export function learningSettings(config: LearningAgentConfig): LearningSettings 
     autoGenerate: learning.capabilities?.autoGenerate ?? false,
     requireApproval: learning.capabilities?.requireApproval ?? true,
     testCoverage: learning.capabilities?.testCoverage ?? 0.9,
+    maxGenerations: learning.capabilities?.maxGenerations ?? defaultMaxGenerations,
     strategy: learning.deployment?.strategy ?? 'canary',
     rolloutPercentage: learning.deployment?.rolloutPercentage ?? 10,
     errorRate: learning.deployment?.successCriteria?.errorRate ?? 0.01,

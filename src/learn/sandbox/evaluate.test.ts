@@ -30,6 +30,35 @@ describe('evaluateHandler', () => {
   });
 });
 
+describe('the time limit of a call', () => {
+  it("counts the thread's CPU time: a call the host kept waiting past the limit in wall-clock time still answers", async () => {
+    const module = await newQuickJSWASMModule();
+    const limits = resolveSandboxLimits({ timeoutMs: 100 });
+    // Warmed first, as the worker does: a cold instance's first calls compile QuickJS's WebAssembly.
+    for (let round = 0; round < 3; round++)
+      evaluateHandler(module, limits, '(request) => request.text', input);
+    // ~10 ms of work; the wall clock jumps 150 ms after the call starts, as when a loaded host stalls the thread.
+    const work =
+      '(request) => { let total = 0; for (let i = 0; i < 1e5; i++) total += i % 7; return "done " + total; }';
+    const stalled = () => {
+      let reads = 0;
+      return () => performance.now() + (reads++ > 0 ? 150 : 0);
+    };
+    expect(evaluateHandler(module, limits, work, input, stalled()).evaluation).toMatchObject({
+      kind: 'reply',
+    });
+    // Without the CPU clock the same call is a time-out (what every call was before).
+    expect(evaluateHandler(module, limits, work, input, stalled(), null).evaluation).toMatchObject({
+      kind: 'error',
+      code: 'timeout',
+    });
+    // A handler that keeps the CPU busy is still stopped.
+    expect(
+      evaluateHandler(module, limits, '() => { while (true) {} }', input, stalled()).evaluation,
+    ).toMatchObject({ kind: 'error', code: 'timeout' });
+  });
+});
+
 describe('wrapSource', () => {
   it('drops trailing semicolons and whitespace, and keeps a trailing comment off the closing parenthesis', () => {
     expect(wrapSource('() => 1; ;\n\t')).toBe('(\n() => 1\n)');

@@ -5,6 +5,7 @@
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import { copyIntoVm } from './plain-data.js';
+import { startTimeLimit, threadCpuClock } from './time-limit.js';
 import type { HandlerErrorCode, HandlerOutcome, SandboxLimits } from './types.js';
 
 /** Plain data for the handler's two arguments (already checked by `assertPlainData`). */
@@ -24,6 +25,14 @@ export interface EvaluationResult {
 
 type ErrorOutcome = Extract<HandlerOutcome, { kind: 'error' }>;
 type Limits = Readonly<Required<SandboxLimits>>;
+
+/** This thread's CPU clock (Linux), read once per thread; without it limits are wall-clock time. */
+const defaultCpuClock = threadCpuClock() ?? null;
+
+/** The time limit of an evaluation: the compile check's (no input) or a call's. */
+export function evaluationTimeoutMs(limits: Limits, compiling: boolean): number {
+  return compiling ? limits.compileTimeoutMs : limits.timeoutMs;
+}
 
 const MAX_MESSAGE_CHARS = 500;
 
@@ -57,6 +66,8 @@ export function evaluateHandler(
   source: string,
   input: HandlerArguments | undefined,
   now: () => number = () => performance.now(),
+  /** The thread's CPU clock; null: limits in wall-clock time only. */
+  cpuNow: (() => number) | null = defaultCpuClock,
 ): EvaluationResult {
   const owned: QuickJSHandle[] = [];
   let runtime: QuickJSRuntime | undefined;
@@ -67,7 +78,7 @@ export function evaluateHandler(
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.maxStackBytes);
     context = runtime.newContext();
-    evaluation = evaluateIn(runtime, context, limits, source, input, owned, now);
+    evaluation = evaluateIn(runtime, context, limits, source, input, owned, now, cpuNow);
   } catch (error) {
     // A trap or the host's stack overflowing inside WebAssembly leaves QuickJS half-way through an
     // operation: the instance is dropped, not freed.
@@ -98,6 +109,7 @@ function evaluateIn(
   input: HandlerArguments | undefined,
   owned: QuickJSHandle[],
   now: () => number,
+  cpuNow: (() => number) | null,
 ): Evaluation {
   const describe = keep(
     owned,
@@ -110,10 +122,10 @@ function evaluateIn(
     ? []
     : [copyIntoVm(context, input.request, owned), copyIntoVm(context, input.context, owned)];
 
-  const deadline = now() + limits.timeoutMs;
+  const limit = startTimeLimit(evaluationTimeoutMs(limits, compiling), now, cpuNow ?? undefined);
   let timedOut = false;
   runtime.setInterruptHandler(() => {
-    if (now() < deadline) return false;
+    if (!limit.expired()) return false;
     timedOut = true;
     return true;
   });
@@ -189,7 +201,7 @@ function errorOutcome(
     return {
       kind: 'error',
       code: codeFor('timeout'),
-      message: `ran past its ${limits.timeoutMs} ms time limit`,
+      message: `ran past its ${evaluationTimeoutMs(limits, how.compiling)} ms time limit`,
     };
   }
   const text = describeThrown(context, describe, thrown);

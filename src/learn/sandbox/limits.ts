@@ -5,9 +5,10 @@ import type { SandboxLimits } from './types.js';
 
 /**
  * Defaults sized for slot-filling handlers (a regex, a template): they run in well under a
- * millisecond and a few hundred kilobytes. The time limit is wall-clock time, so it leaves room for
- * a busy host (a call's p99 reached 25 ms on a loaded 2-core machine): a timeout counts against
- * the handler in validation and canary. The stack limit is small on purpose: QuickJS counts its
+ * millisecond and a few hundred kilobytes. The time limit is the CPU time of the sandbox's thread
+ * (time-limit.ts; wall-clock where that clock is missing), with a wall-clock backstop at 5× the limit:
+ * a timeout counts against the handler in validation and canary, and on a loaded 2-core host wall-clock
+ * time made ordinary handlers time out. The stack limit is small on purpose: QuickJS counts its
  * own stack, but its parser and JSON code recurse through WebAssembly frames on the host's stack,
  * and at 64 KiB source nested 100,000 deep overflowed the host's stack before QuickJS's check
  * (the sandbox then replaces its instance, so it still fails closed, only slower).
@@ -15,6 +16,7 @@ import type { SandboxLimits } from './types.js';
 export const defaultSandboxLimits: Readonly<Required<SandboxLimits>> = Object.freeze({
   memoryBytes: 8 * 1024 * 1024,
   timeoutMs: 100,
+  compileTimeoutMs: 1_000,
   maxOutputChars: 4_000,
   maxStackBytes: 32 * 1024,
   maxCodeChars: 64 * 1024,
@@ -29,6 +31,7 @@ const limitsSchema = z
       .max(1024 * 1024 * 1024)
       .default(defaultSandboxLimits.memoryBytes),
     timeoutMs: z.number().positive().max(60_000).default(defaultSandboxLimits.timeoutMs),
+    compileTimeoutMs: z.number().positive().max(60_000).optional(),
     maxOutputChars: z.number().int().min(1).max(1_000_000).default(defaultSandboxLimits.maxOutputChars),
     maxStackBytes: z
       .number()
@@ -38,7 +41,12 @@ const limitsSchema = z
       .default(defaultSandboxLimits.maxStackBytes),
     maxCodeChars: z.number().int().min(1).max(1_000_000).default(defaultSandboxLimits.maxCodeChars),
   })
-  .strict();
+  .strict()
+  .transform((limits) => ({
+    ...limits,
+    compileTimeoutMs:
+      limits.compileTimeoutMs ?? Math.max(defaultSandboxLimits.compileTimeoutMs, limits.timeoutMs),
+  }));
 
 /** Fills in the defaults; throws InvalidConfigError naming each wrong limit. */
 export function resolveSandboxLimits(limits: Partial<SandboxLimits> = {}): Readonly<Required<SandboxLimits>> {

@@ -141,6 +141,27 @@ describe('createHandlerSandbox: refusals', () => {
     }
   });
 
+  it('gives the compile check its own budget (compileTimeoutMs, 1000 ms), while every call keeps timeoutMs', async () => {
+    expect(sandbox.limits).toMatchObject({ timeoutMs: 100, compileTimeoutMs: 1_000 });
+    // Evaluating this source takes ~370 ms of CPU time here: past a call's 100 ms, within the compile
+    // check's budget (set wide so that a slower machine passes too).
+    const slow = await createHandlerSandbox({ timeoutMs: 100, compileTimeoutMs: 5_000 });
+    try {
+      const handler = await slow.compile(
+        '(() => { let total = 0; for (let i = 0; i < 4e6; i++) total += i % 7; return (request) => "slow " + total; })()',
+      );
+      const outcome = await handler.run({ text: 'hi' }, context);
+      expect(outcome).toMatchObject({ kind: 'error', code: 'timeout' });
+      expect(outcome.kind === 'error' && outcome.message).toContain('100 ms');
+    } finally {
+      slow.close();
+    }
+    const wide = await createHandlerSandbox({ timeoutMs: 2_000 });
+    expect(wide.limits.compileTimeoutMs).toBe(2_000);
+    wide.close();
+    await expect(createHandlerSandbox({ compileTimeoutMs: 0 })).rejects.toThrow(/compileTimeoutMs/);
+  });
+
   it('rejects source longer than maxCodeChars before evaluating it', async () => {
     const small = await createHandlerSandbox({ maxCodeChars: 100 });
     const error = await small.compile(`() => "${'x'.repeat(200)}"`).catch((caught: unknown) => caught);

@@ -33,8 +33,16 @@ export type HandlerErrorCode = Extract<HandlerOutcome, { kind: 'error' }>['code'
 export interface SandboxLimits {
   /** QuickJS heap per call, in bytes (the interpreter's own context counts too, ~300 KB). */
   memoryBytes: number;
-  /** Wall-clock time per call, from evaluating the handler's source to its return. */
+  /** Time per call, from evaluating the handler's source to its return: CPU time of the sandbox's thread (Linux), wall-clock time at 5× as a backstop. */
   timeoutMs: number;
+  /**
+   * Time (as `timeoutMs`) for the one compile check `compile` makes (evaluating the source to a function),
+   * default the larger of 1000 ms and `timeoutMs`. Larger than a call's on purpose: the check runs once
+   * per handler, and on a loaded host (load average above 15) 100 ms of wall-clock time was not enough
+   * to parse an ordinary handler, which then failed validation as "did not compile". Each call still
+   * evaluates the source again within `timeoutMs`.
+   */
+  compileTimeoutMs?: number;
   /** Longest reply accepted, in UTF-16 code units; longer is `invalid-output`. */
   maxOutputChars: number;
   /** QuickJS's stack limit. Kept small: the interpreter's frames also use the host's stack. */

@@ -7,13 +7,15 @@
 import type { Worker } from 'node:worker_threads';
 import { StewardError } from '../../errors/index.js';
 import { startModuleWorker } from '../../threads/index.js';
-import type { EvaluationResult, HandlerArguments } from './evaluate.js';
+import { type EvaluationResult, evaluationTimeoutMs, type HandlerArguments } from './evaluate.js';
 import type { WorkerMessage, WorkerRequest } from './sandbox-worker.js';
+import { wallClockFactor } from './time-limit.js';
 import type { SandboxLimits } from './types.js';
 
 /**
- * How long past `timeoutMs` a call may hold the worker before it is stopped: room for making and
- * freeing the QuickJS runtime (freeing a full 8 MB heap took ~130 ms) when the interrupt did fire.
+ * How long past its wall-clock backstop (`wallClockFactor` × its limit: the limit itself is CPU time) a call
+ * may hold the worker before it is stopped: room for making and freeing the QuickJS runtime (freeing a full
+ * 8 MB heap took ~130 ms) when the interrupt did fire.
  */
 export const WATCHDOG_GRACE_MS = 200;
 /** A worker that fails to start this many times in a row fails the calls waiting for it. */
@@ -116,7 +118,7 @@ export class SandboxWorkerHost {
         // Armed once the worker is ready: its start-up is not counted against the call.
         this.inFlight.watchdog = setTimeout(
           () => this.stopRunaway(running, id),
-          this.limits.timeoutMs + WATCHDOG_GRACE_MS,
+          evaluationTimeoutMs(this.limits, pending.input === undefined) * wallClockFactor + WATCHDOG_GRACE_MS,
         );
         this.inFlight.posted = true;
         running.worker.postMessage({
@@ -158,11 +160,13 @@ export class SandboxWorkerHost {
     const { pending } = this.inFlight;
     this.replace(running);
     const compiling = pending.input === undefined;
+    const limitMs = evaluationTimeoutMs(this.limits, compiling);
+    const heldMs = limitMs * wallClockFactor + WATCHDOG_GRACE_MS;
     pending.resolve({
       evaluation: {
         kind: 'error',
         code: compiling ? 'compile' : 'timeout',
-        message: `ran past its ${this.limits.timeoutMs} ms time limit and held the sandbox's worker for ${this.limits.timeoutMs + WATCHDOG_GRACE_MS} ms; the worker was stopped and replaced`,
+        message: `ran past its ${limitMs} ms time limit and held the sandbox's worker for ${heldMs} ms; the worker was stopped and replaced`,
       },
       instanceBroken: true,
     });
