@@ -18,3 +18,11 @@ export {
   maskedIdentity,
   normalizeIdentity,
 } from './identity.js';
+export {
+  type CodeOutcome,
+  codeOfMessage,
+  type IssuedCode,
+  LinkCodes,
+  type LinkCodesOptions,
+  linkCodeKeyPurpose,
+} from './link-codes.js';
