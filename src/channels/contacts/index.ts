@@ -10,6 +10,7 @@ export {
   type LinkedBy,
 } from './contacts.js';
 export {
+  channelOfKind,
   contactConversationIdOf,
   type Identity,
   type IdentityKind,
