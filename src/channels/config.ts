@@ -153,6 +153,7 @@ export const messageHandlingConfigSchema = z
       .object({
         minLevel: z.enum(['high', 'critical']).default('high'),
         channel: z.enum(['email', 'slack', 'sms']),
+        /** Who is told; env `STEWARD_URGENCY_NOTIFY_TO`. Not needed when the agent's Slack entry is only an incoming webhook (it posts to its own channel). */
         to: z.string().min(1).max(320).optional(),
       })
       .strict()

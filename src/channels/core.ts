@@ -10,7 +10,8 @@ import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ChannelAdapter, ChannelRequest, ChannelResponse, InboundDraft } from './adapter.js';
-import { Contacts, contactConversationIdOf, identityOfMessage } from './contacts/index.js';
+import { ContactLink } from './contact-link.js';
+import { Contacts, contactConversationIdOf, identityOfMessage, LinkCodes } from './contacts/index.js';
 import { inboundFilesOf, promptWithAttachments, writeInboundFiles } from './inbound-files.js';
 import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
@@ -101,6 +102,8 @@ export class ChannelCore {
   private readonly inboundFiles: InboundFileStore;
   /** The tenants' contacts: a linked sender's messages continue the contact's conversation. */
   readonly contacts: Contacts;
+  /** Linking by one-time code: `start` sends a code; a code sent back is answered here, not by the agent. */
+  readonly contactLink: ContactLink;
   private readonly adapters = new Map<string, ChannelAdapter>();
   private readonly now: () => number;
   private readonly createId: () => string;
@@ -123,6 +126,14 @@ export class ChannelCore {
     this.inboundFiles = new InboundFileStore(options.store);
     this.contacts = new Contacts(options.store, { now: this.now });
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
+    this.contactLink = new ContactLink({
+      contacts: this.contacts,
+      codes: new LinkCodes(this.contacts, { now: this.now }),
+      adapters: this.adapters,
+      bindings: this.bindings,
+      outbox: this.outbox,
+      now: this.now,
+    });
   }
 
   adapter(channel: string): ChannelAdapter | undefined {
@@ -307,6 +318,13 @@ export class ChannelCore {
         deliveryId: job.id,
       });
       let text = job.reply;
+      if (text === undefined) {
+        // A one-time code sent back is answered here (never seen by the agent); the answer is saved like a reply.
+        text = await this.contactLink.replyTo(message);
+        if (text !== undefined && !(await this.queue.saveReply(job.id, this.workerId, text))) {
+          throw new StewardError('conflict', 'the lease on this message was taken over by another worker');
+        }
+      }
       if (text === undefined) {
         // A conversation idle past messageHandling.contextTtl starts afresh: its SDK session is forgotten.
         const ttl = this.options.handlingOf?.(message.tenantId, message.agentId)?.contextTtlMs;

@@ -21,6 +21,7 @@ export {
   slackChannelSchema,
   smsChannelSchema,
 } from './config.js';
+export { ContactLink, type ContactLinkOptions, type StartedLink } from './contact-link.js';
 export {
   CONTACTS_AGENT_ID,
   type Contact,

@@ -50,6 +50,23 @@ describe('resolveChannelHandling', () => {
       notify: { minLevel: 'high', channel: 'sms', to: owner },
     });
     expect(() => resolveChannelHandling(config, {})).toThrow(/set `to`.*or STEWARD_URGENCY_NOTIFY_TO/);
+    // A Slack incoming webhook posts to its own channel: no recipient needed; with a bot token one still is.
+    const slackNotify = { detectUrgency: true, urgencyNotify: { channel: 'slack' as const } };
+    const webhook = 'https://hooks.slack.com/services/T0/B0/x';
+    expect(
+      resolveChannelHandling(slackNotify, {}, 'acme/desk', [{ type: 'slack', webhook, features: [] }]),
+    ).toMatchObject({ notify: { channel: 'slack', to: '' } });
+    expect(
+      resolveChannelHandling(slackNotify, { SLACK_WEBHOOK: webhook }, 'acme/desk', [
+        { type: 'slack', features: [] },
+      ]),
+    ).toMatchObject({ notify: { channel: 'slack', to: '' } });
+    expect(() =>
+      resolveChannelHandling(slackNotify, {}, 'acme/desk', [
+        { type: 'slack', webhook, botToken: 'xoxb-1', features: [] },
+      ]),
+    ).toThrow(/has no recipient/);
+    expect(() => resolveChannelHandling(slackNotify, {}, 'acme/desk', [])).toThrow(/has no recipient/);
     expect(() =>
       resolveChannelHandling({ urgencyNotify: { channel: 'sms', to: owner } }, {}, 'acme/desk'),
     ).toThrow(/acme\/desk needs messageHandling.detectUrgency: true/);

@@ -1,7 +1,7 @@
 /** How an agent's channel messages are handled (urgency scoring, who is told of an urgent one), resolved once from its config and the environment. */
 import { parseDuration } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
-import type { MessageHandlingConfig } from './config.js';
+import type { ChannelConfig, MessageHandlingConfig } from './config.js';
 import { type Urgency, urgencyPriority } from './message.js';
 
 /** Who is told, and through which channel, when a message of at least `minLevel` arrives. */
@@ -26,7 +26,8 @@ export const DEFAULT_CONTEXT_TTL = '7d';
 
 /**
  * Resolves an agent's `messageHandling` for the channels core. `urgencyNotify.to` falls back to
- * `STEWARD_URGENCY_NOTIFY_TO`; throws StewardError `invalid-config` naming every way to supply what is missing.
+ * `STEWARD_URGENCY_NOTIFY_TO`, and is not needed when `channels` (the agent's entries) sends Slack through an
+ * incoming webhook only; throws StewardError `invalid-config` naming every way to supply what is missing.
  *
  * @example
  * const handling = resolveChannelHandling({ detectUrgency: true, urgencyNotify: { channel: 'sms' } }, process.env);
@@ -35,6 +36,7 @@ export function resolveChannelHandling(
   config: MessageHandlingConfig | undefined,
   env: NodeJS.ProcessEnv,
   owner = 'this agent',
+  channels: readonly ChannelConfig[] = [],
 ): ChannelHandling {
   const detectUrgency = config?.detectUrgency ?? false;
   const context = config?.maintainContext
@@ -48,8 +50,12 @@ export function resolveChannelHandling(
       `messageHandling.urgencyNotify of ${owner} needs messageHandling.detectUrgency: true (no message is scored without it)`,
     );
   }
-  const to = notify.to ?? env.STEWARD_URGENCY_NOTIFY_TO;
-  if (!to) {
+  // A Slack incoming webhook posts to its own channel: it needs no recipient (`to` would be ignored).
+  const to =
+    notify.to ??
+    env.STEWARD_URGENCY_NOTIFY_TO ??
+    (postsToOwnChannel(notify.channel, channels, env) ? '' : undefined);
+  if (to === undefined || (to === '' && !postsToOwnChannel(notify.channel, channels, env))) {
     throw new StewardError(
       'invalid-config',
       `messageHandling.urgencyNotify of ${owner} has no recipient: set \`to\` (an email address, a phone number or a Slack channel id, for its ${notify.channel} channel) or STEWARD_URGENCY_NOTIFY_TO`,
@@ -60,6 +66,21 @@ export function resolveChannelHandling(
     notify: { minLevel: notify.minLevel ?? 'high', channel: notify.channel, to },
     ...context,
   };
+}
+
+/** True when the agent's `channel` entry sends through a Slack incoming webhook only (no bot token to address anyone). */
+function postsToOwnChannel(
+  channel: string,
+  channels: readonly ChannelConfig[],
+  env: NodeJS.ProcessEnv,
+): boolean {
+  if (channel !== 'slack') return false;
+  const entry = channels.find((candidate) => candidate.type === 'slack');
+  if (entry?.type !== 'slack') return false;
+  return (
+    (entry.webhook ?? env.SLACK_WEBHOOK) !== undefined &&
+    (entry.botToken ?? env.SLACK_BOT_TOKEN) === undefined
+  );
 }
 
 /** True when `level` is `minimum` or more urgent. */

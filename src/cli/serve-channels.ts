@@ -96,7 +96,7 @@ export async function openServeChannels(input: {
   for (const config of input.configs) {
     const parsed = agentConfigSchema.parse(config);
     const owner = `${parsed.tenantId}/${parsed.agentId}`;
-    const resolved = resolveChannelHandling(config.messageHandling, input.env, owner);
+    const resolved = resolveChannelHandling(config.messageHandling, input.env, owner, parsed.channels);
     if (resolved.notify && !adapters.some((adapter) => adapter.channel === resolved.notify?.channel)) {
       throw new StewardError(
         'invalid-config',

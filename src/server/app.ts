@@ -295,7 +295,12 @@ export function createApp(options: AppOptions): StewardApp {
   if (options.channels) registerChannelRoutes(app, routes, options.channels);
   // A tenant's contacts: whose messages on several channels continue one conversation.
   if (options.channels) {
-    registerContactRoutes(routes, { store, bodyLimitBytes, actorOf: options.actorOf ?? keyActorOf });
+    registerContactRoutes(routes, {
+      store,
+      bodyLimitBytes,
+      actorOf: options.actorOf ?? keyActorOf,
+      contactLink: options.channels.core.contactLink,
+    });
   }
 
   app.notFound((c) =>

@@ -166,6 +166,31 @@ describe('the contacts API', () => {
     expect((await call('GET', `/api/tenants/acme/contacts/${id}`, tokens.acmeOperator)).status).toBe(200);
   });
 
+  it('serves verify-start: 400 without a destination to send the code from, 403 to a viewer, 404 across tenants', async () => {
+    const created = await call('POST', '/api/tenants/acme/contacts', tokens.acmeOperator, {});
+    const { id } = (await created.json()) as { id: string };
+    const path = `/api/tenants/acme/contacts/${id}/identities/verify-start`;
+    const body = { kind: 'phone', value: '+14155550888', agentId: 'desk' };
+    // This app's channels core has no SMS adapter: nothing to send the code with.
+    const refused = await call('POST', path, tokens.acmeOperator, body);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/no sms destination/);
+    expect((await call('POST', path, tokens.acmeOperator, { kind: 'phone', value: '+1415' })).status).toBe(
+      400,
+    );
+    expect((await call('POST', path, tokens.acmeViewer, body)).status).toBe(403);
+    expect(
+      (
+        await call(
+          'POST',
+          `/api/tenants/globex/contacts/${id}/identities/verify-start`,
+          tokens.globexOperator,
+          body,
+        )
+      ).status,
+    ).toBe(404);
+  });
+
   it('pages the list with nextCursor', async () => {
     for (let index = 0; index < 3; index++) {
       await call('POST', '/api/tenants/globex/contacts', tokens.globexOperator, { displayName: `c${index}` });

@@ -7,7 +7,13 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { Audit } from '../audit/index.js';
-import { type ContactAuditSink, Contacts, identityKinds, normalizeIdentity } from '../channels/index.js';
+import {
+  type ContactAuditSink,
+  type ContactLink,
+  Contacts,
+  identityKinds,
+  normalizeIdentity,
+} from '../channels/index.js';
 import type { StewardStore } from '../store/index.js';
 import { actorOf as keyActorOf } from './auth.js';
 import { invalidRequestFromZod } from './http-errors.js';
@@ -22,9 +28,12 @@ export interface ContactRoutesOptions {
   /** Who makes a change; default the caller's key. */
   actorOf?: (c: Context) => string;
   now?: () => number;
+  /** Sends one-time link codes (`ChannelCore.contactLink`); without it `…/identities/verify-start` is not served. */
+  contactLink?: ContactLink;
 }
 
 const identitySchema = z.object({ kind: z.enum(identityKinds), value: z.string().min(1).max(320) }).strict();
+const verifyStartSchema = identitySchema.extend({ agentId: z.string().min(1).max(128) }).strict();
 const displayNameSchema = z.string().trim().min(1).max(256).nullable();
 const newContactSchema = z
   .object({
@@ -109,6 +118,31 @@ export function registerContactRoutes(routes: RouteTable, options: ContactRoutes
     const identity = normalizeIdentity(body.kind, body.value);
     return c.json(await contacts.unlink(tenantOf(c), contactIdOf(c), identity, actorOf(c)), 200);
   });
+
+  // The customer confirms: a code goes to the identity from the agent's destination on its channel, and the
+  // identity sending it back links it (answered by the channels core, not the agent). The code is never returned.
+  const contactLink = options.contactLink;
+  if (contactLink) {
+    routes.declare(
+      'POST',
+      `${base}/:contactId/identities/verify-start`,
+      'agents:write',
+      'tenant',
+      ...json,
+      async (c) => {
+        const body = await readJsonBody(c, verifyStartSchema);
+        const target = normalizeIdentity(body.kind, body.value);
+        const started = await contactLink.start({
+          tenantId: tenantOf(c),
+          agentId: body.agentId,
+          contactId: contactIdOf(c),
+          target,
+          actor: actorOf(c),
+        });
+        return c.json(started, 202);
+      },
+    );
+  }
 
   return contacts;
 }

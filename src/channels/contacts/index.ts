@@ -10,6 +10,7 @@ export {
   type LinkedBy,
 } from './contacts.js';
 export {
+  channelOfKind,
   contactConversationIdOf,
   type Identity,
   type IdentityKind,
@@ -18,3 +19,11 @@ export {
   maskedIdentity,
   normalizeIdentity,
 } from './identity.js';
+export {
+  type CodeOutcome,
+  codeOfMessage,
+  type IssuedCode,
+  LinkCodes,
+  type LinkCodesOptions,
+  linkCodeKeyPurpose,
+} from './link-codes.js';
