@@ -5,6 +5,7 @@ import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/t
 import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest } from './adapter.js';
+import type { ContactAuditSink } from './contacts/index.js';
 import { ChannelCore, type UseAgent } from './core.js';
 import { createSmsChannel } from './sms/index.js';
 
@@ -40,6 +41,7 @@ describe.each(storeEngines)('linking a contact by a code sent over SMS on $name'
   let opened: TestStore;
   let api: TwilioApiServer;
   let prompts: Array<{ tenantId: string; prompt: string }>;
+  let audited: Array<Parameters<ContactAuditSink['append']>[0]>;
   const agents: ClaudeAgent[] = [];
 
   beforeAll(async () => {
@@ -51,6 +53,7 @@ describe.each(storeEngines)('linking a contact by a code sent over SMS on $name'
   beforeEach(async () => {
     opened = await engine.open();
     prompts = [];
+    audited = [];
     api.messages.splice(0);
   });
   afterEach(async () => {
@@ -78,7 +81,13 @@ describe.each(storeEngines)('linking a contact by a code sent over SMS on $name'
       store: opened.store,
       env: {},
     });
-    const core = new ChannelCore({ store: opened.store, adapters: [sms], useAgent, backoffMs: 0 });
+    const core = new ChannelCore({
+      store: opened.store,
+      adapters: [sms],
+      useAgent,
+      backoffMs: 0,
+      contactAudit: { append: async (input) => audited.push(input) },
+    });
     await core.bindings.bind({ channel: 'sms', routeKey: acmeNumber, tenantId: 'acme', agentId: 'desk' });
     await core.bindings.bind({ channel: 'sms', routeKey: globexNumber, tenantId: 'globex', agentId: 'desk' });
     return core;
@@ -123,6 +132,13 @@ describe.each(storeEngines)('linking a contact by a code sent over SMS on $name'
     expect(api.messages.at(-1)?.body).toMatch(/phone is now linked/);
     expect(await core.contacts.contactOf('acme', phone)).toBe(ada.id);
     expect(prompts).toEqual([]);
+
+    // Each step is audited with the identity masked, and the code itself never.
+    const events = audited.filter((input) => input.tenantId === 'acme').map((input) => input.eventType);
+    expect(events).toEqual(expect.arrayContaining(['contact.link-code.issued', 'contact-identity-linked']));
+    const recorded = JSON.stringify(audited);
+    expect(recorded).not.toContain(code);
+    expect(recorded).not.toContain(customer);
 
     // Six digits once nothing is pending are an ordinary message for the agent.
     await core.receive('sms', text(acmeNumber, code));

@@ -11,7 +11,13 @@ import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ChannelAdapter, ChannelRequest, ChannelResponse, InboundDraft } from './adapter.js';
 import { ContactLink } from './contact-link.js';
-import { Contacts, contactConversationIdOf, identityOfMessage, LinkCodes } from './contacts/index.js';
+import {
+  type ContactAuditSink,
+  Contacts,
+  contactConversationIdOf,
+  identityOfMessage,
+  LinkCodes,
+} from './contacts/index.js';
 import { inboundFilesOf, promptWithAttachments, writeInboundFiles } from './inbound-files.js';
 import type { ChannelMessage, Urgency } from './message.js';
 import { ChannelBindings } from './store/bindings.js';
@@ -87,6 +93,12 @@ export interface ChannelCoreOptions {
    * any instance), and given to the agent as paths. Without it, files are not kept.
    */
   workspacesDirectory?: string;
+  /**
+   * Where the contacts a customer links with a one-time code are recorded (the code issued, each attempt, the
+   * link), identities masked and never the code: `steward serve` passes the store's audit log. Without it,
+   * only the code's own row keeps its attempts.
+   */
+  contactAudit?: ContactAuditSink;
 }
 
 /**
@@ -124,7 +136,10 @@ export class ChannelCore {
     this.queue = new InboundQueue(options.store);
     this.outbox = new StoreOutbox(options.store, this.now);
     this.inboundFiles = new InboundFileStore(options.store);
-    this.contacts = new Contacts(options.store, { now: this.now });
+    this.contacts = new Contacts(options.store, {
+      now: this.now,
+      ...(options.contactAudit ? { audit: options.contactAudit } : {}),
+    });
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
     this.contactLink = new ContactLink({
       contacts: this.contacts,

@@ -20,7 +20,7 @@ import {
   startInboundSmtp,
 } from '../channels/index.js';
 import { StewardError } from '../errors/index.js';
-import type { AgentDirectory, AppOptions } from '../server/index.js';
+import { type AgentDirectory, type AppOptions, contactAuditOf } from '../server/index.js';
 import { dataDirectoryOf, type StewardStore } from '../store/index.js';
 
 export interface ServeChannels {
@@ -112,6 +112,8 @@ export async function openServeChannels(input: {
     handlingOf: (tenantId, agentId) => handling.get(`${tenantId}\u0000${agentId}`),
     // The runtime's workspaces (serve-command): an email's files land in its agent's own workspace.
     workspacesDirectory: join(dataDirectoryOf(input.store), 'workspaces'),
+    // A customer's link by one-time code is audited like an operator's through the API.
+    contactAudit: contactAuditOf(input.store),
   });
   // Each binding made here is marked as the file's; the file's agents lose the ones no longer in it (below).
   const kept = new Set<string>();

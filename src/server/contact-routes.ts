@@ -147,8 +147,11 @@ export function registerContactRoutes(routes: RouteTable, options: ContactRoutes
   return contacts;
 }
 
-/** Appends through an Audit on the store (masking on), opened for the record and closed after it. */
-function storeAuditSink(store: StewardStore): ContactAuditSink {
+/**
+ * Appends through an Audit on the store (masking on), opened for the record and closed after it: the
+ * contacts API's records and, passed to ChannelCore as `contactAudit`, the links customers make by code.
+ */
+export function storeAuditSink(store: StewardStore): ContactAuditSink {
   return {
     async append(input) {
       const audit = new Audit(store, {});

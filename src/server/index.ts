@@ -17,6 +17,7 @@ export {
   onBehalfOfHeader,
   requireAction,
 } from './auth.js';
+export { storeAuditSink as contactAuditOf } from './contact-routes.js';
 export { type KeyRoutesOptions, registerKeyRoutes } from './keys-routes.js';
 export type { AppLifecycle } from './lifecycle.js';
 export { createMetrics, type MetricsOptions, type StewardMetrics } from './metrics.js';
