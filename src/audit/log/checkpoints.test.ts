@@ -62,6 +62,16 @@ describe('checkpoint signing', () => {
     expect(verifyCheckpointSignature(signed(fromPem), fromPem.publicKeyPem)).toBe(true);
   });
 
+  it('parses a key text once: the same text gives the same signer, a bad one still throws every time', () => {
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const first = createCheckpointSigner(pem);
+    const second = createCheckpointSigner(pem);
+    expect(second).toBe(first);
+    expect(second.sign('message')).toBe(first.sign('message'));
+    expect(() => createCheckpointSigner('not a key')).toThrow(StewardError);
+    expect(() => createCheckpointSigner('not a key')).toThrow(StewardError);
+  });
+
   it('explains what a valid key looks like when given something else', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
       type: 'pkcs8',

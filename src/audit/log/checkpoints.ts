@@ -76,6 +76,24 @@ export function createCheckpointSigner(
   key: string | KeyObject,
   origin = 'audit signing key',
 ): CheckpointSigner {
+  if (typeof key !== 'string') return signerOf(key, origin);
+  const cached = signersByKeyText.get(key);
+  if (cached) return cached;
+  const signer = signerOf(key, origin);
+  if (signersByKeyText.size >= SIGNER_CACHE_LIMIT) signersByKeyText.clear();
+  signersByKeyText.set(key, signer);
+  return signer;
+}
+
+/**
+ * Signers already parsed, by key text: every agent of a fleet builds an audit log over the same key,
+ * and parsing it (plus deriving and exporting its public key) per agent was a large share of a build.
+ * A signer holds no state, so sharing it changes nothing; only valid keys are kept, a few at most.
+ */
+const signersByKeyText = new Map<string, CheckpointSigner>();
+const SIGNER_CACHE_LIMIT = 16;
+
+function signerOf(key: string | KeyObject, origin: string): CheckpointSigner {
   const privateKey = typeof key === 'string' ? parsePrivateKey(key, origin) : key;
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
     throw new StewardError('invalid-config', `${origin} must be an Ed25519 private key`);
