@@ -10,6 +10,7 @@ import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import { ChannelCore, type UseAgent } from './core.js';
 import { createEmailChannel } from './email/email-channel.js';
+import type { EmailChannelConfig } from './email/email-config.js';
 import type { SmtpListener } from './email/smtp-listener.js';
 import { startInboundSmtp } from './inbound-smtp.js';
 import { channelTables } from './store/tables.js';
@@ -42,16 +43,7 @@ describe.each(storeEngines)(
         agents.push(agent);
         return work(agent);
       };
-      const email = createEmailChannel({
-        config: {
-          type: 'email',
-          smtp: { host: '127.0.0.1', port: relay.port },
-          from: 'Orders <orders@acme.example>',
-          address: 'orders@acme.example',
-          inbound: { smtp: { port: 0 } },
-        },
-        env: {},
-      });
+      const email = emailChannel({ port: 0 });
       core = new ChannelCore({ store, adapters: [email], useAgent, backoffMs: 0 });
       await core.bindings.bind({
         channel: 'email',
@@ -75,6 +67,19 @@ describe.each(storeEngines)(
       await relay.close();
       await opened.cleanup();
     });
+
+    /** The acme email channel over the loopback relay, with the given SMTP listener settings. */
+    const emailChannel = (listener: NonNullable<EmailChannelConfig['inbound']>['smtp']) =>
+      createEmailChannel({
+        config: {
+          type: 'email',
+          smtp: { host: '127.0.0.1', port: relay.port },
+          from: 'Orders <orders@acme.example>',
+          address: 'orders@acme.example',
+          inbound: { smtp: listener },
+        },
+        env: {},
+      });
 
     const customer = () =>
       nodemailer.createTransport({ host: '127.0.0.1', port: listener.port, secure: false, ignoreTLS: true });
@@ -139,16 +144,7 @@ describe.each(storeEngines)(
         ]),
         { stdio: 'ignore' },
       );
-      const email = createEmailChannel({
-        config: {
-          type: 'email',
-          smtp: { host: '127.0.0.1', port: relay.port },
-          from: 'Orders <orders@acme.example>',
-          address: 'orders@acme.example',
-          inbound: { smtp: { port: 0, tls: { keyFile, certFile, required: true } } },
-        },
-        env: {},
-      });
+      const email = emailChannel({ port: 0, tls: { keyFile, certFile, required: true } });
       const secured = await startInboundSmtp({ core, email });
       try {
         const plain = nodemailer.createTransport({
@@ -188,17 +184,9 @@ describe.each(storeEngines)(
     });
 
     it('names the TLS file it cannot read, and starts no listener', async () => {
-      const email = createEmailChannel({
-        config: {
-          type: 'email',
-          smtp: { host: '127.0.0.1', port: relay.port },
-          from: 'Orders <orders@acme.example>',
-          address: 'orders@acme.example',
-          inbound: {
-            smtp: { port: 0, tls: { keyFile: '/nonexistent/key.pem', certFile: '/nonexistent/cert.pem' } },
-          },
-        },
-        env: {},
+      const email = emailChannel({
+        port: 0,
+        tls: { keyFile: '/nonexistent/key.pem', certFile: '/nonexistent/cert.pem' },
       });
       const failure = await startInboundSmtp({ core, email }).catch((error: unknown) => error);
       expect(failure).toMatchObject({ code: 'invalid-config' });
