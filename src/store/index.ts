@@ -3,7 +3,11 @@ export type { ConversationState } from './conversation-repository.js';
 export { ConversationRepository } from './conversation-repository.js';
 export type { InteractionOutcome, InteractionRecord } from './interaction-record.js';
 export type { InteractionPage, InteractionQuery } from './interaction-repository.js';
-export { InteractionRepository } from './interaction-repository.js';
+export {
+  decodeCursor as decodeTimeCursor,
+  encodeCursor as encodeTimeCursor,
+  InteractionRepository,
+} from './interaction-repository.js';
 export { createMigrationProvider } from './migrations/index.js';
 export { dataDirectoryOf, defaultSqlitePath, openStore, resolveStoreTarget } from './open-store.js';
 export type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';

@@ -98,11 +98,12 @@ export class InteractionRepository {
   }
 }
 
-function encodeCursor(createdAt: number, id: string): string {
+/** A page cursor over rows ordered by (created_at, id): the contacts list pages the same way. */
+export function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
+export function decodeCursor(cursor: string): { createdAt: number; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
@@ -112,6 +113,7 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   throw new StewardError(
     'invalid-request',
     'cursor is not one this API returned; pass nextCursor from the previous page',
+    { details: { field: 'cursor' } },
   );
 }
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { StewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/index.js';
+import { decodeTimeCursor, encodeTimeCursor, type StewardStore } from '../../store/index.js';
 import { type Identity, type IdentityKind, maskedIdentity } from './identity.js';
 import { type ContactTables, contactTables } from './tables.js';
 
@@ -161,7 +161,7 @@ export class Contacts {
       .orderBy('id')
       .limit(limit + 1);
     if (page.cursor !== undefined) {
-      const { createdAt, id } = decodeCursor(page.cursor);
+      const { createdAt, id } = decodeTimeCursor(page.cursor);
       query = query.where((eb) =>
         eb.or([
           eb('created_at', '>', createdAt),
@@ -179,7 +179,7 @@ export class Contacts {
     const last = shown.at(-1);
     return {
       items,
-      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeTimeCursor(Number(last.created_at), last.id) : null,
     };
   }
 
@@ -373,24 +373,4 @@ async function insertIdentity(
       { details: { kind: identity.kind } },
     );
   }
-}
-
-function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
-  } catch {
-    // Reported below.
-  }
-  throw new StewardError(
-    'invalid-request',
-    'cursor is not one this API returned; pass nextCursor from the previous page',
-    {
-      details: { field: 'cursor' },
-    },
-  );
 }
