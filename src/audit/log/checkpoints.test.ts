@@ -123,4 +123,12 @@ describe('loadCheckpointSigner', () => {
     expect(warnings[0]).toMatch(/STEWARD_AUDIT_SIGNING_KEY/);
     expect(loadCheckpointSigner({ engine: 'sqlite', location: ':memory:' }, {}, {}).warnings).toEqual([]);
   });
+
+  it('generates that process key once per store, however often the shared log is rebuilt', () => {
+    const store = { engine: 'postgres' as const, location: 'postgres://db/one' };
+    const first = loadCheckpointSigner(store, {}, {}).signer;
+    expect(loadCheckpointSigner(store, {}, {}).signer.keyId).toBe(first.keyId);
+    const other = loadCheckpointSigner({ engine: 'postgres', location: 'postgres://db/two' }, {}, {});
+    expect(other.signer.keyId).not.toBe(first.keyId);
+  });
 });

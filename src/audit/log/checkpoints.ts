@@ -142,7 +142,7 @@ export interface LoadCheckpointSignerOptions {
 /**
  * The signer for a store: the configured key (option, then `STEWARD_AUDIT_SIGNING_KEY`); else, for a
  * SQLite file, `audit-signing.key` beside the database (created with mode 0600 on first use); else a
- * key generated for this process, with a warning (PostgreSQL: every instance registers its own public
+ * key generated once for this process and store, with a warning (PostgreSQL: every instance registers its own public
  * key, so verification still works, but configure one key to keep checkpoints verifiable by key id).
  *
  * @example
@@ -177,8 +177,20 @@ export function loadCheckpointSigner(
             'its public key outside the database',
         ]
       : [];
-  return { signer: generateCheckpointSigner(), warnings };
+  // One generated key per store for the life of the process: the shared AuditLog is rebuilt whenever its
+  // last user closes (an LRU of agents churning), and each new key would be one more row in
+  // audit_signing_keys and one more key id to trust.
+  const cacheKey = `${store.engine}:${store.location}`;
+  let signer = generatedSigners.get(cacheKey);
+  if (!signer) {
+    signer = generateCheckpointSigner();
+    generatedSigners.set(cacheKey, signer);
+  }
+  return { signer, warnings };
 }
+
+/** Keys generated for this process, by store (engine and location). */
+const generatedSigners = new Map<string, CheckpointSigner>();
 
 /** Writes a new PEM key atomically: two processes racing both end up reading the one that won. */
 function createKeyFile(keyPath: string): void {
