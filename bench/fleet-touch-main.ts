@@ -5,6 +5,7 @@
  * Input: one JSON argument `{ store, sizes }`; output: the `TouchFigures` JSON as the last stdout line.
  */
 import pg from 'pg';
+import { applyHeapGrowth } from '../src/fleet/index.js';
 import { openStore, type StoreConfig } from '../src/store/index.js';
 import { instantRuntime } from './fleet-runtime.js';
 import { benchTouches, type TouchSizes } from './fleet-touch.js';
@@ -17,6 +18,9 @@ interface TouchJob {
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as TouchJob;
   const counted = process.env.STEWARD_BENCH_FLEET_COUNT_QUERIES === '1' ? countQueries() : undefined;
+  // As `steward serve` does before it builds agents on demand.
+  const growth = applyHeapGrowth(process.env);
+  console.error(`[touch] heap growing percent ${growth.percent} (${growth.source})`);
   const store = await openStore(job.store, {});
   const runtime = instantRuntime();
   try {

@@ -8,6 +8,7 @@ import {
   AgentHost,
   type AppliedAgent,
   applyConfigFile,
+  applyHeapGrowth,
   Registry,
   registryAgentSource,
   TenantRateLimiter,
@@ -78,6 +79,8 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
     let directory: AgentDirectory;
     let fileAgents: Array<{ tenantId: string; agentId: string }>;
     if (served === 'registry') {
+      // The host churns through agents: bound how far garbage may grow between full collections.
+      applyHeapGrowth(io.env);
       const source = registryAgentSource(registry);
       const host = new AgentHost({
         source,
