@@ -78,6 +78,7 @@ export function printFleet(figures: FleetFigures[]): void {
         engine,
         touches: count(touch!.touches),
         'LRU bound': count(touch!.liveAgentsBound),
+        'in flight': touch!.inFlight ?? 1,
         'live at end': count(touch!.liveAtEnd),
         'touch p50': formatMs(touch!.perTouch.p50),
         'touch p99': formatMs(touch!.perTouch.p99),

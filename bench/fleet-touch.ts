@@ -18,6 +18,8 @@ export interface TouchFigures {
   pid: number;
   touches: number;
   liveAgentsBound: number;
+  /** Touches in flight at once. */
+  inFlight: number;
   liveAtEnd: number;
   perTouch: LatencySummary;
   /** Process CPU time per touch (ms), the cost whatever else the machine runs. */
@@ -44,6 +46,8 @@ export interface TouchSizes {
   tenants: number;
   touches: number;
   liveAgents: number;
+  /** Touches in flight at once (default 1). */
+  touchConcurrency?: number;
   maxLoopMs: number;
 }
 
@@ -88,20 +92,26 @@ export async function benchTouches(
   let liveAtEnd: number;
   let seconds: number;
   try {
-    for (const [index, tenant] of tenants.entries()) {
-      if (performance.now() - started > sizes.maxLoopMs) break;
-      const before = performance.now();
-      await host.use(fleetTenantId(tenant), FLEET_AGENT_ID, (agent) =>
-        agent.handle({ text: `Do you deliver to street ${index}?`, channel: 'web' }),
-      );
-      samples.push(performance.now() - before);
-      if (index % sampleEvery === 0) rssPeakMb = Math.max(rssPeakMb, sampleMemory().rssMb);
-      if (rssFullMb === undefined && host.size >= sizes.liveAgents) rssFullMb = sampleMemory().rssMb;
-      if ((index + 1) % tenth === 0) {
-        rssTrailMb.push(Math.round(sampleMemory().rssMb));
-        if (process.env.STEWARD_BENCH_FLEET_MEMORY_DETAIL === '1') console.error(memoryDetail(index + 1));
+    let next = 0;
+    let touched = 0;
+    const touchNext = async (): Promise<void> => {
+      while (next < tenants.length && performance.now() - started <= sizes.maxLoopMs) {
+        const index = next++;
+        const before = performance.now();
+        await host.use(fleetTenantId(tenants[index]!), FLEET_AGENT_ID, (agent) =>
+          agent.handle({ text: `Do you deliver to street ${index}?`, channel: 'web' }),
+        );
+        samples.push(performance.now() - before);
+        touched++;
+        if (touched % sampleEvery === 0) rssPeakMb = Math.max(rssPeakMb, sampleMemory().rssMb);
+        if (rssFullMb === undefined && host.size >= sizes.liveAgents) rssFullMb = sampleMemory().rssMb;
+        if (touched % tenth === 0) {
+          rssTrailMb.push(Math.round(sampleMemory().rssMb));
+          if (process.env.STEWARD_BENCH_FLEET_MEMORY_DETAIL === '1') console.error(memoryDetail(touched));
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, sizes.touchConcurrency ?? 1) }, touchNext));
     seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);
     cpuMsPerTouch = (cpu.user + cpu.system) / 1000 / Math.max(1, samples.length);
@@ -118,6 +128,7 @@ export async function benchTouches(
     pid: process.pid,
     touches: samples.length,
     liveAgentsBound: sizes.liveAgents,
+    inFlight: Math.max(1, sizes.touchConcurrency ?? 1),
     liveAtEnd,
     perTouch: summarise(samples),
     cpuMsPerTouch,

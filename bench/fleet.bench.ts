@@ -36,6 +36,8 @@ export interface FleetSizes {
   touches: number;
   /** The LRU's bound while touching. */
   liveAgents: number;
+  /** Touches in flight at once, as a server sees many tenants' messages at a time (default 1). */
+  touchConcurrency: number;
   /** API keys created for the key checks, and checks measured. */
   keys: number;
   keyChecks: number;
@@ -52,6 +54,7 @@ export const fullSizes: FleetSizes = {
   warmMessages: 5_000,
   touches: 100_000,
   liveAgents: 1_000,
+  touchConcurrency: 1,
   keys: 1_000,
   keyChecks: 100_000,
   maxLoopMs: 5 * 60_000,
@@ -66,6 +69,7 @@ export const quickSizes: FleetSizes = {
   warmMessages: 300,
   touches: 600,
   liveAgents: 200,
+  touchConcurrency: 1,
   keys: 100,
   keyChecks: 10_000,
   maxLoopMs: 8_000,
@@ -75,7 +79,7 @@ export const quickSizes: FleetSizes = {
 /**
  * The sizes of this run: full, or quick with `--quick` / STEWARD_BENCH_QUICK=1; STEWARD_BENCH_FLEET_TENANTS
  * and STEWARD_BENCH_FLEET_TOUCHES override those two counts, STEWARD_BENCH_FLEET_TOUCH_MINUTES the time
- * bound of each engine's touches.
+ * bound of each engine's touches, STEWARD_BENCH_FLEET_TOUCH_CONCURRENCY how many touches are in flight.
  */
 export function fleetSizes(argv: readonly string[], env: NodeJS.ProcessEnv): FleetSizes {
   const quick = argv.includes('--quick') || env.STEWARD_BENCH_QUICK === '1';
@@ -90,6 +94,10 @@ export function fleetSizes(argv: readonly string[], env: NodeJS.ProcessEnv): Fle
   };
   sizes.tenants = Math.max(1, count('STEWARD_BENCH_FLEET_TENANTS') ?? sizes.tenants);
   sizes.touches = count('STEWARD_BENCH_FLEET_TOUCHES') ?? sizes.touches;
+  sizes.touchConcurrency = Math.max(
+    1,
+    count('STEWARD_BENCH_FLEET_TOUCH_CONCURRENCY') ?? sizes.touchConcurrency,
+  );
   const touchMinutes = count('STEWARD_BENCH_FLEET_TOUCH_MINUTES');
   if (touchMinutes !== undefined) sizes.maxTouchMs = touchMinutes * 60_000;
   return sizes;

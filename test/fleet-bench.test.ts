@@ -12,6 +12,7 @@ const tinySizes: FleetSizes = {
   warmMessages: 20,
   touches: 60,
   liveAgents: 15,
+  touchConcurrency: 3,
   keys: 5,
   keyChecks: 200,
   maxLoopMs: 20_000,
@@ -24,6 +25,8 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
     const sizes = fleetSizes([], { STEWARD_BENCH_FLEET_TENANTS: '2_000', STEWARD_BENCH_FLEET_TOUCHES: '0' });
     expect(sizes).toMatchObject({ tenants: 2_000, touches: 0, liveAgents: 1_000 });
     expect(fleetSizes([], { STEWARD_BENCH_FLEET_TOUCH_MINUTES: '40' }).maxTouchMs).toBe(2_400_000);
+    expect(fleetSizes([], {}).touchConcurrency).toBe(1);
+    expect(fleetSizes([], { STEWARD_BENCH_FLEET_TOUCH_CONCURRENCY: '8' }).touchConcurrency).toBe(8);
     expect(() => fleetSizes([], { STEWARD_BENCH_FLEET_TENANTS: 'many' })).toThrow(/whole number/);
   });
 
@@ -68,7 +71,8 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
         expect(touch.agentsBuilt).toBe(tinySizes.touches);
         expect(touch.cpuMsPerTouch).toBeGreaterThan(0);
         // Evicted agents are collected: with the host closed, none stays reachable.
-        expect(touch.reachableOpen).toBeLessThanOrEqual(tinySizes.liveAgents + 1);
+        expect(touch.inFlight).toBe(tinySizes.touchConcurrency);
+        expect(touch.reachableOpen).toBeLessThanOrEqual(tinySizes.liveAgents + tinySizes.touchConcurrency);
         expect(touch.reachableClosed).toBe(0);
         // The touch phase ran in a process of its own (its RSS is not this test process's).
         expect(touch.pid).not.toBe(process.pid);
