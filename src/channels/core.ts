@@ -26,6 +26,7 @@ import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
 import { StoreOutbox } from './store/outbox.js';
 import { channelTables } from './store/tables.js';
 import { scoreUrgency } from './urgency/index.js';
+import { SenderHistory } from './urgency-context.js';
 import { type ChannelHandling, isAtLeast } from './urgency-inbound.js';
 import { type NoticeOutcome, sendUrgentNotice } from './urgency-notice.js';
 
@@ -116,6 +117,8 @@ export class ChannelCore {
   readonly contacts: Contacts;
   /** Linking by one-time code: `start` sends a code; a code sent back is answered here, not by the agent. */
   readonly contactLink: ContactLink;
+  /** What a sender wrote before: the context a message's urgency is scored in. */
+  private readonly senderHistory: SenderHistory;
   private readonly adapters = new Map<string, ChannelAdapter>();
   private readonly now: () => number;
   private readonly createId: () => string;
@@ -140,6 +143,7 @@ export class ChannelCore {
       now: this.now,
       ...(options.contactAudit ? { audit: options.contactAudit } : {}),
     });
+    this.senderHistory = new SenderHistory(options.store, this.contacts);
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
     this.contactLink = new ContactLink({
       contacts: this.contacts,
@@ -192,12 +196,13 @@ export class ChannelCore {
         await this.inboundFiles.keep(filesScope, stored, this.now());
         message.attachments = [...message.attachments, ...attachments];
       }
+      const digests = await this.senderHistory.digestsOf(message);
       if (this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency) {
-        const score = scoreUrgency(message.text);
+        const score = scoreUrgency(message.text, await this.senderHistory.contextOf(message, digests));
         message.urgency = score.level;
         message.urgencyReasons = score.reasons;
       }
-      const result = await this.queue.enqueue(id, message, this.now());
+      const result = await this.queue.enqueue(id, message, this.now(), digests);
       if (!result.duplicate) queued = true;
       else if (keepsFiles) await this.inboundFiles.drop(filesScope);
     }

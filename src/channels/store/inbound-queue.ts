@@ -24,8 +24,15 @@ interface PendingEnqueue {
   id: string;
   message: ChannelMessage;
   now: number;
+  digests: InboundDigests | undefined;
   resolve: (result: EnqueueResult) => void;
   reject: (error: unknown) => void;
+}
+
+/** Keyed digests of a message's sender and conversation (`SenderHistory.digestsOf`), kept on its row. */
+export interface InboundDigests {
+  sender: string;
+  conversation: string;
 }
 
 export type EnqueueResult = { id: string; duplicate: false } | { id: undefined; duplicate: true };
@@ -47,6 +54,8 @@ const inboundColumns = [
   'last_error',
   'received_at',
   'completed_at',
+  'sender_digest',
+  'conversation_digest',
 ] as const satisfies ReadonlyArray<keyof ChannelTables['channel_inbound']>;
 
 /** Statement sizes a batch is cut into (a few SQL texts per engine, each prepared once). */
@@ -87,9 +96,14 @@ export class InboundQueue {
    * queued. Concurrent calls are committed together in one multi-row INSERT (a group commit): a burst of
    * webhooks costs one commit, not one each, and each call resolves only once its row is committed.
    */
-  enqueue(id: string, message: ChannelMessage, now: number): Promise<EnqueueResult> {
+  enqueue(
+    id: string,
+    message: ChannelMessage,
+    now: number,
+    digests?: InboundDigests,
+  ): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ id, message, now, resolve, reject });
+      this.pending.push({ id, message, now, digests, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -149,7 +163,7 @@ export class InboundQueue {
       : this.store.writeTransaction((db) => run(db as unknown as Kysely<unknown>));
   }
 
-  private rowOf({ id, message, now }: PendingEnqueue): ChannelTables['channel_inbound'] {
+  private rowOf({ id, message, now, digests }: PendingEnqueue): ChannelTables['channel_inbound'] {
     return {
       id,
       channel: message.channel,
@@ -167,6 +181,8 @@ export class InboundQueue {
       last_error: null,
       received_at: message.receivedAt,
       completed_at: null,
+      sender_digest: digests?.sender ?? null,
+      conversation_digest: digests?.conversation ?? null,
     };
   }
 
