@@ -272,6 +272,66 @@ export class InboundQueue {
     });
   }
 
+  /**
+   * Moves a message this owner holds to another agent (its destination's owner now) and queues it afresh
+   * for that agent: no saved reply, no attempts, its files with it; one transaction, fenced by the lease.
+   * False when the lease was lost (the message is left to the worker that has it).
+   */
+  async reroute(
+    id: string,
+    owner: string,
+    from: { tenantId: string; agentId: string },
+    message: ChannelMessage,
+    digests: InboundDigests,
+    now: number,
+  ): Promise<boolean> {
+    return this.store.writeTransaction(async (transaction) => {
+      const db = channelTables(transaction);
+      const moved = await db
+        .updateTable('channel_inbound')
+        .set({
+          tenant_id: message.tenantId,
+          agent_id: message.agentId,
+          message: this.box.seal(JSON.stringify(message)),
+          priority: urgencyPriority[message.urgency],
+          status: 'queued',
+          attempts: 0,
+          available_at: now,
+          lease_owner: null,
+          lease_expires_at: null,
+          reply: null,
+          last_error: null,
+          sender_digest: digests.sender,
+          conversation_digest: digests.conversation,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'working')
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) === 0) return false;
+      await db
+        .updateTable('channel_inbound_files')
+        .set({ tenant_id: message.tenantId, agent_id: message.agentId })
+        .where('inbound_id', '=', id)
+        .where('tenant_id', '=', from.tenantId)
+        .where('agent_id', '=', from.agentId)
+        .execute();
+      return true;
+    });
+  }
+
+  /** Closes a message this owner holds without an answer (`dropped`, with the reason); false when the lease was lost. */
+  async drop(id: string, owner: string, now: number, reason: string): Promise<boolean> {
+    return this.fenced(id, owner, {
+      status: 'dropped',
+      completed_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      reply: null,
+      last_error: reason.slice(0, 2_000),
+    });
+  }
+
   /** The status of a message (for tests and the API). */
   async status(
     id: string,
