@@ -1,8 +1,9 @@
 /**
  * The context an inbound message's urgency is scored in: what the same sender (the same identity, or any
  * identity of the same linked contact) wrote to the same tenant's agent in the last day, and the level of the
- * conversation's previous message, read with one indexed query. Senders and conversations are kept on the
- * queue's rows only as keyed digests, so the queue never holds a phone number or an address in the clear.
+ * conversation's previous message, read with one indexed query (after one primary-key lookup of the sender's
+ * linked contact). Senders and conversations are kept on the queue's rows only as keyed digests, so the queue
+ * never holds a phone number or an address in the clear.
  */
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
