@@ -53,6 +53,8 @@ export interface ChannelBinding {
   agentId: string;
   secret: Record<string, string> | undefined;
   details: Record<string, string>;
+  /** When the destination was last bound (epoch ms, the binding instance's clock); set when read from the store. */
+  updatedAt?: number;
 }
 
 /** Sends a part once: recorded `pending` before the provider call and `sent` after it. */

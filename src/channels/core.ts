@@ -9,7 +9,13 @@ import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
 import type { StewardStore } from '../store/index.js';
-import type { ChannelAdapter, ChannelRequest, ChannelResponse, InboundDraft } from './adapter.js';
+import type {
+  ChannelAdapter,
+  ChannelBinding,
+  ChannelRequest,
+  ChannelResponse,
+  InboundDraft,
+} from './adapter.js';
 import { ContactLink } from './contact-link.js';
 import {
   type ContactAuditSink,
@@ -20,12 +26,14 @@ import {
 } from './contacts/index.js';
 import { inboundFilesOf, promptWithAttachments, writeInboundFiles } from './inbound-files.js';
 import type { ChannelMessage, Urgency } from './message.js';
+import { settleDestination } from './rebound.js';
 import { ChannelBindings } from './store/bindings.js';
 import { InboundFileStore } from './store/inbound-file-store.js';
 import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
 import { StoreOutbox } from './store/outbox.js';
 import { channelTables } from './store/tables.js';
 import { scoreUrgency } from './urgency/index.js';
+import { SenderHistory } from './urgency-context.js';
 import { type ChannelHandling, isAtLeast } from './urgency-inbound.js';
 import { type NoticeOutcome, sendUrgentNotice } from './urgency-notice.js';
 
@@ -116,6 +124,8 @@ export class ChannelCore {
   readonly contacts: Contacts;
   /** Linking by one-time code: `start` sends a code; a code sent back is answered here, not by the agent. */
   readonly contactLink: ContactLink;
+  /** What a sender wrote before: the context a message's urgency is scored in. */
+  private readonly senderHistory: SenderHistory;
   private readonly adapters = new Map<string, ChannelAdapter>();
   private readonly now: () => number;
   private readonly createId: () => string;
@@ -140,6 +150,7 @@ export class ChannelCore {
       now: this.now,
       ...(options.contactAudit ? { audit: options.contactAudit } : {}),
     });
+    this.senderHistory = new SenderHistory(options.store, this.contacts);
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
     this.contactLink = new ContactLink({
       contacts: this.contacts,
@@ -192,12 +203,13 @@ export class ChannelCore {
         await this.inboundFiles.keep(filesScope, stored, this.now());
         message.attachments = [...message.attachments, ...attachments];
       }
+      const digests = await this.senderHistory.digestsOf(message);
       if (this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency) {
-        const score = scoreUrgency(message.text);
+        const score = scoreUrgency(message.text, await this.senderHistory.contextOf(message, digests));
         message.urgency = score.level;
         message.urgencyReasons = score.reasons;
       }
-      const result = await this.queue.enqueue(id, message, this.now());
+      const result = await this.queue.enqueue(id, message, this.now(), digests);
       if (!result.duplicate) queued = true;
       else if (keepsFiles) await this.inboundFiles.drop(filesScope);
     }
@@ -284,7 +296,9 @@ export class ChannelCore {
     );
     heartbeat.unref();
     try {
-      await this.answer(job);
+      const binding = await this.bindingToAnswer(job);
+      if (binding === undefined) return;
+      await this.answer(job, binding);
       await this.queue.complete(job.id, this.workerId, this.now());
       // Answered: its files stay in the workspace of the instance that answered, not in the store.
       await this.inboundFiles
@@ -304,18 +318,31 @@ export class ChannelCore {
     }
   }
 
-  private async answer(job: QueuedMessage): Promise<void> {
+  /**
+   * The destination's binding read now, when it is still the message's agent's; else the message was moved to
+   * the destination's owner (routed by a stale cache entry) or dropped with a recorded reason: see rebound.ts.
+   */
+  private async bindingToAnswer(job: QueuedMessage): Promise<ChannelBinding | undefined> {
+    const { message } = job;
+    const binding = await this.bindings.resolve(message.channel, message.routeKey);
+    const outcome = await settleDestination(job, binding, {
+      queue: this.queue,
+      inboundFiles: this.inboundFiles,
+      senderHistory: this.senderHistory,
+      handlingOf: this.options.handlingOf,
+      recordDrop: (channel, providerId, routeKey, reason) =>
+        this.recordDrop(channel, providerId, routeKey, reason),
+      workerId: this.workerId,
+      now: this.now,
+    });
+    if (outcome.kind === 'rerouted') this.wake?.();
+    return outcome.kind === 'answer' ? outcome.binding : undefined;
+  }
+
+  private async answer(job: QueuedMessage, binding: ChannelBinding): Promise<void> {
     const { message } = job;
     const adapter = this.adapters.get(message.channel);
     if (!adapter) throw new StewardError('not-found', `channel ${message.channel} is not configured here`);
-    const binding = await this.bindings.resolve(message.channel, message.routeKey);
-    // The destination was unbound or moved to another tenant since: never answer with another tenant's agent.
-    if (!binding || binding.tenantId !== message.tenantId || binding.agentId !== message.agentId) {
-      throw new StewardError(
-        'not-found',
-        `the ${message.channel} destination is no longer bound to this agent`,
-      );
-    }
     const conversationId = await this.conversationIdFor(message);
     const scope = (): ChannelEventScope => ({
       tenantId: message.tenantId,
@@ -349,6 +376,15 @@ export class ChannelCore {
             agentId: message.agentId,
             conversationId,
             idleSince: this.now() - ttl,
+          });
+        }
+        if (message.reroutedFrom) {
+          const { tenantId, agentId, at } = message.reroutedFrom;
+          await agent.events.emit('channel-message-rerouted', {
+            ...scope(),
+            reason: 'stale-route',
+            previousAgentId: tenantId === message.tenantId ? agentId : null,
+            reroutedAt: at,
           });
         }
         await agent.events.emit('channel-message-received', {

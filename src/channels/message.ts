@@ -44,6 +44,12 @@ export interface ChannelMessage {
   routeKey: string;
   /** What the adapter needs to answer (channel-specific, JSON-safe; a Slack channel and thread, an email's headers). */
   reply: Record<string, string>;
+  /**
+   * Set when a worker found the message routed by a stale binding (a rebind on another instance, seen after
+   * the route cache's few seconds) and moved it to the destination's owner: the agent it was first queued for.
+   * A message is moved once at most.
+   */
+  reroutedFrom?: { tenantId: string; agentId: string; at: number };
 }
 
 /** Queue order: urgent messages are claimed first. */

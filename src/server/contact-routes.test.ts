@@ -14,17 +14,19 @@ import { createMetrics } from './metrics.js';
 let dir: string;
 let store: StewardStore;
 let app: StewardApp;
-const tokens = { acmeOperator: '', acmeViewer: '', globexOperator: '' };
+const tokens = { acmeOperator: '', acmeViewer: '', acmeChat: '', globexOperator: '', globexViewer: '' };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'steward-contact-routes-'));
   store = await openStore({ path: join(dir, 'steward.db'), encryptionKey: '55'.repeat(32) }, {});
   const platformAudit = createPlatformAuditSink(store, {});
   const keys = await ApiKeyService.open(store, { audit: platformAudit });
-  const key = async (name: string, role: 'operator' | 'viewer', tenant: string) =>
+  const key = async (name: string, role: 'operator' | 'viewer' | 'chat', tenant: string) =>
     (await keys.create({ name, role, tenants: [tenant] }, 'test')).token;
   tokens.acmeOperator = await key('acme ops', 'operator', 'acme');
   tokens.acmeViewer = await key('acme viewer', 'viewer', 'acme');
+  tokens.acmeChat = await key('acme chat', 'chat', 'acme');
+  tokens.globexViewer = await key('globex viewer', 'viewer', 'globex');
   tokens.globexOperator = await key('globex ops', 'operator', 'globex');
   const runtime = new FunctionRuntime(async () => 'ok');
   const core = new ChannelCore({
@@ -189,6 +191,47 @@ describe('the contacts API', () => {
         )
       ).status,
     ).toBe(404);
+  });
+
+  it('checks contacts:read and contacts:write: a viewer lists but changes nothing, a chat key does neither, another tenant’s key gets 404', async () => {
+    const created = await call('POST', '/api/tenants/acme/contacts', tokens.acmeOperator, {
+      identities: [{ kind: 'email', value: 'hedy@example.com' }],
+    });
+    const { id } = (await created.json()) as { id: string };
+    const base = '/api/tenants/acme/contacts';
+    const identity = { kind: 'phone', value: '+14155550777' };
+    const reads: Array<[string, string]> = [
+      ['GET', base],
+      ['GET', `${base}/${id}`],
+    ];
+    const changes: Array<[string, string, unknown]> = [
+      ['POST', base, {}],
+      ['PATCH', `${base}/${id}`, { displayName: 'Hedy' }],
+      ['DELETE', `${base}/${id}`, undefined],
+      ['POST', `${base}/${id}/identities`, identity],
+      ['DELETE', `${base}/${id}/identities`, identity],
+      ['POST', `${base}/${id}/identities/verify-start`, { ...identity, agentId: 'desk' }],
+    ];
+    const denied = async (response: Response) => {
+      expect(response.status).toBe(403);
+      return ((await response.json()) as { error: { details: { action: string } } }).error.details.action;
+    };
+    for (const [method, path] of reads) {
+      expect((await call(method, path, tokens.acmeViewer)).status).toBe(200);
+      expect(await denied(await call(method, path, tokens.acmeChat))).toBe('contacts:read');
+      expect((await call(method, path, tokens.globexViewer)).status).toBe(404);
+    }
+    for (const [method, path, body] of changes) {
+      expect(await denied(await call(method, path, tokens.acmeViewer, body))).toBe('contacts:write');
+      expect(await denied(await call(method, path, tokens.acmeChat, body))).toBe('contacts:write');
+      expect((await call(method, path, tokens.globexOperator, body)).status).toBe(404);
+    }
+    // Nothing above changed the contact.
+    const after = await call('GET', `${base}/${id}`, tokens.acmeOperator);
+    expect(await after.json()).toMatchObject({
+      displayName: null,
+      identities: [{ value: 'hedy@example.com' }],
+    });
   });
 
   it('pages the list with nextCursor', async () => {

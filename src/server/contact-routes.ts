@@ -2,7 +2,7 @@
  * The contacts API of a tenant (`/api/tenants/:tenantId/contacts…`): an operator links a customer's
  * identities (email, phone, Slack user) into one contact, so the customer's context follows them across
  * channels. Tenant-scoped like every tenant route; every change an audit record naming the caller's key,
- * identities masked. Reads need `interactions:read` (contacts are customers' personal data), changes `agents:write`.
+ * identities masked. Reads need `contacts:read` (contacts are customers' personal data), changes `contacts:write`.
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -69,7 +69,7 @@ export function registerContactRoutes(routes: RouteTable, options: ContactRoutes
   const tenantOf = (c: Context) => scopeOf(c).tenantId!;
   const contactIdOf = (c: Context) => c.req.param('contactId')!;
 
-  routes.declare('POST', base, 'agents:write', 'tenant', ...json, async (c) => {
+  routes.declare('POST', base, 'contacts:write', 'tenant', ...json, async (c) => {
     const body = await readJsonBody(c, newContactSchema);
     const identities = (body.identities ?? []).map((identity) =>
       normalizeIdentity(identity.kind, identity.value),
@@ -82,7 +82,7 @@ export function registerContactRoutes(routes: RouteTable, options: ContactRoutes
     return c.json(contact, 201);
   });
 
-  routes.declare('GET', base, 'interactions:read', 'tenant', async (c) => {
+  routes.declare('GET', base, 'contacts:read', 'tenant', async (c) => {
     const result = pageQuerySchema.safeParse(c.req.query());
     if (!result.success) throw invalidRequestFromZod(result.error, c.req.query(), 'query');
     const page = await contacts.list(tenantOf(c), {
@@ -92,32 +92,39 @@ export function registerContactRoutes(routes: RouteTable, options: ContactRoutes
     return c.json(page, 200);
   });
 
-  routes.declare('GET', `${base}/:contactId`, 'interactions:read', 'tenant', async (c) =>
+  routes.declare('GET', `${base}/:contactId`, 'contacts:read', 'tenant', async (c) =>
     c.json(await contacts.require(tenantOf(c), contactIdOf(c)), 200),
   );
 
-  routes.declare('PATCH', `${base}/:contactId`, 'agents:write', 'tenant', ...json, async (c) => {
+  routes.declare('PATCH', `${base}/:contactId`, 'contacts:write', 'tenant', ...json, async (c) => {
     const body = await readJsonBody(c, contactPatchSchema);
     return c.json(await contacts.rename(tenantOf(c), contactIdOf(c), body.displayName, actorOf(c)), 200);
   });
 
-  routes.declare('DELETE', `${base}/:contactId`, 'agents:write', 'tenant', async (c) => {
+  routes.declare('DELETE', `${base}/:contactId`, 'contacts:write', 'tenant', async (c) => {
     await contacts.delete(tenantOf(c), contactIdOf(c), actorOf(c));
     return c.body(null, 204);
   });
 
-  routes.declare('POST', `${base}/:contactId/identities`, 'agents:write', 'tenant', ...json, async (c) => {
+  routes.declare('POST', `${base}/:contactId/identities`, 'contacts:write', 'tenant', ...json, async (c) => {
     const body = await readJsonBody(c, identitySchema);
     const identity = normalizeIdentity(body.kind, body.value);
     return c.json(await contacts.link(tenantOf(c), contactIdOf(c), identity, actorOf(c)), 200);
   });
 
   // The identity goes in the body, not the URL: addresses and numbers stay out of access logs.
-  routes.declare('DELETE', `${base}/:contactId/identities`, 'agents:write', 'tenant', ...json, async (c) => {
-    const body = await readJsonBody(c, identitySchema);
-    const identity = normalizeIdentity(body.kind, body.value);
-    return c.json(await contacts.unlink(tenantOf(c), contactIdOf(c), identity, actorOf(c)), 200);
-  });
+  routes.declare(
+    'DELETE',
+    `${base}/:contactId/identities`,
+    'contacts:write',
+    'tenant',
+    ...json,
+    async (c) => {
+      const body = await readJsonBody(c, identitySchema);
+      const identity = normalizeIdentity(body.kind, body.value);
+      return c.json(await contacts.unlink(tenantOf(c), contactIdOf(c), identity, actorOf(c)), 200);
+    },
+  );
 
   // The customer confirms: a code goes to the identity from the agent's destination on its channel, and the
   // identity sending it back links it (answered by the channels core, not the agent). The code is never returned.
@@ -126,7 +133,7 @@ export function registerContactRoutes(routes: RouteTable, options: ContactRoutes
     routes.declare(
       'POST',
       `${base}/:contactId/identities/verify-start`,
-      'agents:write',
+      'contacts:write',
       'tenant',
       ...json,
       async (c) => {

@@ -315,6 +315,26 @@ export class Contacts {
     return row?.contact_id;
   }
 
+  /**
+   * Every identity of the tenant's contact that has this one (itself included), in one query; empty when the
+   * identity belongs to no contact. The urgency context counts what a linked customer wrote on any channel.
+   */
+  async linkedIdentitiesOf(tenantId: string, identity: Identity): Promise<Identity[]> {
+    const rows = await this.db
+      .selectFrom('contact_identities as linked')
+      .innerJoin('contact_identities as own', (join) =>
+        join
+          .onRef('own.tenant_id', '=', 'linked.tenant_id')
+          .onRef('own.contact_id', '=', 'linked.contact_id'),
+      )
+      .select(['linked.kind', 'linked.value'])
+      .where('own.tenant_id', '=', tenantId)
+      .where('own.kind', '=', identity.kind)
+      .where('own.value', '=', identity.value)
+      .execute();
+    return rows.map((row) => ({ kind: row.kind as IdentityKind, value: row.value }));
+  }
+
   /** Appends an audit record of a change (identities masked before they get here). */
   async record(
     tenantId: string,

@@ -132,6 +132,7 @@ export class ChannelBindings {
       agentId: row.agent_id,
       secret: row.secret === null ? undefined : this.box.open(row.secret),
       details: JSON.parse(row.details) as Record<string, string>,
+      updatedAt: Number(row.updated_at),
     };
   }
 
@@ -152,7 +153,7 @@ export class ChannelBindings {
       hasSecret: row.secret !== null,
       details: JSON.parse(row.details) as Record<string, string>,
       createdAt: row.created_at,
-      updatedAt: row.updated_at,
+      updatedAt: Number(row.updated_at),
     }));
   }
 

@@ -24,8 +24,15 @@ interface PendingEnqueue {
   id: string;
   message: ChannelMessage;
   now: number;
+  digests: InboundDigests | undefined;
   resolve: (result: EnqueueResult) => void;
   reject: (error: unknown) => void;
+}
+
+/** Keyed digests of a message's sender and conversation (`SenderHistory.digestsOf`), kept on its row. */
+export interface InboundDigests {
+  sender: string;
+  conversation: string;
 }
 
 export type EnqueueResult = { id: string; duplicate: false } | { id: undefined; duplicate: true };
@@ -47,6 +54,8 @@ const inboundColumns = [
   'last_error',
   'received_at',
   'completed_at',
+  'sender_digest',
+  'conversation_digest',
 ] as const satisfies ReadonlyArray<keyof ChannelTables['channel_inbound']>;
 
 /** Statement sizes a batch is cut into (a few SQL texts per engine, each prepared once). */
@@ -87,9 +96,14 @@ export class InboundQueue {
    * queued. Concurrent calls are committed together in one multi-row INSERT (a group commit): a burst of
    * webhooks costs one commit, not one each, and each call resolves only once its row is committed.
    */
-  enqueue(id: string, message: ChannelMessage, now: number): Promise<EnqueueResult> {
+  enqueue(
+    id: string,
+    message: ChannelMessage,
+    now: number,
+    digests?: InboundDigests,
+  ): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ id, message, now, resolve, reject });
+      this.pending.push({ id, message, now, digests, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -149,7 +163,7 @@ export class InboundQueue {
       : this.store.writeTransaction((db) => run(db as unknown as Kysely<unknown>));
   }
 
-  private rowOf({ id, message, now }: PendingEnqueue): ChannelTables['channel_inbound'] {
+  private rowOf({ id, message, now, digests }: PendingEnqueue): ChannelTables['channel_inbound'] {
     return {
       id,
       channel: message.channel,
@@ -167,6 +181,8 @@ export class InboundQueue {
       last_error: null,
       received_at: message.receivedAt,
       completed_at: null,
+      sender_digest: digests?.sender ?? null,
+      conversation_digest: digests?.conversation ?? null,
     };
   }
 
@@ -253,6 +269,66 @@ export class InboundQueue {
       lease_owner: null,
       lease_expires_at: null,
       last_error: error.slice(0, 2_000),
+    });
+  }
+
+  /**
+   * Moves a message this owner holds to another agent (its destination's owner now) and queues it afresh
+   * for that agent: no saved reply, no attempts, its files with it; one transaction, fenced by the lease.
+   * False when the lease was lost (the message is left to the worker that has it).
+   */
+  async reroute(
+    id: string,
+    owner: string,
+    from: { tenantId: string; agentId: string },
+    message: ChannelMessage,
+    digests: InboundDigests,
+    now: number,
+  ): Promise<boolean> {
+    return this.store.writeTransaction(async (transaction) => {
+      const db = channelTables(transaction);
+      const moved = await db
+        .updateTable('channel_inbound')
+        .set({
+          tenant_id: message.tenantId,
+          agent_id: message.agentId,
+          message: this.box.seal(JSON.stringify(message)),
+          priority: urgencyPriority[message.urgency],
+          status: 'queued',
+          attempts: 0,
+          available_at: now,
+          lease_owner: null,
+          lease_expires_at: null,
+          reply: null,
+          last_error: null,
+          sender_digest: digests.sender,
+          conversation_digest: digests.conversation,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'working')
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) === 0) return false;
+      await db
+        .updateTable('channel_inbound_files')
+        .set({ tenant_id: message.tenantId, agent_id: message.agentId })
+        .where('inbound_id', '=', id)
+        .where('tenant_id', '=', from.tenantId)
+        .where('agent_id', '=', from.agentId)
+        .execute();
+      return true;
+    });
+  }
+
+  /** Closes a message this owner holds without an answer (`dropped`, with the reason); false when the lease was lost. */
+  async drop(id: string, owner: string, now: number, reason: string): Promise<boolean> {
+    return this.fenced(id, owner, {
+      status: 'dropped',
+      completed_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      reply: null,
+      last_error: reason.slice(0, 2_000),
     });
   }
 

@@ -30,6 +30,10 @@ export interface ChannelInboundTable {
   last_error: string | null;
   received_at: number;
   completed_at: number | null;
+  /** Migration 0022: keyed digest of the sender's identity (see urgency-context.ts); null on older rows. */
+  sender_digest: string | null;
+  /** Migration 0022: keyed digest of the conversation key; null on older rows. */
+  conversation_digest: string | null;
 }
 
 /** Migration 0021: a message's files, kept with it until it is answered. */

@@ -38,6 +38,58 @@ describe('scoreUrgency', () => {
     );
   });
 
+  it('makes a third message within an hour at least high, with the counts as reasons', () => {
+    const text = 'Can you call me back about my booking?';
+    expect(scoreUrgency(text, { recentMessagesFromSender: 1, messagesInLastHour: 1 }).level).toBe('normal');
+    const third = scoreUrgency(text, { recentMessagesFromSender: 2, messagesInLastHour: 2 });
+    expect(third.level).toBe('high');
+    expect(third.reasons).toEqual([
+      'context: 2 earlier messages from this sender in 24 h',
+      'context: 2 earlier messages from this sender within an hour',
+    ]);
+    // Spread over the day, the same three messages stay normal.
+    expect(scoreUrgency(text, { recentMessagesFromSender: 2, messagesInLastHour: 0 }).level).toBe('normal');
+  });
+
+  it('keeps a follow-up to a critical message at least high, and never makes critical from context alone', () => {
+    const followUp = scoreUrgency('Any update?', { previousLevel: 'critical' });
+    expect(followUp.level).toBe('high');
+    expect(followUp.reasons).toContain('context: follows a critical message in this conversation');
+    expect(scoreUrgency('Any update?', { previousLevel: 'normal' }).level).toBe('normal');
+    const complaint = 'My order is late again and the box was damaged, I want a refund today!!';
+    expect(scoreUrgency(complaint).level).toBe('high');
+    expect(
+      scoreUrgency(complaint, {
+        recentMessagesFromSender: 9,
+        messagesInLastHour: 5,
+        previousLevel: 'critical',
+      }).level,
+    ).toBe('high');
+    expect(scoreUrgency('I smell gas', { previousLevel: 'low' }).level).toBe('critical');
+    expect(
+      scoreUrgency('ok thanks, all sorted', { messagesInLastHour: 4, previousLevel: 'critical' }).level,
+    ).toBe('low');
+  });
+
+  it('only raises: a level with context is never below the level without (fuzzed)', () => {
+    const levels = fc.constantFrom(...urgencyLevels);
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.nat(20),
+        fc.nat(20),
+        fc.option(levels, { nil: undefined }),
+        (text, recent, lastHour, previousLevel) => {
+          const alone = urgencyLevels.indexOf(scoreUrgency(text).level);
+          const context = { recentMessagesFromSender: recent, messagesInLastHour: lastHour, previousLevel };
+          const withContext = urgencyLevels.indexOf(scoreUrgency(text, context).level);
+          expect(withContext).toBeGreaterThanOrEqual(alone);
+          if (alone < urgencyLevels.indexOf('critical')) expect(withContext).toBeLessThan(3);
+        },
+      ),
+    );
+  });
+
   it('returns a level for any text (fuzzed)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 500 }), (text) => {

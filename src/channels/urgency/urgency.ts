@@ -9,7 +9,9 @@ export type UrgencyLevel = (typeof urgencyLevels)[number];
 export interface UrgencyContext {
   /** Other messages from the same sender in the last 24 hours (a customer writing again and again). */
   recentMessagesFromSender?: number;
-  /** The level of the previous message in this conversation. */
+  /** Of those, the ones in the last hour: a third message within an hour is at least high. */
+  messagesInLastHour?: number;
+  /** The level of the previous message in this conversation: after a critical one, a follow-up is at least high. */
   previousLevel?: UrgencyLevel;
 }
 
@@ -150,7 +152,9 @@ const lowRules: Rule[] = [
 ];
 
 /**
- * Scores a message. Context raises the level of a customer who keeps writing, or a conversation already urgent.
+ * Scores a message. Context raises the level of a customer who keeps writing (a third message within an hour is
+ * at least high), or of a conversation already urgent (a follow-up to a critical message is at least high); it
+ * never lowers a level, never raises thanks or "no rush", and never makes critical on its own.
  *
  * @example
  * scoreUrgency('I smell gas in the kitchen').level // 'critical'
@@ -194,15 +198,37 @@ export function scoreUrgency(
     score -= 2;
     reasons.push('short acknowledgement');
   }
-  if ((context.recentMessagesFromSender ?? 0) >= 2 && score > thresholds.low) {
-    score += 2;
-    reasons.push('context: writing repeatedly');
-  }
-  if ((context.previousLevel === 'high' || context.previousLevel === 'critical') && score > thresholds.low) {
-    score += 1;
-    reasons.push(`context: conversation already ${context.previousLevel}`);
-  }
+  // Thanks and "no rush" stay low whatever came before: context raises only what asks for something.
+  if (score > thresholds.low) score = withContext(score, context, thresholds, reasons);
   return { level: levelOf(score, thresholds), score, reasons };
+}
+
+/** The context rules; each that fires is a reason naming what it saw, for the audit record and the operator. */
+function withContext(
+  contentScore: number,
+  context: UrgencyContext,
+  thresholds: UrgencyThresholds,
+  reasons: string[],
+): number {
+  let score = contentScore;
+  const recent = context.recentMessagesFromSender ?? 0;
+  const lastHour = context.messagesInLastHour ?? 0;
+  if (recent >= 2) {
+    score += 2;
+    reasons.push(`context: ${recent} earlier messages from this sender in 24 h`);
+  }
+  if (lastHour >= 2) {
+    score = Math.max(score, thresholds.high);
+    reasons.push(`context: ${lastHour} earlier messages from this sender within an hour`);
+  }
+  if (context.previousLevel === 'high' || context.previousLevel === 'critical') {
+    score += 1;
+    // A follow-up to a critical message ("any news? the water is still coming in") is never left behind.
+    if (context.previousLevel === 'critical') score = Math.max(score, thresholds.high);
+    reasons.push(`context: follows a ${context.previousLevel} message in this conversation`);
+  }
+  // Context raises to high at most: critical takes what the message itself says (danger, fraud, an outage).
+  return contentScore >= thresholds.critical ? score : Math.min(score, thresholds.critical - 1);
 }
 
 function levelOf(score: number, thresholds: UrgencyThresholds): UrgencyLevel {

@@ -26,6 +26,9 @@ const expected: Record<Action, Role[]> = {
   'messages:send': ['admin', 'operator', 'chat'],
   'feedback:give': ['admin', 'operator', 'chat'],
   'interactions:read': ['admin', 'operator', 'viewer'],
+  // A tenant's customers (personal data): viewers list them, operators change them, chat keys neither.
+  'contacts:read': ['admin', 'operator', 'viewer'],
+  'contacts:write': ['admin', 'operator'],
   'trust:read': ['admin', 'operator', 'viewer'],
   'trust:act': ['admin', 'operator'],
   'approvals:read': ['admin', 'operator', 'approver', 'viewer'],

@@ -17,6 +17,8 @@ export const actions = [
   'messages:send',
   'feedback:give',
   'interactions:read',
+  'contacts:read',
+  'contacts:write',
   'trust:read',
   'trust:act',
   'approvals:read',
@@ -45,6 +47,7 @@ export const platformActions: ReadonlySet<Action> = new Set([
 const reads: Action[] = [
   'agents:read',
   'interactions:read',
+  'contacts:read',
   'trust:read',
   'approvals:read',
   'patterns:read',
@@ -63,6 +66,7 @@ export const permissionTable: Readonly<Record<Role, ReadonlySet<Action>>> = {
   operator: new Set<Action>([
     ...reads,
     'agents:write',
+    'contacts:write',
     'messages:send',
     'feedback:give',
     'trust:act',

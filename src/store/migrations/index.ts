@@ -20,6 +20,7 @@ import * as smsOptOuts from './0016-sms-opt-outs.js';
 import * as contacts from './0017-contacts.js';
 import * as capabilityArms from './0019-capability-arms.js';
 import * as channelInboundFiles from './0021-channel-inbound-files.js';
+import * as channelInboundSender from './0022-channel-inbound-sender.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -46,6 +47,7 @@ const migrations: Record<string, EngineMigration> = {
   '0017-contacts': contacts,
   '0019-capability-arms': capabilityArms,
   '0021-channel-inbound-files': channelInboundFiles,
+  '0022-channel-inbound-sender': channelInboundSender,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */

@@ -1,0 +1,227 @@
+import twilio from 'twilio';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
+import { ClaudeAgent } from '../agent/index.js';
+import { FunctionRuntime } from '../runtime/index.js';
+import type { ChannelRequest, InboundDraft } from './adapter.js';
+import { ChannelCore, type UseAgent } from './core.js';
+import { createSmsChannel } from './sms/index.js';
+import { channelTables } from './store/tables.js';
+import { scoreUrgency } from './urgency/index.js';
+
+const accountSid = `AC${'c'.repeat(32)}`;
+const authToken = 'urgency-context-auth-token';
+const publicUrl = 'https://steward.example/channels/twilio/sms';
+const acmeDesk = '+14155550100';
+const acmeSales = '+14155550101';
+const otherDesk = '+14155550200';
+const ada = '+14155550199';
+const bob = '+14155550177';
+const minute = 60_000;
+
+// Questions that are normal on their own: only the context can make them more.
+const calls = [
+  'Can you call me about my booking?',
+  'Please give me a call about the booking',
+  'Could someone phone me about the booking',
+];
+
+let sequence = 0;
+function text(from: string, to: string, body: string): ChannelRequest {
+  sequence++;
+  const params: Record<string, string> = {
+    MessageSid: `SM${sequence.toString(16).padStart(32, '0')}`,
+    AccountSid: accountSid,
+    From: from,
+    To: to,
+    Body: body,
+    NumMedia: '0',
+  };
+  return {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, publicUrl, params),
+    },
+    rawBody: new TextEncoder().encode(new URLSearchParams(params).toString()),
+    url: 'http://localhost/channels/twilio/sms',
+  };
+}
+
+describe.each(storeEngines)('urgency from the sender’s context on $name', (engine) => {
+  let opened: TestStore;
+  let api: TwilioApiServer;
+  let clock: number;
+  let prompts: string[];
+  const agents: ClaudeAgent[] = [];
+
+  beforeAll(async () => {
+    api = await startTwilioApiServer({ accountSid, authToken });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  beforeEach(async () => {
+    opened = await engine.open();
+    clock = 1_780_000_000_000;
+    prompts = [];
+  });
+  afterEach(async () => {
+    for (const agent of agents.splice(0)) await agent.close();
+    await opened.cleanup();
+  });
+
+  const useAgent: UseAgent = async (tenantId, agentId, work) => {
+    const agent = new ClaudeAgent({
+      tenantId,
+      agentId,
+      store: opened.store,
+      now: () => clock,
+      audit: { level: 'standard' },
+      runtime: new FunctionRuntime(async ({ prompt }) => {
+        prompts.push(prompt);
+        return 'We will call you shortly.';
+      }),
+    });
+    agents.push(agent);
+    // As the fleet's host does: started, its audit records every event.
+    await agent.start();
+    return work(agent);
+  };
+
+  async function newCore() {
+    const sms = createSmsChannel({
+      config: { type: 'sms', accountSid, authToken, from: acmeDesk, publicUrl, apiUrl: api.url },
+      store: opened.store,
+      env: {},
+      now: () => clock,
+    });
+    const core = new ChannelCore({
+      store: opened.store,
+      adapters: [sms],
+      useAgent,
+      now: () => clock,
+      handlingOf: () => ({ detectUrgency: true }),
+    });
+    await core.bindings.bind({ channel: 'sms', routeKey: acmeDesk, tenantId: 'acme', agentId: 'desk' });
+    await core.bindings.bind({ channel: 'sms', routeKey: acmeSales, tenantId: 'acme', agentId: 'sales' });
+    await core.bindings.bind({ channel: 'sms', routeKey: otherDesk, tenantId: 'other', agentId: 'desk' });
+    await core.bindings.bind({
+      channel: 'email',
+      routeKey: 'desk@acme.example',
+      tenantId: 'acme',
+      agentId: 'desk',
+    });
+    return core;
+  }
+
+  /** The queued messages' priorities (their levels), oldest first. */
+  async function priorities(): Promise<number[]> {
+    const rows = await channelTables(opened.store.db)
+      .selectFrom('channel_inbound')
+      .select('priority')
+      .orderBy('received_at')
+      .execute();
+    return rows.map((row) => row.priority);
+  }
+
+  it('makes an SMS sender’s third message within an hour high: it jumps the queue and its audit record names the context', async () => {
+    for (const body of calls) expect(scoreUrgency(body).level).toBe('normal');
+    const core = await newCore();
+    await core.receive('sms', text(bob, acmeDesk, 'What time do you open tomorrow?'));
+    for (const body of calls) {
+      clock += 5 * minute;
+      await core.receive('sms', text(ada, acmeDesk, body));
+    }
+    const rows = await channelTables(opened.store.db)
+      .selectFrom('channel_inbound')
+      .select(['priority', 'sender_digest'])
+      .orderBy('received_at')
+      .execute();
+    expect(rows.map((row) => row.priority)).toEqual([1, 1, 1, 2]);
+    // The queue keeps a keyed digest of the sender, never the number.
+    expect(rows[1]?.sender_digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(rows)).not.toContain('4155550199');
+
+    expect(await core.processDue(1)).toBe(1);
+    expect(prompts).toEqual([calls[2]]);
+    const audit = (await agents[0]!.audit())!;
+    const records = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] }))
+      .records;
+    expect(records).toHaveLength(1);
+    expect(records[0]?.payload).toMatchObject({
+      level: 'high',
+      reasons: [
+        'context: 2 earlier messages from this sender in 24 h',
+        'context: 2 earlier messages from this sender within an hour',
+      ],
+    });
+  });
+
+  it('does not count what the same number wrote to another tenant, or to another agent of the same tenant', async () => {
+    const core = await newCore();
+    for (const to of [otherDesk, otherDesk, otherDesk, acmeSales, acmeSales]) {
+      clock += minute;
+      await core.receive('sms', text(ada, to, calls[0]!));
+    }
+    clock += minute;
+    await core.receive('sms', text(ada, acmeDesk, calls[1]!));
+    const rows = await channelTables(opened.store.db)
+      .selectFrom('channel_inbound')
+      .select(['tenant_id', 'agent_id', 'priority'])
+      .orderBy('received_at')
+      .execute();
+    // The other tenant's own third message is high: its context is its own.
+    expect(rows.map((row) => `${row.tenant_id}/${row.agent_id}:${row.priority}`)).toEqual([
+      'other/desk:1',
+      'other/desk:1',
+      'other/desk:2',
+      'acme/sales:1',
+      'acme/sales:1',
+      'acme/desk:1',
+    ]);
+  });
+
+  it('counts a linked contact’s messages on every channel, and keeps a follow-up to a critical message high', async () => {
+    const core = await newCore();
+    await core.contacts.create(
+      'acme',
+      {
+        identities: [
+          { kind: 'phone', value: ada },
+          { kind: 'email', value: 'ada@example.com' },
+        ],
+      },
+      'key:test',
+    );
+    const email = (body: string): InboundDraft => ({
+      channel: 'email',
+      sender: { id: 'ada@example.com', provider: 'email' },
+      conversationKey: `email:desk@acme.example:<thread-${sequence}@example.com>`,
+      text: body,
+      attachments: [],
+      urgency: 'normal',
+      receivedAt: clock,
+      providerId: `<m-${++sequence}@example.com> desk@acme.example`,
+      routeKey: 'desk@acme.example',
+      reply: {
+        to: 'ada@example.com',
+        messageId: `<m-${sequence}@example.com>`,
+        references: '',
+        subject: 'Booking',
+      },
+    });
+    await core.accept([email(calls[0]!)]);
+    clock += 10 * minute;
+    await core.accept([email(calls[1]!)]);
+    clock += 10 * minute;
+    await core.receive('sms', text(ada, acmeDesk, calls[2]!));
+    // Bob, unlinked, writing once: normal.
+    await core.receive('sms', text(bob, acmeDesk, calls[2]!));
+    clock += 2 * 60 * minute;
+    await core.receive('sms', text(bob, acmeDesk, 'The water heater is flooding the garage!'));
+    clock += 5 * minute;
+    await core.receive('sms', text(bob, acmeDesk, 'Any update?'));
+    expect(await priorities()).toEqual([1, 1, 2, 1, 3, 2]);
+  });
+});
