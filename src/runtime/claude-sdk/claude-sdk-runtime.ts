@@ -3,7 +3,7 @@
  * Code CLI with a throwaway home under the data directory, working in the agent's own workspace (its file
  * tools refused outside it, its shell sandboxed), behind a per-host concurrency limit.
  */
-import { type Options, type Query, query, type SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { Options, Query, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
 import type { ConcurrencyLimiter } from '../concurrency-limiter.js';
 import type {
@@ -33,6 +33,7 @@ import {
   resolveRuntimeOptions,
 } from './runtime-options.js';
 import { sandboxFailureOf, sandboxUnavailableError } from './sandbox.js';
+import { loadSdk } from './sdk-module.js';
 import { createSessionStoreAdapter } from './session-store-adapter.js';
 import { ToolCallTracker } from './tool-call-tracker.js';
 import { fixedOptionsOf, UserMessageQueue, WarmSession, warmKeyOf } from './warm-session.js';
@@ -158,6 +159,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
    */
   private async start(request: RuntimeRequest, queueWaitMs: number): Promise<SdkRun> {
     const startedAt = Date.now();
+    const { query } = await loadSdk();
     const isolation = await this.isolator.forRun(request);
     const directory = await this.createRunDirectory();
 
@@ -316,6 +318,7 @@ export class ClaudeAgentSdkRuntime implements AgentRuntime {
     key: string,
     fixedOptions: string,
   ): Promise<WarmSession> {
+    const { query } = await loadSdk();
     const isolation = await this.isolator.forRun(request);
     const directory = await this.createRunDirectory();
     const abortController = new AbortController();

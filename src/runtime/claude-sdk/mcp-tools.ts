@@ -3,12 +3,9 @@
  * each tool as `mcp__<server>__<name>`. Servers are built per run: an MCP server instance holds one
  * transport, so concurrent runs cannot share one.
  */
-import {
-  createSdkMcpServer,
-  type McpSdkServerConfigWithInstance,
-  tool,
-} from '@anthropic-ai/claude-agent-sdk';
+import type { McpSdkServerConfigWithInstance } from '@anthropic-ai/claude-agent-sdk';
 import type { z } from 'zod';
+import { loadedSdk } from './sdk-module.js';
 
 /**
  * A tool the agent's model may call, run in this process.
@@ -53,6 +50,9 @@ export function buildMcpServers(
     else byServer.set(definition.server, [definition]);
   }
   const servers: Record<string, McpSdkServerConfigWithInstance> = {};
+  if (byServer.size === 0) return servers;
+  // Runs build their options after awaiting loadSdk(), so the SDK is here.
+  const { createSdkMcpServer, tool } = loadedSdk();
   for (const [server, list] of byServer) {
     servers[server] = createSdkMcpServer({
       name: server,

@@ -4,16 +4,16 @@
  * confines shell commands to the workspace and the system's programs. Whether the sandbox can run here is
  * asked of the CLI itself, once per process.
  */
-import {
-  type Options,
-  query,
-  type SandboxSettings,
-  type SDKResultMessage,
-  type SDKUserMessage,
-  type Settings,
+import type {
+  Options,
+  SandboxSettings,
+  SDKResultMessage,
+  SDKUserMessage,
+  Settings,
 } from '@anthropic-ai/claude-agent-sdk';
 import { StewardError } from '../../errors/index.js';
 import type { RuntimeIsolation, SandboxMode, SandboxStatus } from '../types.js';
+import { loadSdk } from './sdk-module.js';
 
 /** Tools that run shell commands: the sandbox covers them, and without it they are not offered. */
 export const shellTools = ['Bash', 'Monitor', 'PowerShell'];
@@ -154,6 +154,7 @@ export async function askCliForSandbox(
   options: Pick<Options, 'env' | 'cwd' | 'pathToClaudeCodeExecutable'>,
   timeoutMs = 30_000,
 ): Promise<SandboxProbe> {
+  const { query } = await loadSdk();
   const abortController = new AbortController();
   const timer = setTimeout(() => abortController.abort(), timeoutMs);
   const conversation = query({
