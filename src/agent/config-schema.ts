@@ -22,6 +22,7 @@ const storeConfigSchema = z
     path: z.string().min(1).optional(),
     poolSize: z.number().int().min(1).max(1000).optional(),
     synchronous: z.enum(['normal', 'full']).optional(),
+    cacheMb: z.number().int().min(1).max(4096).optional(),
     encryptionKey: z.string().min(1).optional(),
   })
   .strict();

@@ -15,7 +15,7 @@ import { restrictToOwner } from './private-files.js';
 import type { Database } from './schema.js';
 import { SessionTranscriptRepository } from './session-transcript-repository.js';
 import { openLatestReader } from './sqlite/latest-reader.js';
-import { createSqliteEngine } from './sqlite/sqlite-engine.js';
+import { createSqliteEngine, DEFAULT_SQLITE_CACHE_MB } from './sqlite/sqlite-engine.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, pendingMigrationNames, pingStore } from './store-health.js';
 import { createAesGcmCipher, parseSecretKey } from './transcript-cipher.js';
 import type { StewardStore, StoreConfig, StoreEngine } from './types.js';
@@ -90,6 +90,7 @@ export async function openStore(
       ? createSqliteEngine({
           path: target,
           synchronous: config.synchronous ?? 'normal',
+          cacheMb: sqliteCacheMb(config, env),
           onWarning: (message) => warnings.push(message),
         })
       : undefined;
@@ -222,4 +223,18 @@ function describe(error: unknown): string {
   if (StewardError.isInstance(error) && error.code === 'store-unavailable' && error.cause !== undefined)
     return describe(error.cause);
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The SQLite page cache's size: the config's `cacheMb`, else STEWARD_SQLITE_CACHE_MB, else 32 MiB. */
+function sqliteCacheMb(config: StoreConfig, env: NodeJS.ProcessEnv): number {
+  const raw = config.cacheMb ?? env.STEWARD_SQLITE_CACHE_MB;
+  if (raw === undefined || raw === '') return DEFAULT_SQLITE_CACHE_MB;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 4_096) {
+    throw new StewardError(
+      'invalid-config',
+      `store: the SQLite page cache (cacheMb or STEWARD_SQLITE_CACHE_MB) must be a whole number of MiB from 1 to 4096, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
 }

@@ -23,6 +23,10 @@ export interface StoreConfig {
   /** SQLite durability: 'normal' survives a process crash (WAL), 'full' also a power cut; default 'normal'. */
   synchronous?: 'normal' | 'full';
   /**
+   * SQLite page cache in MiB (part of the process's RSS once full); default `STEWARD_SQLITE_CACHE_MB`, else 32.
+   */
+  cacheMb?: number;
+  /**
    * 32-byte key (hex or base64) that encrypts session transcripts at rest; default `STEWARD_SECRET_KEY`.
    * Without one, a SQLite file store creates `secret.key` (mode 0600) beside the database; a PostgreSQL
    * store shared by many instances needs the same key on each, so it stores transcripts in plaintext and warns.

@@ -13,6 +13,8 @@ import {
 export interface SqliteEngineOptions {
   path: string;
   synchronous: 'normal' | 'full';
+  /** Page cache in MiB (default {@link DEFAULT_SQLITE_CACHE_MB}). */
+  cacheMb?: number;
   /** Told when the checkpoint worker fails (the connection's own checkpoints carry on). */
   onWarning?: (message: string) => void;
 }
@@ -23,6 +25,9 @@ export interface SqliteEngine {
   checkpointer: WalCheckpointer | undefined;
 }
 
+/** The SQLite page cache's default size in MiB. */
+export const DEFAULT_SQLITE_CACHE_MB = 32;
+
 export function createSqliteEngine(options: SqliteEngineOptions): SqliteEngine {
   const inMemory = options.path === ':memory:';
   if (!inMemory) prepareDatabaseFiles(options.path, options.onWarning);
@@ -31,9 +36,9 @@ export function createSqliteEngine(options: SqliteEngineOptions): SqliteEngine {
   database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  // 32 MiB of page cache (SQLite's default is 2 MiB): the audit tables' indexes outgrow 2 MiB within
-  // minutes of steady appends.
-  database.pragma('cache_size = -32768');
+  // 32 MiB of page cache by default (SQLite's default is 2 MiB): the audit tables' indexes outgrow 2 MiB
+  // within minutes of steady appends. It fills as pages are read and stays at its bound.
+  database.pragma(`cache_size = -${(options.cacheMb ?? DEFAULT_SQLITE_CACHE_MB) * 1024}`);
   let checkpointer: WalCheckpointer | undefined;
   if (!inMemory) {
     database.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
