@@ -62,4 +62,28 @@ describe.each(storeEngines)('InboundQueue group commit on $name', (engine) => {
     expect(byId.get('in-123')).toEqual(messageOf('Ev123', 'text of Ev123'));
     expect(byId.get('late')?.text).toBe('late');
   });
+
+  it('commits webhooks that arrive in separate callbacks of one turn of the event loop together', async () => {
+    const queue = new InboundQueue(opened.store);
+    // As the HTTP server hands over requests: each in its own callback, microtasks run between them (so
+    // each request's handler gets as far as its enqueue before the next request is even parsed).
+    const results = await Promise.all(
+      Array.from(
+        { length: 40 },
+        (_, index) =>
+          new Promise<Awaited<ReturnType<InboundQueue['enqueue']>>>((resolve, reject) => {
+            setImmediate(() => {
+              queue
+                .enqueue(`in-${index}`, messageOf(`Ev${index}`, `text ${index}`), 1_000)
+                .then(resolve, reject);
+            });
+          }),
+      ),
+    );
+    expect(results.every((result) => !result.duplicate)).toBe(true);
+    expect(queue.groupCommits.messages).toBe(40);
+    // One commit for the 40 (two when the first callback's commit started before the others ran).
+    expect(queue.groupCommits.commits).toBeLessThanOrEqual(2);
+    expect(await queue.claim('worker-1', 2_000, 60_000, 100)).toHaveLength(40);
+  });
 });
