@@ -32,6 +32,10 @@ export interface ChannelFigures {
    * swayed by a busy machine than latency (the server is one thread: 200 at once wait for 200 of these).
    */
   serverCpuMsPerRequest: number;
+  /** The load client's CPU time per request (its own process): small next to the server's, or it is the bottleneck. */
+  clientCpuMsPerRequest: number;
+  /** Group commits of the queue over the client's rounds, and the messages they carried. */
+  commits: { commits: number; messages: number };
   /** The same requests through `app.request` (no sockets, no HTTP client): the server's own work. */
   inProcessAck: LatencySummary;
   statuses: Record<number, number>;
@@ -50,7 +54,8 @@ export async function benchChannels(
   options: { requests?: number; workers?: number; rounds?: number } = {},
 ): Promise<ChannelFigures> {
   const requests = options.requests ?? 200;
-  const workerCount = options.workers ?? 4;
+  // STEWARD_BENCH_CHANNELS_WORKERS=0: acknowledgements only (A/B runs), no queue throughput.
+  const workerCount = options.workers ?? Number(process.env.STEWARD_BENCH_CHANNELS_WORKERS ?? 4);
   const slack = await startFakeSlack({ tokens: ['xoxb-bench'] });
   const channelFor = () =>
     createSlackChannel({
@@ -120,6 +125,7 @@ export async function benchChannels(
       statuses[Number(status)] = (statuses[Number(status)] ?? 0) + count;
     }
     const cpu = process.cpuUsage(cpuBefore);
+    const commits = receiver.queue.groupCommits;
     const samples = load.rounds.flat();
     await profile?.stop();
     const served = requests * (load.rounds.length + 1);
@@ -177,6 +183,8 @@ export async function benchChannels(
       ack: summarise(samples),
       coldAck: summarise(load.warmUp),
       serverCpuMsPerRequest: (cpu.user + cpu.system) / 1000 / served,
+      clientCpuMsPerRequest: load.clientCpuMsPerRequest,
+      commits,
       inProcessAck: summarise(inProcessSamples),
       statuses,
       workers: workerCount,
@@ -247,7 +255,10 @@ export function printChannels(figures: ChannelFigures): void {
     `  acknowledgement (verify, route, durable enqueue): p50 ${formatMs(figures.ack.p50)}, p99 ${formatMs(figures.ack.p99)}, max ${formatMs(figures.ack.max)} (target p99 ≤ 50 ms); statuses ${JSON.stringify(figures.statuses)}`,
   );
   console.log(
-    `  server CPU per acknowledged request: ${formatMs(figures.serverCpuMsPerRequest)} (× ${figures.requests} at once ≈ ${formatMs(figures.serverCpuMsPerRequest * figures.requests)} for the last one on an idle core)`,
+    `  server CPU per acknowledged request: ${formatMs(figures.serverCpuMsPerRequest)} (× ${figures.requests} at once ≈ ${formatMs(figures.serverCpuMsPerRequest * figures.requests)} for the last one on an idle core); the load client's: ${formatMs(figures.clientCpuMsPerRequest)}`,
+  );
+  console.log(
+    `  durable enqueue: ${figures.commits.messages} messages in ${figures.commits.commits} group commits (${(figures.commits.messages / Math.max(1, figures.commits.commits)).toFixed(1)} per commit)`,
   );
   console.log(
     `  first round (new connections): p50 ${formatMs(figures.coldAck.p50)}, p99 ${formatMs(figures.coldAck.p99)}, max ${formatMs(figures.coldAck.max)}`,
@@ -255,6 +266,7 @@ export function printChannels(figures: ChannelFigures): void {
   console.log(
     `  the same through app.request (no sockets): p50 ${formatMs(figures.inProcessAck.p50)}, p99 ${formatMs(figures.inProcessAck.p99)}, max ${formatMs(figures.inProcessAck.max)}`,
   );
+  if (figures.workers === 0) return;
   console.log(
     `  queue: ${figures.processed} messages claimed, answered and replied by ${figures.workers} workers in ${formatMs(figures.drainMs)}: ${figures.throughputPerSecond.toFixed(0)} messages/s`,
   );
