@@ -15,8 +15,9 @@ interface LoadInput {
   url: string;
   signingSecret: string;
   requests: number;
-  /** Rounds measured after one warm-up round (which opens the sockets). */
+  /** Rounds measured after the round that opens the sockets and `warmUpRounds` more (default 2). */
   rounds: number;
+  warmUpRounds?: number;
   /** Makes event ids unique across runs on one store. */
   prefix: string;
 }
@@ -137,6 +138,19 @@ const warmUp = await Promise.all(
   }),
 );
 
+// Warm-up rounds on the open sockets (cold code on both sides), then `warm` on stdout: the server starts its
+// CPU count and profile and answers `go` on stdin, so the server's CPU per request is of the measured rounds.
+for (let round = 0; round < (input.warmUpRounds ?? 2); round++) {
+  const requests = connections.map((_, index) => requestBytes(index));
+  await Promise.all(connections.map((connection, index) => timed(connection, requests[index]!)));
+}
+process.stdout.write('warm\n');
+await new Promise<void>((resolve) => {
+  process.stdin.setEncoding('utf8').on('data', (chunk: string) => {
+    if (chunk.includes('go')) resolve();
+  });
+});
+process.stdin.pause();
 const rounds: number[][] = [];
 let cpu = { user: 0, system: 0 };
 for (let round = 0; round < input.rounds; round++) {

@@ -21,11 +21,11 @@ import { formatMs, type LatencySummary, summarise } from './stats.js';
 export interface ChannelFigures {
   engine: string;
   requests: number;
-  /** Rounds of `requests` concurrent events measured (after a warm-up round): `ack` has requests × rounds samples. */
+  /** Rounds of `requests` concurrent events measured (after three warm-up rounds): `ack` has requests × rounds samples. */
   rounds: number;
   /** From a load client in another process, over keep-alive connections opened by the warm-up round. */
   ack: LatencySummary;
-  /** The warm-up round: every request on a new connection. */
+  /** The first warm-up round: every request on a new connection, cold code. */
   coldAck: LatencySummary;
   /**
    * The server process's CPU time (user + system) per acknowledged request over the client's rounds: less
@@ -34,7 +34,7 @@ export interface ChannelFigures {
   serverCpuMsPerRequest: number;
   /** The load client's CPU time per request (its own process): small next to the server's, or it is the bottleneck. */
   clientCpuMsPerRequest: number;
-  /** Group commits of the queue over the client's rounds, and the messages they carried. */
+  /** Group commits of the queue over the measured rounds, and the messages they carried. */
   commits: { commits: number; messages: number };
   /** The same requests through `app.request` (no sockets, no HTTP client): the server's own work. */
   inProcessAck: LatencySummary;
@@ -110,25 +110,37 @@ export async function benchChannels(
     );
     const statuses: Record<number, number> = {};
     // The load client runs in a process of its own: its signing and parsing do not share the server's loop.
-    // STEWARD_BENCH_CHANNELS_PROFILE=<file.cpuprofile>: the server's CPU profile of these rounds only.
-    const profile = await startProfile(process.env.STEWARD_BENCH_CHANNELS_PROFILE);
-    // The load client's process starts first (its own warm-up round included in the CPU count below).
-    const cpuBefore = process.cpuUsage();
-    const load = await runLoadClient({
-      url: `${server.url}/channels/slack/events`,
-      signingSecret,
-      requests,
-      rounds: options.rounds ?? 5,
-      prefix: `bench-${engine}`,
-    });
+    // STEWARD_BENCH_CHANNELS_PROFILE=<file.cpuprofile>: the server's CPU profile of the measured rounds only.
+    // The CPU count and the profile start once the client has warmed up (cold code compiled on both sides).
+    let cpuBefore = process.cpuUsage();
+    let profile: { stop(): Promise<void> } | undefined;
+    let commitsBefore = receiver.queue.groupCommits;
+    const load = await runLoadClient(
+      {
+        url: `${server.url}/channels/slack/events`,
+        signingSecret,
+        requests,
+        rounds: options.rounds ?? 5,
+        prefix: `bench-${engine}`,
+      },
+      async () => {
+        profile = await startProfile(process.env.STEWARD_BENCH_CHANNELS_PROFILE);
+        cpuBefore = process.cpuUsage();
+        commitsBefore = receiver.queue.groupCommits;
+      },
+    );
+    const cpu = process.cpuUsage(cpuBefore);
+    const commitsAfter = receiver.queue.groupCommits;
+    const commits = {
+      commits: commitsAfter.commits - commitsBefore.commits,
+      messages: commitsAfter.messages - commitsBefore.messages,
+    };
     for (const [status, count] of Object.entries(load.statuses)) {
       statuses[Number(status)] = (statuses[Number(status)] ?? 0) + count;
     }
-    const cpu = process.cpuUsage(cpuBefore);
-    const commits = receiver.queue.groupCommits;
     const samples = load.rounds.flat();
     await profile?.stop();
-    const served = requests * (load.rounds.length + 1);
+    const served = requests * load.rounds.length;
 
     // The same work without sockets: 200 more events handed to the app in process, all at once.
     const inProcessSamples = await Promise.all(
@@ -220,21 +232,23 @@ async function startProfile(file: string | undefined): Promise<{ stop(): Promise
   };
 }
 
-/** Runs the load client (channels-load-client.ts) in a child process; resolves with its figures. */
-async function runLoadClient(input: {
-  url: string;
-  signingSecret: string;
-  requests: number;
-  rounds: number;
-  prefix: string;
-}): Promise<LoadOutput> {
+/** Runs the load client (channels-load-client.ts) in a child process; `onWarm` runs before its measured rounds. */
+async function runLoadClient(
+  input: { url: string; signingSecret: string; requests: number; rounds: number; prefix: string },
+  onWarm: () => Promise<void>,
+): Promise<LoadOutput> {
   const entry = fileURLToPath(new URL('./channels-load-client.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(input)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   let output = '';
+  let warm = false;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
+    if (!warm && output.includes('warm\n')) {
+      warm = true;
+      void onWarm().then(() => child.stdin.end('go\n'));
+    }
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
