@@ -27,7 +27,7 @@ describe.each(storeEngines)('InboundQueue group commit on $name', (engine) => {
     await opened.cleanup();
   });
 
-  it('commits a burst of 300 (cut into statements of several sizes) once each, duplicates in the same burst skipped', async () => {
+  it('commits a burst of 300 (one statement on PostgreSQL, several sizes on SQLite) once each, duplicates in the same burst skipped', async () => {
     const queue = new InboundQueue(opened.store);
     // 300 distinct events plus 20 retries of some of them, all in flight at once.
     const calls = [

@@ -49,8 +49,10 @@ const inboundColumns = [
   'completed_at',
 ] as const satisfies ReadonlyArray<keyof ChannelTables['channel_inbound']>;
 
-/** Statement sizes a batch is cut into (a few SQL texts per engine, each prepared once). */
+/** Statement sizes a batch is cut into on SQLite (a few SQL texts, each prepared once). */
 const insertSizes = [256, 128, 64, 32, 16, 8, 4, 2, 1];
+/** PostgreSQL batches up to this size keep their SQL text (a batch's own size, up to 500 rows). */
+const cachedPostgresRows = 64;
 
 const insertSqlCache = new Map<string, string>();
 
@@ -68,7 +70,7 @@ function insertSql(engine: string, rows: number): string {
     text =
       `insert into "channel_inbound" (${inboundColumns.map((column) => `"${column}"`).join(', ')}) ` +
       `values ${tuples.join(', ')} on conflict ("channel", "provider_id") do nothing returning "id"`;
-    insertSqlCache.set(key, text);
+    if (engine !== 'postgres' || rows <= cachedPostgresRows) insertSqlCache.set(key, text);
   }
   return text;
 }
@@ -140,13 +142,15 @@ export class InboundQueue {
   /**
    * Inserts the rows (a duplicate channel and provider id is skipped) and returns the ids inserted. The SQL
    * is written once per engine and size, not built and compiled by Kysely per batch (which took about a
-   * fifth of a webhook's acknowledgement under load); a batch of several sizes is one transaction.
+   * fifth of a webhook's acknowledgement under load); a batch of several statements is one transaction.
    */
   private async insertRows(rows: ReadonlyArray<ChannelTables['channel_inbound']>): Promise<Set<string>> {
     const engine = this.store.engine;
     const statements: CompiledQuery<{ id: string }>[] = [];
     let start = 0;
-    for (const size of insertSizes) {
+    // PostgreSQL parses every statement the driver sends (none is kept prepared): one of the batch's own size
+    // is one round trip and needs no transaction. SQLite keeps a compiled statement per text: a few sizes.
+    for (const size of engine === 'postgres' ? [rows.length] : insertSizes) {
       while (rows.length - start >= size) {
         const parameters: unknown[] = [];
         for (const row of rows.slice(start, start + size)) {
