@@ -34,6 +34,8 @@ export interface ChannelFigures {
   serverCpuMsPerRequest: number;
   /** The load client's CPU time per request (its own process): small next to the server's, or it is the bottleneck. */
   clientCpuMsPerRequest: number;
+  /** Whether a worker answered queued messages in this process during the measured rounds. */
+  workerDuring: boolean;
   /** Group commits of the queue over the measured rounds, and the messages they carried. */
   commits: { commits: number; messages: number };
   /** The same requests through `app.request` (no sockets, no HTTP client): the server's own work. */
@@ -114,6 +116,11 @@ export async function benchChannels(
     // The CPU count and the profile start once the client has warmed up (cold code compiled on both sides).
     let cpuBefore = process.cpuUsage();
     let profile: { stop(): Promise<void> } | undefined;
+    // STEWARD_BENCH_CHANNELS_WORKER_DURING=1: a worker in this process answers the queued messages during the
+    // measured rounds, as under `steward serve` (its agent runs in process, its replies go to the fake Slack
+    // API, also in this process): the acknowledgements share the loop with it. Default: no worker runs then.
+    const workerDuring = process.env.STEWARD_BENCH_CHANNELS_WORKER_DURING === '1';
+    let stopWorker: (() => Promise<void>) | undefined;
     let commitsBefore = receiver.queue.groupCommits;
     const load = await runLoadClient(
       {
@@ -127,12 +134,14 @@ export async function benchChannels(
         prefix: `bench-${engine}`,
       },
       async () => {
+        if (workerDuring) stopWorker = receiver.startWorker({ concurrency: 4 });
         profile = await startProfile(process.env.STEWARD_BENCH_CHANNELS_PROFILE);
         cpuBefore = process.cpuUsage();
         commitsBefore = receiver.queue.groupCommits;
       },
     );
     const cpu = process.cpuUsage(cpuBefore);
+    await stopWorker?.();
     const commitsAfter = receiver.queue.groupCommits;
     const commits = {
       commits: commitsAfter.commits - commitsBefore.commits,
@@ -200,6 +209,7 @@ export async function benchChannels(
       serverCpuMsPerRequest: (cpu.user + cpu.system) / 1000 / served,
       clientCpuMsPerRequest: load.clientCpuMsPerRequest,
       commits,
+      workerDuring,
       inProcessAck: summarise(inProcessSamples),
       statuses,
       workers: workerCount,
@@ -271,7 +281,7 @@ async function runLoadClient(
 
 export function printChannels(figures: ChannelFigures): void {
   console.log(
-    `\nchannels (${figures.engine}): ${figures.requests} concurrent signed Slack events on loopback, ${figures.rounds} rounds, the client in another process; load average ${loadavg()
+    `\nchannels (${figures.engine}): ${figures.requests} concurrent signed Slack events on loopback, ${figures.rounds} rounds, the client in another process, ${figures.workerDuring ? 'a worker answering in the same process' : 'no worker running'}; load average ${loadavg()
       .map((value) => value.toFixed(2))
       .join(' ')}`,
   );
