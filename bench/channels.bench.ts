@@ -6,7 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { Session } from 'node:inspector';
+import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ClaudeAgent } from '../src/agent/index.js';
@@ -38,6 +40,11 @@ export interface ChannelFigures {
   workerDuring: boolean;
   /** Group commits of the queue over the measured rounds, and the messages they carried. */
   commits: { commits: number; messages: number };
+  /**
+   * The floor: a bare `node:http` server (reads the body, parses the JSON, answers 200; no signature, no
+   * store) under the same client and rounds: its CPU per request and latency.
+   */
+  bare: { cpuMsPerRequest: number; ack: LatencySummary };
   /** The same requests through `app.request` (no sockets, no HTTP client): the server's own work. */
   inProcessAck: LatencySummary;
   statuses: Record<number, number>;
@@ -154,6 +161,8 @@ export async function benchChannels(
     await profile?.stop();
     const served = requests * load.rounds.length;
 
+    const bare = await benchBareServer(requests, options.rounds ?? 5, options.warmUpRounds ?? 15);
+
     // The same work without sockets: 200 more events handed to the app in process, all at once.
     const inProcessSamples = await Promise.all(
       bodies.map(async (body) => {
@@ -211,6 +220,7 @@ export async function benchChannels(
       commits,
       workerDuring,
       inProcessAck: summarise(inProcessSamples),
+      bare,
       statuses,
       workers: workerCount,
       processed,
@@ -243,6 +253,48 @@ async function startProfile(file: string | undefined): Promise<{ stop(): Promise
       session.disconnect();
     },
   };
+}
+
+/** The same load on a bare `node:http` server in this process: what Node's HTTP stack alone costs here. */
+async function benchBareServer(
+  requests: number,
+  rounds: number,
+  warmUpRounds: number,
+): Promise<{ cpuMsPerRequest: number; ack: LatencySummary }> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 0 });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    let cpuBefore = process.cpuUsage();
+    const load = await runLoadClient(
+      {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/channels/slack/events`,
+        signingSecret,
+        requests,
+        rounds,
+        warmUpRounds,
+        prefix: 'bare',
+      },
+      async () => {
+        cpuBefore = process.cpuUsage();
+      },
+    );
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / (requests * load.rounds.length),
+      ack: summarise(load.rounds.flat()),
+    };
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 /** Runs the load client (channels-load-client.ts) in a child process; `onWarm` runs before its measured rounds. */
@@ -296,6 +348,9 @@ export function printChannels(figures: ChannelFigures): void {
   );
   console.log(
     `  first round (new connections): p50 ${formatMs(figures.coldAck.p50)}, p99 ${formatMs(figures.coldAck.p99)}, max ${formatMs(figures.coldAck.max)}`,
+  );
+  console.log(
+    `  floor, a bare node:http server under the same load: CPU per request ${formatMs(figures.bare.cpuMsPerRequest)}, p50 ${formatMs(figures.bare.ack.p50)}, p99 ${formatMs(figures.bare.ack.p99)}`,
   );
   console.log(
     `  the same through app.request (no sockets): p50 ${formatMs(figures.inProcessAck.p50)}, p99 ${formatMs(figures.inProcessAck.p99)}, max ${formatMs(figures.inProcessAck.max)}`,
