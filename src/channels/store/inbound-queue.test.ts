@@ -86,4 +86,22 @@ describe.each(storeEngines)('InboundQueue group commit on $name', (engine) => {
     expect(queue.groupCommits.commits).toBeLessThanOrEqual(2);
     expect(await queue.claim('worker-1', 2_000, 60_000, 100)).toHaveLength(40);
   });
+
+  it('fails only the message whose row cannot be written when a group commit fails, not the others of its batch', async () => {
+    const queue = new InboundQueue(opened.store);
+    // PostgreSQL refuses a NUL character in text: this provider id cannot be stored there (SQLite keeps it).
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, index) =>
+        queue.enqueue(
+          `in-${index}`,
+          messageOf(index === 7 ? 'Ev\u0000bad' : `Ev${index}`, `text ${index}`),
+          1_000,
+        ),
+      ),
+    );
+    const committed = results.filter((result) => result.status === 'fulfilled');
+    expect(committed.length).toBeGreaterThanOrEqual(29);
+    expect(results.filter((result, index) => index !== 7 && result.status === 'rejected')).toEqual([]);
+    expect(await queue.claim('worker-1', 2_000, 60_000, 100)).toHaveLength(committed.length);
+  });
 });

@@ -122,20 +122,29 @@ export class InboundQueue {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, 500);
         try {
-          const ids = await this.insertRows(batch.map((item) => this.rowOf(item)));
-          this.commitCount++;
-          this.committedCount += batch.length;
-          for (const item of batch) {
-            item.resolve(
-              ids.has(item.id) ? { id: item.id, duplicate: false } : { id: undefined, duplicate: true },
-            );
-          }
+          await this.commit(batch);
         } catch (error) {
-          for (const item of batch) item.reject(error);
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          // One message whose row cannot be written (PostgreSQL refuses a NUL in text …) must not fail the
+          // webhooks that shared its commit: each is tried alone, and only what fails alone is refused.
+          for (const item of batch) await this.commit([item]).catch((alone: unknown) => item.reject(alone));
         }
       }
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /** Inserts the batch in one commit, then resolves each (inserted, or a duplicate); throws when the commit fails. */
+  private async commit(batch: readonly PendingEnqueue[]): Promise<void> {
+    const ids = await this.insertRows(batch.map((item) => this.rowOf(item)));
+    this.commitCount++;
+    this.committedCount += batch.length;
+    for (const item of batch) {
+      item.resolve(ids.has(item.id) ? { id: item.id, duplicate: false } : { id: undefined, duplicate: true });
     }
   }
 
