@@ -37,6 +37,7 @@ import { createReadinessCheck } from './readiness.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 import { agentScopeOf, createRouteTable, type ScopeVariables, scopeOf } from './route-scope.js';
 import { registerTrustRoutes } from './trust-routes.js';
+import type { NodeWebhook } from './webhook-listener.js';
 
 export interface AppOptions {
   /**
@@ -93,6 +94,8 @@ export type StewardApp = Hono<AppEnv> & {
   readonly lifecycle: AppLifecycle;
   /** `METHOD /path` → the action the route requires, for every `/api` route. */
   readonly routeActions: ReadonlyMap<string, Action>;
+  /** Channel webhooks (path → handler) that `startServer` serves from Node's request, before Hono. */
+  readonly webhooks: ReadonlyMap<string, NodeWebhook>;
 };
 
 /** Values routes pass along on the context. */
@@ -292,7 +295,12 @@ export function createApp(options: AppOptions): StewardApp {
     });
   }
 
-  if (options.channels) registerChannelRoutes(app, routes, options.channels);
+  const webhooks = options.channels
+    ? registerChannelRoutes(app, routes, options.channels, {
+        observe: (method, route, status) => metrics.observeHttpRequest(method, route, status),
+        logError,
+      })
+    : new Map<string, NodeWebhook>();
   // A tenant's contacts: whose messages on several channels continue one conversation.
   if (options.channels) {
     registerContactRoutes(routes, {
@@ -310,7 +318,7 @@ export function createApp(options: AppOptions): StewardApp {
   );
   app.onError((error, c) => errorResponse(toHttpError(error, `${c.req.method} ${routeLabel(c)}`, logError)));
 
-  return Object.assign(app, { lifecycle, routeActions: routes.actions });
+  return Object.assign(app, { lifecycle, routeActions: routes.actions, webhooks });
 }
 
 /** An error's stack and the chain of its causes (a `store-unavailable` keeps the driver's error there). */

@@ -1,7 +1,7 @@
 /**
  * Channel webhooks, outside `/api/*`: a provider's signature authenticates them, not an API key.
  * `POST /channels/slack/events` and `POST /channels/twilio/sms` answer once the message is committed to the durable queue (Slack wants
- * an answer within 3 s); `GET /channels/slack/install` and `/channels/slack/oauth/callback` run the
+ * an answer within 3 s; under `startServer` they are served before Hono, see webhook-listener.ts); `GET /channels/slack/install` and `/channels/slack/oauth/callback` run the
  * OAuth v2 install of a workspace for a tenant's agent. `GET /api/tenants/:tenantId/channels` (an API key
  * route, guarded like the others) reports a tenant's channel analytics and bindings.
  */
@@ -12,6 +12,7 @@ import { type ChannelCore, channelStats, type SlackChannel, SlackInstaller } fro
 import { StewardError } from '../errors/index.js';
 import { limitBody } from './json-body.js';
 import { type RouteTable, scopeOf } from './route-scope.js';
+import { createNodeWebhook, type NodeWebhook } from './webhook-listener.js';
 
 export interface ChannelRoutesOptions {
   core: ChannelCore;
@@ -24,18 +25,33 @@ export interface ChannelRoutesOptions {
 
 const nonceCookie = 'steward_slack_oauth';
 
+/** What the webhooks served before Hono report to: the request metric and the error log. */
+export interface WebhookReporting {
+  observe: (method: string, route: string, status: number) => void;
+  logError: (line: string, error: unknown) => void;
+}
+
 /**
+ * Registers the routes; returns the webhooks (path → handler) `startServer` serves from Node's request
+ * before Hono, with the same answers as these Hono routes.
+ *
  * @example
- * registerChannelRoutes(app, routes, { core, slack });
+ * const webhooks = registerChannelRoutes(app, routes, { core, slack }, { observe, logError });
  */
 export function registerChannelRoutes(
   // biome-ignore lint/suspicious/noExplicitAny: any app's environment; the webhooks use none of its variables.
   app: Hono<any>,
   routes: RouteTable,
   options: ChannelRoutesOptions,
-): void {
+  reporting: WebhookReporting,
+): Map<string, NodeWebhook> {
   const { core, slack } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const webhooks = new Map<string, NodeWebhook>();
+  const webhook = (path: string, channel: string) => {
+    app.post(path, limitBody(maxBodyBytes), (c) => receiveWebhook(core, channel, c));
+    webhooks.set(path, createNodeWebhook({ core, channel, path, maxBodyBytes, ...reporting }));
+  };
 
   // Analytics and bindings of one tenant (never a secret), scoped by :tenantId like every tenant route.
   routes.declare('GET', '/api/tenants/:tenantId/channels', 'agents:read', 'tenant', async (c) => {
@@ -54,17 +70,17 @@ export function registerChannelRoutes(
 
   // Twilio posts every text to one URL; the core routes it by its To number. STOP / START / HELP are answered here.
   if (core.adapter('sms')) {
-    app.post('/channels/twilio/sms', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'sms', c));
+    webhook('/channels/twilio/sms', 'sms');
   }
 
   // Mailgun's route webhook (forward()); the core routes each mail by its recipient address.
   if (core.adapter('email')) {
-    app.post('/channels/email/inbound', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'email', c));
+    webhook('/channels/email/inbound', 'email');
   }
 
-  if (!slack) return;
+  if (!slack) return webhooks;
 
-  app.post('/channels/slack/events', limitBody(maxBodyBytes), (c) => receiveWebhook(core, 'slack', c));
+  webhook('/channels/slack/events', 'slack');
 
   const installer = new SlackInstaller(slack.config, core.bindings, options.now);
   app.get('/channels/slack/install', (c) => {
@@ -91,6 +107,7 @@ export function registerChannelRoutes(
       200,
     );
   });
+  return webhooks;
 }
 
 /** Hands a webhook's raw request to the core; answers the provider once its messages are committed. */

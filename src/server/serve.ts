@@ -1,8 +1,9 @@
 /** Runs a StewardApp on Node's HTTP server, with a graceful, bounded shutdown. */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { StewardApp } from './app.js';
+import { withNodeWebhooks } from './webhook-listener.js';
 
 export interface StartServerOptions {
   app: StewardApp;
@@ -39,7 +40,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { app } = options;
   const host = options.host ?? '127.0.0.1';
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+  // Channel webhooks are served from Node's request before Hono (webhook-listener.ts); the rest through Hono,
+  // with the listener createAdaptorServer would make.
+  const server = createServer(
+    withNodeWebhooks(getRequestListener(app.fetch, { hostname: host }), app.webhooks),
+  );
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);

@@ -27,7 +27,7 @@ describe.each(storeEngines)('InboundQueue group commit on $name', (engine) => {
     await opened.cleanup();
   });
 
-  it('commits a burst of 300 (cut into statements of several sizes) once each, duplicates in the same burst skipped', async () => {
+  it('commits a burst of 300 (one statement on PostgreSQL, several sizes on SQLite) once each, duplicates in the same burst skipped', async () => {
     const queue = new InboundQueue(opened.store);
     // 300 distinct events plus 20 retries of some of them, all in flight at once.
     const calls = [
@@ -61,5 +61,47 @@ describe.each(storeEngines)('InboundQueue group commit on $name', (engine) => {
     const byId = new Map(claimed.map((job) => [job.id, job.message]));
     expect(byId.get('in-123')).toEqual(messageOf('Ev123', 'text of Ev123'));
     expect(byId.get('late')?.text).toBe('late');
+  });
+
+  it('commits webhooks that arrive in separate callbacks of one turn of the event loop together', async () => {
+    const queue = new InboundQueue(opened.store);
+    // As the HTTP server hands over requests: each in its own callback, microtasks run between them (so
+    // each request's handler gets as far as its enqueue before the next request is even parsed).
+    const results = await Promise.all(
+      Array.from(
+        { length: 40 },
+        (_, index) =>
+          new Promise<Awaited<ReturnType<InboundQueue['enqueue']>>>((resolve, reject) => {
+            setImmediate(() => {
+              queue
+                .enqueue(`in-${index}`, messageOf(`Ev${index}`, `text ${index}`), 1_000)
+                .then(resolve, reject);
+            });
+          }),
+      ),
+    );
+    expect(results.every((result) => !result.duplicate)).toBe(true);
+    expect(queue.groupCommits.messages).toBe(40);
+    // One commit for the 40 (two when the first callback's commit started before the others ran).
+    expect(queue.groupCommits.commits).toBeLessThanOrEqual(2);
+    expect(await queue.claim('worker-1', 2_000, 60_000, 100)).toHaveLength(40);
+  });
+
+  it('fails only the message whose row cannot be written when a group commit fails, not the others of its batch', async () => {
+    const queue = new InboundQueue(opened.store);
+    // PostgreSQL refuses a NUL character in text: this provider id cannot be stored there (SQLite keeps it).
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, index) =>
+        queue.enqueue(
+          `in-${index}`,
+          messageOf(index === 7 ? 'Ev\u0000bad' : `Ev${index}`, `text ${index}`),
+          1_000,
+        ),
+      ),
+    );
+    const committed = results.filter((result) => result.status === 'fulfilled');
+    expect(committed.length).toBeGreaterThanOrEqual(29);
+    expect(results.filter((result, index) => index !== 7 && result.status === 'rejected')).toEqual([]);
+    expect(await queue.claim('worker-1', 2_000, 60_000, 100)).toHaveLength(committed.length);
   });
 });

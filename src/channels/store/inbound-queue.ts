@@ -58,8 +58,10 @@ const inboundColumns = [
   'conversation_digest',
 ] as const satisfies ReadonlyArray<keyof ChannelTables['channel_inbound']>;
 
-/** Statement sizes a batch is cut into (a few SQL texts per engine, each prepared once). */
+/** Statement sizes a batch is cut into on SQLite (a few SQL texts, each prepared once). */
 const insertSizes = [256, 128, 64, 32, 16, 8, 4, 2, 1];
+/** PostgreSQL batches up to this size keep their SQL text (a batch's own size, up to 500 rows). */
+const cachedPostgresRows = 64;
 
 const insertSqlCache = new Map<string, string>();
 
@@ -77,7 +79,7 @@ function insertSql(engine: string, rows: number): string {
     text =
       `insert into "channel_inbound" (${inboundColumns.map((column) => `"${column}"`).join(', ')}) ` +
       `values ${tuples.join(', ')} on conflict ("channel", "provider_id") do nothing returning "id"`;
-    insertSqlCache.set(key, text);
+    if (engine !== 'postgres' || rows <= cachedPostgresRows) insertSqlCache.set(key, text);
   }
   return text;
 }
@@ -94,7 +96,10 @@ export class InboundQueue {
   /**
    * Commits a message; a second one with the same channel and provider id is a duplicate and is not
    * queued. Concurrent calls are committed together in one multi-row INSERT (a group commit): a burst of
-   * webhooks costs one commit, not one each, and each call resolves only once its row is committed.
+   * webhooks costs one commit, not one each, and each call resolves only once its row is committed. The
+   * commit waits for the end of this turn of the event loop (`setImmediate`): the server hands each
+   * request over in a callback of its own, so a commit started at once held only the first request of a
+   * burst (SQLite's synchronous driver even commits it before the next request is parsed).
    */
   enqueue(
     id: string,
@@ -104,12 +109,26 @@ export class InboundQueue {
   ): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ id, message, now, digests, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
+      }
     });
   }
 
   private readonly pending: PendingEnqueue[] = [];
   private flushing = false;
+  private scheduled = false;
+  private commitCount = 0;
+  private committedCount = 0;
+
+  /** Group commits so far and the messages they carried (the bench reports messages per commit). */
+  get groupCommits(): { commits: number; messages: number } {
+    return { commits: this.commitCount, messages: this.committedCount };
+  }
 
   private async flush(): Promise<void> {
     this.flushing = true;
@@ -117,14 +136,15 @@ export class InboundQueue {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, 500);
         try {
-          const ids = await this.insertRows(batch.map((item) => this.rowOf(item)));
-          for (const item of batch) {
-            item.resolve(
-              ids.has(item.id) ? { id: item.id, duplicate: false } : { id: undefined, duplicate: true },
-            );
-          }
+          await this.commit(batch);
         } catch (error) {
-          for (const item of batch) item.reject(error);
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          // One message whose row cannot be written (PostgreSQL refuses a NUL in text …) must not fail the
+          // webhooks that shared its commit: each is tried alone, and only what fails alone is refused.
+          for (const item of batch) await this.commit([item]).catch((alone: unknown) => item.reject(alone));
         }
       }
     } finally {
@@ -132,16 +152,28 @@ export class InboundQueue {
     }
   }
 
+  /** Inserts the batch in one commit, then resolves each (inserted, or a duplicate); throws when the commit fails. */
+  private async commit(batch: readonly PendingEnqueue[]): Promise<void> {
+    const ids = await this.insertRows(batch.map((item) => this.rowOf(item)));
+    this.commitCount++;
+    this.committedCount += batch.length;
+    for (const item of batch) {
+      item.resolve(ids.has(item.id) ? { id: item.id, duplicate: false } : { id: undefined, duplicate: true });
+    }
+  }
+
   /**
    * Inserts the rows (a duplicate channel and provider id is skipped) and returns the ids inserted. The SQL
    * is written once per engine and size, not built and compiled by Kysely per batch (which took about a
-   * fifth of a webhook's acknowledgement under load); a batch of several sizes is one transaction.
+   * fifth of a webhook's acknowledgement under load); a batch of several statements is one transaction.
    */
   private async insertRows(rows: ReadonlyArray<ChannelTables['channel_inbound']>): Promise<Set<string>> {
     const engine = this.store.engine;
     const statements: CompiledQuery<{ id: string }>[] = [];
     let start = 0;
-    for (const size of insertSizes) {
+    // PostgreSQL parses every statement the driver sends (none is kept prepared): one of the batch's own size
+    // is one round trip and needs no transaction. SQLite keeps a compiled statement per text: a few sizes.
+    for (const size of engine === 'postgres' ? [rows.length] : insertSizes) {
       while (rows.length - start >= size) {
         const parameters: unknown[] = [];
         for (const row of rows.slice(start, start + size)) {
