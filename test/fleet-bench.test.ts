@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchFleet, type FleetSizes, fleetSizes, quickSizes } from '../bench/fleet.bench.js';
+import { rssTargetMet } from '../bench/fleet-print.js';
 import { scatteredTenants } from '../bench/fleet-touch.js';
 import { openStore } from '../src/store/index.js';
 import { storeEngines } from './support/engines.js';
@@ -83,5 +84,22 @@ describe('the fleet benchmark (npm run bench fleet)', () => {
         await opened.cleanup();
       }
     });
+  });
+});
+
+describe("the fleet benchmark's RSS target", () => {
+  const touch = (rssTrailMb: number[], rssPeakMb = Math.max(...rssTrailMb)) =>
+    ({ rssTrailMb, rssPeakMb }) as Parameters<typeof rssTargetMet>[0];
+
+  it('is flat when the last three tenths average under 10% above the first three, whatever one sample does', () => {
+    // A PostgreSQL run of 100,000 touches: noise, no trend (its last tenth alone is 11% above its first).
+    expect(rssTargetMet(touch([214, 226, 226, 231, 218, 229, 232, 235, 229, 238]))).toBe(true);
+    // A SQLite run whose page cache filled over the run: a trend.
+    expect(rssTargetMet(touch([259, 269, 275, 277, 281, 282, 292, 299, 299, 302]))).toBe(false);
+  });
+
+  it('is missed past 300 MB, and without enough tenths to judge', () => {
+    expect(rssTargetMet(touch([280, 290, 295, 290, 295, 299, 290, 295, 299, 298], 305))).toBe(false);
+    expect(rssTargetMet(touch([200, 200, 200]))).toBe(false);
   });
 });
