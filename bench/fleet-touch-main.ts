@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   // As `steward serve` does before it builds agents on demand.
   const growth = applyHeapGrowth(process.env);
   console.error(`[touch] heap growing percent ${growth.percent} (${growth.source})`);
-  const store = await openStore(job.store, {});
+  // Only the page cache's size from the environment (STEWARD_SQLITE_CACHE_MB), as `steward serve` reads it.
+  const store = await openStore(job.store, { STEWARD_SQLITE_CACHE_MB: process.env.STEWARD_SQLITE_CACHE_MB });
   const runtime = instantRuntime();
   try {
     counted?.reset();

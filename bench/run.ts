@@ -46,6 +46,11 @@ import { benchSdkTurn, printSdkTurn } from './sdk-turn.bench.js';
 import { benchTrustRecordings, printTrustRecordings, type TrustRecordingFigures } from './trust.bench.js';
 
 /** `work` gets the store, and can open more stores (other processes' connections) on the same file. */
+/** What a SQLite bench store takes from the environment: the page cache's size (STEWARD_SQLITE_CACHE_MB), nothing else. */
+function sqliteEnvironment(): NodeJS.ProcessEnv {
+  return { STEWARD_SQLITE_CACHE_MB: process.env.STEWARD_SQLITE_CACHE_MB };
+}
+
 async function withSqlite<T>(
   work: (
     store: Awaited<ReturnType<typeof openStore>>,
@@ -55,10 +60,10 @@ async function withSqlite<T>(
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
   const location: StoreConfig = { path: join(dir, 'steward.db') };
-  const store = await openStore(location, {});
+  const store = await openStore(location, sqliteEnvironment());
   const others: Array<Awaited<ReturnType<typeof openStore>>> = [];
   const openAnother = async () => {
-    const other = await openStore({ path: join(dir, 'steward.db') }, {});
+    const other = await openStore({ path: join(dir, 'steward.db') }, sqliteEnvironment());
     others.push(other);
     return other;
   };
