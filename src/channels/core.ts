@@ -122,7 +122,7 @@ export class ChannelCore {
   private readonly inboundFiles: InboundFileStore;
   /** The tenants' contacts: a linked sender's messages continue the contact's conversation. */
   readonly contacts: Contacts;
-  /** Linking by one-time code: `start` sends a code; a code sent back is answered here, not by the agent. */
+  /** Linking by one-time code: `start` sends a code; a code sent back or a customer's request is answered here. */
   readonly contactLink: ContactLink;
   /** What a sender wrote before: the context a message's urgency is scored in. */
   private readonly senderHistory: SenderHistory;
@@ -361,7 +361,8 @@ export class ChannelCore {
       });
       let text = job.reply;
       if (text === undefined) {
-        // A one-time code sent back is answered here (never seen by the agent); the answer is saved like a reply.
+        // A one-time code sent back, or a "link my email …" request, is answered here (never seen by the agent);
+        // the answer is saved like a reply.
         text = await this.contactLink.replyTo(message);
         if (text !== undefined && !(await this.queue.saveReply(job.id, this.workerId, text))) {
           throw new StewardError('conflict', 'the lease on this message was taken over by another worker');

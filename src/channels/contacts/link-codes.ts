@@ -133,6 +133,19 @@ export class LinkCodes {
     return (await this.latestPending(tenantId, confirm)) !== undefined;
   }
 
+  /** How many codes were issued for `confirm` in the tenant within one code lifetime (a sender's request limit). */
+  async issuedTo(tenantId: string, confirm: Identity): Promise<number> {
+    const row = await this.db
+      .selectFrom('contact_link_codes')
+      .select((builder) => builder.fn.countAll().as('count'))
+      .where('tenant_id', '=', tenantId)
+      .where('confirm_kind', '=', confirm.kind)
+      .where('confirm_value', '=', confirm.value)
+      .where('created_at', '>', this.now() - this.ttlMs)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
   /**
    * Checks a code sent back by `confirm` to `agentId`: the right one within its time is used up and links its
    * target to the contact; a wrong one counts an attempt (the last spends the code); an expired one is spent.
