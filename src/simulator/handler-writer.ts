@@ -11,6 +11,8 @@ const examplesPattern = /<steward-learn-examples>\s*([\s\S]*?)\s*<\/steward-lear
 interface GenerationData {
   examples: Array<{ request: string; reply: string }>;
   nearMisses: string[];
+  /** Requests a rolled-back generation failed on: the new handler must return null on them. */
+  counterExamples?: string[];
 }
 
 /** The examples of a generation prompt, or undefined when the text is not one. */
@@ -20,7 +22,13 @@ export function readGenerationPrompt(text: string): GenerationData | undefined {
   try {
     const data = JSON.parse(match[1]!) as Partial<GenerationData>;
     if (!Array.isArray(data.examples)) return undefined;
-    return { examples: data.examples, nearMisses: Array.isArray(data.nearMisses) ? data.nearMisses : [] };
+    return {
+      examples: data.examples,
+      nearMisses: Array.isArray(data.nearMisses) ? data.nearMisses : [],
+      ...(Array.isArray(data.counterExamples) && data.counterExamples.length > 0
+        ? { counterExamples: data.counterExamples }
+        : {}),
+    };
   } catch {
     return undefined;
   }
@@ -101,7 +109,8 @@ const tokens = new Function(`${tokenizeSource}; return tokens;`)() as (text: str
 /**
  * The handler's source for these examples: the reply of the examples (the most common one) when the
  * request has a keyword (a word at least a quarter of the examples use), at least half of its words are words
- * the examples use, and it has none of the words only the near misses use; null otherwise.
+ * the examples use, and it has none of the words only the near misses (or the counter-examples) use, and
+ * its words are not those of a counter-example; null otherwise.
  */
 export function writeKeywordHandler(data: GenerationData): string {
   const documentFrequency = new Map<string, number>();
@@ -113,11 +122,16 @@ export function writeKeywordHandler(data: GenerationData): string {
   const vocabulary = [...documentFrequency.keys()].sort();
   const needed = Math.max(2, Math.ceil(data.examples.length * 0.25));
   const keywords = vocabulary.filter((token) => (documentFrequency.get(token) ?? 0) >= needed);
+  const counterExamples = data.counterExamples ?? [];
   const nearMissOnly = [
     ...new Set(
-      data.nearMisses.flatMap((text) => tokens(text)).filter((token) => !documentFrequency.has(token)),
+      [...data.nearMisses, ...counterExamples]
+        .flatMap((text) => tokens(text))
+        .filter((token) => !documentFrequency.has(token)),
     ),
   ].sort();
+  // A counter-example made only of the examples' words is refused by its words as a whole.
+  const refusedRequests = [...new Set(counterExamples.map((text) => tokens(text).sort().join(' ')))].sort();
   const replies = new Map<string, number>();
   for (const example of data.examples) replies.set(example.reply, (replies.get(example.reply) ?? 0) + 1);
   const reply = [...replies.entries()].sort((left, right) => right[1] - left[1])[0]?.[0] ?? '';
@@ -127,8 +141,10 @@ export function writeKeywordHandler(data: GenerationData): string {
   var keywords = ${JSON.stringify(keywords)};
   var vocabulary = ${JSON.stringify(vocabulary)};
   var refuse = ${JSON.stringify(nearMissOnly)};
+  var refusedRequests = ${JSON.stringify(refusedRequests)};
   var words = tokens(request.text);
   if (words.length === 0 || keywords.length === 0) return null;
+  if (refusedRequests.indexOf(words.slice().sort().join(' ')) >= 0) return null;
   var hits = 0, known = 0;
   for (var i = 0; i < words.length; i++) {
     if (refuse.indexOf(words[i]) >= 0) return null;
