@@ -9,7 +9,7 @@ import type { RuntimeIsolation, RuntimeRequest } from '../types.js';
 import type { RunDirectory } from './run-directories.js';
 import { childEnvironment, type ResolvedRuntimeOptions } from './runtime-options.js';
 import {
-  askCliForSandbox,
+  askCliForSandboxInChild,
   describeIsolation,
   probeSandbox,
   rememberSandboxUnavailable,
@@ -100,7 +100,7 @@ export class RunIsolator {
       probeSandbox(this.probeKey(), async () => {
         const directory = await this.createRunDirectory();
         try {
-          return await askCliForSandbox({
+          return await askCliForSandboxInChild({
             cwd: directory.root,
             env: childEnvironment(this.options, directory),
             ...(this.options.pathToClaudeCodeExecutable

@@ -4,6 +4,9 @@
  * confines shell commands to the workspace and the system's programs. Whether the sandbox can run here is
  * asked of the CLI itself, once per process.
  */
+
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type {
   Options,
   SandboxSettings,
@@ -194,4 +197,40 @@ export async function askCliForSandbox(
     } catch {}
     conversation.close();
   }
+}
+
+/**
+ * {@link askCliForSandbox} in a short-lived child Node process (`sandbox-probe-child`): the SDK, about 28 MB
+ * of RSS, is imported there and not into a process that may never run the model. Same timeout, same answers.
+ */
+export async function askCliForSandboxInChild(
+  options: Pick<Options, 'env' | 'cwd' | 'pathToClaudeCodeExecutable'>,
+  timeoutMs = 30_000,
+): Promise<SandboxProbe> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const script = fileURLToPath(new URL(`./sandbox-probe-child.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), script], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let errors = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    errors += chunk;
+  });
+  // The environment goes through stdin, not argv, so its secrets are not in the process list.
+  child.stdin.end(JSON.stringify({ options, timeoutMs }));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) {
+    return {
+      status: 'unavailable',
+      reason: cleanReason(`the sandbox probe exited with ${code}: ${errors.trim()}`),
+    };
+  }
+  return JSON.parse(output) as SandboxProbe;
 }
