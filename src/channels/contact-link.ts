@@ -13,6 +13,7 @@ import {
   codeOfMessage,
   type Identity,
   identityOfMessage,
+  type LinkCodeRequest,
   type LinkCodes,
   maskedIdentity,
   normalizeIdentity,
@@ -82,14 +83,7 @@ export class ContactLink {
   /** Issues a code and sends it to the target (spent again when the send fails). */
   private async send(
     destination: Destination,
-    input: {
-      tenantId: string;
-      agentId: string;
-      contactId: string;
-      target: Identity;
-      confirm: Identity;
-      actor: string;
-    },
+    input: LinkCodeRequest,
     sendBack: string,
   ): Promise<StartedLink> {
     const issued = await this.options.codes.issue(input);

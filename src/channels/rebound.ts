@@ -6,6 +6,7 @@
  * one received before the change, or whose destination is now unbound, is dropped with a recorded reason.
  */
 import type { ChannelBinding } from './adapter.js';
+import type { ChannelEventScope } from './core.js';
 import type { ChannelMessage, Urgency } from './message.js';
 import type { InboundFileStore } from './store/inbound-file-store.js';
 import type { InboundDigests, InboundQueue, QueuedMessage } from './store/inbound-queue.js';
@@ -19,14 +20,7 @@ declare module '../events/index.js' {
      * A message routed by a stale binding reached this agent, the destination's owner, from the agent it was
      * first queued for (named only when it is the same tenant's; another tenant is never named).
      */
-    'channel-message-rerouted': {
-      tenantId: string;
-      agentId: string;
-      channel: string;
-      conversationId: string;
-      inboundId: string;
-      providerId: string;
-      at: number;
+    'channel-message-rerouted': ChannelEventScope & {
       reason: 'stale-route';
       previousAgentId: string | null;
       reroutedAt: number;

@@ -23,6 +23,7 @@ export {
   type CodeOutcome,
   codeOfMessage,
   type IssuedCode,
+  type LinkCodeRequest,
   LinkCodes,
   type LinkCodesOptions,
   linkCodeKeyPurpose,

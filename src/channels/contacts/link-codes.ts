@@ -25,6 +25,16 @@ export interface LinkCodesOptions {
   maxAttempts?: number;
 }
 
+/** A code to issue: for linking `target` to the contact, confirmed by a reply from `confirm`. */
+export interface LinkCodeRequest {
+  tenantId: string;
+  agentId: string;
+  contactId: string;
+  target: Identity;
+  confirm: Identity;
+  actor: string;
+}
+
 export interface IssuedCode {
   id: string;
   code: string;
@@ -75,14 +85,7 @@ export class LinkCodes {
    * Issues a code that links `target` to the contact once `confirm` sends it back to the same agent; earlier
    * pending codes for `confirm` are spent. The contact must exist in the tenant (404 otherwise).
    */
-  async issue(input: {
-    tenantId: string;
-    agentId: string;
-    contactId: string;
-    target: Identity;
-    confirm: Identity;
-    actor: string;
-  }): Promise<IssuedCode> {
+  async issue(input: LinkCodeRequest): Promise<IssuedCode> {
     await this.contacts.require(input.tenantId, input.contactId);
     const id = this.createId();
     const code = this.createCode();
