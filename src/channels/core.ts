@@ -25,7 +25,7 @@ import {
   LinkCodes,
 } from './contacts/index.js';
 import { inboundFilesOf, promptWithAttachments, writeInboundFiles } from './inbound-files.js';
-import type { ChannelMessage, Urgency } from './message.js';
+import type { ChannelEventScope, ChannelMessage, Urgency } from './message.js';
 import { settleDestination } from './rebound.js';
 import { ChannelBindings } from './store/bindings.js';
 import { InboundFileStore } from './store/inbound-file-store.js';
@@ -66,17 +66,6 @@ declare module '../events/index.js' {
       notified: NoticeOutcome;
     };
   }
-}
-
-export interface ChannelEventScope {
-  tenantId: string;
-  agentId: string;
-  channel: string;
-  conversationId: string;
-  /** The queued message's id. */
-  inboundId: string;
-  providerId: string;
-  at: number;
 }
 
 export interface ChannelCoreOptions {

@@ -38,7 +38,6 @@ export {
   type ChannelAgent,
   ChannelCore,
   type ChannelCoreOptions,
-  type ChannelEventScope,
   conversationIdOf,
   type UseAgent,
 } from './core.js';
@@ -49,7 +48,13 @@ export {
   type SmtpListener,
 } from './email/index.js';
 export { type InboundSmtpOptions, startInboundSmtp } from './inbound-smtp.js';
-export { type ChannelAttachment, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
+export {
+  type ChannelAttachment,
+  type ChannelEventScope,
+  type ChannelMessage,
+  type Urgency,
+  urgencyPriority,
+} from './message.js';
 export { markdownToMrkdwn, slackMessageParts, splitText } from './slack/mrkdwn.js';
 export { installLinkQuery, SlackInstaller } from './slack/oauth.js';
 export { signSlackRequest, verifySlackSignature } from './slack/signature.js';

@@ -54,3 +54,15 @@ export interface ChannelMessage {
 
 /** Queue order: urgent messages are claimed first. */
 export const urgencyPriority: Record<Urgency, number> = { low: 0, normal: 1, high: 2, critical: 3 };
+
+/** What every channel event names: the message's tenant, agent, channel, conversation and queue ids. */
+export interface ChannelEventScope {
+  tenantId: string;
+  agentId: string;
+  channel: string;
+  conversationId: string;
+  /** The queued message's id. */
+  inboundId: string;
+  providerId: string;
+  at: number;
+}

@@ -6,8 +6,7 @@
  * one received before the change, or whose destination is now unbound, is dropped with a recorded reason.
  */
 import type { ChannelBinding } from './adapter.js';
-import type { ChannelEventScope } from './core.js';
-import type { ChannelMessage, Urgency } from './message.js';
+import type { ChannelEventScope, ChannelMessage, Urgency } from './message.js';
 import type { InboundFileStore } from './store/inbound-file-store.js';
 import type { InboundDigests, InboundQueue, QueuedMessage } from './store/inbound-queue.js';
 import { scoreUrgency } from './urgency/index.js';
