@@ -1,14 +1,13 @@
-import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { recordingAgents } from '../../test/support/recording-agents.js';
+import { signedSms } from '../../test/support/signed-sms.js';
 import { type SmtpRelay, startSmtpRelay } from '../../test/support/smtp-relay.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
-import { ClaudeAgent } from '../agent/index.js';
-import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest } from './adapter.js';
 import { requestedIdentity } from './contact-link.js';
 import type { ContactAuditSink } from './contacts/index.js';
-import { ChannelCore, type UseAgent } from './core.js';
+import { ChannelCore } from './core.js';
 import { createEmailChannel } from './email/index.js';
 import { createSmsChannel } from './sms/index.js';
 
@@ -21,26 +20,9 @@ const customer = '+14155550199';
 const email = { kind: 'email', value: 'jo@example.com' } as const;
 const phone = { kind: 'phone', value: customer } as const;
 
-let sequence = 0;
-function text(to: string, body: string, from = customer): ChannelRequest {
-  sequence++;
-  const params: Record<string, string> = {
-    MessageSid: `SM${sequence.toString(16).padStart(32, '0')}`,
-    AccountSid: accountSid,
-    From: from,
-    To: to,
-    Body: body,
-    NumMedia: '0',
-  };
-  return {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, publicUrl, params),
-    },
-    rawBody: new TextEncoder().encode(new URLSearchParams(params).toString()),
-    url: 'http://localhost/channels/twilio/sms',
-  };
-}
+const account = { accountSid, authToken, publicUrl };
+const text = (to: string, body: string, from = customer): ChannelRequest =>
+  signedSms(account, { from, to, body });
 
 describe('recognising a link request', () => {
   it('takes only a clear "link my email|phone|number <valid value>"', () => {
@@ -59,9 +41,9 @@ describe.each(storeEngines)('a customer asking to link another identity on $name
   let opened: TestStore;
   let api: TwilioApiServer;
   let relay: SmtpRelay;
-  let prompts: Array<{ tenantId: string; prompt: string }>;
   let audited: Array<Parameters<ContactAuditSink['append']>[0]>;
-  const agents: ClaudeAgent[] = [];
+  const agents = recordingAgents(() => opened.store);
+  const { prompts, useAgent } = agents;
 
   beforeAll(async () => {
     api = await startTwilioApiServer({ accountSid, authToken });
@@ -73,29 +55,14 @@ describe.each(storeEngines)('a customer asking to link another identity on $name
   });
   beforeEach(async () => {
     opened = await engine.open();
-    prompts = [];
     audited = [];
     api.messages.splice(0);
     relay.messages.splice(0);
   });
   afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.close();
+    await agents.reset();
     await opened.cleanup();
   });
-
-  const useAgent: UseAgent = async (tenantId, agentId, work) => {
-    const agent = new ClaudeAgent({
-      tenantId,
-      agentId,
-      store: opened.store,
-      runtime: new FunctionRuntime(async ({ prompt }) => {
-        prompts.push({ tenantId, prompt });
-        return 'Happy to help.';
-      }),
-    });
-    agents.push(agent);
-    return work(agent);
-  };
 
   async function newCore() {
     const sms = createSmsChannel({

@@ -1,12 +1,11 @@
-import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { recordingAgents } from '../../test/support/recording-agents.js';
+import { signedSms } from '../../test/support/signed-sms.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
-import { ClaudeAgent } from '../agent/index.js';
-import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest } from './adapter.js';
 import type { ContactAuditSink } from './contacts/index.js';
-import { ChannelCore, type UseAgent } from './core.js';
+import { ChannelCore } from './core.js';
 import { createSmsChannel } from './sms/index.js';
 
 const accountSid = `AC${'c'.repeat(32)}`;
@@ -16,33 +15,15 @@ const acmeNumber = '+14155550100';
 const globexNumber = '+14155550200';
 const customer = '+14155550199';
 
-let sequence = 0;
-function text(to: string, body: string): ChannelRequest {
-  sequence++;
-  const params: Record<string, string> = {
-    MessageSid: `SM${sequence.toString(16).padStart(32, '0')}`,
-    AccountSid: accountSid,
-    From: customer,
-    To: to,
-    Body: body,
-    NumMedia: '0',
-  };
-  return {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, publicUrl, params),
-    },
-    rawBody: new TextEncoder().encode(new URLSearchParams(params).toString()),
-    url: 'http://localhost/channels/twilio/sms',
-  };
-}
+const account = { accountSid, authToken, publicUrl };
+const text = (to: string, body: string): ChannelRequest => signedSms(account, { from: customer, to, body });
 
 describe.each(storeEngines)('linking a contact by a code sent over SMS on $name', (engine) => {
   let opened: TestStore;
   let api: TwilioApiServer;
-  let prompts: Array<{ tenantId: string; prompt: string }>;
   let audited: Array<Parameters<ContactAuditSink['append']>[0]>;
-  const agents: ClaudeAgent[] = [];
+  const agents = recordingAgents(() => opened.store);
+  const { prompts, useAgent } = agents;
 
   beforeAll(async () => {
     api = await startTwilioApiServer({ accountSid, authToken });
@@ -52,28 +33,13 @@ describe.each(storeEngines)('linking a contact by a code sent over SMS on $name'
   });
   beforeEach(async () => {
     opened = await engine.open();
-    prompts = [];
     audited = [];
     api.messages.splice(0);
   });
   afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.close();
+    await agents.reset();
     await opened.cleanup();
   });
-
-  const useAgent: UseAgent = async (tenantId, agentId, work) => {
-    const agent = new ClaudeAgent({
-      tenantId,
-      agentId,
-      store: opened.store,
-      runtime: new FunctionRuntime(async ({ prompt }) => {
-        prompts.push({ tenantId, prompt });
-        return 'Happy to help.';
-      }),
-    });
-    agents.push(agent);
-    return work(agent);
-  };
 
   async function newCore() {
     const sms = createSmsChannel({

@@ -1,6 +1,6 @@
-import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { signedSms } from '../../test/support/signed-sms.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
 import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
@@ -28,25 +28,8 @@ const calls = [
 ];
 
 let sequence = 0;
-function text(from: string, to: string, body: string): ChannelRequest {
-  sequence++;
-  const params: Record<string, string> = {
-    MessageSid: `SM${sequence.toString(16).padStart(32, '0')}`,
-    AccountSid: accountSid,
-    From: from,
-    To: to,
-    Body: body,
-    NumMedia: '0',
-  };
-  return {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, publicUrl, params),
-    },
-    rawBody: new TextEncoder().encode(new URLSearchParams(params).toString()),
-    url: 'http://localhost/channels/twilio/sms',
-  };
-}
+const text = (from: string, to: string, body: string): ChannelRequest =>
+  signedSms({ accountSid, authToken, publicUrl }, { from, to, body });
 
 describe.each(storeEngines)('urgency from the sender’s context on $name', (engine) => {
   let opened: TestStore;

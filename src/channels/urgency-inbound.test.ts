@@ -1,7 +1,7 @@
-import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { startFakeSlack } from '../../test/support/fake-slack.js';
+import { signedSms } from '../../test/support/signed-sms.js';
 import { startSmtpRelay } from '../../test/support/smtp-relay.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
 import { ClaudeAgent } from '../agent/index.js';
@@ -21,26 +21,8 @@ const acmeNumber = '+14155550100';
 const customer = '+14155550199';
 const owner = '+14155550123';
 
-let sequence = 0;
-function text(body: string): ChannelRequest {
-  sequence++;
-  const params: Record<string, string> = {
-    MessageSid: `SM${sequence.toString(16).padStart(32, '0')}`,
-    AccountSid: accountSid,
-    From: customer,
-    To: acmeNumber,
-    Body: body,
-    NumMedia: '0',
-  };
-  return {
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, publicUrl, params),
-    },
-    rawBody: new TextEncoder().encode(new URLSearchParams(params).toString()),
-    url: 'http://localhost/channels/twilio/sms',
-  };
-}
+const text = (body: string): ChannelRequest =>
+  signedSms({ accountSid, authToken, publicUrl }, { from: customer, to: acmeNumber, body });
 
 describe('resolveChannelHandling', () => {
   it('takes the notice recipient from the config or STEWARD_URGENCY_NOTIFY_TO', () => {
