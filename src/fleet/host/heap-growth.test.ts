@@ -19,6 +19,10 @@ function churn(env: Record<string, string>): {
 describe('applyHeapGrowth', () => {
   it('keeps a --heap-growing-percent given to Node, from its command line or NODE_OPTIONS', () => {
     expect(applyHeapGrowth({}, ['--heap-growing-percent=40'])).toEqual({ percent: 40, source: 'node flags' });
+    expect(applyHeapGrowth({}, ['--heap-growing-percent', '15'])).toEqual({
+      percent: 15,
+      source: 'node flags',
+    });
     expect(
       applyHeapGrowth({ NODE_OPTIONS: '--heap_growing_percent=10', STEWARD_HEAP_GROWING_PERCENT: '30' }, []),
     ).toEqual({

@@ -34,10 +34,13 @@ export function applyHeapGrowth(
   env: NodeJS.ProcessEnv,
   execArgv: readonly string[] = process.execArgv,
 ): HeapGrowth {
-  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].find((argument) =>
-    argument.replaceAll('_', '-').startsWith(flagName),
-  );
-  if (given) return { percent: Number(given.split('=')[1] ?? 0), source: 'node flags' };
+  const nodeArguments = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const at = nodeArguments.findIndex((argument) => argument.replaceAll('_', '-').startsWith(flagName));
+  if (at >= 0) {
+    // `--heap-growing-percent=40` or `--heap-growing-percent 40`.
+    const [, inline] = nodeArguments[at]!.split('=');
+    return { percent: Number(inline ?? nodeArguments[at + 1] ?? 0), source: 'node flags' };
+  }
   const raw = env.STEWARD_HEAP_GROWING_PERCENT?.trim();
   let growth: HeapGrowth = { percent: DEFAULT_HEAP_GROWING_PERCENT, source: 'default' };
   if (raw !== undefined && raw !== '') {
