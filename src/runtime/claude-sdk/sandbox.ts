@@ -206,31 +206,77 @@ export async function askCliForSandbox(
 export async function askCliForSandboxInChild(
   options: Pick<Options, 'env' | 'cwd' | 'pathToClaudeCodeExecutable'>,
   timeoutMs = 30_000,
+  graceMs = 5_000,
 ): Promise<SandboxProbe> {
   const fromSource = import.meta.url.endsWith('.ts');
   const script = fileURLToPath(new URL(`./sandbox-probe-child.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  // Its own process group, so that a child stuck behind a CLI that ignores SIGTERM is stopped with that CLI.
   const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), script], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   let errors = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
+    if (output.length < MAX_PROBE_OUTPUT) output += chunk;
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    errors += chunk;
+    if (errors.length < MAX_PROBE_OUTPUT) errors += chunk;
   });
   // The environment goes through stdin, not argv, so its secrets are not in the process list.
+  child.stdin.on('error', () => {});
   child.stdin.end(JSON.stringify({ options, timeoutMs }));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid);
+  }, timeoutMs + graceMs);
+  let code: number | null;
+  try {
+    code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (timedOut) {
+    return {
+      status: 'unavailable',
+      reason: `the sandbox probe did not finish within ${timeoutMs + graceMs} ms and was stopped`,
+      undecided: true,
+    };
+  }
   if (code !== 0) {
     return {
       status: 'unavailable',
-      reason: cleanReason(`the sandbox probe exited with ${code}: ${errors.trim()}`),
+      reason: cleanReason(`the sandbox probe exited with ${code}: ${errors.trim().slice(0, 500)}`),
     };
   }
-  return JSON.parse(output) as SandboxProbe;
+  return readProbeAnswer(output);
+}
+
+/** The most of the probe child's output kept: its answer is a few hundred bytes. */
+const MAX_PROBE_OUTPUT = 64 * 1024;
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {}
+}
+
+/** The child's answer, or an undecided one (asked again later) when what it printed is not an answer. */
+export function readProbeAnswer(output: string): SandboxProbe {
+  try {
+    const answer = JSON.parse(output) as Partial<SandboxProbe> | null;
+    const statuses: unknown[] = ['bubblewrap', 'seatbelt', 'unavailable'];
+    if (answer && typeof answer === 'object' && statuses.includes(answer.status))
+      return answer as SandboxProbe;
+  } catch {}
+  return {
+    status: 'unavailable',
+    reason: `the sandbox probe answered something unreadable: ${JSON.stringify(output.slice(0, 200))}`,
+    undecided: true,
+  };
 }
