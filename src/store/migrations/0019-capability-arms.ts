@@ -2,7 +2,8 @@
  * Learn (issue 13): the canary counts every outcome in both arms, the interactions a capability took part
  * in are stored (so feedback given on another instance or after a restart counts against the right arm),
  * a refused or failed generation is recorded on its candidate, and a rolled-back capability's cluster may
- * get one more generation on new evidence.
+ * get new generations on new evidence (up to the learning config's `maxGenerations` handlers in all; see
+ * learn/regenerate.ts).
  */
 import type { Kysely } from 'kysely';
 
@@ -23,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addColumn(column, 'bigint', (definition) => definition.notNull().defaultTo(0))
       .execute();
   }
-  /** 1 for the first handler of a cluster, 2 for the one regeneration after a rollback. */
+  /** 1 for the first handler of a cluster, then one more for each regeneration after a rollback. */
   await db.schema
     .alterTable('capabilities')
     .addColumn('generation', 'integer', (definition) => definition.notNull().defaultTo(1))
