@@ -198,4 +198,37 @@ describe.each(storeEngines)('a customer asking to link another identity on $name
     expect(await core.contacts.contactOf('acme', email)).toBeUndefined();
     expect(prompts).toEqual([]);
   });
+
+  it('caps the codes sent to one target however many senders ask, in that tenant only', async () => {
+    const core = await newCore();
+    await core.bindings.bind({
+      channel: 'email',
+      routeKey: 'desk@globex.example',
+      tenantId: 'globex',
+      agentId: 'desk',
+    });
+    const senders = ['+14155550301', '+14155550302', '+14155550303', '+14155550304'];
+    const ask = async (to: string, from: string) => {
+      await core.receive('sms', text(to, 'link my email jo@example.com', from));
+      await core.processDue(4);
+      return api.messages.at(-1)?.body;
+    };
+    for (const sender of senders.slice(0, 3))
+      expect(await ask(acmeNumber, sender)).toMatch(/^We sent a code/);
+    expect(relay.messages).toHaveLength(3);
+    // A fourth sender, within the codes' lifetime: nothing more goes to the target.
+    expect(await ask(acmeNumber, senders[3]!)).toBe(
+      'We cannot link that email from here. Please contact us directly.',
+    );
+    expect(relay.messages).toHaveLength(3);
+    const refused = audited.filter((input) => input.eventType === 'contact.link-request.refused');
+    expect(refused.map((input) => input.payload)).toEqual([
+      expect.objectContaining({ reason: 'target-limit', target: 'email:***@example.com' }),
+    ]);
+    expect(refused[0]?.tenantId).toBe('acme');
+    // The same address asked of another tenant is that tenant's own count.
+    expect(await ask(globexNumber, senders[3]!)).toMatch(/^We sent a code/);
+    expect(relay.messages).toHaveLength(4);
+    expect(prompts).toEqual([]);
+  });
 });

@@ -140,7 +140,8 @@ export class ContactLink {
    * agent's destination on its channel, to be sent back by the sender where they asked (proving one person
    * holds both); the sender's contact is created when they have none. Undefined for any other message (the
    * agent answers it). Refused, politely and audited, when another contact of the tenant holds the identity
-   * (without saying which), when the agent cannot send on that channel, or past the sender's request limit.
+   * (without saying which), when the agent cannot send on that channel, past the sender's request limit, or past the target's (codes sent to
+   * one identity by anyone).
    */
   private async answerRequest(message: ChannelMessage, sender: Identity): Promise<string | undefined> {
     const target = requestedIdentity(message.text);
@@ -168,6 +169,7 @@ export class ContactLink {
     const destination = await this.destinationFor(tenantId, agentId, target);
     if (!destination) return refuse('no-destination');
     if ((await codes.issuedTo(tenantId, sender)) >= requestsPerWindow) return refuse('too-many-requests');
+    if ((await codes.issuedFor(tenantId, target)) >= codesPerTargetWindow) return refuse('target-limit');
     const contactId =
       own ??
       (await contacts.create(tenantId, { identities: [sender] }, actor, { agentId, linkedBy: 'code' })).id;
@@ -209,6 +211,12 @@ type Destination = {
 
 /** Codes a sender may ask for within one code lifetime (each new one also spends the pending one). */
 const requestsPerWindow = 3;
+
+/**
+ * Codes customers may have sent to one identity within one code lifetime, however many senders ask: without it,
+ * many numbers (or forged email senders) could each make the agent text or mail one victim.
+ */
+const codesPerTargetWindow = 3;
 
 /** A clear request and nothing else: "link my email|e-mail|phone|number <value>", the value a valid identity. */
 const linkRequest = /^\s*link\s+my\s+(email|e-mail|phone|number)\s*:?\s+([^\n]{3,80}?)\s*\.?\s*$/i;

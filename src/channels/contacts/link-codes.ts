@@ -150,6 +150,22 @@ export class LinkCodes {
   }
 
   /**
+   * How many codes were sent to `target` in the tenant within one code lifetime, whoever asked (a target's limit:
+   * many senders must not make an agent message one number or address over and over).
+   */
+  async issuedFor(tenantId: string, target: Identity): Promise<number> {
+    const row = await this.db
+      .selectFrom('contact_link_codes')
+      .select((builder) => builder.fn.countAll().as('count'))
+      .where('tenant_id', '=', tenantId)
+      .where('target_kind', '=', target.kind)
+      .where('target_value', '=', target.value)
+      .where('created_at', '>', this.now() - this.ttlMs)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  /**
    * Checks a code sent back by `confirm` to `agentId`: the right one within its time is used up and links its
    * target to the contact; a wrong one counts an attempt (the last spends the code); an expired one is spent.
    * Every attempt is recorded (masked identities, never the code).

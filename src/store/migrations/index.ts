@@ -21,6 +21,7 @@ import * as contacts from './0017-contacts.js';
 import * as capabilityArms from './0019-capability-arms.js';
 import * as channelInboundFiles from './0021-channel-inbound-files.js';
 import * as channelInboundSender from './0022-channel-inbound-sender.js';
+import * as contactLinkCodeTargets from './0023-contact-link-code-targets.js';
 
 interface EngineMigration {
   up(db: Kysely<unknown>, engine: StoreEngine): Promise<void>;
@@ -48,6 +49,7 @@ const migrations: Record<string, EngineMigration> = {
   '0019-capability-arms': capabilityArms,
   '0021-channel-inbound-files': channelInboundFiles,
   '0022-channel-inbound-sender': channelInboundSender,
+  '0023-contact-link-code-targets': contactLinkCodeTargets,
 };
 
 /** Migrations bound to an engine, for the few column types that differ (identity columns). */
