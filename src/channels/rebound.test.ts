@@ -8,6 +8,7 @@ import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelAdapter, ChannelRequest } from './adapter.js';
 import { ChannelCore, type UseAgent } from './core.js';
+import { channelStats } from './stats.js';
 import { channelTables } from './store/tables.js';
 
 /** Two instances of one deployment: each its own ChannelCore (its own route cache) over the same store. */
@@ -251,6 +252,16 @@ describe.each(storeEngines)('a destination rebound on another instance, on $name
       'destination-rebound',
       'destination-rebound',
     ]);
+    // The tenant's channel analytics count them as dropped, by reason, not as pending.
+    const [stats] = await channelStats(opened.store, 'acme');
+    expect(stats).toMatchObject({
+      channel: 'memory',
+      messagesIn: 2,
+      dropped: 2,
+      droppedBy: { 'destination-rebound': 2 },
+      pending: 0,
+    });
+    expect(await channelStats(opened.store, 'globex')).toEqual([]);
   });
 
   it('drops a claimed message whose destination has no owner now as an unknown destination', async () => {

@@ -8,6 +8,12 @@ export interface ChannelStats {
   messagesIn: number;
   replied: number;
   failed: number;
+  /**
+   * Messages taken but not answered by design: e.g. their destination was rebound to another tenant's agent
+   * after they were queued (see rebound.ts), counted by reason. Not pending: nothing will answer them.
+   */
+  dropped: number;
+  droppedBy: Record<string, number>;
   pending: number;
   /** Reply parts the provider accepted. */
   partsSent: number;
@@ -53,6 +59,8 @@ export async function channelStats(
         messagesIn: 0,
         replied: 0,
         failed: 0,
+        dropped: 0,
+        droppedBy: {},
         pending: 0,
         partsSent: 0,
         replyLatencyMs: null,
@@ -68,11 +76,27 @@ export async function channelStats(
     stats.messagesIn += count;
     if (row.status === 'done') stats.replied += count;
     else if (row.status === 'failed') stats.failed += count;
+    else if (row.status === 'dropped') stats.dropped += count;
     else stats.pending += count;
     const urgency = urgencyOfPriority[row.priority];
     if (urgency) stats.urgency[urgency] += count;
   }
   for (const row of parts) entry(row.channel).partsSent = Number(row.count);
+  if (counts.some((row) => row.status === 'dropped')) {
+    const reasons = await db
+      .selectFrom('channel_inbound')
+      .select(['channel', 'last_error', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'dropped')
+      .where('received_at', '>=', since)
+      .groupBy(['channel', 'last_error'])
+      .execute();
+    for (const row of reasons) {
+      const droppedBy = entry(row.channel).droppedBy;
+      const reason = row.last_error ?? 'unknown';
+      droppedBy[reason] = (droppedBy[reason] ?? 0) + Number(row.count);
+    }
+  }
   for (const stats of byChannel.values()) {
     const rows = await db
       .selectFrom('channel_inbound')

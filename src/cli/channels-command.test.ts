@@ -88,7 +88,7 @@ describe('steward channels stats', () => {
   it("prints one tenant's messages, urgency mix and bindings, and nothing of another tenant", async () => {
     const printed = await steward('channels', 'stats', '--tenant', 'acme');
     expect(printed.code).toBe(0);
-    expect(printed.out).toContain('memory in 2, replied 0, failed 0, pending 2');
+    expect(printed.out).toContain('memory in 2, replied 0, failed 0, dropped 0, pending 2');
     expect(printed.out).toContain('critical 1');
     expect(printed.out).toContain('bound: memory acme-box → desk');
     expect(printed.out).not.toContain('globex');

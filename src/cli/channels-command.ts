@@ -40,7 +40,7 @@ export async function channelsCommand(options: ChannelsCommandOptions, io: CliIo
         .map(([level, count]) => `${level} ${count}`)
         .join(', ');
       io.out(
-        `${row.channel.padEnd(6)} in ${row.messagesIn}, replied ${row.replied}, failed ${row.failed}, pending ${row.pending}, parts sent ${row.partsSent}; ${latency}; urgency: ${urgency}`,
+        `${row.channel.padEnd(6)} in ${row.messagesIn}, replied ${row.replied}, failed ${row.failed}, dropped ${row.dropped}, pending ${row.pending}, parts sent ${row.partsSent}; ${latency}; urgency: ${urgency}`,
       );
     }
     for (const binding of bindings) {
