@@ -44,9 +44,10 @@ export async function touchInOwnProcess(store: StoreConfig, sizes: TouchSizes): 
   });
   // e.g. STEWARD_BENCH_TOUCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the touches.
   const flags = (process.env.STEWARD_BENCH_TOUCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...flags, entry, JSON.stringify({ store, sizes })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // e.g. STEWARD_BENCH_TOUCH_WRAPPER='heaptrack -o /tmp/touch' to see where native memory goes.
+  const wrapper = (process.env.STEWARD_BENCH_TOUCH_WRAPPER ?? '').split(/\s+/).filter(Boolean);
+  const command = [...wrapper, process.execPath, ...flags, entry, JSON.stringify({ store, sizes })];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
@@ -55,7 +56,11 @@ export async function touchInOwnProcess(store: StoreConfig, sizes: TouchSizes): 
     child.once('error', reject);
     child.once('exit', resolve);
   });
-  const last = output.trim().split('\n').at(-1);
+  // The figures are the last JSON line (a wrapper such as heaptrack prints its own lines after them).
+  const last = output
+    .trim()
+    .split('\n')
+    .findLast((line) => line.startsWith('{'));
   if (code !== 0 || !last) throw new Error(`the touch process failed (exit ${code}): ${output.slice(-2000)}`);
   return JSON.parse(last) as TouchFigures;
 }

@@ -4,6 +4,7 @@
  * an agent and evicts the least recently used. Memory should stay flat: RSS sampled throughout, heap
  * compared after full GCs, and the built agents still reachable counted (evicted ones must be collected).
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { AgentHost } from '../src/fleet/index.js';
 import type { AgentRuntime } from '../src/runtime/index.js';
@@ -150,7 +151,19 @@ export async function benchTouches(
 function memoryDetail(touches: number): string {
   const usage = process.memoryUsage();
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-  return `[touch ${touches}] rss ${mb(usage.rss)} heapUsed ${mb(usage.heapUsed)} heapTotal ${mb(usage.heapTotal)} external ${mb(usage.external)} arrayBuffers ${mb(usage.arrayBuffers)} MB`;
+  return `[touch ${touches}] rss ${mb(usage.rss)} heapUsed ${mb(usage.heapUsed)} heapTotal ${mb(usage.heapTotal)} external ${mb(usage.external)} arrayBuffers ${mb(usage.arrayBuffers)} MB${residentKinds()}`;
+}
+
+/** Linux: the resident set split into anonymous memory, file pages and shared memory (e.g. SQLite's -shm). */
+function residentKinds(): string {
+  try {
+    const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    const mb = (value: number) => (value / 1024).toFixed(0);
+    return ` (anon ${mb(kb('Pss_Anon'))} file ${mb(kb('Pss_File'))} shmem ${mb(kb('Pss_Shmem'))} MB)`;
+  } catch {
+    return '';
+  }
 }
 
 function gcd(a: number, b: number): number {
