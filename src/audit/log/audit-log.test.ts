@@ -91,6 +91,20 @@ describe.each(engines)('AuditLog on $label', ({ engine }) => {
     expect((await verifyChain(store)).ok).toBe(true);
   });
 
+  it('remembers a bounded number of tenants, and a forgotten tenant appends on its chain as before', async () => {
+    const { store, log } = await open({ knownTenantsCached: 3 });
+    const tenants = Array.from({ length: 10 }, (_, index) => `tenant-${index}`);
+    const firsts = [];
+    for (const tenantId of tenants) firsts.push((await log.append(recordInput({ tenantId })))[0]!);
+    // One process sees millions of tenants: what it remembers of them stays at the bound.
+    expect((log as unknown as { knownTenants: { size: number } }).knownTenants.size).toBe(3);
+    const [again] = await log.append(recordInput({ tenantId: 'tenant-0' }));
+    expect(again).toMatchObject({ tenantId: 'tenant-0', seq: 2, prevHash: firsts[0]!.hash });
+    const heads = await auditDatabase(store.db).selectFrom('audit_chain_heads').select('tenant_id').execute();
+    expect(heads).toHaveLength(10);
+    expect((await verifyChain(store)).ok).toBe(true);
+  });
+
   it('groups concurrent callers into shared commits and keeps one chain per tenant', async () => {
     opened = await engine.open();
     const counted = instrumented(opened.store);

@@ -16,6 +16,7 @@ import {
   checkpointReasons,
   loadCheckpointSigner,
 } from './checkpoints.js';
+import { LruMap } from './lru-map.js';
 import {
   type AuditRecord,
   type AuditRecordInput,
@@ -57,6 +58,12 @@ export const auditLogOptionsSchema = z
      * are outside it; searches by conversation read those few from the records. Default 4,096.
      */
     conversationIndexEvery: z.number().int().min(1).max(1_000_000).default(4_096),
+    /**
+     * How many tenants this process remembers having a chain head row, most recent first (a forgotten one
+     * costs one idempotent insert on its next append); default 10,000. Bounded because one process sees
+     * millions of tenants over its life.
+     */
+    knownTenantsCached: z.number().int().min(1).max(10_000_000).default(10_000),
     /** Signs checkpoints; default {@link loadCheckpointSigner} for the store (`signingKey`, env, key file). */
     signer: z
       .custom<CheckpointSigner>(
@@ -120,7 +127,8 @@ export class AuditLog {
   private cancelWait: (() => void) | undefined;
   private readonly sweep: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
-  private readonly knownTenants = new Set<string>();
+  /** Tenants whose chain head row exists, of the most recent ones (a process sees millions over time). */
+  private readonly knownTenants: LruMap<string, true>;
   /** Tenants this instance appended to since their last checkpoint: swept by time, signed on close. */
   private readonly uncheckpointed = new Set<string>();
   private keyRegistered = false;
@@ -136,6 +144,7 @@ export class AuditLog {
       'audit log options',
     );
     this.config = config;
+    this.knownTenants = new LruMap(config.knownTenantsCached);
     this.now = now ?? Date.now;
     this.generateId = generateId ?? randomUUID;
     if (signer) {

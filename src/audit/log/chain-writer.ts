@@ -13,6 +13,7 @@ import {
   fromCheckpointRow,
   toCheckpointRow,
 } from './checkpoints.js';
+import type { LruMap } from './lru-map.js';
 import { GENESIS_HASH, type PreparedRecord, type SerializedAuditRecord, sealRecord } from './record.js';
 import { type AuditDatabase, recordColumns, recordValues } from './schema.js';
 
@@ -36,8 +37,11 @@ export interface BatchContext {
   /** …or once its last checkpoint is this old and records were appended since. */
   checkpointEveryMs: number;
   now: number;
-  /** Tenants whose head row is known to exist (skips an insert per batch); updated in place. */
-  knownTenants: Set<string>;
+  /**
+   * Tenants whose head row is known to exist (skips an insert per batch); updated in place. Bounded: a
+   * tenant it has forgotten costs one `insert … on conflict do nothing` again.
+   */
+  knownTenants: LruMap<string, true>;
   /** Insert the signer's public key with the first checkpoint. */
   registerKey: boolean;
   /** Add a tenant's records to the conversation lookup once this many are not in it. */
@@ -252,7 +256,7 @@ async function lockHeads(
   tenants: string[],
   context: BatchContext,
 ): Promise<Map<string, LockedHead>> {
-  const unknown = tenants.filter((tenantId) => !context.knownTenants.has(tenantId));
+  const unknown = tenants.filter((tenantId) => context.knownTenants.get(tenantId) === undefined);
   if (unknown.length > 0) await insertHeads(db, unknown, context.now);
   const heads = await selectHeads(db, tenants, context.engine);
   const missing = tenants.filter((tenantId) => !heads.has(tenantId));
@@ -261,7 +265,7 @@ async function lockHeads(
     await insertHeads(db, missing, context.now);
     for (const [tenantId, head] of await selectHeads(db, missing, context.engine)) heads.set(tenantId, head);
   }
-  for (const tenantId of tenants) context.knownTenants.add(tenantId);
+  for (const tenantId of tenants) context.knownTenants.set(tenantId, true);
   return heads;
 }
 

@@ -21,6 +21,7 @@ export {
   signingKeyId,
   verifyCheckpointSignature,
 } from './checkpoints.js';
+export { LruMap } from './lru-map.js';
 export {
   type AuditSearchPage,
   type AuditSearchQuery,
