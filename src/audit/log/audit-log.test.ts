@@ -105,6 +105,24 @@ describe.each(engines)('AuditLog on $label', ({ engine }) => {
     expect((await verifyChain(store)).ok).toBe(true);
   });
 
+  it("checkpoints a sweep of thousands of tenants in several transactions, past the engine's parameter limit", async () => {
+    const { store, log } = await open({ knownTenantsCached: 1, checkpointEveryRecords: 1_000_000 });
+    const tenants = Array.from({ length: 7_000 }, (_, index) => `tenant-${index}`);
+    // A tenant's first record is checkpointed at once; its second waits for the sweep.
+    for (let round = 0; round < 2; round++)
+      await Promise.all(tenants.map((tenantId) => log.append(recordInput({ tenantId }))));
+    // One transaction for all of them bound 7,000 x 5 head values: more than SQLite's 32,766 parameters.
+    clock.advance(60_000);
+    const written = await log.checkpointDue();
+    expect(written).toHaveLength(7_000);
+    const checkpointed = await auditDatabase(store.db)
+      .selectFrom('audit_checkpoints')
+      .select((builder) => builder.fn.count<number>('tenant_id').distinct().as('tenants'))
+      .where('seq', '=', 2)
+      .executeTakeFirstOrThrow();
+    expect(Number(checkpointed.tenants)).toBe(7_000);
+  }, 60_000);
+
   it('groups concurrent callers into shared commits and keeps one chain per tenant', async () => {
     opened = await engine.open();
     const counted = instrumented(opened.store);

@@ -103,6 +103,9 @@ interface PendingCheckpoint {
 const RETRYABLE_CODES = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 3;
 
+/** Most tenants whose checkpoints one transaction writes (besides the tenants of its appends). */
+const MAX_CHECKPOINT_TENANTS = 500;
+
 /**
  * The tamper-evident audit log of one store.
  *
@@ -308,7 +311,7 @@ export class AuditLog {
   private async commitLoop(): Promise<void> {
     try {
       while (this.queue.length > 0 || this.checkpointQueue.length > 0) {
-        await this.commitOnce(this.takeAppends(), this.checkpointQueue.splice(0));
+        await this.commitOnce(this.takeAppends(), this.takeCheckpoints());
         // Let I/O and timers run between commits; callers resolved just now append again meanwhile.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -328,6 +331,23 @@ export class AuditLog {
     }
     this.queuedRecords -= count;
     return this.queue.splice(0, taken);
+  }
+
+  /**
+   * The checkpoint requests of at most {@link MAX_CHECKPOINT_TENANTS} tenants, oldest first: a minute's
+   * sweep may name tens of thousands of tenants, and one transaction for all of them would pass the
+   * engines' limit on bound parameters (SQLite 32,766) and fail the appends committed with it.
+   */
+  private takeCheckpoints(): PendingCheckpoint[] {
+    const tenants = new Set<string>();
+    let taken = 0;
+    while (taken < this.checkpointQueue.length) {
+      const tenantId = this.checkpointQueue[taken]!.tenantId;
+      if (!tenants.has(tenantId) && tenants.size >= MAX_CHECKPOINT_TENANTS) break;
+      tenants.add(tenantId);
+      taken++;
+    }
+    return this.checkpointQueue.splice(0, taken);
   }
 
   /** Commits one batch and settles its callers; never throws. */
