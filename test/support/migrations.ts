@@ -1,5 +1,5 @@
 /** The migration tests' shared harness: the store's own migrator, its tables, and the migration before one. */
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { createMigrationProvider } from '../../src/store/index.js';
 import type { TestStore } from './engines.js';
 
@@ -26,4 +26,17 @@ export async function migrationBefore(migrator: Migrator, name: string): Promise
   const previous = names.filter((each) => each < name).at(-1);
   if (previous === undefined) throw new Error(`no migration before ${name}`);
   return previous;
+}
+
+/** The names of a table's indexes, on either engine. */
+export async function indexNamesOf(store: Store, table: string): Promise<string[]> {
+  const found =
+    store.engine === 'sqlite'
+      ? await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`.execute(store.db)
+      : await sql<{
+          name: string;
+        }>`select indexname as name from pg_indexes where tablename = ${table}`.execute(store.db);
+  return found.rows.map((row) => row.name);
 }

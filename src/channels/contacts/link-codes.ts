@@ -137,29 +137,29 @@ export class LinkCodes {
   }
 
   /** How many codes were issued for `confirm` in the tenant within one code lifetime (a sender's request limit). */
-  async issuedTo(tenantId: string, confirm: Identity): Promise<number> {
-    const row = await this.db
-      .selectFrom('contact_link_codes')
-      .select((builder) => builder.fn.countAll().as('count'))
-      .where('tenant_id', '=', tenantId)
-      .where('confirm_kind', '=', confirm.kind)
-      .where('confirm_value', '=', confirm.value)
-      .where('created_at', '>', this.now() - this.ttlMs)
-      .executeTakeFirst();
-    return Number(row?.count ?? 0);
+  issuedTo(tenantId: string, confirm: Identity): Promise<number> {
+    return this.issuedWithin(tenantId, 'confirm', confirm);
   }
 
   /**
    * How many codes were sent to `target` in the tenant within one code lifetime, whoever asked (a target's limit:
    * many senders must not make an agent message one number or address over and over).
    */
-  async issuedFor(tenantId: string, target: Identity): Promise<number> {
+  issuedFor(tenantId: string, target: Identity): Promise<number> {
+    return this.issuedWithin(tenantId, 'target', target);
+  }
+
+  private async issuedWithin(
+    tenantId: string,
+    side: 'confirm' | 'target',
+    identity: Identity,
+  ): Promise<number> {
     const row = await this.db
       .selectFrom('contact_link_codes')
       .select((builder) => builder.fn.countAll().as('count'))
       .where('tenant_id', '=', tenantId)
-      .where('target_kind', '=', target.kind)
-      .where('target_value', '=', target.value)
+      .where(`${side}_kind`, '=', identity.kind)
+      .where(`${side}_value`, '=', identity.value)
       .where('created_at', '>', this.now() - this.ttlMs)
       .executeTakeFirst();
     return Number(row?.count ?? 0);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { migrationBefore, migratorOf } from '../../../test/support/migrations.js';
+import { indexNamesOf, migrationBefore, migratorOf } from '../../../test/support/migrations.js';
 
 describe.each(storeEngines)('migration 0022 (a queued message’s sender digest) on $name', (engine) => {
   let opened: TestStore | undefined;
@@ -13,19 +13,9 @@ describe.each(storeEngines)('migration 0022 (a queued message’s sender digest)
   async function inboundShape(store: TestStore['store']) {
     const tables = await store.db.introspection.getTables();
     const inbound = tables.find((table) => table.name === 'channel_inbound');
-    const indexes =
-      store.engine === 'sqlite'
-        ? await sql<{
-            name: string;
-          }>`select name from sqlite_master where type = 'index' and tbl_name = 'channel_inbound'`.execute(
-            store.db,
-          )
-        : await sql<{
-            name: string;
-          }>`select indexname as name from pg_indexes where tablename = 'channel_inbound'`.execute(store.db);
     return {
       columns: inbound?.columns.map((column) => column.name) ?? [],
-      indexes: indexes.rows.map((row) => row.name),
+      indexes: await indexNamesOf(store, 'channel_inbound'),
     };
   }
 

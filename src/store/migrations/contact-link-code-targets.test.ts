@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
-import { migrationBefore, migratorOf } from '../../../test/support/migrations.js';
+import { indexNamesOf, migrationBefore, migratorOf } from '../../../test/support/migrations.js';
 
 describe.each(storeEngines)('migration 0023 (link codes counted per target) on $name', (engine) => {
   let opened: TestStore | undefined;
@@ -9,22 +9,6 @@ describe.each(storeEngines)('migration 0023 (link codes counted per target) on $
     await opened?.cleanup();
     opened = undefined;
   });
-
-  async function indexesOf(store: TestStore['store']): Promise<string[]> {
-    const found =
-      store.engine === 'sqlite'
-        ? await sql<{
-            name: string;
-          }>`select name from sqlite_master where type = 'index' and tbl_name = 'contact_link_codes'`.execute(
-            store.db,
-          )
-        : await sql<{
-            name: string;
-          }>`select indexname as name from pg_indexes where tablename = 'contact_link_codes'`.execute(
-            store.db,
-          );
-    return found.rows.map((row) => row.name);
-  }
 
   it('adds an index by tenant, target and time; down removes it and keeps the codes, up restores it', async () => {
     opened = await engine.open();
@@ -34,15 +18,15 @@ describe.each(storeEngines)('migration 0023 (link codes counted per target) on $
       values ('acme', 'c-1', 'k-1', 'email', 'jo@example.com', 'phone', '+14155550199', 'ab', 0, 1780000600000, null, 1780000000000, 'customer')`.execute(
       store.db,
     );
-    expect(await indexesOf(store)).toContain('contact_link_codes_target');
+    expect(await indexNamesOf(store, 'contact_link_codes')).toContain('contact_link_codes_target');
 
     const previous = await migrationBefore(migrator, '0023-contact-link-code-targets');
     expect((await migrator.migrateTo(previous)).error).toBeUndefined();
-    expect(await indexesOf(store)).not.toContain('contact_link_codes_target');
+    expect(await indexNamesOf(store, 'contact_link_codes')).not.toContain('contact_link_codes_target');
     const kept = await sql<{ id: string }>`select id from contact_link_codes`.execute(store.db);
     expect(kept.rows.map((row) => row.id)).toEqual(['c-1']);
 
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
-    expect(await indexesOf(store)).toContain('contact_link_codes_target');
+    expect(await indexNamesOf(store, 'contact_link_codes')).toContain('contact_link_codes_target');
   });
 });
