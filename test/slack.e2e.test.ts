@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAuditRecords } from '../src/audit/index.js';
-import { ChannelCore, createSlackChannel, signSlackRequest } from '../src/channels/index.js';
+import { ChannelCore, channelStats, createSlackChannel, signSlackRequest } from '../src/channels/index.js';
 import { AgentHost } from '../src/fleet/index.js';
 import { ClaudeAgentSdkRuntime } from '../src/runtime/index.js';
 import { createApp, createMetrics, startServer } from '../src/server/index.js';
@@ -84,6 +84,9 @@ describe.each(storeEngines)('Slack mention → reply in thread, real SDK, store 
       channels: { core, slack: channel },
     });
     const server = await startServer({ app, port: 0 });
+    // A channel of this engine's own: both engines post to the one fake Slack, and a shared channel let
+    // this engine's checks see the other's reply (its answer found before this one's was posted).
+    const slackChannel = `C-SUPPORT-${engine.name}`;
     const stopWorker = core.startWorker({ pollMs: 50 });
     try {
       const body = JSON.stringify({
@@ -95,7 +98,7 @@ describe.each(storeEngines)('Slack mention → reply in thread, real SDK, store 
           user: 'U-CUSTOMER',
           text: '<@UBOT> please email me at jane.doe@example.com about my order',
           ts: '1690000100.000100',
-          channel: 'C-SUPPORT',
+          channel: slackChannel,
         },
       });
       const timestamp = Math.floor(Date.now() / 1000);
@@ -120,7 +123,7 @@ describe.each(storeEngines)('Slack mention → reply in thread, real SDK, store 
       const deadline = Date.now() + 60_000;
       const reply = () =>
         slack.messages.find(
-          (message) => message.channel === 'C-SUPPORT' && message.text.startsWith('Noted:'),
+          (message) => message.channel === slackChannel && message.text.startsWith('Noted:'),
         );
       while (!reply() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(reply()).toMatchObject({
@@ -128,11 +131,6 @@ describe.each(storeEngines)('Slack mention → reply in thread, real SDK, store 
         text: 'Noted: please email me at jane.doe@example.com about my order',
         token: 'xoxb-e2e',
       });
-      // One message in the thread: the placeholder, updated to the answer; the retry queued nothing.
-      expect(slack.messages.filter((message) => message.channel === 'C-SUPPORT')).toHaveLength(1);
-      expect(
-        slack.callsOf('chat.postMessage').filter((call) => call.params.channel === 'C-SUPPORT'),
-      ).toHaveLength(1);
 
       // The reply-sent record is appended right after Slack accepted the reply: wait for it, bounded.
       const audited = () =>
@@ -148,6 +146,15 @@ describe.each(storeEngines)('Slack mention → reply in thread, real SDK, store 
       expect(audit.records.map((record) => record.eventType).sort()).toEqual([
         'channel-message-received',
         'channel-reply-sent',
+      ]);
+      // One message in the thread: the placeholder, updated to the answer; the retry queued nothing
+      // (checked once the reply is audited, so a second queued message would have had its chance).
+      expect(slack.messages.filter((message) => message.channel === slackChannel)).toHaveLength(1);
+      expect(
+        slack.callsOf('chat.postMessage').filter((call) => call.params.channel === slackChannel),
+      ).toHaveLength(1);
+      expect(await channelStats(store, 'acme')).toMatchObject([
+        { channel: 'slack', messagesIn: 1, replied: 1, pending: 0 },
       ]);
       expect(JSON.stringify(audit.records)).not.toContain('jane.doe@example.com');
       expect(audit.records.map((record) => record.payload.text)).toEqual(
