@@ -1,6 +1,7 @@
 export { compiledQuery } from './compiled-query.js';
 export type { ConversationState } from './conversation-repository.js';
 export { ConversationRepository } from './conversation-repository.js';
+export { GroupWriter } from './group-writer.js';
 export type { InteractionOutcome, InteractionRecord } from './interaction-record.js';
 export type { InteractionPage, InteractionQuery } from './interaction-repository.js';
 export {

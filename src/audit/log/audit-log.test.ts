@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countedStore } from '../../../test/support/counted-store.js';
 import { storeEngines, type TestEngine, type TestStore } from '../../../test/support/engines.js';
 import { StewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/index.js';
 import { openStore } from '../../store/index.js';
 import { fakeClock, recordInput } from './__fixtures__/records.js';
 import { AuditLog, type AuditLogOptions } from './audit-log.js';
@@ -27,31 +27,6 @@ const engines = [
   })),
   { label: 'sqlite :memory:', engine: memoryEngine },
 ];
-
-/** The store with its write transactions counted and, on demand, failed after the work ran. */
-function instrumented(store: StewardStore): { store: StewardStore; commits: () => number; failNext(): void } {
-  let commits = 0;
-  let fail = false;
-  return {
-    store: {
-      ...store,
-      writeTransaction: (work) =>
-        store.writeTransaction(async (db) => {
-          const result = await work(db);
-          if (fail) {
-            fail = false;
-            throw new Error('disk full');
-          }
-          commits++;
-          return result;
-        }),
-    },
-    commits: () => commits,
-    failNext() {
-      fail = true;
-    },
-  };
-}
 
 describe.each(engines)('AuditLog on $label', ({ engine }) => {
   let opened: TestStore | undefined;
@@ -125,7 +100,7 @@ describe.each(engines)('AuditLog on $label', ({ engine }) => {
 
   it('groups concurrent callers into shared commits and keeps one chain per tenant', async () => {
     opened = await engine.open();
-    const counted = instrumented(opened.store);
+    const counted = countedStore(opened.store);
     log = new AuditLog(counted.store, {
       now: clock.now,
       signer: generateCheckpointSigner(),
@@ -177,7 +152,7 @@ describe.each(engines)('AuditLog on $label', ({ engine }) => {
 
   it('rejects every caller of a failed commit and leaves the chain intact', async () => {
     opened = await engine.open();
-    const counted = instrumented(opened.store);
+    const counted = countedStore(opened.store);
     log = new AuditLog(counted.store, { now: clock.now, signer: generateCheckpointSigner() });
     await log.append(recordInput());
     counted.failNext();

@@ -293,8 +293,10 @@ export class AuditLog {
     if (this.cancelWait) return;
     const wait = this.config.maxBatchWaitMs;
     if (wait === 0) {
-      const immediate = setImmediate(() => this.startCommit());
-      this.cancelWait = () => clearImmediate(immediate);
+      // Handed to the store's group writer at once: the batch is taken when that transaction runs (after
+      // this turn of the event loop), so the appends of this turn, and the other writes handed over in it
+      // (the interaction these records describe), commit together.
+      this.startCommit();
     } else {
       const timer = setTimeout(() => this.startCommit(), wait);
       this.cancelWait = () => clearTimeout(timer);
@@ -311,7 +313,7 @@ export class AuditLog {
   private async commitLoop(): Promise<void> {
     try {
       while (this.queue.length > 0 || this.checkpointQueue.length > 0) {
-        await this.commitOnce(this.takeAppends(), this.takeCheckpoints());
+        await this.commitOnce();
         // Let I/O and timers run between commits; callers resolved just now append again meanwhile.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -350,26 +352,41 @@ export class AuditLog {
     return this.checkpointQueue.splice(0, taken);
   }
 
-  /** Commits one batch and settles its callers; never throws. */
-  private async commitOnce(appends: PendingAppend[], checkpointWaiters: PendingCheckpoint[]): Promise<void> {
-    const checkpoints = new Map<string, CheckpointRequest>();
-    for (const waiter of checkpointWaiters) {
-      const existing = checkpoints.get(waiter.tenantId);
-      if (!existing || (!existing.force && waiter.request.force))
-        checkpoints.set(waiter.tenantId, waiter.request);
-    }
+  /**
+   * Commits one batch and settles its callers; never throws. The batch is taken when the store's group
+   * writer runs the transaction, not when it is handed over, so every append queued until then joins it;
+   * a retry of the same transaction (the group writer's alone, or a deadlock's) writes the same batch.
+   */
+  private async commitOnce(): Promise<void> {
+    let taken: { appends: PendingAppend[]; waiters: PendingCheckpoint[]; batch: Batch } | undefined;
+    const take = () => {
+      if (taken) return taken;
+      const appends = this.takeAppends();
+      const waiters = this.takeCheckpoints();
+      const checkpoints = new Map<string, CheckpointRequest>();
+      for (const waiter of waiters) {
+        const existing = checkpoints.get(waiter.tenantId);
+        if (!existing || (!existing.force && waiter.request.force))
+          checkpoints.set(waiter.tenantId, waiter.request);
+      }
+      taken = { appends, waiters, batch: { appends: appends.map((append) => append.records), checkpoints } };
+      return taken;
+    };
     let result: BatchResult;
     try {
-      result = await this.runTransaction({ appends: appends.map((append) => append.records), checkpoints });
+      result = await this.runTransaction(() => take().batch);
     } catch (error) {
       const failure = new StewardError(
         'store-unavailable',
         `the audit log could not commit (nothing of this batch was written; retry the append): ${describe(error)}`,
         { cause: error },
       );
-      for (const waiter of [...appends, ...checkpointWaiters]) waiter.reject(failure);
+      // Taken here when the transaction never started (the store is gone): the callers hear it now.
+      const { appends, waiters } = take();
+      for (const waiter of [...appends, ...waiters]) waiter.reject(failure);
       return;
     }
+    const { appends, waiters } = take();
     if (result.keyRegistered) this.keyRegistered = true;
     for (const records of result.sealed)
       for (const record of records) this.uncheckpointed.add(record.tenantId);
@@ -377,14 +394,19 @@ export class AuditLog {
     appends.forEach((append, index) => {
       append.resolve(result.sealed[index]!.map(parseAuditRecord));
     });
-    for (const waiter of checkpointWaiters) waiter.resolve(result.checkpoints.get(waiter.tenantId));
+    for (const waiter of waiters) waiter.resolve(result.checkpoints.get(waiter.tenantId));
   }
 
-  private async runTransaction(batch: Batch): Promise<BatchResult> {
+  /**
+   * Runs the batch in the store's group-commit transaction (`batchWrite`), shared with the other writes
+   * handed over in the same turn of the event loop; a PostgreSQL deadlock or serialization failure runs
+   * it again.
+   */
+  private async runTransaction(batchOf: () => Batch): Promise<BatchResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store.writeTransaction((db) =>
-          writeBatch(auditDatabase(db), batch, {
+        return await this.store.batchWrite((db) =>
+          writeBatch(auditDatabase(db), batchOf(), {
             engine: this.store.engine,
             signer: this.signer,
             checkpointEveryRecords: this.config.checkpointEveryRecords,

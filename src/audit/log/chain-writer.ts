@@ -73,7 +73,7 @@ interface LockedHead {
  */
 const INSERT_SIZES = [512, 256, 128, 64, 32, 16, 8, 4, 2, 1];
 
-/** Writes the batch; run inside `store.writeTransaction`, with `db` the transaction's connection. */
+/** Writes the batch; run inside a store transaction (`store.batchWrite`), with `db` its connection. */
 export async function writeBatch(
   db: AuditDatabase,
   batch: Batch,
