@@ -15,6 +15,7 @@ import { optimizePrimitive } from '../optimize/index.js';
 import {
   type AnsweredTurn,
   type AnswerTier,
+  type CompletedTurn,
   composeModelRun,
   type InboundMessage,
   type Primitive,
@@ -182,13 +183,22 @@ export class ClaudeAgent {
               at: record.createdAt,
             }
           : undefined;
-      await store.batchWrite(async (db) => {
+      // One durable write per turn: the record, the conversation's turn and what the primitives derive from
+      // the record (the cost rollup) go to the store's group writer now, not awaited yet; the audit records
+      // of the events below are handed to the same writer in this turn of the event loop, so a cache hit
+      // commits once. The reply returns only after both are durable; `afterTurn` runs after that.
+      const completed: CompletedTurn = { context, answered, record };
+      const written = store.batchWrite(async (db) => {
         await store.interactions.insert(stored, db);
         if (turn) await store.conversations.recordTurn(turn, db);
+        for (const primitive of primitives) await primitive.withRecord?.(completed, db);
       });
-      for (const primitive of primitives) await primitive.afterTurn?.({ context, answered, record });
+      // Awaited below; observed now so a failure while the events are emitted is never unhandled.
+      written.catch(() => {});
       await this.events.emit('interaction-completed', { interaction: record });
       if (failure) {
+        await written;
+        for (const primitive of primitives) await primitive.afterTurn?.(completed);
         throw new StewardError(failure.code, failure.message, {
           cause: failure,
           details: { ...failure.details, interactionId: record.id, conversationId: record.conversationId },
@@ -200,6 +210,8 @@ export class ClaudeAgent {
         text: record.replyText,
         tier: record.tier,
       });
+      await written;
+      for (const primitive of primitives) await primitive.afterTurn?.(completed);
       return toReply(record);
     } finally {
       this.inFlight--;

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countedStore } from '../../test/support/counted-store.js';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import type { AgentConfig } from '../agent/index.js';
 import { ClaudeAgent } from '../agent/index.js';
+import { CostRollups } from '../optimize/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import { type Alert, createChannelAlertSink } from './alerts/index.js';
 import { Audit } from './audit.js';
@@ -91,23 +93,61 @@ describe.each(storeEngines)('audit on $name', (engine) => {
     await changed.close();
   });
 
+  it('commits a cache hit once: interaction, conversation turn, cost rollup and audit records together', async () => {
+    opened ??= await engine.open();
+    const counted = countedStore(opened.store);
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'greeter',
+      store: counted.store,
+      runtime: new FunctionRuntime(async () => 'from the model'),
+      audit: { level: 'standard' },
+      messageHandling: { maintainContext: true },
+      optimization: {
+        cacheRules: [{ pattern: 'greeting', ttl: 3_600, response: 'Hello! How can I help?' }],
+        fallback: ['cache', 'intelligent'],
+      },
+    });
+    await agent.start();
+    const before = counted.commits();
+    const replies = [];
+    for (let index = 0; index < 3; index++) replies.push(await agent.handle({ text: 'hello' }));
+    expect(replies.map((reply) => reply.tier)).toEqual(['cache', 'cache', 'cache']);
+    expect(counted.commits() - before).toBe(3);
+    // Everything the hit writes is there once the reply returned.
+    const last = replies[2]!;
+    const records = (await allRecords((await agent.audit())!)).filter(
+      (record) => record.interactionId === last.interactionId,
+    );
+    expect(records.map((record) => record.eventType)).toEqual([
+      'message-received',
+      'tier-answered',
+      'interaction-completed',
+      'reply-sent',
+    ]);
+    expect(await opened.store.interactions.get('acme', last.interactionId)).toMatchObject({
+      tier: 'cache',
+    });
+    const costs = await new CostRollups(opened.store).report({ tenantId: 'acme', agentId: 'greeter' });
+    expect(costs.totals.requests).toBe(3);
+    // A shared commit that fails is tried again write by write: the reply returns, the chain still holds.
+    counted.failNext();
+    const retried = await agent.handle({ text: 'hello' });
+    expect(retried.tier).toBe('cache');
+    expect(counted.commits() - before).toBe(5);
+    expect(await opened.store.interactions.get('acme', retried.interactionId)).toBeDefined();
+    expect((await (await agent.audit())!.verify({ tenantId: 'acme' })).ok).toBe(true);
+    await agent.close();
+  });
+
   it('appends an interaction in one commit, durable when the reply returns; a failed one at once', async () => {
     opened ??= await engine.open();
     const store = opened.store;
-    let commits = 0;
-    const counted = {
-      ...store,
-      writeTransaction: ((work) =>
-        store.writeTransaction(async (db) => {
-          const result = await work(db);
-          commits++;
-          return result;
-        })) as typeof store.writeTransaction,
-    };
+    const counted = countedStore(store);
     const agent = new ClaudeAgent({
       tenantId: 'acme',
       agentId: 'desk',
-      store: counted,
+      store: counted.store,
       runtime: new FunctionRuntime(async (request) => {
         if (request.prompt.includes('fail')) throw new Error('model down');
         return 'Fresh bread at eight.';
@@ -115,10 +155,12 @@ describe.each(storeEngines)('audit on $name', (engine) => {
       audit: { level: 'standard' },
     });
     await agent.start();
-    const before = commits;
+    const before = counted.commits();
     const reply = await agent.handle({ text: 'When is bread ready?' });
-    // One commit for message-received, tier-answered, interaction-completed and reply-sent (four before).
-    expect(commits - before).toBe(1);
+    // One commit for the interaction (with its conversation turn and cost rollup) and its audit records
+    // message-received, tier-answered, interaction-completed and reply-sent (three before: the interaction,
+    // the cost rollup and the audit records each committed apart).
+    expect(counted.commits() - before).toBe(1);
     const records = (await allRecords((await agent.audit())!)).filter(
       (record) => record.interactionId === reply.interactionId,
     );

@@ -222,13 +222,15 @@ export const optimizePrimitive = definePrimitive({
         });
         return removed;
       },
-      async afterTurn({ context: turn, answered, record }) {
+      withRecord({ record }, db) {
+        return costs.recordIn(db, record);
+      },
+      async afterTurn({ context: turn, answered }) {
         if (answered?.tier === 'intelligent') {
           const followUp = answered.answer.followUp === true;
           await cache?.store(turn, answered.answer, followUp);
           await patterns?.observe(turn, answered.answer, followUp);
         }
-        await costs.record(record);
       },
       async close() {
         stopGenerationCosts();

@@ -5,7 +5,8 @@
  *   beforeTurn   before the chain runs          trust: the permission guard at the agent's level
  *   tiers        answer tiers for the chain      optimize: cache, pattern
  *   wrapModel    around the model tier's run     optimize: the daily budget's reservation (at `admit`) and settlement
- *   afterTurn    after the record is durable     trust: the outcome; optimize: cache, patterns, costs
+ *   withRecord   in the record's transaction     optimize: the cost rollup
+ *   afterTurn    after the record is durable     trust: the outcome; optimize: cache, patterns
  *   onFeedback   feedback on an interaction      trust: a negative rating counts as an error
  *   close        when the agent closes           audit: flush the log; telemetry: end open spans; optimize: the budget lease
  *   warnings     found when it opened            optimize: a daily budget below one model run
@@ -14,10 +15,12 @@
  * (audit, telemetry), and every primitive emits its own events there. Primitives never import one
  * another's internals; what one needs from another travels on the turn's context or as an event.
  */
+
+import type { Kysely } from 'kysely';
 import type { EventBus } from '../events/index.js';
 import type { Redactor } from '../privacy/index.js';
 import type { AgentRuntime, RuntimeRequest } from '../runtime/index.js';
-import type { InteractionRecord, StewardStore } from '../store/index.js';
+import type { Database, InteractionRecord, StewardStore } from '../store/index.js';
 import type { AnswerTier, TierAnswer, TierContext, TierName } from './tier.js';
 
 /** What every primitive of one agent shares; opened by the agent before any primitive. */
@@ -82,7 +85,16 @@ export interface Primitive {
    * when a string, is the reply).
    */
   wrapModel?(run: ModelRun): ModelRun;
-  /** After the interaction record is durable, before the reply is returned. */
+  /**
+   * Inside the transaction that makes the interaction record durable, with `db` its connection: a write
+   * derived from the record (a cost rollup) commits with it, in the same commit as the turn's audit
+   * records (one durable write per cache hit). Only writes through `db`; no other I/O, no events.
+   */
+  withRecord?(turn: CompletedTurn, db: Kysely<Database>): Promise<void>;
+  /**
+   * After the turn's records are durable (the interaction, and with audit on its records up to
+   * `reply-sent`), before the reply is returned.
+   */
   afterTurn?(turn: CompletedTurn): Promise<void>;
   /** After feedback on an interaction is stored. */
   onFeedback?(feedback: InteractionFeedback): Promise<void>;

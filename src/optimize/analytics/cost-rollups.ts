@@ -6,7 +6,12 @@
 import type { Kysely } from 'kysely';
 import { isCalendarDay } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
-import { compiledQuery, type InteractionRecord, type StewardStore } from '../../store/index.js';
+import {
+  compiledQuery,
+  type Database,
+  type InteractionRecord,
+  type StewardStore,
+} from '../../store/index.js';
 import { budgetDay, fromMicroUsd, toMicroUsd } from '../budget/index.js';
 
 type CostTables = {
@@ -147,12 +152,15 @@ export class CostRollups {
 
   /** Adds one finished interaction to its day's rollup (a write grouped with other interactions'). */
   record(record: InteractionRecord): Promise<void> {
-    return this.store.batchWrite((db) =>
-      this.recordIn(db.withTables<CostTables>() as unknown as Kysely<CostTables>, record),
-    );
+    return this.store.batchWrite((db) => this.recordIn(db, record));
   }
 
-  private async recordIn(db: Kysely<CostTables>, record: InteractionRecord): Promise<void> {
+  /**
+   * Adds one finished interaction to its day's rollup inside the caller's transaction (`db`): the agent
+   * writes it with the interaction itself (the optimize primitive's `withRecord`).
+   */
+  async recordIn(connection: Kysely<Database>, record: InteractionRecord): Promise<void> {
+    const db = connection.withTables<CostTables>() as unknown as Kysely<CostTables>;
     const cost = toMicroUsd(record.costUsd);
     let baseline = cost;
     if (record.tier === 'intelligent') {
