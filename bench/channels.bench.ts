@@ -38,6 +38,8 @@ export interface ChannelFigures {
   clientCpuMsPerRequest: number;
   /** Whether a worker answered queued messages in this process during the measured rounds. */
   workerDuring: boolean;
+  /** `messageHandling.detectUrgency` on (`STEWARD_BENCH_CHANNELS_URGENCY=1`): words scored at accept, context after the commit. */
+  detectUrgency: boolean;
   /** Group commits of the queue over the measured rounds, and the messages they carried. */
   commits: { commits: number; messages: number };
   /**
@@ -88,7 +90,14 @@ export async function benchChannels(
     agents.push(agent);
     return (_tenantId, _agentId, work) => work(agent);
   };
-  const receiver = new ChannelCore({ store, adapters: [channelFor()], useAgent: useAgentOn(store) });
+  // STEWARD_BENCH_CHANNELS_URGENCY=1: urgency scored as with `messageHandling.detectUrgency` (default off).
+  const detectUrgency = process.env.STEWARD_BENCH_CHANNELS_URGENCY === '1';
+  const receiver = new ChannelCore({
+    store,
+    adapters: [channelFor()],
+    useAgent: useAgentOn(store),
+    ...(detectUrgency ? { handlingOf: () => ({ detectUrgency: true }) } : {}),
+  });
   await receiver.bindings.bind({
     channel: 'slack',
     routeKey: 'team:T-BENCH',
@@ -147,6 +156,8 @@ export async function benchChannels(
         commitsBefore = receiver.queue.groupCommits;
       },
     );
+    // The sender contexts scored after the last commits are part of the acknowledgements' CPU.
+    await receiver.urgencyContextSettled();
     const cpu = process.cpuUsage(cpuBefore);
     await stopWorker?.();
     const commitsAfter = receiver.queue.groupCommits;
@@ -219,6 +230,7 @@ export async function benchChannels(
       clientCpuMsPerRequest: load.clientCpuMsPerRequest,
       commits,
       workerDuring,
+      detectUrgency,
       inProcessAck: summarise(inProcessSamples),
       bare,
       statuses,
@@ -333,7 +345,7 @@ async function runLoadClient(
 
 export function printChannels(figures: ChannelFigures): void {
   console.log(
-    `\nchannels (${figures.engine}): ${figures.requests} concurrent signed Slack events on loopback, ${figures.rounds} rounds, the client in another process, ${figures.workerDuring ? 'a worker answering in the same process' : 'no worker running'}; load average ${loadavg()
+    `\nchannels (${figures.engine}): ${figures.requests} concurrent signed Slack events on loopback, ${figures.rounds} rounds, the client in another process, ${figures.workerDuring ? 'a worker answering in the same process' : 'no worker running'}, urgency ${figures.detectUrgency ? 'on' : 'off'}; load average ${loadavg()
       .map((value) => value.toFixed(2))
       .join(' ')}`,
   );

@@ -25,14 +25,14 @@ import {
   LinkCodes,
 } from './contacts/index.js';
 import { inboundFilesOf, promptWithAttachments, writeInboundFiles } from './inbound-files.js';
-import type { ChannelEventScope, ChannelMessage, Urgency } from './message.js';
+import { type ChannelEventScope, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
 import { settleDestination } from './rebound.js';
 import { ChannelBindings } from './store/bindings.js';
 import { InboundFileStore } from './store/inbound-file-store.js';
-import { InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
+import { type InboundDigests, InboundQueue, type QueuedMessage } from './store/inbound-queue.js';
 import { StoreOutbox } from './store/outbox.js';
 import { channelTables } from './store/tables.js';
-import { scoreUrgency } from './urgency/index.js';
+import { contextCanRaise, scoreUrgency } from './urgency/index.js';
 import { SenderHistory } from './urgency-context.js';
 import { type ChannelHandling, isAtLeast } from './urgency-inbound.js';
 import { type NoticeOutcome, sendUrgentNotice } from './urgency-notice.js';
@@ -96,6 +96,11 @@ export interface ChannelCoreOptions {
    * only the code's own row keeps its attempts.
    */
   contactAudit?: ContactAuditSink;
+  /**
+   * Told when scoring a committed message's sender context fails (with `detectUrgency`): the message is kept
+   * and acknowledged, and the worker that claims it scores the context again. Default: ignored.
+   */
+  onUrgencyError?: (error: unknown) => void;
 }
 
 /**
@@ -123,6 +128,8 @@ export class ChannelCore {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private wake: (() => void) | undefined;
+  /** Sender-context scores running for committed messages (see `raiseFromContext`). */
+  private readonly raising = new Set<Promise<void>>();
 
   constructor(private readonly options: ChannelCoreOptions) {
     this.now = options.now ?? Date.now;
@@ -193,16 +200,69 @@ export class ChannelCore {
         message.attachments = [...message.attachments, ...attachments];
       }
       const digests = await this.senderHistory.digestsOf(message);
-      if (this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency) {
-        const score = scoreUrgency(message.text, await this.senderHistory.contextOf(message, digests));
+      // Scored from its words now; the sender's context once it is committed (off the acknowledgement).
+      const detectUrgency = this.options.handlingOf?.(binding.tenantId, binding.agentId)?.detectUrgency;
+      if (detectUrgency) {
+        const score = scoreUrgency(message.text);
         message.urgency = score.level;
         message.urgencyReasons = score.reasons;
+        // Thanks stay low whatever the context: nothing is left to score.
+        if (score.level !== 'low') message.urgencyContextPending = true;
       }
       const result = await this.queue.enqueue(id, message, this.now(), digests);
-      if (!result.duplicate) queued = true;
-      else if (keepsFiles) await this.inboundFiles.drop(filesScope);
+      if (result.duplicate) {
+        if (keepsFiles) await this.inboundFiles.drop(filesScope);
+      } else if (message.urgencyContextPending && contextCanRaise(message.urgency)) {
+        this.raiseFromContext(id, message, digests);
+      } else {
+        queued = true;
+      }
     }
     if (queued) this.wake?.();
+  }
+
+  /**
+   * Scores a committed normal message's sender context and, when that makes it high, moves it up the queue
+   * (a high or critical one keeps its place: context adds only reasons, which its worker scores); the local
+   * worker is woken after it. Not awaited by `accept`: a failure is reported to `onUrgencyError` and
+   * costs only the queue order, since the worker that claims a message still pending scores it itself.
+   */
+  private raiseFromContext(id: string, message: ChannelMessage, digests: InboundDigests): void {
+    const raise = async () => {
+      const scored = await this.withContext(id, message, digests);
+      if (urgencyPriority[scored.urgency] > urgencyPriority[message.urgency]) {
+        await this.queue.rescore(id, scored);
+      }
+    };
+    const raising: Promise<void> = raise()
+      .catch((error: unknown) => {
+        try {
+          this.options.onUrgencyError?.(error);
+        } catch {
+          // A throwing reporter must not turn a lost queue position into an unhandled rejection.
+        }
+      })
+      .finally(() => {
+        this.raising.delete(raising);
+        this.wake?.();
+      });
+    this.raising.add(raising);
+  }
+
+  /** The message scored from its words and its sender's context (read now; `id` is its queue row). */
+  private async withContext(
+    id: string,
+    message: ChannelMessage,
+    digests: InboundDigests,
+  ): Promise<ChannelMessage> {
+    const { urgencyContextPending: _pending, ...rest } = message;
+    const score = scoreUrgency(message.text, await this.senderHistory.contextOf(message, digests, id));
+    return { ...rest, urgency: score.level, urgencyReasons: score.reasons };
+  }
+
+  /** Resolves once every message accepted so far has had its sender context scored (tests, shutdown). */
+  async urgencyContextSettled(): Promise<void> {
+    while (this.raising.size > 0) await Promise.all(this.raising);
   }
 
   /** Messages dropped for a reason (an unknown destination …), newest first. */
@@ -269,6 +329,7 @@ export class ChannelCore {
       this.wake?.();
       this.wake = undefined;
       await loop;
+      await this.urgencyContextSettled();
     };
   }
 
@@ -285,6 +346,14 @@ export class ChannelCore {
     );
     heartbeat.unref();
     try {
+      // Claimed before its sender's context was scored (the raise after the commit had not run, or failed).
+      if (job.message.urgencyContextPending) {
+        job.message = await this.withContext(
+          job.id,
+          job.message,
+          await this.senderHistory.digestsOf(job.message),
+        );
+      }
       const binding = await this.bindingToAnswer(job);
       if (binding === undefined) return;
       await this.answer(job, binding);

@@ -36,6 +36,11 @@ export interface ChannelMessage {
   urgency: Urgency;
   /** Why the scorer chose `urgency` (with `messageHandling.detectUrgency`), for the event and the notice. */
   urgencyReasons?: string[];
+  /**
+   * Set while `urgency` is the words' level alone: the sender's context is scored after the message is
+   * committed (off the acknowledgement), and by the worker that claims it if that has not happened yet.
+   */
+  urgencyContextPending?: true;
   /** Epoch ms when we received it. */
   receivedAt: number;
   /** The provider's id of the event (Slack `event_id`): retries of the same event are dropped. */

@@ -77,7 +77,7 @@ export async function settleDestination(
       reroutedFrom: { tenantId: message.tenantId, agentId: message.agentId, at: options.now() },
     };
     const digests = await options.senderHistory.digestsOf(owned);
-    const moved = await rescored(owned, digests, options);
+    const moved = await rescored(job.id, owned, digests, options);
     const from = { tenantId: message.tenantId, agentId: message.agentId };
     if (!(await options.queue.reroute(job.id, options.workerId, from, moved, digests, options.now()))) {
       return { kind: 'lost-lease' };
@@ -98,14 +98,15 @@ export async function settleDestination(
 
 /** The message scored as its new owner scores (its own `detectUrgency`, its own history of the sender). */
 async function rescored(
+  id: string,
   message: ChannelMessage,
   digests: InboundDigests,
   options: ReboundOptions,
 ): Promise<ChannelMessage> {
-  const { urgency: _previous, urgencyReasons: _reasons, ...rest } = message;
+  const { urgency: _previous, urgencyReasons: _reasons, urgencyContextPending: _pending, ...rest } = message;
   if (!options.handlingOf?.(message.tenantId, message.agentId)?.detectUrgency) {
     return { ...rest, urgency: 'normal' satisfies Urgency };
   }
-  const score = scoreUrgency(message.text, await options.senderHistory.contextOf(message, digests));
+  const score = scoreUrgency(message.text, await options.senderHistory.contextOf(message, digests, id));
   return { ...rest, urgency: score.level, urgencyReasons: score.reasons };
 }

@@ -9,6 +9,7 @@ import { ChannelCore, type UseAgent } from './core.js';
 import { createSmsChannel } from './sms/index.js';
 import { channelTables } from './store/tables.js';
 import { scoreUrgency } from './urgency/index.js';
+import { SenderHistory } from './urgency-context.js';
 
 const accountSid = `AC${'c'.repeat(32)}`;
 const authToken = 'urgency-context-auth-token';
@@ -37,6 +38,7 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
   let clock: number;
   let prompts: string[];
   const agents: ClaudeAgent[] = [];
+  let smsAdapter: ReturnType<typeof createSmsChannel>;
 
   beforeAll(async () => {
     api = await startTwilioApiServer({ accountSid, authToken });
@@ -72,19 +74,21 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     return work(agent);
   };
 
-  async function newCore() {
+  async function newCore(options: { onUrgencyError?: (error: unknown) => void } = {}) {
     const sms = createSmsChannel({
       config: { type: 'sms', accountSid, authToken, from: acmeDesk, publicUrl, apiUrl: api.url },
       store: opened.store,
       env: {},
       now: () => clock,
     });
+    smsAdapter = sms;
     const core = new ChannelCore({
       store: opened.store,
       adapters: [sms],
       useAgent,
       now: () => clock,
       handlingOf: () => ({ detectUrgency: true }),
+      ...options,
     });
     await core.bindings.bind({ channel: 'sms', routeKey: acmeDesk, tenantId: 'acme', agentId: 'desk' });
     await core.bindings.bind({ channel: 'sms', routeKey: acmeSales, tenantId: 'acme', agentId: 'sales' });
@@ -116,6 +120,8 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
       clock += 5 * minute;
       await core.receive('sms', text(ada, acmeDesk, body));
     }
+    // Acknowledged on the words' level; the context is scored once each message is committed.
+    await core.urgencyContextSettled();
     const rows = await channelTables(opened.store.db)
       .selectFrom('channel_inbound')
       .select(['priority', 'sender_digest'])
@@ -141,6 +147,74 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     });
   });
 
+  /** An email from `sender` to acme's desk, received at `at`. */
+  const mail = (sender: string, body: string, at: number): InboundDraft => ({
+    channel: 'email',
+    sender: { id: sender, provider: 'email' },
+    conversationKey: `email:desk@acme.example:<thread-${sender}>`,
+    text: body,
+    attachments: [],
+    urgency: 'normal',
+    receivedAt: at,
+    providerId: `<m-${++sequence}@example.com> desk@acme.example`,
+    routeKey: 'desk@acme.example',
+    reply: { to: sender, messageId: `<m-${sequence}@example.com>`, references: '', subject: 'Booking' },
+  });
+
+  it('scores a burst committed in one group commit as if its messages were accepted one by one', async () => {
+    const core = await newCore();
+    const before = core.queue.groupCommits.commits;
+    // Accepted together: one commit holds all three, and each is scored after it.
+    await Promise.all(
+      calls.map((body, index) => core.accept([mail('cy@example.com', body, clock + index * minute)])),
+    );
+    expect(core.queue.groupCommits.commits - before).toBe(1);
+    await core.urgencyContextSettled();
+    expect(await priorities()).toEqual([1, 1, 2]);
+  });
+
+  it('has the worker score the sender’s context of a message claimed before it was scored', async () => {
+    const core = await newCore();
+    for (const body of calls.slice(0, 2)) {
+      clock += minute;
+      await core.receive('sms', text(ada, acmeDesk, body));
+    }
+    await core.urgencyContextSettled();
+    // Queued on its words alone, as an instance that stopped right after the acknowledgement leaves it.
+    clock += minute;
+    const [draft] = (await smsAdapter.receive(text(ada, acmeDesk, calls[2]!))).messages;
+    const { files: _files, ...fields } = draft!;
+    const pending = { ...fields, tenantId: 'acme', agentId: 'desk' };
+    const digests = await new SenderHistory(opened.store, core.contacts).digestsOf(pending);
+    await core.queue.enqueue('pending-1', { ...pending, urgencyContextPending: true }, clock, digests);
+    expect(await priorities()).toEqual([1, 1, 1]);
+
+    expect(await core.processDue(3)).toBe(3);
+    const audit = (await agents[0]!.audit())!;
+    const urgent = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] })).records;
+    expect(urgent).toHaveLength(1);
+    expect(urgent[0]?.payload).toMatchObject({
+      level: 'high',
+      reasons: [
+        'context: 2 earlier messages from this sender in 24 h',
+        'context: 2 earlier messages from this sender within an hour',
+      ],
+    });
+  });
+
+  it('acknowledges and keeps a message whose sender context cannot be read, and reports why', async () => {
+    const errors: unknown[] = [];
+    const core = await newCore({ onUrgencyError: (error) => errors.push(error) });
+    // The contacts' identities are read for the context only (not to queue): without them that read fails.
+    await opened.store.db.schema.dropTable('contact_identities').execute();
+    const response = await core.receive('sms', text(ada, acmeDesk, calls[0]!));
+    expect(response.status).toBe(200);
+    await core.urgencyContextSettled();
+    expect(errors).toHaveLength(1);
+    // Queued at its words' level; its worker scores the context again.
+    expect(await priorities()).toEqual([1]);
+  });
+
   it('does not count what the same number wrote to another tenant, or to another agent of the same tenant', async () => {
     const core = await newCore();
     for (const to of [otherDesk, otherDesk, otherDesk, acmeSales, acmeSales]) {
@@ -149,6 +223,7 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     }
     clock += minute;
     await core.receive('sms', text(ada, acmeDesk, calls[1]!));
+    await core.urgencyContextSettled();
     const rows = await channelTables(opened.store.db)
       .selectFrom('channel_inbound')
       .select(['tenant_id', 'agent_id', 'priority'])
@@ -199,12 +274,14 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     await core.accept([email(calls[1]!)]);
     clock += 10 * minute;
     await core.receive('sms', text(ada, acmeDesk, calls[2]!));
-    // Bob, unlinked, writing once: normal.
+    // Bob, unlinked, writing once: normal (a minute later: the rows are listed by when they came).
+    clock += minute;
     await core.receive('sms', text(bob, acmeDesk, calls[2]!));
     clock += 2 * 60 * minute;
     await core.receive('sms', text(bob, acmeDesk, 'The water heater is flooding the garage!'));
     clock += 5 * minute;
     await core.receive('sms', text(bob, acmeDesk, 'Any update?'));
+    await core.urgencyContextSettled();
     expect(await priorities()).toEqual([1, 1, 2, 1, 3, 2]);
   });
 });

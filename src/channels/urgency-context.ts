@@ -30,8 +30,8 @@ const levelOfPriority = new Map<number, Urgency>(
  * @example
  * const history = new SenderHistory(store, contacts);
  * const digests = await history.digestsOf(message);
- * const score = scoreUrgency(message.text, await history.contextOf(message, digests));
  * await queue.enqueue(id, message, now, digests);
+ * const score = scoreUrgency(message.text, await history.contextOf(message, digests, id));
  */
 export class SenderHistory {
   private readonly db: Kysely<ChannelTables>;
@@ -55,8 +55,11 @@ export class SenderHistory {
   /**
    * The sender's messages to this tenant's agent in the 24 hours before this one (a linked contact's on every
    * channel), and the level of the previous one in its conversation (a linked contact has one conversation).
+   * Read once the message (queue row `id`) is committed: "before" is an earlier `received_at`, or the same
+   * millisecond and a smaller id, so a burst committed together counts as if accepted one by one, and a
+   * message never counts itself.
    */
-  async contextOf(message: ChannelMessage, digests: InboundDigests): Promise<UrgencyContext> {
+  async contextOf(message: ChannelMessage, digests: InboundDigests, id: string): Promise<UrgencyContext> {
     const identity = identityOfMessage(message);
     const linked = identity ? await this.contacts.linkedIdentitiesOf(message.tenantId, identity) : [];
     const key = await this.store.deriveKey(senderDigestKeyPurpose);
@@ -70,8 +73,11 @@ export class SenderHistory {
       .where('agent_id', '=', message.agentId)
       .where('sender_digest', 'in', senders)
       .where('received_at', '>=', at - DAY_MS)
-      .where('received_at', '<=', at)
+      .where((eb) =>
+        eb.or([eb('received_at', '<', at), eb.and([eb('received_at', '=', at), eb('id', '<', id)])]),
+      )
       .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
       .limit(HISTORY_LIMIT)
       .execute();
     const previous =

@@ -60,7 +60,7 @@ export async function openServeChannels(input: {
   store: StewardStore;
   directory: AgentDirectory;
   env: NodeJS.ProcessEnv;
-  /** Told about failures that no request sees (recording a dropped mail). */
+  /** Told about failures that no request sees (recording a dropped mail, scoring a sender's context). */
   onError?: (error: unknown) => void;
 }): Promise<ServeChannels | undefined> {
   const slackEntries = entriesOf(input.configs, 'slack');
@@ -114,6 +114,8 @@ export async function openServeChannels(input: {
     workspacesDirectory: join(dataDirectoryOf(input.store), 'workspaces'),
     // A customer's link by one-time code is audited like an operator's through the API.
     contactAudit: contactAuditOf(input.store),
+    // A sender context that could not be scored after the commit is scored again by the worker.
+    ...(input.onError ? { onUrgencyError: input.onError } : {}),
   });
   // Each binding made here is marked as the file's; the file's agents lose the ones no longer in it (below).
   const kept = new Set<string>();

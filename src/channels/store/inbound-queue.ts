@@ -267,6 +267,22 @@ export class InboundQueue {
     }));
   }
 
+  /**
+   * Sets a queued message's level (and so its place in the queue) once its sender's context is scored; a
+   * message a worker already claimed is left as it is (that worker scores the context itself). False then.
+   */
+  async rescore(id: string, message: ChannelMessage): Promise<boolean> {
+    const result = await this.db
+      .updateTable('channel_inbound')
+      .set({ priority: urgencyPriority[message.urgency], message: this.box.seal(JSON.stringify(message)) })
+      .where('id', '=', id)
+      .where('tenant_id', '=', message.tenantId)
+      .where('agent_id', '=', message.agentId)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Extends a lease this owner holds; false when it lost it. */
   async renew(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
     return this.fenced(id, owner, { lease_expires_at: now + leaseMs });

@@ -7,6 +7,7 @@ export {
   type UrgencyEvaluation,
 } from './evaluate.js';
 export {
+  contextCanRaise,
   DEFAULT_URGENCY_THRESHOLDS,
   scoreUrgency,
   type UrgencyContext,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { heldOutMessages } from './__fixtures__/held-out.js';
 import { tuningMessages } from './__fixtures__/tuning.js';
 import { evaluateUrgency, formatEvaluation } from './evaluate.js';
-import { scoreUrgency, urgencyLevels } from './urgency.js';
+import { contextCanRaise, scoreUrgency, urgencyLevels } from './urgency.js';
 
 describe('scoreUrgency', () => {
   it.each([
@@ -87,6 +87,24 @@ describe('scoreUrgency', () => {
           if (alone < urgencyLevels.indexOf('critical')) expect(withContext).toBeLessThan(3);
         },
       ),
+    );
+  });
+
+  it('changes only a normal level by context, as the acknowledgement path assumes (labelled texts, fuzzed context)', () => {
+    const texts = [...tuningMessages, ...heldOutMessages].map(([, , text]) => text);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...texts),
+        fc.nat(20),
+        fc.nat(20),
+        fc.option(fc.constantFrom(...urgencyLevels), { nil: undefined }),
+        (text, recent, lastHour, previousLevel) => {
+          const alone = scoreUrgency(text).level;
+          const context = { recentMessagesFromSender: recent, messagesInLastHour: lastHour, previousLevel };
+          if (!contextCanRaise(alone)) expect(scoreUrgency(text, context).level).toBe(alone);
+        },
+      ),
+      { numRuns: 2_000 },
     );
   });
 

@@ -231,6 +231,14 @@ function withContext(
   return contentScore >= thresholds.critical ? score : Math.min(score, thresholds.critical - 1);
 }
 
+/**
+ * Whether the sender's context can change the level a message's words alone give: only a normal message can
+ * rise (to high); thanks stay low, and context adds nothing past high.
+ */
+export function contextCanRaise(level: UrgencyLevel): boolean {
+  return level === 'normal';
+}
+
 function levelOf(score: number, thresholds: UrgencyThresholds): UrgencyLevel {
   if (score >= thresholds.critical) return 'critical';
   if (score >= thresholds.high) return 'high';
