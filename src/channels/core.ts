@@ -25,7 +25,7 @@ import {
   LinkCodes,
 } from './contacts/index.js';
 import { inboundFilesOf, promptWithAttachments, writeInboundFiles } from './inbound-files.js';
-import { type ChannelEventScope, type ChannelMessage, type Urgency, urgencyPriority } from './message.js';
+import type { ChannelEventScope, ChannelMessage, Urgency } from './message.js';
 import { settleDestination } from './rebound.js';
 import { ChannelBindings } from './store/bindings.js';
 import { InboundFileStore } from './store/inbound-file-store.js';
@@ -36,6 +36,7 @@ import { contextCanRaise, scoreUrgency } from './urgency/index.js';
 import { SenderHistory } from './urgency-context.js';
 import { type ChannelHandling, isAtLeast } from './urgency-inbound.js';
 import { type NoticeOutcome, sendUrgentNotice } from './urgency-notice.js';
+import { UrgencyRaiser } from './urgency-raise.js';
 
 /** What the core needs of a live agent (ClaudeAgent has it). */
 export interface ChannelAgent {
@@ -128,8 +129,13 @@ export class ChannelCore {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private wake: (() => void) | undefined;
-  /** Sender-context scores running for committed messages (see `raiseFromContext`). */
-  private readonly raising = new Set<Promise<void>>();
+  /**
+   * Scores committed normal messages' sender context and lifts the ones it makes high up the queue (a high or
+   * critical one keeps its place: context adds only reasons, which its worker scores), waking the local worker
+   * after each batch. A failure costs only the queue order: the worker that claims a message still pending
+   * scores it itself.
+   */
+  private readonly raiser: UrgencyRaiser;
 
   constructor(private readonly options: ChannelCoreOptions) {
     this.now = options.now ?? Date.now;
@@ -147,6 +153,12 @@ export class ChannelCore {
       ...(options.contactAudit ? { audit: options.contactAudit } : {}),
     });
     this.senderHistory = new SenderHistory(options.store, this.contacts);
+    this.raiser = new UrgencyRaiser({
+      queue: this.queue,
+      score: ({ id, message, digests }) => this.withContext(id, message, digests),
+      onError: (error) => options.onUrgencyError?.(error),
+      onBatch: () => this.wake?.(),
+    });
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
     this.contactLink = new ContactLink({
       contacts: this.contacts,
@@ -213,40 +225,13 @@ export class ChannelCore {
       if (result.duplicate) {
         if (keepsFiles) await this.inboundFiles.drop(filesScope);
       } else if (message.urgencyContextPending && contextCanRaise(message.urgency)) {
-        this.raiseFromContext(id, message, digests);
+        // Scored after its commit (off the acknowledgement), with the other messages of this turn.
+        this.raiser.add({ id, message, digests });
       } else {
         queued = true;
       }
     }
     if (queued) this.wake?.();
-  }
-
-  /**
-   * Scores a committed normal message's sender context and, when that makes it high, moves it up the queue
-   * (a high or critical one keeps its place: context adds only reasons, which its worker scores); the local
-   * worker is woken after it. Not awaited by `accept`: a failure is reported to `onUrgencyError` and
-   * costs only the queue order, since the worker that claims a message still pending scores it itself.
-   */
-  private raiseFromContext(id: string, message: ChannelMessage, digests: InboundDigests): void {
-    const raise = async () => {
-      const scored = await this.withContext(id, message, digests);
-      if (urgencyPriority[scored.urgency] > urgencyPriority[message.urgency]) {
-        await this.queue.rescore(id, scored);
-      }
-    };
-    const raising: Promise<void> = raise()
-      .catch((error: unknown) => {
-        try {
-          this.options.onUrgencyError?.(error);
-        } catch {
-          // A throwing reporter must not turn a lost queue position into an unhandled rejection.
-        }
-      })
-      .finally(() => {
-        this.raising.delete(raising);
-        this.wake?.();
-      });
-    this.raising.add(raising);
   }
 
   /** The message scored from its words and its sender's context (read now; `id` is its queue row). */
@@ -261,8 +246,8 @@ export class ChannelCore {
   }
 
   /** Resolves once every message accepted so far has had its sender context scored (tests, shutdown). */
-  async urgencyContextSettled(): Promise<void> {
-    while (this.raising.size > 0) await Promise.all(this.raising);
+  urgencyContextSettled(): Promise<void> {
+    return this.raiser.settled();
   }
 
   /** Messages dropped for a reason (an unknown destination …), newest first. */

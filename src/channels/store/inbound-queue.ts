@@ -7,7 +7,7 @@
  */
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { StewardStore } from '../../store/index.js';
-import { type ChannelMessage, urgencyPriority } from '../message.js';
+import { type ChannelMessage, type Urgency, urgencyPriority } from '../message.js';
 import { messageBoxOf } from './secret-box.js';
 import { type ChannelTables, channelTables } from './tables.js';
 
@@ -268,19 +268,37 @@ export class InboundQueue {
   }
 
   /**
-   * Sets a queued message's level (and so its place in the queue) once its sender's context is scored; a
-   * message a worker already claimed is left as it is (that worker scores the context itself). False then.
+   * Moves queued messages up to the level their senders' context gives them (their place in the queue only:
+   * each keeps its words' level and reasons in the message, marked pending, for its worker to score in full);
+   * one statement per tenant, agent and level, in one transaction. A message a worker already claimed, or
+   * already at that level or above, is left as it is.
    */
-  async rescore(id: string, message: ChannelMessage): Promise<boolean> {
-    const result = await this.db
-      .updateTable('channel_inbound')
-      .set({ priority: urgencyPriority[message.urgency], message: this.box.seal(JSON.stringify(message)) })
-      .where('id', '=', id)
-      .where('tenant_id', '=', message.tenantId)
-      .where('agent_id', '=', message.agentId)
-      .where('status', '=', 'queued')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  async lift(
+    messages: ReadonlyArray<{ id: string; tenantId: string; agentId: string; urgency: Urgency }>,
+  ): Promise<void> {
+    const groups = new Map<string, { tenantId: string; agentId: string; priority: number; ids: string[] }>();
+    for (const { id, tenantId, agentId, urgency } of messages) {
+      const priority = urgencyPriority[urgency];
+      const key = `${tenantId}\u0000${agentId}\u0000${priority}`;
+      const group = groups.get(key) ?? { tenantId, agentId, priority, ids: [] };
+      group.ids.push(id);
+      groups.set(key, group);
+    }
+    const run = async (db: Kysely<ChannelTables>) => {
+      for (const { tenantId, agentId, priority, ids } of groups.values()) {
+        await db
+          .updateTable('channel_inbound')
+          .set({ priority })
+          .where('tenant_id', '=', tenantId)
+          .where('agent_id', '=', agentId)
+          .where('id', 'in', ids)
+          .where('status', '=', 'queued')
+          .where('priority', '<', priority)
+          .execute();
+      }
+    };
+    if (groups.size <= 1) await run(this.db);
+    else await this.store.writeTransaction((transaction) => run(channelTables(transaction)));
   }
 
   /** Extends a lease this owner holds; false when it lost it. */
