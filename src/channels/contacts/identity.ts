@@ -25,47 +25,57 @@ const slackPattern = /^[TE][A-Z0-9]{2,31}:[UW][A-Z0-9]{2,31}$/;
  * normalizeIdentity('slack', 't0abc:u0xyz') // { kind: 'slack', value: 'T0ABC:U0XYZ' }
  */
 export function normalizeIdentity(kind: IdentityKind, raw: string): Identity {
+  const identity = identityOf(kind, raw);
+  if (identity) return identity;
+  throw new StewardError('invalid-request', `a ${kind} identity must be ${expectedForms[kind]}`, {
+    details: { field: 'value', kind },
+  });
+}
+
+const expectedForms: Record<IdentityKind, string> = {
+  email: 'an email address such as ada@example.com',
+  phone: 'an E.164 number with its country code, such as +14155550123',
+  slack: 'a Slack team id and user id joined by ":", such as T0123ABCD:U0456EFGH',
+};
+
+/** The identity in its stored form, or undefined when `raw` is not one (nothing thrown: inbound senders). */
+function identityOf(kind: IdentityKind, raw: string): Identity | undefined {
   const trimmed = raw.trim();
   switch (kind) {
     case 'email': {
       const value = trimmed.toLowerCase();
-      if (value.length <= 320 && emailPattern.test(value)) return { kind, value };
-      throw invalidIdentity(kind, 'an email address such as ada@example.com');
+      return value.length <= 320 && emailPattern.test(value) ? { kind, value } : undefined;
     }
     case 'phone': {
       // Spaces, dashes, dots and brackets are written in numbers; the country code is never guessed.
       const value = trimmed.replace(/[\s().-]/g, '');
-      if (e164Pattern.test(value)) return { kind, value };
-      throw invalidIdentity(kind, 'an E.164 number with its country code, such as +14155550123');
+      return e164Pattern.test(value) ? { kind, value } : undefined;
     }
     case 'slack': {
       const value = trimmed.toUpperCase();
-      if (slackPattern.test(value)) return { kind, value };
-      throw invalidIdentity(kind, 'a Slack team id and user id joined by ":", such as T0123ABCD:U0456EFGH');
+      return slackPattern.test(value) ? { kind, value } : undefined;
     }
   }
 }
 
-/** The sender of an inbound message as an identity, or undefined for a channel without contacts. */
+/**
+ * The sender of an inbound message as an identity, or undefined for a channel without contacts or a sender
+ * the patterns do not take (a short code, an odd address): not linkable. Called for every message scored.
+ */
 export function identityOfMessage(
   message: Pick<ChannelMessage, 'channel' | 'sender' | 'reply'>,
 ): Identity | undefined {
-  try {
-    switch (message.channel) {
-      case 'email':
-        return normalizeIdentity('email', message.sender.id);
-      case 'sms':
-        return normalizeIdentity('phone', message.sender.id);
-      case 'slack':
-        return message.reply.teamId === undefined
-          ? undefined
-          : normalizeIdentity('slack', `${message.reply.teamId}:${message.sender.id}`);
-      default:
-        return undefined;
-    }
-  } catch {
-    // A sender the patterns do not take (a short code, an odd address) is simply not linkable.
-    return undefined;
+  switch (message.channel) {
+    case 'email':
+      return identityOf('email', message.sender.id);
+    case 'sms':
+      return identityOf('phone', message.sender.id);
+    case 'slack':
+      return message.reply.teamId === undefined
+        ? undefined
+        : identityOf('slack', `${message.reply.teamId}:${message.sender.id}`);
+    default:
+      return undefined;
   }
 }
 
@@ -90,12 +100,6 @@ export function maskedIdentity(identity: Identity): string {
     case 'slack':
       return `slack:${identity.value.split(':')[0]}:***`;
   }
-}
-
-function invalidIdentity(kind: IdentityKind, expected: string): StewardError {
-  return new StewardError('invalid-request', `a ${kind} identity must be ${expected}`, {
-    details: { field: 'value', kind },
-  });
 }
 
 /**
