@@ -46,7 +46,7 @@ function requestBytes(index: number): Buffer {
     event: {
       type: 'app_mention',
       user: 'U1',
-      text: `<@UBOT> question ${sequence}`,
+      text: `<@UBOT> could you check where my order ${sequence} is? it was due this week`,
       ts: `1690000000.${String(sequence).padStart(6, '0')}`,
       channel: `C${index % 20}`,
     },
