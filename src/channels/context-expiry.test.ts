@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { ClaudeAgent } from '../agent/index.js';
-import { FunctionRuntime } from '../runtime/index.js';
+import { channelAgents } from '../../test/support/recording-agents.js';
 import type { ChannelAdapter, ChannelRequest } from './adapter.js';
-import { ChannelCore, type UseAgent } from './core.js';
+import { ChannelCore } from './core.js';
 import { resolveChannelHandling } from './urgency-inbound.js';
 
 const hour = 3_600_000;
@@ -49,7 +48,6 @@ describe.each(storeEngines)('maintainContext expiry on $name', (engine) => {
   let opened: TestStore;
   let clock: number;
   let resumed: Array<string | undefined>;
-  const agents: ClaudeAgent[] = [];
 
   beforeEach(async () => {
     opened = await engine.open();
@@ -57,25 +55,22 @@ describe.each(storeEngines)('maintainContext expiry on $name', (engine) => {
     resumed = [];
   });
   afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.close();
+    await agents.reset();
     await opened.cleanup();
   });
 
-  const useAgent: UseAgent = async (tenantId, agentId, work) => {
-    const agent = new ClaudeAgent({
-      tenantId,
-      agentId,
-      store: opened.store,
+  const agents = channelAgents({
+    store: () => opened.store,
+    config: {
       now: () => clock,
       messageHandling: { normalizeInput: true, detectUrgency: false, maintainContext: true },
-      runtime: new FunctionRuntime(async (request) => {
-        resumed.push(request.resumeSessionId);
-        return { text: 'noted', sessionId: `session-${resumed.length}` };
-      }),
-    });
-    agents.push(agent);
-    return work(agent);
-  };
+    },
+    answer: async (request) => {
+      resumed.push(request.resumeSessionId);
+      return { text: 'noted', sessionId: `session-${resumed.length}` };
+    },
+  });
+  const { useAgent } = agents;
 
   async function say(core: ChannelCore, text: string, id: string): Promise<void> {
     await core.receive('memory', {

@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
+import { channelAgents } from '../../test/support/recording-agents.js';
 import { signedSms } from '../../test/support/signed-sms.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
-import { ClaudeAgent } from '../agent/index.js';
-import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest, InboundDraft } from './adapter.js';
-import { ChannelCore, type UseAgent } from './core.js';
+import { ChannelCore } from './core.js';
 import { createSmsChannel } from './sms/index.js';
 import { channelTables } from './store/tables.js';
 import { scoreUrgency } from './urgency/index.js';
@@ -37,7 +36,6 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
   let api: TwilioApiServer;
   let clock: number;
   let prompts: string[];
-  const agents: ClaudeAgent[] = [];
   let smsAdapter: ReturnType<typeof createSmsChannel>;
 
   beforeAll(async () => {
@@ -52,27 +50,21 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     prompts = [];
   });
   afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.close();
+    await agents.reset();
     await opened.cleanup();
   });
 
-  const useAgent: UseAgent = async (tenantId, agentId, work) => {
-    const agent = new ClaudeAgent({
-      tenantId,
-      agentId,
-      store: opened.store,
-      now: () => clock,
-      audit: { level: 'standard' },
-      runtime: new FunctionRuntime(async ({ prompt }) => {
-        prompts.push(prompt);
-        return 'We will call you shortly.';
-      }),
-    });
-    agents.push(agent);
-    // As the fleet's host does: started, its audit records every event.
-    await agent.start();
-    return work(agent);
-  };
+  // As the fleet's host does: started, so its audit records every event.
+  const agents = channelAgents({
+    store: () => opened.store,
+    config: { now: () => clock, audit: { level: 'standard' } },
+    start: true,
+    answer: async ({ prompt }) => {
+      prompts.push(prompt);
+      return 'We will call you shortly.';
+    },
+  });
+  const { useAgent } = agents;
 
   async function newCore(options: { onUrgencyError?: (error: unknown) => void } = {}) {
     const sms = createSmsChannel({
@@ -134,7 +126,7 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
 
     expect(await core.processDue(1)).toBe(1);
     expect(prompts).toEqual([calls[2]]);
-    const audit = (await agents[0]!.audit())!;
+    const audit = (await agents.built[0]!.audit())!;
     const records = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] }))
       .records;
     expect(records).toHaveLength(1);
@@ -190,7 +182,7 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     expect(await priorities()).toEqual([1, 1, 1]);
 
     expect(await core.processDue(3)).toBe(3);
-    const audit = (await agents[0]!.audit())!;
+    const audit = (await agents.built[0]!.audit())!;
     const urgent = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] })).records;
     expect(urgent).toHaveLength(1);
     expect(urgent[0]?.payload).toMatchObject({

@@ -1,13 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { startFakeSlack } from '../../test/support/fake-slack.js';
+import { channelAgents } from '../../test/support/recording-agents.js';
 import { signedSms } from '../../test/support/signed-sms.js';
 import { startSmtpRelay } from '../../test/support/smtp-relay.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../test/support/twilio-api-server.js';
-import { ClaudeAgent } from '../agent/index.js';
-import { FunctionRuntime } from '../runtime/index.js';
 import type { ChannelRequest } from './adapter.js';
-import { ChannelCore, type UseAgent } from './core.js';
+import { ChannelCore } from './core.js';
 import { createEmailChannel } from './email/index.js';
 import { createSlackChannel } from './slack/slack-channel.js';
 import { createSmsChannel } from './sms/index.js';
@@ -61,7 +60,6 @@ describe.each(storeEngines)('inbound urgency on $name', (engine) => {
   let prompts: string[];
   let failAgent: number;
   let events: Array<{ name: string; payload: Record<string, unknown> }>;
-  const agents: ClaudeAgent[] = [];
 
   beforeAll(async () => {
     api = await startTwilioApiServer({ accountSid, authToken });
@@ -77,32 +75,28 @@ describe.each(storeEngines)('inbound urgency on $name', (engine) => {
     api.messages.splice(0);
   });
   afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.close();
+    await agents.reset();
     await opened.cleanup();
   });
 
-  const useAgent: UseAgent = async (tenantId, agentId, work) => {
-    const agent = new ClaudeAgent({
-      tenantId,
-      agentId,
-      store: opened.store,
-      runtime: new FunctionRuntime(async ({ prompt }) => {
-        if (failAgent > 0) {
-          failAgent--;
-          throw new Error('model unavailable');
-        }
-        prompts.push(prompt);
-        return 'We are on our way.';
-      }),
-    });
-    agent.events.onAny((event) => {
-      if (event.name.startsWith('channel-')) {
-        events.push({ name: event.name, payload: event.payload as unknown as Record<string, unknown> });
+  const agents = channelAgents({
+    store: () => opened.store,
+    answer: async ({ prompt }) => {
+      if (failAgent > 0) {
+        failAgent--;
+        throw new Error('model unavailable');
       }
-    });
-    agents.push(agent);
-    return work(agent);
-  };
+      prompts.push(prompt);
+      return 'We are on our way.';
+    },
+    onBuilt: (agent) =>
+      agent.events.onAny((event) => {
+        if (event.name.startsWith('channel-')) {
+          events.push({ name: event.name, payload: event.payload as unknown as Record<string, unknown> });
+        }
+      }),
+  });
+  const { useAgent } = agents;
 
   async function newCore(handling: ChannelHandling | undefined) {
     const sms = createSmsChannel({
