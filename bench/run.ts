@@ -27,6 +27,7 @@ import {
   printSemanticSearch,
 } from './cache.bench.js';
 import { benchChannels, printChannels } from './channels.bench.js';
+import { benchInboundToReply, printInboundToReply } from './channels-reply.bench.js';
 import { benchFleet, type FleetFigures, fleetSizes } from './fleet.bench.js';
 import { printFleet } from './fleet-print.js';
 import { benchHttp, printHttp } from './http.bench.js';
@@ -167,13 +168,17 @@ async function main(): Promise<void> {
   if (wants('channels')) {
     // STEWARD_BENCH_CHANNELS_ENGINES=sqlite (or postgres) runs one engine only.
     const engines = (process.env.STEWARD_BENCH_CHANNELS_ENGINES ?? 'sqlite,postgres').split(',');
+    // STEWARD_BENCH_CHANNELS_REPLIES=<n>: mentions answered through the simulated model (default 10; 0 skips).
+    const replies = process.env.STEWARD_BENCH_CHANNELS_REPLIES !== '0';
     if (engines.includes('sqlite')) {
       printChannels(await withSqlite((store) => benchChannels('sqlite', store, async () => store)));
+      if (replies) printInboundToReply(await withSqlite((store) => benchInboundToReply('sqlite', store)));
     }
     if (engines.includes('postgres')) {
       printChannels(
         await withPostgres((store, openAnother) => benchChannels('postgres', store, openAnother)),
       );
+      if (replies) printInboundToReply(await withPostgres((store) => benchInboundToReply('postgres', store)));
     }
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
