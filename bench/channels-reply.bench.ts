@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClaudeAgent } from '../src/agent/index.js';
-import { ChannelCore, createSlackChannel, signSlackRequest } from '../src/channels/index.js';
+import { ChannelCore, createSlackChannel } from '../src/channels/index.js';
 import { createSimulatedRuntime } from '../src/runtime/index.js';
-import { createApp, createMetrics, startServer } from '../src/server/index.js';
+import { startServer } from '../src/server/index.js';
 import type { StewardStore } from '../src/store/index.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
+import { signedSlackHeaders, slackEventsApp } from './slack-bench-app.js';
 import { formatMs, type LatencySummary, summarise } from './stats.js';
 
 export interface ReplyFigures {
@@ -54,18 +55,7 @@ export async function benchInboundToReply(
     adapters: [channel()],
     useAgent: (_tenant, _agent, work) => work(agent),
   });
-  await core.bindings.bind({
-    channel: 'slack',
-    routeKey: 'team:T-REPLY',
-    tenantId: 'bench-reply',
-    agentId: 'desk',
-  });
-  const app = createApp({
-    agents: [],
-    store,
-    metrics: createMetrics({ processMetrics: false }),
-    channels: { core, slack: channel() },
-  });
+  const app = await slackEventsApp(store, core, channel(), 'T-REPLY', 'bench-reply');
   const server = await startServer({ app, port: 0 });
   const stopWorker = core.startWorker({ pollMs: 50, concurrency: 4 });
   const latencies: number[] = [];
@@ -85,15 +75,10 @@ export async function benchInboundToReply(
           channel: 'C-REPLY',
         },
       });
-      const timestamp = Math.floor(Date.now() / 1000);
       const started = performance.now();
       const response = await fetch(`${server.url}/channels/slack/events`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': signSlackRequest(signingSecret, timestamp, body),
-        },
+        headers: signedSlackHeaders(signingSecret, body),
         body,
       });
       await response.arrayBuffer();

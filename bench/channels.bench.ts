@@ -12,12 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ClaudeAgent } from '../src/agent/index.js';
-import { ChannelCore, createSlackChannel, signSlackRequest, type UseAgent } from '../src/channels/index.js';
+import { ChannelCore, createSlackChannel, type UseAgent } from '../src/channels/index.js';
 import { FunctionRuntime } from '../src/runtime/index.js';
-import { createApp, createMetrics, startServer } from '../src/server/index.js';
+import { startServer } from '../src/server/index.js';
 import type { StewardStore } from '../src/store/index.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import type { LoadOutput } from './channels-load-client.js';
+import { signedSlackHeaders, slackEventsApp } from './slack-bench-app.js';
 import { formatMs, type LatencySummary, summarise } from './stats.js';
 
 export interface ChannelFigures {
@@ -98,18 +99,7 @@ export async function benchChannels(
     useAgent: useAgentOn(store),
     ...(detectUrgency ? { handlingOf: () => ({ detectUrgency: true }) } : {}),
   });
-  await receiver.bindings.bind({
-    channel: 'slack',
-    routeKey: 'team:T-BENCH',
-    tenantId: 'bench',
-    agentId: 'desk',
-  });
-  const app = createApp({
-    agents: [],
-    store,
-    metrics: createMetrics({ processMetrics: false }),
-    channels: { core: receiver, slack: channelFor() },
-  });
+  const app = await slackEventsApp(store, receiver, channelFor(), 'T-BENCH', 'bench');
   const server = await startServer({ app, port: 0 });
   try {
     const bodies = Array.from({ length: requests }, (_, index) =>
@@ -180,15 +170,10 @@ export async function benchChannels(
     const inProcessSamples = await Promise.all(
       bodies.map(async (body) => {
         const copy = body.replace('Ev-bench-', 'Ev-bench-in-process-');
-        const timestamp = Math.floor(Date.now() / 1000);
         const started = performance.now();
         const response = await app.request('/channels/slack/events', {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-slack-request-timestamp': String(timestamp),
-            'x-slack-signature': signSlackRequest(signingSecret, timestamp, copy),
-          },
+          headers: signedSlackHeaders(signingSecret, copy),
           body: copy,
         });
         await response.arrayBuffer();
