@@ -156,7 +156,7 @@ export class ChannelCore {
     this.raiser = new UrgencyRaiser({
       queue: this.queue,
       score: ({ id, message, digests }) => this.withContext(id, message, digests),
-      onError: (error) => options.onUrgencyError?.(error),
+      onError: (error) => this.reportUrgencyError(error),
       onBatch: () => this.wake?.(),
     });
     for (const adapter of options.adapters) this.adapters.set(adapter.channel, adapter);
@@ -245,6 +245,14 @@ export class ChannelCore {
     return { ...rest, urgency: score.level, urgencyReasons: score.reasons };
   }
 
+  private reportUrgencyError(error: unknown): void {
+    try {
+      this.options.onUrgencyError?.(error);
+    } catch {
+      // A throwing reporter must not fail the message or turn into an unhandled rejection.
+    }
+  }
+
   /** Resolves once every message accepted so far has had its sender context scored (tests, shutdown). */
   urgencyContextSettled(): Promise<void> {
     return this.raiser.settled();
@@ -331,13 +339,15 @@ export class ChannelCore {
     );
     heartbeat.unref();
     try {
-      // Claimed before its sender's context was scored (the raise after the commit had not run, or failed).
+      // Claimed before its sender's context was scored (the raise after the commit had not run, or failed). A
+      // context that cannot be read leaves the words' level: the customer is still answered.
       if (job.message.urgencyContextPending) {
-        job.message = await this.withContext(
-          job.id,
-          job.message,
-          await this.senderHistory.digestsOf(job.message),
-        );
+        const { urgencyContextPending: _pending, ...words } = job.message;
+        const digests = await this.senderHistory.digestsOf(job.message);
+        job.message = await this.withContext(job.id, job.message, digests).catch((error: unknown) => {
+          this.reportUrgencyError(error);
+          return words;
+        });
       }
       const binding = await this.bindingToAnswer(job);
       if (binding === undefined) return;

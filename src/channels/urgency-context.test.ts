@@ -203,8 +203,16 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     expect(response.status).toBe(200);
     await core.urgencyContextSettled();
     expect(errors).toHaveLength(1);
-    // Queued at its words' level; its worker scores the context again.
+    // Queued at its words' level; its worker tries the context again and reports it once more (answering
+    // needs the contacts too here, so the message goes back to the queue for a later attempt, not failed).
     expect(await priorities()).toEqual([1]);
+    expect(await core.processDue(1)).toBe(1);
+    expect(errors).toHaveLength(2);
+    const [row] = await channelTables(opened.store.db)
+      .selectFrom('channel_inbound')
+      .select(['status'])
+      .execute();
+    expect(row?.status).toBe('queued');
   });
 
   it('does not count what the same number wrote to another tenant, or to another agent of the same tenant', async () => {

@@ -19,7 +19,10 @@ export interface UrgencyRaiserOptions {
   queue: InboundQueue;
   /** The message scored from its words and its sender's context (read now). */
   score: (request: RaiseRequest) => Promise<ChannelMessage>;
-  /** Told when a context cannot be read or a level cannot be written; the message keeps its words' level. */
+  /**
+   * Told when a context cannot be read or a level cannot be written (the message keeps its words' level); must
+   * not throw.
+   */
   onError: (error: unknown) => void;
   /** After each batch (the local worker is woken). */
   onBatch: () => void;
@@ -80,10 +83,6 @@ export class UrgencyRaiser {
   }
 
   private report(error: unknown): void {
-    try {
-      this.options.onError(error);
-    } catch {
-      // A throwing reporter must not turn a lost queue position into an unhandled rejection.
-    }
+    this.options.onError(error);
   }
 }
