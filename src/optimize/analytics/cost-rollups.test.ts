@@ -73,6 +73,21 @@ describe.each(storeEngines)('cost rollups on $name', (engine) => {
     await expect(costs.report({ to: '2024-02-30' })).rejects.toMatchObject({ code: 'invalid-request' });
   });
 
+  it('prices a cheaper answer at its own agent’s mean model cost, rounded half up to the micro-dollar', async () => {
+    opened = await engine.open();
+    const costs = new CostRollups(opened.store);
+    // Another tenant's and another agent's model answers are no baseline for acme's desk.
+    await costs.record(interaction('intelligent', 1, { tenantId: 'globex' }));
+    await costs.record(interaction('intelligent', 1, { agentId: 'sales' }));
+    await costs.record(interaction('intelligent', 0.000001));
+    await costs.record(interaction('intelligent', 0.000002));
+    await costs.record(interaction('cache', 0));
+    const [cache] = (await costs.report({ tenantId: 'acme' })).rows.filter(
+      (row) => row.tier === 'cache' && row.agentId !== 'sales',
+    );
+    expect(cache!.baselineUsd).toBeCloseTo(0.000002, 9); // 1.5 µ$ → 2 µ$
+  });
+
   it('counts concurrent recordings exactly', async () => {
     opened = await engine.open();
     const costs = new CostRollups(opened.store);

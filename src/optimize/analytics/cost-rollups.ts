@@ -3,7 +3,7 @@
  * requests, cost and the savings against an all-model baseline (the running average cost of a model
  * answer when each cheaper answer was served). Every update is an atomic upsert increment.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { isCalendarDay } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import {
@@ -74,18 +74,51 @@ export interface CostReport {
   };
 }
 
-/** A model-answer baseline (read for every cheaper answer), compiled once. */
-const selectBaseline = compiledQuery((db: Kysely<CostTables>, tenantId: string, agentId: string) =>
-  db
-    .selectFrom('cost_baselines')
-    .select(['model_answers', 'model_cost_micro_usd'])
-    .where('tenant_id', '=', tenantId)
-    .where('agent_id', '=', agentId),
-);
+/** Adds one interaction to its day's rollup row; `baseline` undefined: the agent's model baseline, read in SQL. */
+function upsertRollupBuilder(
+  db: Kysely<CostTables>,
+  tenantId: string,
+  agentId: string,
+  day: string,
+  tier: string,
+  errors: number,
+  cost: number,
+  baseline: number | undefined,
+  inputTokens: number,
+  outputTokens: number,
+) {
+  return db
+    .insertInto('cost_rollups')
+    .values({
+      tenant_id: tenantId,
+      agent_id: agentId,
+      day,
+      tier,
+      requests: 1,
+      errors,
+      cost_micro_usd: cost,
+      baseline_micro_usd: baseline ?? modelBaseline(tenantId, agentId, cost),
+      input_tokens: inputTokens,
+      output_tokens: outputTokens,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
+        requests: eb('cost_rollups.requests', '+', 1),
+        errors: eb('cost_rollups.errors', '+', errors),
+        cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
+        // The value this row would have been inserted with (the baseline worked out once, above).
+        baseline_micro_usd: eb(
+          'cost_rollups.baseline_micro_usd',
+          '+',
+          sql<number>`excluded.baseline_micro_usd`,
+        ),
+        input_tokens: eb('cost_rollups.input_tokens', '+', inputTokens),
+        output_tokens: eb('cost_rollups.output_tokens', '+', outputTokens),
+      })),
+    );
+}
 
-type RollupValues = CostTables['cost_rollups'];
-
-/** Adds one interaction to its day's rollup row (every message), compiled once. */
+/** Adds one interaction to its day's rollup row with its baseline (a model answer: its own cost), compiled once. */
 const upsertRollupQuery = compiledQuery(
   (
     db: Kysely<CostTables>,
@@ -99,46 +132,33 @@ const upsertRollupQuery = compiledQuery(
     inputTokens: number,
     outputTokens: number,
   ) =>
-    db
-      .insertInto('cost_rollups')
-      .values({
-        tenant_id: tenantId,
-        agent_id: agentId,
-        day,
-        tier,
-        requests: 1,
-        errors,
-        cost_micro_usd: cost,
-        baseline_micro_usd: baseline,
-        input_tokens: inputTokens,
-        output_tokens: outputTokens,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
-          requests: eb('cost_rollups.requests', '+', 1),
-          errors: eb('cost_rollups.errors', '+', errors),
-          cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
-          baseline_micro_usd: eb('cost_rollups.baseline_micro_usd', '+', baseline),
-          input_tokens: eb('cost_rollups.input_tokens', '+', inputTokens),
-          output_tokens: eb('cost_rollups.output_tokens', '+', outputTokens),
-        })),
-      ),
+    upsertRollupBuilder(db, tenantId, agentId, day, tier, errors, cost, baseline, inputTokens, outputTokens),
 );
 
-function upsertRollup(db: Kysely<CostTables>, values: RollupValues) {
-  return upsertRollupQuery(
-    db,
-    values.tenant_id,
-    values.agent_id,
-    values.day,
-    values.tier,
-    values.errors,
-    values.cost_micro_usd,
-    values.baseline_micro_usd,
-    values.input_tokens,
-    values.output_tokens,
-  );
+/**
+ * What a cheaper answer would have cost from the model: the agent's mean model cost so far, rounded to the
+ * micro-dollar (integer arithmetic on both engines, half up), read inside the upsert instead of by a query
+ * of its own; before any model answer there is no baseline, and the cheaper answer claims no savings.
+ */
+function modelBaseline(tenantId: string, agentId: string, cost: number) {
+  return sql<number>`coalesce((select (b.model_cost_micro_usd + b.model_answers / 2) / b.model_answers from cost_baselines as b where b.tenant_id = ${tenantId} and b.agent_id = ${agentId} and b.model_answers > 0), ${cost})`;
 }
+
+/** Adds one cheaper answer to its day's rollup, its baseline read in the same statement, compiled once. */
+const upsertCheaperRollup = compiledQuery(
+  (
+    db: Kysely<CostTables>,
+    tenantId: string,
+    agentId: string,
+    day: string,
+    tier: string,
+    errors: number,
+    cost: number,
+    inputTokens: number,
+    outputTokens: number,
+  ) =>
+    upsertRollupBuilder(db, tenantId, agentId, day, tier, errors, cost, undefined, inputTokens, outputTokens),
+);
 
 export class CostRollups {
   private readonly db: Kysely<CostTables>;
@@ -162,42 +182,51 @@ export class CostRollups {
   async recordIn(connection: Kysely<Database>, record: InteractionRecord): Promise<void> {
     const db = connection.withTables<CostTables>() as unknown as Kysely<CostTables>;
     const cost = toMicroUsd(record.costUsd);
-    let baseline = cost;
-    if (record.tier === 'intelligent') {
-      await db
-        .insertInto('cost_baselines')
-        .values({
-          tenant_id: record.tenantId,
-          agent_id: record.agentId,
-          model_answers: 1,
-          model_cost_micro_usd: cost,
-        })
-        .onConflict((conflict) =>
-          conflict.columns(['tenant_id', 'agent_id']).doUpdateSet((eb) => ({
-            model_answers: eb('cost_baselines.model_answers', '+', 1),
-            model_cost_micro_usd: eb('cost_baselines.model_cost_micro_usd', '+', cost),
-          })),
-        )
-        .execute();
-    } else {
-      const [row] = (await selectBaseline(db, record.tenantId, record.agentId)).rows;
-      const answers = Number(row?.model_answers ?? 0);
-      // Before any model answer there is no baseline: the cheaper answer claims no savings.
-      baseline = answers > 0 ? Math.round(Number(row!.model_cost_micro_usd) / answers) : cost;
+    const day = budgetDay(record.createdAt, this.timeZone);
+    const errors = record.outcome === 'error' ? 1 : 0;
+    const { inputTokens, outputTokens } = record.usage;
+    if (record.tier !== 'intelligent') {
+      // A cheaper answer's baseline is the model's mean cost so far, read by the upsert itself.
+      await upsertCheaperRollup(
+        db,
+        record.tenantId,
+        record.agentId,
+        day,
+        record.tier,
+        errors,
+        cost,
+        inputTokens,
+        outputTokens,
+      );
+      return;
     }
-    const values = {
-      tenant_id: record.tenantId,
-      agent_id: record.agentId,
-      day: budgetDay(record.createdAt, this.timeZone),
-      tier: record.tier,
-      requests: 1,
-      errors: record.outcome === 'error' ? 1 : 0,
-      cost_micro_usd: cost,
-      baseline_micro_usd: baseline,
-      input_tokens: record.usage.inputTokens,
-      output_tokens: record.usage.outputTokens,
-    };
-    await upsertRollup(db, values);
+    await db
+      .insertInto('cost_baselines')
+      .values({
+        tenant_id: record.tenantId,
+        agent_id: record.agentId,
+        model_answers: 1,
+        model_cost_micro_usd: cost,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id']).doUpdateSet((eb) => ({
+          model_answers: eb('cost_baselines.model_answers', '+', 1),
+          model_cost_micro_usd: eb('cost_baselines.model_cost_micro_usd', '+', cost),
+        })),
+      )
+      .execute();
+    await upsertRollupQuery(
+      db,
+      record.tenantId,
+      record.agentId,
+      day,
+      record.tier,
+      errors,
+      cost,
+      cost,
+      inputTokens,
+      outputTokens,
+    );
   }
 
   /**
