@@ -74,91 +74,66 @@ export interface CostReport {
   };
 }
 
-/** Adds one interaction to its day's rollup row; `baseline` undefined: the agent's model baseline, read in SQL. */
-function upsertRollupBuilder(
-  db: Kysely<CostTables>,
+/** One interaction's figures for its day's rollup row. */
+type RollupValues = [
   tenantId: string,
   agentId: string,
   day: string,
   tier: string,
   errors: number,
   cost: number,
-  baseline: number | undefined,
   inputTokens: number,
   outputTokens: number,
-) {
-  return db
-    .insertInto('cost_rollups')
-    .values({
-      tenant_id: tenantId,
-      agent_id: agentId,
-      day,
-      tier,
-      requests: 1,
-      errors,
-      cost_micro_usd: cost,
-      baseline_micro_usd: baseline ?? modelBaseline(tenantId, agentId, cost),
-      input_tokens: inputTokens,
-      output_tokens: outputTokens,
-    })
-    .onConflict((conflict) =>
-      conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
-        requests: eb('cost_rollups.requests', '+', 1),
-        errors: eb('cost_rollups.errors', '+', errors),
-        cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
-        // The value this row would have been inserted with (the baseline worked out once, above).
-        baseline_micro_usd: eb(
-          'cost_rollups.baseline_micro_usd',
-          '+',
-          sql<number>`excluded.baseline_micro_usd`,
-        ),
-        input_tokens: eb('cost_rollups.input_tokens', '+', inputTokens),
-        output_tokens: eb('cost_rollups.output_tokens', '+', outputTokens),
-      })),
-    );
-}
-
-/** Adds one interaction to its day's rollup row with its baseline (a model answer: its own cost), compiled once. */
-const upsertRollupQuery = compiledQuery(
-  (
-    db: Kysely<CostTables>,
-    tenantId: string,
-    agentId: string,
-    day: string,
-    tier: string,
-    errors: number,
-    cost: number,
-    baseline: number,
-    inputTokens: number,
-    outputTokens: number,
-  ) =>
-    upsertRollupBuilder(db, tenantId, agentId, day, tier, errors, cost, baseline, inputTokens, outputTokens),
-);
+];
 
 /**
- * What a cheaper answer would have cost from the model: the agent's mean model cost so far, rounded to the
- * micro-dollar (integer arithmetic on both engines, half up), read inside the upsert instead of by a query
- * of its own; before any model answer there is no baseline, and the cheaper answer claims no savings.
+ * Adds one interaction to its day's rollup row, compiled once per kind. A model answer's baseline is its own
+ * cost; a cheaper answer's is the agent's mean model cost so far, rounded half up to the micro-dollar (integer
+ * arithmetic on both engines) and read by the upsert itself, not by a query of its own; before any model
+ * answer there is none, and the cheaper answer claims no savings.
  */
-function modelBaseline(tenantId: string, agentId: string, cost: number) {
-  return sql<number>`coalesce((select (b.model_cost_micro_usd + b.model_answers / 2) / b.model_answers from cost_baselines as b where b.tenant_id = ${tenantId} and b.agent_id = ${agentId} and b.model_answers > 0), ${cost})`;
+function rollupUpsert(cheaper: boolean) {
+  return compiledQuery(
+    (
+      db: Kysely<CostTables>,
+      ...[tenantId, agentId, day, tier, errors, cost, inputTokens, outputTokens]: RollupValues
+    ) =>
+      db
+        .insertInto('cost_rollups')
+        .values({
+          tenant_id: tenantId,
+          agent_id: agentId,
+          day,
+          tier,
+          requests: 1,
+          errors,
+          cost_micro_usd: cost,
+          baseline_micro_usd: cheaper
+            ? sql<number>`coalesce((select (b.model_cost_micro_usd + b.model_answers / 2) / b.model_answers from cost_baselines as b where b.tenant_id = ${tenantId} and b.agent_id = ${agentId} and b.model_answers > 0), ${cost})`
+            : cost,
+          input_tokens: inputTokens,
+          output_tokens: outputTokens,
+        })
+        .onConflict((conflict) =>
+          conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
+            requests: eb('cost_rollups.requests', '+', 1),
+            errors: eb('cost_rollups.errors', '+', errors),
+            cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
+            // The value this row would have been inserted with (the baseline worked out once, above).
+            baseline_micro_usd: eb(
+              'cost_rollups.baseline_micro_usd',
+              '+',
+              sql<number>`excluded.baseline_micro_usd`,
+            ),
+            input_tokens: eb('cost_rollups.input_tokens', '+', inputTokens),
+            output_tokens: eb('cost_rollups.output_tokens', '+', outputTokens),
+          })),
+        ),
+  );
 }
 
-/** Adds one cheaper answer to its day's rollup, its baseline read in the same statement, compiled once. */
-const upsertCheaperRollup = compiledQuery(
-  (
-    db: Kysely<CostTables>,
-    tenantId: string,
-    agentId: string,
-    day: string,
-    tier: string,
-    errors: number,
-    cost: number,
-    inputTokens: number,
-    outputTokens: number,
-  ) =>
-    upsertRollupBuilder(db, tenantId, agentId, day, tier, errors, cost, undefined, inputTokens, outputTokens),
-);
+const upsertModelRollup = rollupUpsert(false);
+const upsertCheaperRollup = rollupUpsert(true);
 
 export class CostRollups {
   private readonly db: Kysely<CostTables>;
@@ -185,19 +160,19 @@ export class CostRollups {
     const day = budgetDay(record.createdAt, this.timeZone);
     const errors = record.outcome === 'error' ? 1 : 0;
     const { inputTokens, outputTokens } = record.usage;
+    const values: RollupValues = [
+      record.tenantId,
+      record.agentId,
+      day,
+      record.tier,
+      errors,
+      cost,
+      inputTokens,
+      outputTokens,
+    ];
     if (record.tier !== 'intelligent') {
       // A cheaper answer's baseline is the model's mean cost so far, read by the upsert itself.
-      await upsertCheaperRollup(
-        db,
-        record.tenantId,
-        record.agentId,
-        day,
-        record.tier,
-        errors,
-        cost,
-        inputTokens,
-        outputTokens,
-      );
+      await upsertCheaperRollup(db, ...values);
       return;
     }
     await db
@@ -215,18 +190,7 @@ export class CostRollups {
         })),
       )
       .execute();
-    await upsertRollupQuery(
-      db,
-      record.tenantId,
-      record.agentId,
-      day,
-      record.tier,
-      errors,
-      cost,
-      cost,
-      inputTokens,
-      outputTokens,
-    );
+    await upsertModelRollup(db, ...values);
   }
 
   /**
