@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { blindCriticalMessages } from './__fixtures__/blind-critical.js';
 import { heldOutMessages } from './__fixtures__/held-out.js';
 import { tuningMessages } from './__fixtures__/tuning.js';
 import { evaluateUrgency, formatEvaluation } from './evaluate.js';
@@ -118,6 +119,15 @@ describe('scoreUrgency', () => {
 });
 
 describe('urgency on the labelled sets', () => {
+  it('prints the critical recall on messages written blind to the scorer (a known weakness; it must not fall)', () => {
+    expect(blindCriticalMessages).toHaveLength(40);
+    const found = blindCriticalMessages.filter(([, , text]) => scoreUrgency(text).level === 'critical');
+    console.log(
+      `blind critical messages: ${found.length} of ${blindCriticalMessages.length} scored critical`,
+    );
+    expect(found.length).toBeGreaterThanOrEqual(22);
+  });
+
   it('has at least 300 labelled messages, the held-out set apart from the tuning set', () => {
     expect(tuningMessages.length + heldOutMessages.length).toBeGreaterThanOrEqual(300);
     const tuningTexts = new Set(tuningMessages.map(([, , text]) => text));
