@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClaudeAgent } from '../src/agent/index.js';
-import { ChannelCore, createSlackChannel } from '../src/channels/index.js';
+import { ChannelCore } from '../src/channels/index.js';
 import { createSimulatedRuntime } from '../src/runtime/index.js';
 import { startServer } from '../src/server/index.js';
 import type { StewardStore } from '../src/store/index.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
-import { signedSlackHeaders, slackEventsApp } from './slack-bench-app.js';
+import { benchSlackChannel, signedSlackHeaders, slackEventsApp } from './slack-bench-app.js';
 import { formatMs, type LatencySummary, summarise } from './stats.js';
 
 export interface ReplyFigures {
@@ -39,17 +39,7 @@ export async function benchInboundToReply(
     workspacesDirectory: join(folder, 'workspaces'),
   });
   const agent = new ClaudeAgent({ tenantId: 'bench-reply', agentId: 'desk', store, runtime });
-  const channel = () =>
-    createSlackChannel({
-      config: {
-        type: 'slack',
-        signingSecret,
-        botToken: 'xoxb-bench',
-        apiUrl: slack.apiUrl,
-        features: ['threading'],
-      },
-      env: {},
-    });
+  const channel = () => benchSlackChannel(signingSecret, slack.apiUrl);
   const core = new ChannelCore({
     store,
     adapters: [channel()],

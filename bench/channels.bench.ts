@@ -12,13 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ClaudeAgent } from '../src/agent/index.js';
-import { ChannelCore, createSlackChannel, type UseAgent } from '../src/channels/index.js';
+import { ChannelCore, type UseAgent } from '../src/channels/index.js';
 import { FunctionRuntime } from '../src/runtime/index.js';
 import { startServer } from '../src/server/index.js';
 import type { StewardStore } from '../src/store/index.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import type { LoadOutput } from './channels-load-client.js';
-import { signedSlackHeaders, slackEventsApp } from './slack-bench-app.js';
+import { benchSlackChannel, signedSlackHeaders, slackEventsApp } from './slack-bench-app.js';
 import { formatMs, type LatencySummary, summarise } from './stats.js';
 
 export interface ChannelFigures {
@@ -69,17 +69,7 @@ export async function benchChannels(
   // STEWARD_BENCH_CHANNELS_WORKERS=0: acknowledgements only (A/B runs), no queue throughput.
   const workerCount = options.workers ?? Number(process.env.STEWARD_BENCH_CHANNELS_WORKERS ?? 4);
   const slack = await startFakeSlack({ tokens: ['xoxb-bench'] });
-  const channelFor = () =>
-    createSlackChannel({
-      config: {
-        type: 'slack',
-        signingSecret,
-        botToken: 'xoxb-bench',
-        apiUrl: slack.apiUrl,
-        features: ['threading'],
-      },
-      env: {},
-    });
+  const channelFor = () => benchSlackChannel(signingSecret, slack.apiUrl);
   const agents: ClaudeAgent[] = [];
   const useAgentOn = (agentStore: StewardStore): UseAgent => {
     const agent = new ClaudeAgent({

@@ -1,7 +1,18 @@
 /** What the channels benches share: the Slack events app over a core, and a signed event request's headers. */
-import { type ChannelCore, type createSlackChannel, signSlackRequest } from '../src/channels/index.js';
+import { type ChannelCore, createSlackChannel, signSlackRequest } from '../src/channels/index.js';
 import { createApp, createMetrics } from '../src/server/index.js';
 import type { StewardStore } from '../src/store/index.js';
+
+/** The benches' Slack channel: the fake Web API at `apiUrl` (token `xoxb-bench`), replies in threads. */
+export function benchSlackChannel(
+  signingSecret: string,
+  apiUrl: string,
+): ReturnType<typeof createSlackChannel> {
+  return createSlackChannel({
+    config: { type: 'slack', signingSecret, botToken: 'xoxb-bench', apiUrl, features: ['threading'] },
+    env: {},
+  });
+}
 
 /** Binds the Slack team `teamId` to `tenantId`/desk on `core` and returns the app serving its events route. */
 export async function slackEventsApp(
