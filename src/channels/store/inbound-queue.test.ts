@@ -104,4 +104,30 @@ describe.each(storeEngines)('InboundQueue group commit on $name', (engine) => {
     expect(results.filter((result, index) => index !== 7 && result.status === 'rejected')).toEqual([]);
     expect(await queue.claim('worker-1', 2_000, 60_000, 100)).toHaveLength(committed.length);
   });
+
+  it('lifts only the named tenant’s and agent’s queued messages, never above or below what they hold', async () => {
+    const queue = new InboundQueue(opened.store);
+    await queue.enqueue('m-1', messageOf('Ev-1', 'one'), 1_000);
+    await queue.enqueue('m-7', messageOf('Ev-7', 'seven'), 1_000); // high already
+    await queue.enqueue('m-2', messageOf('Ev-2', 'two'), 1_000);
+    await queue.lift([
+      // Another tenant, or another agent, naming acme's rows: nothing moves.
+      { id: 'm-1', tenantId: 'globex', agentId: 'desk', urgency: 'critical' },
+      { id: 'm-2', tenantId: 'acme', agentId: 'sales', urgency: 'critical' },
+      { id: 'm-7', tenantId: 'acme', agentId: 'desk', urgency: 'normal' },
+    ]);
+    const levels = async () =>
+      Object.fromEntries(
+        (
+          await opened.store.db
+            .withTables<{ channel_inbound: { id: string; priority: number } }>()
+            .selectFrom('channel_inbound')
+            .select(['id', 'priority'])
+            .execute()
+        ).map((row) => [row.id, row.priority]),
+      );
+    expect(await levels()).toEqual({ 'm-1': 1, 'm-2': 1, 'm-7': 2 });
+    await queue.lift([{ id: 'm-2', tenantId: 'acme', agentId: 'desk', urgency: 'high' }]);
+    expect(await levels()).toEqual({ 'm-1': 1, 'm-2': 2, 'm-7': 2 });
+  });
 });
