@@ -119,13 +119,31 @@ describe('scoreUrgency', () => {
 });
 
 describe('urgency on the labelled sets', () => {
-  it('prints the critical recall on messages written blind to the scorer (a known weakness; it must not fall)', () => {
+  it('finds the critical messages first written blind to the scorer (seen by its rework since; a regression floor)', () => {
     expect(blindCriticalMessages).toHaveLength(40);
     const found = blindCriticalMessages.filter(([, , text]) => scoreUrgency(text).level === 'critical');
     console.log(
-      `blind critical messages: ${found.length} of ${blindCriticalMessages.length} scored critical`,
+      `blind critical messages: ${found.length} of ${blindCriticalMessages.length} scored critical (22 before the rework)`,
     );
-    expect(found.length).toBeGreaterThanOrEqual(22);
+    expect(found.length).toBeGreaterThanOrEqual(38);
+  });
+
+  it.each([
+    ['this cake was fire, thanks!!', 'low'],
+    ['burning question: do you sell gift cards?', 'low'],
+    ['no emergency, just wondering if you open sundays', 'low'],
+    ['the smoke alarm battery is chirping, can you swap it next week', 'normal'],
+    ['is this plant poisonous to cats? thinking of buying one', 'normal'],
+    ['can we book the fire safety inspection for next month', 'normal'],
+    ['my mum is in hospital so can we move my appointment to next week', 'normal'],
+    ['I work at the hospital, any evening slots?', 'normal'],
+    ['Can you fire up the grill for our booking?', 'normal'],
+    ['the panel is sparking', 'critical'],
+    ['someone has just logged into our admin and is changing the payout details', 'critical'],
+    ['our website is down and customers cannot check out', 'critical'],
+    ['the toddlers got out to the car park', 'critical'],
+  ])('reads hazard words in their sense, not alone: %j is %s', (text, level) => {
+    expect(scoreUrgency(text).level).toBe(level);
   });
 
   it('has at least 300 labelled messages, the held-out set apart from the tuning set', () => {

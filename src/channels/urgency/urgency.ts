@@ -40,51 +40,82 @@ interface Rule {
   weight: number;
 }
 
-/** Danger to people or property, fraud and total outages: each alone is enough for critical. */
+/**
+ * Danger to people or property, fraud and a business stopped: each alone is enough for critical. Written as classes
+ * of hazard (what burns, leaks, sparks, hurts, poisons, breaks in or stops trade) with their word forms, so a
+ * customer's own wording ("the panel is sparking", "water coming thru the ceiling") is caught, not a list of phrases.
+ */
 const criticalRules: Rule[] = [
   {
     name: 'danger: fire or smoke',
-    pattern: /\b(fire(?! extinguisher| drill| alarm test)|smoke|smoking|burning|burnt|sparks?)\b/,
+    pattern:
+      /\b((?<!\b(?:is|was|so|pure|straight) )fire(?! (?:extinguishers?|drills?|alarm test|pit|place|works|safety|inspection|certificates?|exit|door|up))|on fire|flames?|smok(?:e|ing|ey|y)(?! (?:alarms?|detectors?) (?:batter|chirp|beep))|burning(?! question)|burnt smell|scorch(?:ed|ing)|melt(?:ed|ing) (?:plug|socket|wire|cable|outlet)s?|spark(?:s|ing|ed)?)\b/,
     weight: 7,
   },
   {
-    name: 'danger: gas',
-    pattern: /\b(gas (smell|leak)|smell(s|ed)? gas|carbon monoxide|co alarm)\b/,
+    name: 'danger: gas or fumes',
+    pattern:
+      /\b(gas\b[^.!?\n]{0,30}\b(?:smell|leak|hiss)\w*|(?:smell|stink|reek)\w*\b[^.!?\n]{0,15}\bgas\b|carbon monoxide|co (?:alarm|detector)|fumes|chlorine|ammonia|chemical (?:smell|fumes)|eyes (?:are |were )?(?:burning|stinging))/,
     weight: 7,
   },
   {
     name: 'damage: water in progress',
     pattern:
-      /\b(flood(ing|ed)?|burst|pouring|water everywhere|overflowing|collapsed?|hole in (it|the roof))\b/,
+      /\b(flood(?:ing|ed|s)?|burst|pouring|gushing|spraying|overflowing|sewage|water everywhere|collapsed?|caved in|hole in (?:it|the roof))\b|\b(?:water|leak\w*)\b[^.!?\n]{0,50}\b(?:ceiling|everywhere|spreading|still coming|won'?t stop|(?:coming|pouring|running|dripping) (?:in|through|thru|down|into|out)|socket|light fitting|electrics?)\b/,
+    weight: 7,
+  },
+  {
+    name: 'danger: electrical',
+    pattern:
+      /\b((?:exposed|live|bare) wires?|power lines?\b[^.!?\n]{0,25}\bdown|(?:got|get|getting|gave|gives|giving) (?:me |him |her |them |us |you )?(?:a |an )?(?:electric )?shocks?|electrocut\w*)\b/,
     weight: 7,
   },
   {
     name: 'health: emergency',
     pattern:
-      /\b(bleeding|unconscious|not (responding|breathing|waking|getting up)|trouble breathing|can'?t breathe|allergic reaction|(lips|face|throat) (is |are )?swelling|swelling|fainted|seizure|hospital|er\b|ambulance|911|poison|swallowed a battery|severe reaction|hit (his|her|their) head|colic(king)?|collapsed|trapped)\b/,
+      /\b(bleed(?:ing|s)?|blood everywhere|unconscious|passed out|faint(?:ed|ing)|collaps(?:e|ed|ing)|(?:not|isn'?t|is not|aren'?t|stopped|won'?t|wont) (?:breathing|responding|responsive|waking up|moving|getting up|get up)|(?:trouble|difficulty|struggling|hard|can'?t|cannot|cant|unable to) (?:to )?breath\w*|wheez\w*|chok(?:e|es|ing|ed)|seizures?|seizing|convuls\w*|fitting|stroke|heart attack|asthma attack|chest pains?|anaphyla\w*|epi-?pens?|allergic reaction|(?:lips|face|throat|tongue|eyes?) (?:is |are )?(?:swelling|swollen|swelled)|swelling up|hives|poison(?:ed)?|rat (?:bait|poison)|toxic|overdos\w*|ambulance|paramedics?|911|999|112|(?:to|rushed to|taking \w+ to|going to|heading to|on (?:the|our|my) way to) (?:the )?(?:hospital|er|a&e|emergency room)|(?:which|nearest|closest) (?:hospital|er|a&e)|in the (?:er|a&e|emergency room)|concuss\w*|hit (?:his|her|their|my|your|its) head|head (?:injury|wound)|broken (?:arm|leg|bone|wrist|ankle|hip)|hit by a (?:car|truck|van)|colic(?:king)?|bloat(?:ed)?|swallowed a battery|severe reaction|trapped)\b/,
+    weight: 7,
+  },
+  {
+    name: 'health: allergy or poisoning in progress',
+    pattern:
+      /\ballergic\b[^.!?\n]{0,60}\b(?:stung|sting|ate|eaten|bitten|swell\w*|breath\w*|reaction)|\b(?:stung|ate|eaten|bitten)\b[^.!?\n]{0,60}\ballergic\b|\b(?:ate|eaten|eat|swallowed|got into|chewed)\b[^.!?\n]{0,40}\b(?:chocolate|grapes?|raisins?|xylitol|antifreeze|bait|pills?|medication|ibuprofen|lil(?:y|ies)|bleach)\b/,
+    weight: 7,
+  },
+  {
+    name: 'health: a person or animal in distress',
+    pattern:
+      /\b(fell|fallen|fall)\b[^.!?\n]{0,40}\b(?:not|isn'?t|can'?t|cannot|unable to|won'?t)\b[^.!?\n]{0,15}\b(?:get(?:ting)? up|move|moving|stand)|\b(?:heart|pulse) (?:is )?racing|\b(?:shaking|trembling)\b[^.!?\n]{0,30}\b(?:drool\w*|panting|breath\w*)|\bdrool\w*\b[^.!?\n]{0,30}\b(?:shaking|trembling)|\bwill not stop bleeding|\bwon'?t stop bleeding|\bdown in the stall/,
+    weight: 7,
+  },
+  {
+    name: 'danger: vehicle, building or people at risk',
+    pattern:
+      /\b(brakes?\b[^.!?\n]{0,30}\b(?:not working|failed|failing|gone|went out|don'?t work|stopped working)|steering\b[^.!?\n]{0,20}\b(?:locked|failed|gone)|stuck (?:in|between) (?:the |a )?(?:lift|elevator|floors)|locked in|(?:child|kid|toddler|son|daughter|baby|student|pupil)s?\b[^.!?\n]{0,30}\b(?:is missing|went missing|got out|ran off|wandered off|is lost)|intruder|break-?in|broke in|breaking in|weapon|gun|threaten\w* to (?:hurt|kill)|(?:tree|branch|ceiling|roof|wall)\b[^.!?\n]{0,30}\b(?:fell|fallen|came down|collapsed|caved))\b/,
     weight: 7,
   },
   {
     name: 'security: breach or fraud',
     pattern:
-      /\b(hack(ed|er)?|fraud|phishing|ransom(ware)?|robbed|broke into|break-?in|taken over|compromised|encrypted|never placed|were deleted|got wiped|wiped)\b/,
+      /\b(hack(?:ed|er|ers|ing)?|breach(?:ed)?|phish\w*|fraud\w*|ransom(?:ware)?|malware|robbed|taken over|compromised|encrypted|never placed|were deleted|got wiped|wiped|unauthori[sz]ed|identity theft|stolen (?:card|data|identity|password)s?|new payees?|(?:not|none of (?:them|these|those) (?:are |were )?) (?:mine|ours)|didn'?t (?:make|authori[sz]e) (?:these|those|this|them)|someone (?:has |is |just |else )*(?:logged|logging|got|gotten|getting|broke) in(?:to)?|someone\b[^.!?\n]{0,20}\busing (?:my|our) (?:card|account|login|password)|logged in from|charged by someone|(?:chang\w*) (?:the |our |my )?(?:payout|bank|banking|payment|deposit)(?: account)? details|sending spam|spam\w*\b[^.!?\n]{0,40}\b(?:customers|contacts|everyone|address book|going out))\b/,
     weight: 7,
   },
-  { name: 'emergency', pattern: /\b(emergency|life or death)\b/, weight: 4 },
-  { name: 'stuck between floors', pattern: /\bstuck between floors\b/, weight: 7 },
+  { name: 'emergency', pattern: /(?<!\b(?:no|not an?|isn'?t an?|not really an?) )\b(emergency|life or death)\b/, weight: 4 },
   {
     name: 'business at stake',
     pattern:
-      /\b(losing (sales|money|customers)|we open in|line out the door|threatening to walk out|did not get paid|food thawing)\b/,
+      /\b(losing (?:sales|money|customers|orders|business)|we open in|line out the door|threatening to walk out|did not get paid|thaw\w*|spoil(?:ing|ed)|(?:temperature|temp)\b[^.!?\n]{0,25}\b(?:rising|climbing|going up)|dead in the water|(?:can'?t|cannot|can not|unable to) (?:open|get into) (?:the |our |my )?(?:shop|store|salon|restaurant|office|doors|business|cafe|clinic|studio|gym)|still spending)\b/,
     weight: 5,
   },
 ];
 
-/** A stopped service is critical when it stops everyone (scope) rather than one thing. */
+/** A stopped service is critical when it stops everyone (scope) or stops trade (impact) rather than one thing. */
 const outagePattern =
-  /\b(down|stopped|failing|failed|offline|lost (internet|power)|cannot (work|pay|open)|can'?t (work|pay)|can (pay|work|open)|no customer data|is empty|are empty|thawing|died|rising)\b/;
+  /\b(down|stopped|failing|failed|offline|crash(?:ed|ing)|lost (?:internet|power)|cannot (?:work|pay|open)|can'?t (?:work|pay)|can (?:pay|work|open)|no customer data|is empty|are empty|thawing|died|dead|rising|blank|vanish\w*|disappear\w*|not working|locked)\b/;
 const scopePattern =
-  /\b(whole|all|every(one|body)?|nobody|no one|entire|completely|everything|each|every minute|all our|the (whole|entire))\b/;
+  /\b(whole|all|every(?:one|body)?|nobody|no one|entire|completely|everything|each|every minute|all our|the (?:whole|entire))\b/;
+const impactPattern =
+  /\b((?:can'?t|cannot|can not|cant|unable to|not able to|no one can|nobody can)\b[^.!?\n]{0,25}\b(?:take|ring|pay|buy|order|open|check ?out|work|process|get in|serve|sell|cash)|(?:customers|clients|guests|staff|patients)\b[^.!?\n]{0,30}\b(?:waiting|can'?t|cannot|leaving|walking out|standing outside)|rush|line out|queue)\b/;
 
 const highRules: Rule[] = [
   {
@@ -108,12 +139,18 @@ const highRules: Rule[] = [
   {
     name: 'missed or wrong',
     pattern:
-      /\b(no-?show|still (has |have )?no\b|(still )?(has |have )?not (arrived|shipped|ready|come)|not (at the|here)|missing|wrong (colou?r|name|size)?|late|where is (it|my)|is it coming|not ready|supposed to be)\b/,
+      /\b(no-?show|still (has |have )?no\b|still (don'?t|do not|haven'?t|have not|hasn'?t|has not|not)\b|(still )?(has |have )?not (arrived|shipped|ready|come)|not (at the|here)|missing|wrong (colou?r|name|size)?|late|where is (it|my)|is it coming|not ready|supposed to be)\b/,
     weight: 2,
   },
   {
     name: 'deadline',
     pattern: /\b(deadline|miss the|out of (my )?[\w ]{0,30}(medication|medicine|pills))\b/,
+    weight: 2,
+  },
+  {
+    name: 'event soon',
+    pattern:
+      /\b(party|wedding|event|flight|funeral|surgery|operation|interview|exam|ceremony|guests|train|ferry)\b[^.!?\n]{0,20}\b(today|tonight|tomorrow|at \d|in (an|one|two|three|\d+) (hours?|minutes?|mins?))\b/,
     weight: 2,
   },
   {
@@ -128,7 +165,7 @@ const lowRules: Rule[] = [
   {
     name: 'thanks or praise',
     pattern:
-      /\b(thanks?|thank you|thx|appreciate(d)?|great (job|work|class)|awesome|lovely|loved?|love it|very happy|kudos|cheers|delicious|fantastic|beautiful|impressed|nice job|big hit|happy with|pleased|enjoyed|doing great|back to her usual|super fast)\b/,
+      /\b(thanks?|thank you|thx|appreciate(d)?|great (job|work|class)|awesome|lovely|loved?|love it|very happy|kudos|cheers|delicious|fantastic|beautiful|impressed|nice job|big hit|happy with|pleased|enjoyed|doing great|back to her usual|super fast|amazing|brilliant|wonderful|excellent|outstanding|5 stars?|five stars?|well done|(?:would|highly|definitely) recommend)\b/,
     weight: -3,
   },
   {
@@ -188,7 +225,7 @@ export function scoreUrgency(
   }
   // Everyday problems add up to high at most: critical takes a danger, fraud or outage rule.
   score = beforeHigh + Math.min(score - beforeHigh, thresholds.critical - 1);
-  if (outagePattern.test(normalized) && scopePattern.test(normalized)) {
+  if (outagePattern.test(normalized) && (scopePattern.test(normalized) || impactPattern.test(normalized))) {
     score += 7;
     reasons.push('outage: everyone stopped');
   }
