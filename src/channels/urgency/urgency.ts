@@ -100,7 +100,11 @@ const criticalRules: Rule[] = [
       /\b(hack(?:ed|er|ers|ing)?|breach(?:ed)?|phish\w*|fraud\w*|ransom(?:ware)?|malware|robbed|taken over|compromised|encrypted|never placed|were deleted|got wiped|wiped|unauthori[sz]ed|identity theft|stolen (?:card|data|identity|password)s?|new payees?|(?:not|none of (?:them|these|those) (?:are |were )?) (?:mine|ours)|didn'?t (?:make|authori[sz]e) (?:these|those|this|them)|someone (?:has |is |just |else )*(?:logged|logging|got|gotten|getting|broke) in(?:to)?|someone\b[^.!?\n]{0,20}\busing (?:my|our) (?:card|account|login|password)|logged in from|charged by someone|(?:chang\w*) (?:the |our |my )?(?:payout|bank|banking|payment|deposit)(?: account)? details|sending spam|spam\w*\b[^.!?\n]{0,40}\b(?:customers|contacts|everyone|address book|going out))\b/,
     weight: 7,
   },
-  { name: 'emergency', pattern: /(?<!\b(?:no|not an?|isn'?t an?|not really an?) )\b(emergency|life or death)\b/, weight: 4 },
+  {
+    name: 'emergency',
+    pattern: /(?<!\b(?:no|not an?|isn'?t an?|not really an?) )\b(emergency|life or death)\b/,
+    weight: 4,
+  },
   {
     name: 'business at stake',
     pattern:
