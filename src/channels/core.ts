@@ -339,9 +339,16 @@ export class ChannelCore {
     );
     heartbeat.unref();
     try {
-      // Claimed before its sender's context was scored (the raise after the commit had not run, or failed). A
-      // context that cannot be read leaves the words' level: the customer is still answered.
-      if (job.message.urgencyContextPending) {
+      // Scored after its commit on this instance: that score. Claimed before its sender's context was scored (the
+      // raise had not run, or failed), or on another instance: read it now. A context that cannot be read leaves
+      // the words' level: the customer is still answered.
+      const scored =
+        job.message.urgencyContextPending &&
+        this.raiser.take(job.id, job.message.tenantId, job.message.agentId);
+      if (scored) {
+        const { urgencyContextPending: _pending, urgencyReasons: _words, ...rest } = job.message;
+        job.message = { ...rest, ...scored };
+      } else if (job.message.urgencyContextPending) {
         const { urgencyContextPending: _pending, ...words } = job.message;
         const digests = await this.senderHistory.digestsOf(job.message);
         job.message = await this.withContext(job.id, job.message, digests).catch((error: unknown) => {

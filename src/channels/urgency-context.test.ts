@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { channelAgents } from '../../test/support/recording-agents.js';
 import { signedSms } from '../../test/support/signed-sms.js';
@@ -137,6 +137,35 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
         'context: 2 earlier messages from this sender within an hour',
       ],
     });
+  });
+
+  it('reads a message’s sender context once: the worker of the instance that scored it takes that score', async () => {
+    const core = await newCore();
+    const reads = vi.spyOn(SenderHistory.prototype, 'contextOf');
+    try {
+      for (const body of calls) {
+        clock += minute;
+        await core.receive('sms', text(ada, acmeDesk, body));
+      }
+      await core.urgencyContextSettled();
+      expect(reads).toHaveBeenCalledTimes(3);
+      expect(await core.processDue(3)).toBe(3);
+      expect(reads).toHaveBeenCalledTimes(3);
+    } finally {
+      reads.mockRestore();
+    }
+    // The score taken is the one the context gave: the third message is answered as high, with its reasons.
+    const audit = (await agents.built[0]!.audit())!;
+    const urgent = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] })).records;
+    expect(urgent.map((record) => record.payload)).toEqual([
+      expect.objectContaining({
+        level: 'high',
+        reasons: [
+          'context: 2 earlier messages from this sender in 24 h',
+          'context: 2 earlier messages from this sender within an hour',
+        ],
+      }),
+    ]);
   });
 
   /** An email from `sender` to acme's desk, received at `at`. */
