@@ -4,20 +4,18 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { channelApp } from '../../test/support/channel-app.js';
 import { type FakeSlack, startFakeSlack } from '../../test/support/fake-slack.js';
-import { ClaudeAgent } from '../agent/index.js';
+import { channelAgents } from '../../test/support/recording-agents.js';
 import {
-  ChannelCore,
+  type ChannelCore,
   createSlackChannel,
   installLinkQuery,
   type SlackChannel,
   signSlackRequest,
-  type UseAgent,
 } from '../channels/index.js';
-import { FunctionRuntime } from '../runtime/index.js';
 import { openStore, type StewardStore } from '../store/index.js';
-import { createApp, type StewardApp } from './app.js';
-import { createMetrics } from './metrics.js';
+import type { StewardApp } from './app.js';
 
 const signingSecret = 'routes-signing-secret';
 let slack: FakeSlack;
@@ -27,26 +25,20 @@ let app: StewardApp;
 let core: ChannelCore;
 let channel: SlackChannel;
 let answered: string[];
-const agents: ClaudeAgent[] = [];
+let closeApp: () => Promise<void>;
+const agents = channelAgents({
+  store: () => store,
+  answer: async ({ prompt }) => {
+    answered.push(prompt);
+    return `re: ${prompt}`;
+  },
+});
 
 beforeAll(async () => {
   slack = await startFakeSlack({ tokens: ['xoxb-acme'] });
   dir = mkdtempSync(join(tmpdir(), 'steward-channel-routes-'));
   store = await openStore({ path: join(dir, 'steward.db'), encryptionKey: '44'.repeat(32) }, {});
   answered = [];
-  const useAgent: UseAgent = async (tenantId, agentId, work) => {
-    const agent = new ClaudeAgent({
-      tenantId,
-      agentId,
-      store,
-      runtime: new FunctionRuntime(async ({ prompt }) => {
-        answered.push(prompt);
-        return `re: ${prompt}`;
-      }),
-    });
-    agents.push(agent);
-    return work(agent);
-  };
   channel = createSlackChannel({
     config: {
       type: 'slack',
@@ -58,27 +50,23 @@ beforeAll(async () => {
     },
     env: {},
   });
-  core = new ChannelCore({ store, adapters: [channel], useAgent });
-  app = createApp({
-    // The tenant routes answer for tenants the app serves: acme's agent (the bindings below are acme's).
-    agents: [
-      new ClaudeAgent({
-        tenantId: 'acme',
-        agentId: 'front-desk',
-        store,
-        runtime: new FunctionRuntime(async ({ prompt }) => `re: ${prompt}`),
-      }),
-    ],
+  // The tenant routes answer for tenants the app serves: acme's agent (the bindings below are acme's).
+  ({
+    core,
+    app,
+    close: closeApp,
+  } = channelApp({
     store,
-    metrics: createMetrics({ processMetrics: false }),
-    channels: { core, slack: channel, maxBodyBytes: 64 * 1024 },
-  });
+    adapters: [channel],
+    useAgent: agents.useAgent,
+    served: { tenantId: 'acme', agentId: 'front-desk' },
+    core: { backoffMs: 2_000 },
+    channels: { slack: channel, maxBodyBytes: 64 * 1024 },
+  }));
 });
-afterEach(async () => {
-  for (const agent of agents.splice(0)) await agent.close();
-});
+afterEach(() => agents.reset());
 afterAll(async () => {
-  await app.lifecycle.closeResources();
+  await closeApp();
   await store.close();
   await slack.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { channelApp } from '../../../test/support/channel-app.js';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
+import { channelAgents } from '../../../test/support/recording-agents.js';
 import { type SmtpRelay, startSmtpRelay } from '../../../test/support/smtp-relay.js';
-import { ClaudeAgent } from '../../agent/index.js';
-import { FunctionRuntime } from '../../runtime/index.js';
-import { createApp, createMetrics, type StewardApp } from '../../server/index.js';
-import { ChannelCore, type UseAgent } from '../core.js';
+import type { StewardApp } from '../../server/index.js';
+import type { ChannelCore } from '../core.js';
 import { createEmailChannel } from './email-channel.js';
 
 const signingKey = 'key-email-channel-test';
@@ -48,27 +48,21 @@ describe.each(storeEngines)(
     let relay: SmtpRelay;
     let app: StewardApp;
     let core: ChannelCore;
+    let closeApp: () => Promise<void>;
     let prompts: string[];
-    const agents: ClaudeAgent[] = [];
+    const agents = channelAgents({
+      store: () => opened.store,
+      answer: async ({ prompt }) => {
+        prompts.push(prompt);
+        return 'Chocolate it is: **ready on Saturday**.';
+      },
+    });
 
     beforeAll(async () => {
       opened = await engine.open();
       const store = opened.store;
       relay = await startSmtpRelay();
       prompts = [];
-      const useAgent: UseAgent = async (tenantId, agentId, work) => {
-        const agent = new ClaudeAgent({
-          tenantId,
-          agentId,
-          store,
-          runtime: new FunctionRuntime(async ({ prompt }) => {
-            prompts.push(prompt);
-            return 'Chocolate it is: **ready on Saturday**.';
-          }),
-        });
-        agents.push(agent);
-        return work(agent);
-      };
       const email = createEmailChannel({
         config: {
           type: 'email',
@@ -79,32 +73,26 @@ describe.each(storeEngines)(
         },
         env: {},
       });
-      core = new ChannelCore({ store, adapters: [email], useAgent, backoffMs: 0 });
+      ({
+        core,
+        app,
+        close: closeApp,
+      } = channelApp({
+        store,
+        adapters: [email],
+        useAgent: agents.useAgent,
+        served: { tenantId: 'acme', agentId: 'desk' },
+      }));
       await core.bindings.bind({
         channel: 'email',
         routeKey: 'orders@acme.example',
         tenantId: 'acme',
         agentId: 'desk',
       });
-      app = createApp({
-        agents: [
-          new ClaudeAgent({
-            tenantId: 'acme',
-            agentId: 'desk',
-            store,
-            runtime: new FunctionRuntime(async () => 'x'),
-          }),
-        ],
-        store,
-        metrics: createMetrics({ processMetrics: false }),
-        channels: { core },
-      });
     });
-    afterEach(async () => {
-      for (const agent of agents.splice(0)) await agent.close();
-    });
+    afterEach(() => agents.reset());
     afterAll(async () => {
-      await app.lifecycle.closeResources();
+      await closeApp();
       await relay.close();
       await opened.cleanup();
     });

@@ -1,11 +1,11 @@
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { channelApp } from '../../../test/support/channel-app.js';
 import { storeEngines, type TestStore } from '../../../test/support/engines.js';
+import { channelAgents } from '../../../test/support/recording-agents.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../../../test/support/twilio-api-server.js';
-import { ClaudeAgent } from '../../agent/index.js';
-import { FunctionRuntime } from '../../runtime/index.js';
-import { createApp, createMetrics, type StewardApp } from '../../server/index.js';
-import { ChannelCore, type UseAgent } from '../core.js';
+import type { StewardApp } from '../../server/index.js';
+import type { ChannelCore } from '../core.js';
 import { countSegments } from './segments.js';
 import { createSmsChannel } from './sms-channel.js';
 
@@ -36,27 +36,21 @@ describe.each(storeEngines)('the SMS channel through the core and /channels/twil
   let api: TwilioApiServer;
   let app: StewardApp;
   let core: ChannelCore;
+  let closeApp: () => Promise<void>;
   let prompts: string[];
-  const agents: ClaudeAgent[] = [];
+  const agents = channelAgents({
+    store: () => opened.store,
+    answer: async ({ prompt }) => {
+      prompts.push(prompt);
+      return longReply;
+    },
+  });
 
   beforeAll(async () => {
     opened = await engine.open();
     const store = opened.store;
     api = await startTwilioApiServer({ accountSid, authToken });
     prompts = [];
-    const useAgent: UseAgent = async (tenantId, agentId, work) => {
-      const agent = new ClaudeAgent({
-        tenantId,
-        agentId,
-        store,
-        runtime: new FunctionRuntime(async ({ prompt }) => {
-          prompts.push(prompt);
-          return longReply;
-        }),
-      });
-      agents.push(agent);
-      return work(agent);
-    };
     const sms = createSmsChannel({
       config: {
         type: 'sms',
@@ -72,27 +66,21 @@ describe.each(storeEngines)('the SMS channel through the core and /channels/twil
       store,
       env: {},
     });
-    core = new ChannelCore({ store, adapters: [sms], useAgent, backoffMs: 0 });
-    await core.bindings.bind({ channel: 'sms', routeKey: acmeNumber, tenantId: 'acme', agentId: 'desk' });
-    app = createApp({
-      agents: [
-        new ClaudeAgent({
-          tenantId: 'acme',
-          agentId: 'desk',
-          store,
-          runtime: new FunctionRuntime(async () => 'x'),
-        }),
-      ],
+    ({
+      core,
+      app,
+      close: closeApp,
+    } = channelApp({
       store,
-      metrics: createMetrics({ processMetrics: false }),
-      channels: { core },
-    });
+      adapters: [sms],
+      useAgent: agents.useAgent,
+      served: { tenantId: 'acme', agentId: 'desk' },
+    }));
+    await core.bindings.bind({ channel: 'sms', routeKey: acmeNumber, tenantId: 'acme', agentId: 'desk' });
   });
-  afterEach(async () => {
-    for (const agent of agents.splice(0)) await agent.close();
-  });
+  afterEach(() => agents.reset());
   afterAll(async () => {
-    await app.lifecycle.closeResources();
+    await closeApp();
     await api.close();
     await opened.cleanup();
   });
