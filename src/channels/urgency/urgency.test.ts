@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { blindMessagesB } from './__fixtures__/blind-b.js';
 import { blindCriticalMessages } from './__fixtures__/blind-critical.js';
 import { heldOutMessages } from './__fixtures__/held-out.js';
 import { tuningMessages } from './__fixtures__/tuning.js';
@@ -144,6 +145,17 @@ describe('urgency on the labelled sets', () => {
     ['the toddlers got out to the car park', 'critical'],
   ])('reads hazard words in their sense, not alone: %j is %s', (text, level) => {
     expect(scoreUrgency(text).level).toBe(level);
+  });
+
+  it('prints precision and recall per level on 240 messages written blind after the rework (floors fixed before it was first scored)', () => {
+    expect(blindMessagesB).toHaveLength(240);
+    const seen = new Set([...tuningMessages, ...heldOutMessages, ...blindCriticalMessages].map(([, , text]) => text));
+    expect(blindMessagesB.filter(([, , text]) => seen.has(text))).toEqual([]);
+    const blind = evaluateUrgency(blindMessagesB);
+    console.log(`${formatEvaluation('blind set B', blind)}\n${JSON.stringify(blind.confusion)}`);
+    expect(blind.accuracy).toBeGreaterThanOrEqual(0.6);
+    const critical = blind.levels.find((metrics) => metrics.level === 'critical')!;
+    expect(critical.recall).toBeGreaterThanOrEqual(0.7);
   });
 
   it('has at least 300 labelled messages, the held-out set apart from the tuning set', () => {
