@@ -149,7 +149,9 @@ describe('urgency on the labelled sets', () => {
 
   it('prints precision and recall per level on 240 messages written blind after the rework (floors fixed before it was first scored)', () => {
     expect(blindMessagesB).toHaveLength(240);
-    const seen = new Set([...tuningMessages, ...heldOutMessages, ...blindCriticalMessages].map(([, , text]) => text));
+    const seen = new Set(
+      [...tuningMessages, ...heldOutMessages, ...blindCriticalMessages].map(([, , text]) => text),
+    );
     expect(blindMessagesB.filter(([, , text]) => seen.has(text))).toEqual([]);
     const blind = evaluateUrgency(blindMessagesB);
     console.log(`${formatEvaluation('blind set B', blind)}\n${JSON.stringify(blind.confusion)}`);
