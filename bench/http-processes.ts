@@ -100,6 +100,21 @@ export function residentMiB(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU seconds a process has used so far, user and system, all its threads (utime + stime of /proc/<pid>/stat,
+ * in clock ticks of 1/100 s), undefined once it is gone.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces) start at its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples `residentMiB` every `everyMs` until `stop` is called, which returns the highest sample. */
 export function sampleResident(pid: number, everyMs = 100): () => number | undefined {
   let highest: number | undefined;

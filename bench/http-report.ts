@@ -77,6 +77,8 @@ export interface PathFigures {
   /** RSS of the server process in MiB: idle after start and warm-up, and the highest sampled under load. */
   rssIdleMiB?: number;
   rssPeakMiB?: number;
+  /** CPU time of the server process (all threads) under load, per request answered, in microseconds. */
+  cpuPerRequestUs?: number;
 }
 
 export interface Verdict {
@@ -149,6 +151,16 @@ export function formatHttpTable(figures: readonly PathFigures[], connections: nu
     );
   }
   return lines.join('\n');
+}
+
+/** The servers' CPU per request under load (what bounds throughput on a shared machine), or '' unmeasured. */
+export function formatCpuPerRequest(figures: readonly PathFigures[]): string {
+  const measured = figures.filter((figure) => figure.cpuPerRequestUs !== undefined);
+  if (measured.length === 0) return '';
+  const parts = measured.map(
+    (figure) => `${pathLabels[figure.path]} ${wholeWithCommas(figure.cpuPerRequestUs!)} µs`,
+  );
+  return `server CPU per request under load (user + system, all threads): ${parts.join(', ')}`;
 }
 
 /** One line per target: the ratio, the target and met/missed. */

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { LoadRequest, LoadResult } from './http-load.js';
 import {
   type Child,
+  cpuSeconds,
   ensureBuild,
   ensurePortkey,
   freePort,
@@ -24,6 +25,7 @@ import {
   waitUntilReady,
 } from './http-processes.js';
 import {
+  formatCpuPerRequest,
   formatHttpTable,
   formatVerdicts,
   type HttpBenchSettings,
@@ -207,8 +209,11 @@ async function measureSequential(
 async function measureLoad(
   target: Target,
   settings: HttpBenchSettings,
-): Promise<Pick<PathFigures, 'requestsPerSecond' | 'failures' | 'failureKinds' | 'rssPeakMiB'>> {
+): Promise<
+  Pick<PathFigures, 'requestsPerSecond' | 'failures' | 'failureKinds' | 'rssPeakMiB' | 'cpuPerRequestUs'>
+> {
   const stopSampling = target.server ? sampleResident(target.server.pid) : () => undefined;
+  const cpuBefore = target.server ? cpuSeconds(target.server.pid) : undefined;
   const load = await runLoad({
     url: target.url,
     headers: target.headers,
@@ -217,6 +222,11 @@ async function measureLoad(
     seconds: settings.loadSeconds,
   });
   const rssPeakMiB = stopSampling();
+  const cpuAfter = target.server ? cpuSeconds(target.server.pid) : undefined;
+  const cpuPerRequestUs =
+    cpuBefore === undefined || cpuAfter === undefined || load.total === 0
+      ? undefined
+      : ((cpuAfter - cpuBefore) * 1e6) / load.total;
   // Still the right answer after the load (still a hit, still through to the upstream).
   await answers(target);
   return {
@@ -224,6 +234,7 @@ async function measureLoad(
     failures: load.failures,
     failureKinds: load.failureKinds,
     ...(rssPeakMiB === undefined ? {} : { rssPeakMiB }),
+    ...(cpuPerRequestUs === undefined ? {} : { cpuPerRequestUs }),
   };
 }
 
@@ -352,6 +363,8 @@ export function printHttp(result: HttpBenchResult, settings: HttpBenchSettings, 
   );
   console.log('');
   console.log(formatHttpTable(result.figures, settings.connections));
+  const cpu = formatCpuPerRequest(result.figures);
+  if (cpu) console.log(cpu);
   for (const figure of result.figures) {
     if (figure.failures === 0) continue;
     const kinds = Object.entries(figure.failureKinds ?? {}).map(([kind, count]) => `${kind}: ${count}`);

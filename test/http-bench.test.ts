@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addedP50,
+  formatCpuPerRequest,
   formatHttpTable,
   formatVerdicts,
   httpBenchSettings,
@@ -107,6 +108,16 @@ describe('the HTTP side-by-side benchmark (npm run bench http)', () => {
       '| Portkey → upstream | 2.30 ms / 4.60 ms | +2.00 ms | 1,000 | 97 / 216 MiB |',
       '| steward cache hit | 5.10 ms / 10.20 ms | +4.80 ms | 1,100 (3 failed) | 250 / 400 MiB |',
     ]);
+    expect(formatCpuPerRequest(figures)).toBe('');
+    expect(
+      formatCpuPerRequest([
+        direct,
+        { ...figures[1]!, cpuPerRequestUs: 912.4 },
+        { ...figures[2]!, cpuPerRequestUs: 1_350 },
+      ]),
+    ).toBe(
+      'server CPU per request under load (user + system, all threads): Portkey → upstream 912 µs, steward cache hit 1,350 µs',
+    );
     expect(formatVerdicts(verdicts(figures)).split('\n')).toEqual([
       'steward req/s ÷ Portkey req/s: 1.10 (target ≥ 5) missed',
       'steward added p50 ÷ Portkey added p50: 2.40 (target ≤ 0.5) missed',
