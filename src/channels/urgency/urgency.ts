@@ -1,10 +1,16 @@
 /**
  * The urgency of a customer message (low, normal, high, critical) scored from its words and its context, so
- * high and critical can jump the queue and reach a person. Rules, not a model: each one that fires is a reason.
+ * high and critical can jump the queue and reach a person. Two halves: hand-written rules (hazards, everyday
+ * problems, thanks and "no rush"), each a named reason, and a small linear model (`model.ts`) over the message's
+ * words and the rules that fired, trained on hand-labelled messages, which picks the level. Critical always takes
+ * a hazard rule; the model's strongest words are a reason too.
  */
 
-export const urgencyLevels = ['low', 'normal', 'high', 'critical'] as const;
-export type UrgencyLevel = (typeof urgencyLevels)[number];
+import { classify, featuresOf, type UrgencyModel } from './model.js';
+import { type UrgencyLevel, urgencyLevels } from './urgency-levels.js';
+import { urgencyModel } from './weights.js';
+
+export { type UrgencyLevel, urgencyLevels };
 
 export interface UrgencyContext {
   /** Other messages from the same sender in the last 24 hours (a customer writing again and again). */
@@ -205,8 +211,63 @@ export function scoreUrgency(
   text: string,
   context: UrgencyContext = {},
   thresholds: UrgencyThresholds = DEFAULT_URGENCY_THRESHOLDS,
+  model: UrgencyModel = urgencyModel,
 ): UrgencyScore {
   const normalized = text.toLowerCase().replace(/[’‘]/g, "'");
+  const rules = ruleScore(text, normalized, thresholds);
+  const classified = classify(model, featuresOf(normalized, rules.reasons));
+  let best = 0;
+  for (const [index, probability] of classified.probabilities.entries()) {
+    if (probability > classified.probabilities[best]!) best = index;
+  }
+  // Critical takes what a hazard rule saw (danger, fraud, an outage), however the words lean; a hazard rule makes
+  // it critical unless the words are plainly ordinary (the model at least `ORDINARY` sure of low or normal), and
+  // even then it stays high: a hazard word never leaves a message at the back of the queue.
+  let level: UrgencyLevel = urgencyLevels[best]!;
+  const [low = 0, normal = 0] = classified.probabilities;
+  if (rules.hazard) level = low + normal >= ORDINARY ? 'high' : 'critical';
+  else if (level === 'critical') level = 'high';
+  if (level === 'low' && !rules.low && low < LOW_WITHOUT_RULE) level = 'normal';
+  const reasons = [...rules.reasons];
+  if (level !== 'normal') {
+    const words = classified.strongest(level);
+    if (words.length > 0) reasons.push(`words: ${words.join(', ')}`);
+  }
+  let score = scoreOf(level, rules.score, thresholds);
+  // Thanks and "no rush" stay low whatever came before: context raises only what asks for something.
+  if (score > thresholds.low) score = withContext(score, context, thresholds, reasons);
+  return { level: levelOf(score, thresholds), score, reasons };
+}
+
+/**
+ * The model's prior leans low (most short messages in the labelled sets are thanks): without a low rule (thanks,
+ * "no rush", a greeting …) it must be at least this sure, or a bare "Any update?" would skip its context.
+ */
+const LOW_WITHOUT_RULE = 0.5;
+
+/** How sure the model must be that a message a hazard rule fired on is low or normal, to make it high. */
+const ORDINARY = 0.75;
+
+/** What the model reads of a message (its words, word pairs and the rules that fired): for training it. */
+export function urgencyFeatures(text: string): string[] {
+  const normalized = text.toLowerCase().replace(/[’‘]/g, "'");
+  return featuresOf(normalized, ruleScore(text, normalized, DEFAULT_URGENCY_THRESHOLDS).reasons);
+}
+
+interface RuleFindings {
+  score: number;
+  reasons: string[];
+  /** A danger, fraud or outage rule fired (or the rules reached critical together). */
+  hazard: boolean;
+  /** A thanks, "no rush", greeting or acknowledgement rule fired. */
+  low: boolean;
+}
+
+/**
+ * The hand-written rules alone: their score (each weight added, everyday problems capped below critical), the
+ * rules that fired (features of the model, and reasons), and whether a hazard rule fired.
+ */
+function ruleScore(text: string, normalized: string, thresholds: UrgencyThresholds): RuleFindings {
   const reasons: string[] = [];
   let score = 0;
   const apply = (rules: Rule[]) => {
@@ -218,6 +279,7 @@ export function scoreUrgency(
     }
   };
   apply(criticalRules);
+  let hazard = reasons.some((reason) => reason !== 'emergency' && reason !== 'business at stake');
   const beforeHigh = score;
   apply(highRules);
   const shouting = (text.match(/\b[A-Z]{3,}\b/g) ?? []).filter(
@@ -232,16 +294,32 @@ export function scoreUrgency(
   if (outagePattern.test(normalized) && (scopePattern.test(normalized) || impactPattern.test(normalized))) {
     score += 7;
     reasons.push('outage: everyone stopped');
+    hazard = true;
   }
+  if (score >= thresholds.critical) hazard = true;
+  const beforeLow = reasons.length;
   apply(lowRules);
   const words = normalized.split(/\s+/).filter((word) => /\w/.test(word)).length;
   if (score === 0 && words <= 4 && !normalized.includes('?')) {
     score -= 2;
     reasons.push('short acknowledgement');
   }
-  // Thanks and "no rush" stay low whatever came before: context raises only what asks for something.
-  if (score > thresholds.low) score = withContext(score, context, thresholds, reasons);
-  return { level: levelOf(score, thresholds), score, reasons };
+  return { score, reasons, hazard, low: reasons.length > beforeLow };
+}
+
+/** A score inside the band of `level`, as near the rules' own score as the band allows (context adds to it). */
+function scoreOf(level: UrgencyLevel, ruleScore: number, thresholds: UrgencyThresholds): number {
+  const clamp = (low: number, high: number) => Math.min(high, Math.max(low, ruleScore));
+  switch (level) {
+    case 'critical':
+      return Math.max(thresholds.critical, ruleScore);
+    case 'high':
+      return clamp(thresholds.high, thresholds.critical - 1);
+    case 'normal':
+      return clamp(thresholds.low + 1, thresholds.high - 1);
+    case 'low':
+      return thresholds.low;
+  }
 }
 
 /** The context rules; each that fires is a reason naming what it saw, for the audit record and the operator. */

@@ -1,0 +1,3 @@
+/** The four urgency levels, lowest first. */
+export const urgencyLevels = ['low', 'normal', 'high', 'critical'] as const;
+export type UrgencyLevel = (typeof urgencyLevels)[number];
