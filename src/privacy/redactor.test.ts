@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { createPiiDetector } from './detector.js';
 import { createRedactor, maskPayload } from './redactor.js';
+import { createInMemoryTokenVault } from './token-vault.js';
 
 describe('redactor', () => {
   it('masks text and JSON values by the policy', () => {
@@ -29,5 +32,56 @@ describe('redactor', () => {
       name: '[NAME]',
       toolCalls: [{ toolName: 'Write', input: { to: '[EMAIL]' } }],
     });
+  });
+
+  it('masks a text it masked before the same way without detecting again, keyed by the field it is in', () => {
+    const detector = createPiiDetector();
+    const detect = vi.spyOn(detector, 'detect');
+    const redactor = createRedactor({ detector });
+    const payload = { text: 'Call Maria Lopez on 415-555-0199', note: 'Call Maria Lopez on 415-555-0199' };
+    const first = maskPayload(payload, redactor);
+    const calls = detect.mock.calls.length;
+    expect(maskPayload(payload, redactor)).toEqual(first);
+    expect(redactor.text(payload.text)).toBe(redactor.text(payload.text));
+    expect(detect.mock.calls.length).toBe(calls + 1);
+    // The field's name is context: `ssn` makes nine digits a number to mask, `count` does not.
+    expect(redactor.field('ssn', '219884410')).not.toBe('219884410');
+    expect(redactor.field('count', '219884410')).toBe(redactor.field('count', '219884410'));
+  });
+
+  it('gives the same masks with and without the memory (fuzzed texts, fields and repeats)', () => {
+    const piece = fc.constantFrom(
+      'jo@example.com',
+      '4111 1111 1111 1111',
+      '+1 415 555 0199',
+      'Maria Lopez',
+      '219884410',
+      'order 12345',
+      'hello',
+      ' ',
+      ', ',
+    );
+    const text = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(''));
+    const key = fc.constantFrom('text', 'note', 'ssn', 'name', 'count', '');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, text), { maxLength: 30 }), (entries) => {
+        const remembering = createRedactor();
+        for (const [name, value] of [...entries, ...entries]) {
+          const fresh = createRedactor();
+          expect(remembering.field(name, value)).toBe(fresh.field(name, value));
+          expect(remembering.text(value)).toBe(fresh.text(value));
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('tells the vault of every value with `tokenize` (nothing is remembered)', () => {
+    const vault = createInMemoryTokenVault();
+    const tokenize = vi.spyOn(vault, 'tokenize');
+    const redactor = createRedactor({ policy: { default: 'tokenize' }, keys: { vault } });
+    redactor.text('mail jo@example.com');
+    redactor.text('mail jo@example.com');
+    expect(tokenize).toHaveBeenCalledTimes(2);
   });
 });

@@ -14,6 +14,8 @@ export interface Redactor {
   text(text: string): string;
   /** A masked deep copy of a JSON-like value (tool inputs and outputs). */
   value<Value>(value: Value): Value;
+  /** `text` masked as the value of a property named `key` (the name read as context: `ssn: 219884410`). */
+  field(key: string, text: string): string;
 }
 
 export interface RedactorOptions {
@@ -30,7 +32,13 @@ export const passThroughRedactor: Redactor = {
   enabled: false,
   text: (text) => text,
   value: (value) => value,
+  field: (_key, text) => text,
 };
+
+/** Texts up to this long are remembered once masked (most messages; each is masked for its record and audit). */
+const MEMO_MAX_CHARS = 2_048;
+/** How many masked texts a redactor remembers (one agent's: a redactor is never shared across tenants). */
+const MEMO_ENTRIES = 256;
 
 let sharedDetector: PiiDetector | undefined;
 
@@ -47,15 +55,36 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const keys = options.keys ?? {};
   // Validates the policy against the keys once, here, rather than on the first message.
   maskText('', [], policy, keys);
+  // A message is masked for its interaction row and again for each audit record that carries it: the same
+  // text under the same policy masks the same way, so recent results are reused. Not with `tokenize`, whose
+  // vault is told of every value it tokenizes.
+  const memo = Object.values(policy).includes('tokenize') ? undefined : new Map<string, string>();
+  const remembered = (key: string, mask: () => string): string => {
+    if (!memo || key.length > MEMO_MAX_CHARS) return mask();
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const masked = mask();
+    memo.set(key, masked);
+    if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+    return masked;
+  };
   return {
     enabled: true,
     text(text) {
       if (typeof text !== 'string' || text.length === 0) return text;
-      const findings = detector.detect(text);
-      return findings.length === 0 ? text : maskText(text, findings, policy, keys).text;
+      return remembered(`\u0000${text}`, () => {
+        const findings = detector.detect(text);
+        return findings.length === 0 ? text : maskText(text, findings, policy, keys).text;
+      });
     },
     value<Value>(value: Value): Value {
       return maskValue(value, detector, policy, keys).value as Value;
+    },
+    field(key, text) {
+      return remembered(`${key.length}:${key}\u0000${text}`, () => {
+        const masked = maskValue({ [key]: text }, detector, policy, keys).value as Record<string, unknown>;
+        return masked[key] as string;
+      });
     },
   };
 }
@@ -115,6 +144,7 @@ function maskStructured(value: unknown, redactor: Redactor, depth: number): unkn
     if (structuralFields.has(key)) masked[key] = inner;
     else if (inner && typeof inner === 'object') masked[key] = maskStructured(inner, redactor, depth + 1);
     // The key stays beside its value, so `{ ssn: '219884410' }` is read with its context.
+    else if (typeof inner === 'string') masked[key] = redactor.field(key, inner);
     else masked[key] = (redactor.value({ [key]: inner }) as Record<string, unknown>)[key];
   }
   return masked;
