@@ -4,10 +4,8 @@
  * the app serves). Agents that answer messages come from `useAgent` (see `channelAgents`).
  */
 import { ClaudeAgent } from '../../src/agent/index.js';
-import type { ChannelAdapter } from '../../src/channels/adapter.js';
-import { ChannelCore, type ChannelCoreOptions } from '../../src/channels/core.js';
+import { type ChannelAdapter, ChannelCore, type ChannelCoreOptions } from '../../src/channels/index.js';
 import { FunctionRuntime } from '../../src/runtime/index.js';
-import type { ChannelRoutesOptions } from '../../src/server/channel-routes.js';
 import { createApp, createMetrics, type StewardApp } from '../../src/server/index.js';
 import type { StewardStore } from '../../src/store/index.js';
 
@@ -27,7 +25,7 @@ export interface ChannelAppOptions {
   /** More of the core's options (its clock, back-off …); `backoffMs` is 0 unless given. */
   core?: Partial<Omit<ChannelCoreOptions, 'store' | 'adapters' | 'useAgent'>>;
   /** More of the app's `channels` option (the Slack channel, a body limit …). */
-  channels?: Omit<ChannelRoutesOptions, 'core'>;
+  channels?: Omit<NonNullable<Parameters<typeof createApp>[0]['channels']>, 'core'>;
 }
 
 /**
