@@ -23,6 +23,8 @@ export interface UrgencyEvaluation {
 export function evaluateUrgency(
   messages: LabelledMessage[],
   thresholds?: UrgencyThresholds,
+  /** The level a text gets; default `scoreUrgency` with `thresholds` (an out-of-fold model's, say). */
+  levelOf: (text: string) => UrgencyLevel = (text) => scoreUrgency(text, {}, thresholds).level,
 ): UrgencyEvaluation {
   const confusion = Object.fromEntries(
     urgencyLevels.map((label) => [
@@ -32,7 +34,7 @@ export function evaluateUrgency(
   ) as Record<UrgencyLevel, Record<UrgencyLevel, number>>;
   const misses: UrgencyEvaluation['misses'] = [];
   for (const [label, , text] of messages) {
-    const predicted = scoreUrgency(text, {}, thresholds).level;
+    const predicted = levelOf(text);
     confusion[label][predicted] += 1;
     if (predicted !== label) misses.push({ label, predicted, text });
   }

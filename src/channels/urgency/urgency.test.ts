@@ -6,7 +6,7 @@ import { blindCriticalMessages } from './__fixtures__/blind-critical.js';
 import { heldOutMessages } from './__fixtures__/held-out.js';
 import { tuningMessages } from './__fixtures__/tuning.js';
 import { tuningMessagesC } from './__fixtures__/tuning-c.js';
-import { recordedPenalty, trainedSource, weightsFile } from './__support__/train-weights.js';
+import { outOfFold, recordedPenalty, trainedSource, weightsFile } from './__support__/train-weights.js';
 import { evaluateUrgency, formatEvaluation } from './evaluate.js';
 import { contextCanRaise, scoreUrgency, urgencyLevels } from './urgency.js';
 
@@ -162,6 +162,21 @@ describe('urgency on the labelled sets', () => {
     console.log(`${formatEvaluation('blind set B', blind)}\n${JSON.stringify(blind.confusion)}`);
     expect(blind.accuracy).toBeGreaterThanOrEqual(0.6);
     const critical = blind.levels.find((metrics) => metrics.level === 'critical')!;
+    expect(critical.recall).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('prints precision and recall per level on 540 messages the rules were never written from: blind set B, and tuning set C scored out of fold', () => {
+    const folds = outOfFold(tuningMessagesC, recordedPenalty());
+    expect(folds.size).toBe(300);
+    const evaluation = evaluateUrgency(
+      [...tuningMessagesC, ...blindMessagesB],
+      undefined,
+      (text) => folds.get(text) ?? scoreUrgency(text).level,
+    );
+    console.log(`${formatEvaluation('tuning set C out of fold + blind set B', evaluation)}`);
+    expect(evaluation.total).toBe(540);
+    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.6);
+    const critical = evaluation.levels.find((metrics) => metrics.level === 'critical')!;
     expect(critical.recall).toBeGreaterThanOrEqual(0.7);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Trains the urgency model on every labelled set but blind set B (kept unseen, for measurement only), picks the
+ * Trains the urgency model on every labelled set but blind sets B and B2 (kept unseen, to measure it), picks the
  * L2 penalty by 5-fold cross-validation, and writes the weights to `../weights.ts`:
  * `npx tsx src/channels/urgency/__support__/train-weights.ts`. `urgency.test.ts` checks the file matches a fresh run.
  */
@@ -11,7 +11,7 @@ import { tuningMessages } from '../__fixtures__/tuning.js';
 import { tuningMessagesC } from '../__fixtures__/tuning-c.js';
 import type { LabelledMessage } from '../evaluate.js';
 import { type TrainOptions, trainUrgencyModel, type UrgencyModel } from '../model.js';
-import { scoreUrgency, urgencyFeatures } from '../urgency.js';
+import { scoreUrgency, type UrgencyLevel, urgencyFeatures } from '../urgency.js';
 
 export const trainingMessages: LabelledMessage[] = [
   ...tuningMessages,
@@ -40,6 +40,27 @@ export function crossValidate(messages: readonly LabelledMessage[], options: Tra
     }
   }
   return correct / examples.length;
+}
+
+/**
+ * The level each of `messages` (a part of `trainingMessages`) gets from the model of the 5-fold split that did
+ * not train on it, by text: to evaluate messages the rules were never written from (tuning set C) out of fold.
+ */
+export function outOfFold(messages: readonly LabelledMessage[], l2: number): Map<string, UrgencyLevel> {
+  const wanted = new Set(messages.map(([, , text]) => text));
+  const examples = examplesOf(trainingMessages);
+  const levels = new Map<string, UrgencyLevel>();
+  for (let fold = 0; fold < 5; fold++) {
+    const model = trainUrgencyModel(
+      examples.filter((_, index) => index % 5 !== fold),
+      { l2 },
+    );
+    for (const [index, [, , text]] of trainingMessages.entries()) {
+      if (index % 5 === fold && wanted.has(text))
+        levels.set(text, scoreUrgency(text, {}, undefined, model).level);
+    }
+  }
+  return levels;
 }
 
 export function modelSource(model: UrgencyModel, l2: number): string {
