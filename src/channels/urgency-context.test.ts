@@ -104,6 +104,21 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     return rows.map((row) => row.priority);
   }
 
+  /** The one `channel-message-urgent` record: high, for the two context rules a third message in an hour fires. */
+  async function expectOneUrgentByContext(): Promise<void> {
+    const audit = (await agents.built[0]!.audit())!;
+    const urgent = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] })).records;
+    expect(urgent.map((record) => record.payload)).toEqual([
+      expect.objectContaining({
+        level: 'high',
+        reasons: [
+          'context: 2 earlier messages from this sender in 24 h',
+          'context: 2 earlier messages from this sender within an hour',
+        ],
+      }),
+    ]);
+  }
+
   it('makes an SMS sender’s third message within an hour high: it jumps the queue and its audit record names the context', async () => {
     for (const body of calls) expect(scoreUrgency(body).level).toBe('normal');
     const core = await newCore();
@@ -126,17 +141,7 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
 
     expect(await core.processDue(1)).toBe(1);
     expect(prompts).toEqual([calls[2]]);
-    const audit = (await agents.built[0]!.audit())!;
-    const records = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] }))
-      .records;
-    expect(records).toHaveLength(1);
-    expect(records[0]?.payload).toMatchObject({
-      level: 'high',
-      reasons: [
-        'context: 2 earlier messages from this sender in 24 h',
-        'context: 2 earlier messages from this sender within an hour',
-      ],
-    });
+    await expectOneUrgentByContext();
   });
 
   it('reads a message’s sender context once: the worker of the instance that scored it takes that score', async () => {
@@ -155,17 +160,7 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
       reads.mockRestore();
     }
     // The score taken is the one the context gave: the third message is answered as high, with its reasons.
-    const audit = (await agents.built[0]!.audit())!;
-    const urgent = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] })).records;
-    expect(urgent.map((record) => record.payload)).toEqual([
-      expect.objectContaining({
-        level: 'high',
-        reasons: [
-          'context: 2 earlier messages from this sender in 24 h',
-          'context: 2 earlier messages from this sender within an hour',
-        ],
-      }),
-    ]);
+    await expectOneUrgentByContext();
   });
 
   /** An email from `sender` to acme's desk, received at `at`. */
@@ -211,16 +206,7 @@ describe.each(storeEngines)('urgency from the sender’s context on $name', (eng
     expect(await priorities()).toEqual([1, 1, 1]);
 
     expect(await core.processDue(3)).toBe(3);
-    const audit = (await agents.built[0]!.audit())!;
-    const urgent = (await audit.search({ tenantId: 'acme', eventTypes: ['channel-message-urgent'] })).records;
-    expect(urgent).toHaveLength(1);
-    expect(urgent[0]?.payload).toMatchObject({
-      level: 'high',
-      reasons: [
-        'context: 2 earlier messages from this sender in 24 h',
-        'context: 2 earlier messages from this sender within an hour',
-      ],
-    });
+    await expectOneUrgentByContext();
   });
 
   it('acknowledges and keeps a message whose sender context cannot be read, and reports why', async () => {
