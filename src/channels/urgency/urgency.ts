@@ -37,7 +37,7 @@ export interface UrgencyThresholds {
   low: number;
 }
 
-/** Tuned on `__fixtures__/tuning.ts` only; `__fixtures__/held-out.ts` measures them. */
+/** The levels' score bands: the model picks the level, the rules' score places it in its band, and context adds to it. */
 export const DEFAULT_URGENCY_THRESHOLDS: UrgencyThresholds = { critical: 7, high: 3, low: -2 };
 
 interface Rule {
