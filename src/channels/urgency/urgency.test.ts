@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blindMessagesB } from './__fixtures__/blind-b.js';
+import { blindMessagesB2 } from './__fixtures__/blind-b2.js';
+import { blindMessagesB3 } from './__fixtures__/blind-b3.js';
 import { blindCriticalMessages } from './__fixtures__/blind-critical.js';
 import { heldOutMessages } from './__fixtures__/held-out.js';
 import { tuningMessages } from './__fixtures__/tuning.js';
@@ -178,6 +180,33 @@ describe('urgency on the labelled sets', () => {
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.6);
     const critical = evaluation.levels.find((metrics) => metrics.level === 'critical')!;
     expect(critical.recall).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('prints precision and recall per level on 400 messages never trained on: blind sets B, B2 and B3 (B2 and B3 written by two more helpers after the model shipped; floors fixed before they were first scored)', () => {
+    expect(blindMessagesB2).toHaveLength(80);
+    expect(blindMessagesB3).toHaveLength(80);
+    const seen = new Set(
+      [
+        ...tuningMessages,
+        ...tuningMessagesC,
+        ...heldOutMessages,
+        ...blindCriticalMessages,
+        ...blindMessagesB,
+      ].map(([, , text]) => text),
+    );
+    const fresh = [...blindMessagesB2, ...blindMessagesB3];
+    expect(fresh.filter(([, , text]) => seen.has(text))).toEqual([]);
+    expect(new Set(fresh.map(([, , text]) => text)).size).toBe(160);
+    const later = evaluateUrgency(fresh);
+    const all = evaluateUrgency([...blindMessagesB, ...fresh]);
+    console.log(
+      `${formatEvaluation('blind sets B2 + B3', later)}\n${JSON.stringify(later.confusion)}\n${formatEvaluation('blind sets B + B2 + B3', all)}`,
+    );
+    for (const evaluation of [later, all]) {
+      expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.6);
+      const critical = evaluation.levels.find((metrics) => metrics.level === 'critical')!;
+      expect(critical.recall).toBeGreaterThanOrEqual(0.7);
+    }
   });
 
   it('ships the weights a fresh training run on the labelled sets gives (blind set B is not among them)', () => {
