@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { budgetDay, checkTimeZone } from './budget-day.js';
 
@@ -34,6 +35,54 @@ describe('budgetDay', () => {
     expect(budgetDay(instant, 'Pacific/Pago_Pago')).toBe('2026-06-14');
     expect(budgetDay(at('2026-06-15T18:29:59Z'), 'Asia/Kolkata')).toBe('2026-06-15');
     expect(budgetDay(at('2026-06-15T18:30:00Z'), 'Asia/Kolkata')).toBe('2026-06-16');
+  });
+
+  it('gives the day a fresh formatter gives, for any instant and zone, asked in any order (fuzzed)', () => {
+    const zones = [
+      'UTC',
+      'Europe/Berlin',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Pacific/Chatham',
+      'Europe/Amsterdam',
+    ];
+    const fresh = (instant: number, timeZone: string) => {
+      const parts = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }).formatToParts(instant);
+      const part = (type: string) => parts.find((entry) => entry.type === type)?.value;
+      return `${part('year')}-${part('month')}-${part('day')}`;
+    };
+    // Instants near each zone's midnights and DST changes too: a second apart on either side of a boundary.
+    const midnight = at('2026-03-29T00:00:00Z');
+    const instant = fc.oneof(
+      fc.integer({ min: -2_000_000_000_000, max: 4_000_000_000_000 }),
+      fc.integer({ min: midnight - 2 * 86_400_000, max: midnight + 2 * 86_400_000 }),
+      fc.constantFrom(...[-1, 0, 1, 999, 1_000, 1_001].map((delta) => at('2026-11-01T04:00:00Z') + delta)),
+    );
+    // Asks close together (the same second, minute or hour, on either side of a zone's midnight) and far apart.
+    const near = fc.oneof(
+      fc.integer({ min: -2 * 3_600_000, max: 2 * 3_600_000 }),
+      fc.integer({ min: -1_500, max: 1_500 }),
+    );
+    fc.assert(
+      fc.property(
+        instant,
+        fc.array(fc.tuple(near, fc.constantFrom(...zones)), { minLength: 1, maxLength: 30 }),
+        (base, asks) => {
+          for (const [delta, zone] of asks)
+            expect(budgetDay(base + delta, zone)).toBe(fresh(base + delta, zone));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // The same second twice, then the next millisecond over a midnight: the remembered second does not leak.
+    expect(budgetDay(at('2026-03-08T23:59:59.998Z'), 'UTC')).toBe('2026-03-08');
+    expect(budgetDay(at('2026-03-08T23:59:59.999Z'), 'UTC')).toBe('2026-03-08');
+    expect(budgetDay(at('2026-03-09T00:00:00.000Z'), 'UTC')).toBe('2026-03-09');
   });
 
   it('rejects a zone Intl does not know, saying what would do', () => {
