@@ -25,6 +25,11 @@ const TRUNCATED = '[TRUNCATED]';
 /** Integers this long may be phone, card or account numbers; shorter ones are counts and ids. */
 const MIN_NUMERIC_DIGITS = 7;
 
+/** False for a number kept as it is whatever the policy: not a safe integer, or under `MIN_NUMERIC_DIGITS` digits. */
+export function numberMayHoldPii(value: number): boolean {
+  return Number.isSafeInteger(value) && String(value).replace('-', '').length >= MIN_NUMERIC_DIGITS;
+}
+
 /** `phoneNumber` → `phone number`, `user_ssn` → `user ssn`: a key read as context words. */
 function keyAsWords(key: string): string {
   return key

@@ -76,6 +76,47 @@ describe('redactor', () => {
     );
   });
 
+  it('masks a payload as masking each leaf with its key would (fuzzed payloads: numbers, booleans, null, text)', () => {
+    const redactor = createRedactor();
+    const reference = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map((item) => reference(item));
+      if (value === null || typeof value !== 'object') return redactor.value(value);
+      return Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => [
+          key,
+          inner !== null && typeof inner === 'object'
+            ? reference(inner)
+            : (redactor.value({ [key]: inner }) as Record<string, unknown>)[key],
+        ]),
+      );
+    };
+    const leaf = fc.oneof(
+      fc.integer(),
+      fc.constantFrom(999_999, 1_000_000, -999_999, -1_000_000, 4_111_111_111_111_111, 4155550199, -0, 0.5),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom('jo@example.com', 'Maria Lopez', '219884410', 'hello', ''),
+    );
+    const key = fc.constantFrom('ssn', 'phone', 'count', 'costUsd', 'card', 'note', 'inputTokens');
+    const payload = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, tie('object'), fc.array(tie('node'), { maxLength: 3 })),
+      object: fc.dictionary(key, tie('node'), { maxKeys: 5 }),
+    })).object;
+    fc.assert(
+      fc.property(payload, (value) => {
+        expect(maskPayload(value, redactor)).toEqual(reference(value));
+      }),
+      { numRuns: 300 },
+    );
+    expect(maskPayload({ phone: 4155550199, count: 3, ok: true, none: null }, redactor)).toEqual({
+      phone: redactor.field('phone', '4155550199'),
+      count: 3,
+      ok: true,
+      none: null,
+    });
+  });
+
   it('tells the vault of every value with `tokenize` (nothing is remembered)', () => {
     const vault = createInMemoryTokenVault();
     const tokenize = vi.spyOn(vault, 'tokenize');

@@ -4,7 +4,7 @@
  * Every primitive masks through it; which policy applies is the agent's config (see the audit section).
  */
 import { createPiiDetector, type PiiDetector } from './detector.js';
-import { maskValue } from './mask-value.js';
+import { maskValue, numberMayHoldPii } from './mask-value.js';
 import { type MaskingKeys, type MaskPolicy, maskText } from './masking.js';
 
 export interface Redactor {
@@ -145,7 +145,18 @@ function maskStructured(value: unknown, redactor: Redactor, depth: number): unkn
     else if (inner && typeof inner === 'object') masked[key] = maskStructured(inner, redactor, depth + 1);
     // The key stays beside its value, so `{ ssn: '219884410' }` is read with its context.
     else if (typeof inner === 'string') masked[key] = redactor.field(key, inner);
+    else if (keptAsIs(inner)) masked[key] = inner;
     else masked[key] = (redactor.value({ [key]: inner }) as Record<string, unknown>)[key];
   }
   return masked;
+}
+
+/**
+ * Leaves no policy ever masks, kept without a detector pass: booleans, null, and numbers too short to be a
+ * phone, card or account number (the rule `maskValue` applies; a payload has a dozen counts and costs).
+ */
+function keptAsIs(value: unknown): boolean {
+  if (value === null || typeof value === 'boolean') return true;
+  if (typeof value !== 'number') return false;
+  return !numberMayHoldPii(value);
 }
