@@ -89,6 +89,28 @@ describe('ClaudeAgent.handle', () => {
     expect(stored?.latencyMs).toBeGreaterThan(0);
   });
 
+  it('gives interactions and new conversations time-ordered ids (UUIDv7) unless createId is given', async () => {
+    const agent = new ClaudeAgent({
+      tenantId: 'acme',
+      agentId: 'front-desk',
+      store,
+      runtime: new FunctionRuntime(async () => ({ text: 'ok' }), { simulatedModel: true }),
+    });
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const first = await agent.handle({ text: 'first' });
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const second = await agent.handle({ text: 'second' });
+    for (const reply of [first, second]) {
+      expect(reply.interactionId).toMatch(v7);
+      expect(reply.conversationId).toMatch(v7);
+    }
+    expect(second.interactionId > first.interactionId).toBe(true);
+    expect(await store.interactions.get('acme', second.interactionId)).toMatchObject({
+      requestText: 'second',
+    });
+    await agent.close();
+  });
+
   it('rejects bad input with typed errors and records nothing', async () => {
     const agent = agentWith(async () => 'never', { limits: { maxMessageChars: 10 } });
     const before = (await store.interactions.list({ tenantId: 'acme', limit: 500 })).items.length;

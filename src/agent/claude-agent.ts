@@ -3,7 +3,6 @@
  * runtime and the list of primitives below, then runs each message through the flow of
  * docs/architecture.md: before-turn hooks, the fallback chain, the durable record, after-turn hooks.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type AuditPrimitive, auditPrimitive, redactorForAudit } from '../audit/index.js';
 import { validateConfig } from '../config/index.js';
@@ -28,7 +27,13 @@ import {
 } from '../pipeline/index.js';
 import type { Redactor } from '../privacy/index.js';
 import { type AgentRuntime, createDefaultRuntime, emptyUsage } from '../runtime/index.js';
-import { dataDirectoryOf, type InteractionRecord, openStore, type StewardStore } from '../store/index.js';
+import {
+  dataDirectoryOf,
+  type InteractionRecord,
+  openStore,
+  type StewardStore,
+  timeOrderedId,
+} from '../store/index.js';
 import { telemetryPrimitive } from '../telemetry/index.js';
 import { type Trust, type TrustPrimitive, trustPrimitive } from '../trust/index.js';
 import { type AgentConfig, agentConfigSchema, type ResolvedAgentConfig } from './config-schema.js';
@@ -95,7 +100,7 @@ export class ClaudeAgent {
     this.tenantId = this.config.tenantId;
     this.agentId = this.config.agentId;
     this.now = this.config.now ?? Date.now;
-    this.createId = this.config.createId ?? randomUUID;
+    this.createId = this.config.createId ?? timeOrderedId;
     this.redactor = redactorForAudit(this.config.audit);
     this.feedbackLimiter = new FeedbackLimiter({
       perMinute: this.config.limits.feedbackPerCustomerPerMinute,

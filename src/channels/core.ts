@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
 import type { InboundMessage, Reply } from '../pipeline/index.js';
-import type { StewardStore } from '../store/index.js';
+import { type StewardStore, timeOrderedId } from '../store/index.js';
 import type {
   ChannelAdapter,
   ChannelBinding,
@@ -139,7 +139,7 @@ export class ChannelCore {
 
   constructor(private readonly options: ChannelCoreOptions) {
     this.now = options.now ?? Date.now;
-    this.createId = options.createId ?? randomUUID;
+    this.createId = options.createId ?? timeOrderedId;
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;

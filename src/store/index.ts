@@ -13,6 +13,7 @@ export { createMigrationProvider } from './migrations/index.js';
 export { dataDirectoryOf, defaultSqlitePath, openStore, resolveStoreTarget } from './open-store.js';
 export type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';
 export { createPrivateFile, createPrivateFolder, restrictToOwner } from './private-files.js';
+export { timeOrderedId } from './row-id.js';
 export type { Database } from './schema.js';
 export { SessionTranscriptRepository } from './session-transcript-repository.js';
 export { DEFAULT_PING_TIMEOUT_MS } from './store-health.js';
