@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StewardError } from '../errors/index.js';
 import type { RuntimeRequest } from '../runtime/index.js';
@@ -89,12 +90,13 @@ describe('ClaudeAgent.handle', () => {
     expect(stored?.latencyMs).toBeGreaterThan(0);
   });
 
-  it('gives interactions and new conversations time-ordered ids (UUIDv7) unless createId is given', async () => {
+  it('gives interactions, new conversations, budget reservations and cache entries time-ordered ids (UUIDv7) unless createId is given', async () => {
     const agent = new ClaudeAgent({
-      tenantId: 'acme',
+      tenantId: 'acme-ids',
       agentId: 'front-desk',
       store,
-      runtime: new FunctionRuntime(async () => ({ text: 'ok' }), { simulatedModel: true }),
+      runtime: new FunctionRuntime(async () => ({ text: 'ok' }), { simulatedModel: true, costUsd: 0.01 }),
+      optimization: { enableCache: true, budget: { daily: 10 } },
     });
     const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     const first = await agent.handle({ text: 'first' });
@@ -105,7 +107,16 @@ describe('ClaudeAgent.handle', () => {
       expect(reply.conversationId).toMatch(v7);
     }
     expect(second.interactionId > first.interactionId).toBe(true);
-    expect(await store.interactions.get('acme', second.interactionId)).toMatchObject({
+    const reservations = await sql<{
+      id: string;
+    }>`select id from budget_reservations where tenant_id = 'acme-ids'`.execute(store.db);
+    const cached = await sql<{
+      id: string;
+    }>`select id from cache_entries where tenant_id = 'acme-ids'`.execute(store.db);
+    expect(reservations.rows.length).toBeGreaterThan(0);
+    expect(cached.rows.length).toBeGreaterThan(0);
+    for (const { id } of [...reservations.rows, ...cached.rows]) expect(id).toMatch(v7);
+    expect(await store.interactions.get('acme-ids', second.interactionId)).toMatchObject({
       requestText: 'second',
     });
     await agent.close();

@@ -3,11 +3,10 @@
  * with a fixed response), then the nearest cached request by embedding, guarded against false hits.
  * Entries are scoped by tenant, agent and what shapes an answer, so nothing crosses tenants.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
 import { emptyUsage } from '../runtime/index.js';
-import { compiledQuery, type StewardStore } from '../store/index.js';
+import { compiledQuery, type StewardStore, timeOrderedId } from '../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,
@@ -173,7 +172,7 @@ export class CacheTier implements AnswerTier {
     const now = this.now();
     const expiresAt = now + (this.similarity?.ttl ?? defaultTtlSeconds) * 1000;
     const vector = this.similarity ? await embedRequest(this.embedder, context) : undefined;
-    const id = randomUUID();
+    const id = timeOrderedId();
     const embedding = vector ? encodeVector(vector) : null;
     await this.db
       .insertInto('cache_entries')

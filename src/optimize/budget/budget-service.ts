@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
-import type { StewardStore } from '../../store/index.js';
+import { type StewardStore, timeOrderedId } from '../../store/index.js';
 import { budgetDay, checkTimeZone } from './budget-day.js';
 import { BudgetHistory } from './budget-history.js';
 import { BudgetLeases, HolderLease } from './budget-leases.js';
@@ -99,7 +99,7 @@ export class BudgetService {
     this.history = new BudgetHistory(store);
     this.now = options.now ?? Date.now;
     this.shared = sharedOf(store, this.now);
-    this.newId = options.newId ?? randomUUID;
+    this.newId = options.newId ?? timeOrderedId;
     this.timeZone = config.timeZone ?? 'UTC';
     checkTimeZone(this.timeZone);
     if (config.daily !== undefined) checkAmount('optimization.budget.daily', config.daily);

@@ -6,13 +6,13 @@
  * give that pattern's answer at least `confidence` of the vote, and the false-hit guards agree. In
  * shadow mode the model still answers and each pattern counts how often it would have been right.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { StewardError } from '../../errors/index.js';
 import type { EventBus } from '../../events/index.js';
 import type { AnswerTier, TierAnswer, TierContext } from '../../pipeline/index.js';
 import { emptyUsage } from '../../runtime/index.js';
-import type { StewardStore } from '../../store/index.js';
+import { type StewardStore, timeOrderedId } from '../../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,
@@ -129,7 +129,7 @@ export class PatternTier implements AnswerTier {
     this.config = config;
     this.embedder = options.embedder ?? createHashingEmbedder();
     this.now = options.now ?? Date.now;
-    this.newId = options.newId ?? randomUUID;
+    this.newId = options.newId ?? timeOrderedId;
     this.bus = options.bus;
     this.scoper = createScoper(options.shape);
     this.simulatedModel = options.simulatedModel ?? false;
