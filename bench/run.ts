@@ -26,6 +26,7 @@ import {
   printExactLookups,
   printSemanticSearch,
 } from './cache.bench.js';
+import { benchCacheHit, type CacheHitFigures, printCacheHit } from './cache-hit.bench.js';
 import { benchChannels, printChannels } from './channels.bench.js';
 import { benchInboundToReply, printInboundToReply } from './channels-reply.bench.js';
 import { benchFleet, type FleetFigures, fleetSizes } from './fleet.bench.js';
@@ -114,6 +115,12 @@ async function main(): Promise<void> {
   const wants = (name: string) => only.length === 0 || only.includes(name);
   console.log(`claude-steward benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 
+  if (wants('cache-hit')) {
+    const figures: CacheHitFigures[] = [];
+    figures.push(await withSqlite((store) => benchCacheHit(store)));
+    figures.push(await withPostgres((store) => benchCacheHit(store)));
+    printCacheHit(figures);
+  }
   if (wants('pipeline')) {
     const figures: PipelineFigures[] = [];
     for (const variant of ['bare', 'composed'] as const) {
