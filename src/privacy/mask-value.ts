@@ -94,8 +94,12 @@ export function maskValue(
         return maskString(current, path);
       case 'number':
       case 'bigint': {
-        const digits = typeof current === 'number' && !Number.isSafeInteger(current) ? '' : String(current);
-        if (digits.replace('-', '').length < MIN_NUMERIC_DIGITS) return current;
+        const digits = String(current);
+        const kept =
+          typeof current === 'number'
+            ? !numberMayHoldPii(current)
+            : digits.replace('-', '').length < MIN_NUMERIC_DIGITS;
+        if (kept) return current;
         const masked = maskString(digits, path);
         return masked === digits ? current : masked;
       }
