@@ -66,6 +66,8 @@ export interface SandboxCallFigures {
 export interface LearnSandboxFigures {
   timeoutMs: number;
   rows: SandboxCallFigures[];
+  /** A handler carrying a term table (a model's weights), by the size of its source. */
+  bySize: Array<{ terms: number; chars: number; calls: number; latency: ReturnType<typeof summarise> }>;
   workerRestarts: number;
   freshRuntimeMs: ReturnType<typeof summarise>;
 }
@@ -107,6 +109,8 @@ export async function benchLearnSandbox(): Promise<LearnSandboxFigures> {
     );
   }
 
+  const bySize = await measureBySize();
+
   const fresh: number[] = [];
   for (let index = 0; index < 1_000; index++) {
     const started = performance.now();
@@ -119,9 +123,63 @@ export async function benchLearnSandbox(): Promise<LearnSandboxFigures> {
   return {
     timeoutMs: limits.timeoutMs,
     rows,
+    bySize,
     workerRestarts,
     freshRuntimeMs: summarise(fresh),
   };
+}
+
+/**
+ * A handler that scores the request's words against a table of weights (the shape of a handler that
+ * carries a small model), at several table sizes: each call evaluates the whole source again in its
+ * fresh runtime, so the cost per call grows with the source.
+ */
+export function termTableHandler(terms: number): string {
+  const entries: string[] = [];
+  for (let index = 0; index < terms; index++) {
+    const weights = Array.from(
+      { length: 4 },
+      (_, slot) => `${slot},${(((index * 7 + slot * 13) % 200) / 100 - 1).toFixed(3)}`,
+    );
+    entries.push(`"word${index}":[${weights.join(',')}]`);
+  }
+  return `function handler(request, context) {
+  var table = {${entries.join(',')}};
+  var words = String(request.text).toLowerCase().split(/[^a-z0-9]+/);
+  var scores = [0, 0, 0, 0];
+  for (var i = 0; i < words.length; i++) {
+    var weights = table[words[i]];
+    if (!weights) continue;
+    for (var j = 0; j < weights.length; j += 2) scores[weights[j]] += weights[j + 1];
+  }
+  return scores[0] > 0.5 ? 'Your order is on its way.' : null;
+}`;
+}
+
+const TABLE_SIZES = [0, 250, 1_000, 4_000];
+
+async function measureBySize(): Promise<LearnSandboxFigures['bySize']> {
+  const sandbox = await createHandlerSandbox({ maxCodeChars: 1_000_000, memoryBytes: 32 * 1024 * 1024 });
+  const figures: LearnSandboxFigures['bySize'] = [];
+  try {
+    for (const terms of TABLE_SIZES) {
+      const code = termTableHandler(terms);
+      const handler = await sandbox.compile(code);
+      const samples: number[] = [];
+      const deadline = performance.now() + MAX_MS_PER_ROW;
+      for (let index = 0; index < 300 && performance.now() < deadline; index++) {
+        const started = performance.now();
+        const outcome = await handler.run({ text: `word${index % 50} word7 please` }, context);
+        if (outcome.kind === 'error') throw new Error(`the ${terms}-term handler failed: ${outcome.message}`);
+        if (index >= 20) samples.push(performance.now() - started);
+      }
+      handler.dispose();
+      figures.push({ terms, chars: code.length, calls: samples.length, latency: summarise(samples) });
+    }
+  } finally {
+    sandbox.close();
+  }
+  return figures;
 }
 
 async function measure(
@@ -181,4 +239,21 @@ export function printLearnSandbox(figures: LearnSandboxFigures): void {
     })),
   );
   console.log(`sandbox workers stopped by the watchdog and replaced: ${figures.workerRestarts}`);
+  printTable(
+    'Learn handler sandbox: a handler carrying a table of term weights, per call by source size (the source is evaluated again on every call)',
+    figures.bySize.map((row) => ({
+      terms: row.terms,
+      'source chars': row.chars,
+      calls: row.calls,
+      p50: formatMs(row.latency.p50),
+      p99: formatMs(row.latency.p99),
+      'µs per 1,000 chars (p50 over the empty table)':
+        row.terms === 0
+          ? '-'
+          : (
+              ((row.latency.p50 - figures.bySize[0]!.latency.p50) * 1000) /
+              ((row.chars - figures.bySize[0]!.chars) / 1000)
+            ).toFixed(0),
+    })),
+  );
 }
