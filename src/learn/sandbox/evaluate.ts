@@ -6,7 +6,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import { copyIntoVm } from './plain-data.js';
 import { startTimeLimit, threadCpuClock } from './time-limit.js';
-import type { HandlerErrorCode, HandlerOutcome, SandboxLimits } from './types.js';
+import type { HandlerErrorCode, HandlerOutcome, SandboxLimits, StatelessForm } from './types.js';
 
 /** Plain data for the handler's two arguments (already checked by `assertPlainData`). */
 export interface HandlerArguments {
@@ -21,6 +21,8 @@ export interface EvaluationResult {
   evaluation: Evaluation;
   /** The WebAssembly instance failed (a trap or the host's stack ran out): do not use it again. */
   instanceBroken: boolean;
+  /** The call ran in a runtime kept from an earlier call (live-handlers.ts). */
+  reused?: boolean;
 }
 
 type ErrorOutcome = Extract<HandlerOutcome, { kind: 'error' }>;
@@ -41,7 +43,7 @@ const MAX_MESSAGE_CHARS = 500;
  * there, under the call's deadline. Evaluated before the handler's source, so it uses nothing the
  * handler could have replaced: only `typeof`, property reads and string concatenation.
  */
-const DESCRIBE_THROWN_SOURCE = `(function (thrown) {
+export const DESCRIBE_THROWN_SOURCE = `(function (thrown) {
   try {
     if (typeof thrown === 'object' && thrown !== null) {
       const name = thrown.name;
@@ -68,6 +70,8 @@ export function evaluateHandler(
   now: () => number = () => performance.now(),
   /** The thread's CPU clock; null: limits in wall-clock time only. */
   cpuNow: (() => number) | null = defaultCpuClock,
+  /** `script`: data `var`s and function declarations, the handler being `handler` (stateless-source.ts). */
+  form?: StatelessForm,
 ): EvaluationResult {
   const owned: QuickJSHandle[] = [];
   let runtime: QuickJSRuntime | undefined;
@@ -78,7 +82,7 @@ export function evaluateHandler(
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.maxStackBytes);
     context = runtime.newContext();
-    evaluation = evaluateIn(runtime, context, limits, source, input, owned, now, cpuNow);
+    evaluation = evaluateIn(runtime, context, limits, source, input, owned, now, cpuNow, form);
   } catch (error) {
     // A trap or the host's stack overflowing inside WebAssembly leaves QuickJS half-way through an
     // operation: the instance is dropped, not freed.
@@ -110,6 +114,7 @@ function evaluateIn(
   owned: QuickJSHandle[],
   now: () => number,
   cpuNow: (() => number) | null,
+  form: StatelessForm | undefined,
 ): Evaluation {
   const describe = keep(
     owned,
@@ -134,7 +139,7 @@ function evaluateIn(
   const fail = (thrown: QuickJSHandle, otherwise: 'compile' | 'exception'): ErrorOutcome =>
     errorOutcome(context, describe, thrown, { timedOut, compiling, otherwise }, limits);
 
-  const evaluated = context.evalCode(wrapSource(source), 'handler.js', { strict: true });
+  const evaluated = loadHandler(context, source, form);
   if (evaluated.error) return fail(keep(owned, evaluated.error), 'compile');
   const handler = keep(owned, evaluated.value);
   const kind = context.typeof(handler);
@@ -153,6 +158,22 @@ function evaluateIn(
 }
 
 /**
+ * Evaluates the source: the function an expression source evaluates to, or a script's `handler`
+ * (undefined when the script declares none, which the caller reports as not a function).
+ */
+export function loadHandler(
+  context: QuickJSContext,
+  source: string,
+  form: StatelessForm | undefined,
+): { error: QuickJSHandle; value?: undefined } | { value: QuickJSHandle; error?: undefined } {
+  if (form !== 'script') return context.evalCode(wrapSource(source), 'handler.js', { strict: true });
+  const evaluated = context.evalCode(source, 'handler.js', { strict: true });
+  if (evaluated.error) return evaluated;
+  evaluated.value.dispose();
+  return { value: context.getProp(context.global, 'handler') };
+}
+
+/**
  * A memory error when the arguments cannot fit the sandbox's heap (two bytes a character, plus room
  * for the handler to work), found before anything is copied into QuickJS or sent to the worker.
  */
@@ -167,7 +188,7 @@ export function oversizedInput(input: HandlerArguments, limits: Limits): ErrorOu
 }
 
 /** A reply is a non-empty string within the output cap; `null` abstains; anything else is refused unread. */
-function readReply(context: QuickJSContext, value: QuickJSHandle, limits: Limits): HandlerOutcome {
+export function readReply(context: QuickJSContext, value: QuickJSHandle, limits: Limits): HandlerOutcome {
   const kind = context.typeof(value);
   if (kind === 'string') {
     // A string's length is read without copying it out; for a string primitive QuickJS answers it
@@ -189,7 +210,7 @@ function readReply(context: QuickJSContext, value: QuickJSHandle, limits: Limits
   );
 }
 
-function errorOutcome(
+export function errorOutcome(
   context: QuickJSContext,
   describe: QuickJSHandle,
   thrown: QuickJSHandle,
@@ -245,7 +266,7 @@ function describeThrown(context: QuickJSContext, describe: QuickJSHandle, thrown
   }
 }
 
-function instanceFailure(error: unknown, compiling: boolean): ErrorOutcome {
+export function instanceFailure(error: unknown, compiling: boolean): ErrorOutcome {
   const hostStack = error instanceof RangeError && /call stack/i.test(error.message);
   const message = hostStack
     ? "nested too deep for the host's stack (QuickJS's stack limit was not reached first); the sandbox's instance was replaced"

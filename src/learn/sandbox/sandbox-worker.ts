@@ -5,19 +5,33 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { newQuickJSWASMModule, type QuickJSWASMModule } from 'quickjs-emscripten';
 import { evaluateHandler, type HandlerArguments } from './evaluate.js';
-import type { SandboxLimits } from './types.js';
+import { LiveHandlers } from './live-handlers.js';
+import { threadCpuClock } from './time-limit.js';
+import type { SandboxLimits, StatelessForm } from './types.js';
 
-/** What the host posts: one evaluation (`input` absent: the compile check). */
+/** What the host posts: one evaluation (`input` absent: the compile check), or a kept runtime to free. */
 export interface WorkerRequest {
   id: number;
   source: string;
   input?: HandlerArguments;
+  /** The source's shape when proven stateless (stateless-source.ts). */
+  form?: StatelessForm;
+  /** With `form` and `input`: the compiled handler's key, under which its runtime is kept across calls. */
+  key?: string;
+}
+
+/** Posted without waiting for an answer: the compiled handler `drop` was disposed. */
+export interface WorkerDrop {
+  drop: string;
 }
 
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  | ({ type: 'result'; id: number } & ReturnType<typeof evaluateHandler>);
+  | ({ type: 'result'; id: number; reused?: boolean } & ReturnType<typeof evaluateHandler>);
+
+/** Runtimes kept across calls per worker: each holds its handler's heap, at most `memoryBytes`. */
+const LIVE_CAPACITY = 64;
 
 const port = parentPort!;
 const { limits } = workerData as { limits: Required<SandboxLimits> };
@@ -38,10 +52,27 @@ instance.then(
   (error: unknown) => port.postMessage({ type: 'failed', message: String(error) } satisfies WorkerMessage),
 );
 
+const cpuClock = threadCpuClock() ?? null;
+const live = new LiveHandlers(limits, LIVE_CAPACITY, () => performance.now(), cpuClock);
+
 // The host sends the next request only after this one's result: evaluations never overlap.
-port.on('message', async (request: WorkerRequest) => {
+port.on('message', async (message: WorkerRequest | WorkerDrop) => {
+  if ('drop' in message) {
+    live.drop(message.drop);
+    return;
+  }
+  const request = message;
   const module = await instance;
-  const result = evaluateHandler(module, limits, request.source, request.input);
-  if (result.instanceBroken) instance = warmInstance();
+  const kept =
+    request.key !== undefined && request.form !== undefined && request.input !== undefined
+      ? live.call(module, request.key, request.source, request.form, request.input)
+      : undefined;
+  const result =
+    kept ??
+    evaluateHandler(module, limits, request.source, request.input, undefined, undefined, request.form);
+  if (result.instanceBroken) {
+    live.forget();
+    instance = warmInstance();
+  }
   port.postMessage({ type: 'result', id: request.id, ...result } satisfies WorkerMessage);
 });

@@ -1,13 +1,16 @@
 /**
  * The handler sandbox: learned handlers run in QuickJS (WebAssembly) on a worker thread, never in the
- * host's V8, each call in a fresh QuickJS runtime with memory, stack, time and output limits; no host
- * object is reachable, and a handler QuickJS fails to stop is stopped with its worker.
+ * host's V8, with memory, stack, time and output limits; no host object is reachable, and a handler
+ * QuickJS fails to stop is stopped with its worker. A handler whose source is proven stateless
+ * (stateless-source.ts) keeps one frozen runtime across calls (live-handlers.ts); any other runs each
+ * call in a fresh QuickJS runtime.
  */
 import { StewardError } from '../../errors/index.js';
 import { HandlerCompileError } from './compile-error.js';
 import { type Evaluation, type HandlerArguments, oversizedInput } from './evaluate.js';
 import { resolveSandboxLimits } from './limits.js';
 import { assertPlainData } from './plain-data.js';
+import { statelessForm } from './stateless-source.js';
 import type {
   CompiledHandler,
   HandlerContext,
@@ -16,7 +19,7 @@ import type {
   HandlerSandbox,
   SandboxLimits,
 } from './types.js';
-import { SandboxWorkerHost } from './worker-host.js';
+import { SandboxWorkerHost, type SourceShape } from './worker-host.js';
 
 /**
  * Makes a sandbox with its own worker thread and QuickJS WebAssembly instance. Calls are queued and
@@ -35,13 +38,27 @@ export async function createHandlerSandbox(limits?: Partial<SandboxLimits>): Pro
   const host = new SandboxWorkerHost(resolved);
   await host.start();
   let calls = 0;
+  let reusedCalls = 0;
+  let compiled = 0;
 
-  const evaluate = async (source: string, input: HandlerArguments | undefined): Promise<Evaluation> =>
-    (await host.evaluate(source, input)).evaluation;
+  const evaluate = async (
+    source: string,
+    input: HandlerArguments | undefined,
+    shape?: SourceShape,
+  ): Promise<Evaluation> => {
+    const result = await host.evaluate(source, input, shape);
+    if (result.reused) reusedCalls += 1;
+    return result.evaluation;
+  };
 
   return {
     limits: resolved,
-    stats: () => ({ calls, instanceRestarts: host.instanceRestarts, workerRestarts: host.workerRestarts }),
+    stats: () => ({
+      calls,
+      reusedCalls,
+      instanceRestarts: host.instanceRestarts,
+      workerRestarts: host.workerRestarts,
+    }),
     close() {
       host.close();
     },
@@ -53,9 +70,11 @@ export async function createHandlerSandbox(limits?: Partial<SandboxLimits>): Pro
           `the code has ${code.length} characters; the limit (maxCodeChars) is ${resolved.maxCodeChars}`,
         );
       }
-      const checked = await evaluate(code, undefined);
+      const form = statelessForm(code);
+      const checked = await evaluate(code, undefined, form ? { form } : undefined);
       if (checked.kind === 'error') throw new HandlerCompileError(checked.message);
       let source: string | undefined = code;
+      const shape: SourceShape | undefined = form ? { form, key: `handler-${++compiled}` } : undefined;
       return {
         async run(request: HandlerRequest, context: HandlerContext): Promise<HandlerOutcome> {
           if (source === undefined) {
@@ -65,13 +84,14 @@ export async function createHandlerSandbox(limits?: Partial<SandboxLimits>): Pro
           calls += 1;
           const tooLarge = oversizedInput(input, resolved);
           if (tooLarge) return tooLarge;
-          const outcome = await evaluate(source, input);
+          const outcome = await evaluate(source, input, shape);
           // Only the compile check answers `function`, and it passes no arguments.
           if (outcome.kind === 'function') throw new StewardError('internal', 'The handler was not called');
           return outcome;
         },
         dispose() {
           source = undefined;
+          if (shape?.key) host.drop(shape.key);
         },
       };
     },

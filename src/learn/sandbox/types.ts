@@ -51,7 +51,10 @@ export interface SandboxLimits {
   maxCodeChars?: number;
 }
 
-/** A handler that compiled: each `run` evaluates it in a fresh QuickJS runtime and calls it once. */
+/**
+ * A handler that compiled: each `run` calls it once, in the runtime kept for it when its source is proven
+ * stateless, else in a fresh QuickJS runtime.
+ */
 export interface CompiledHandler {
   run(request: HandlerRequest, context: HandlerContext): Promise<HandlerOutcome>;
   /** Forgets the handler; `run` afterwards throws. */
@@ -66,5 +69,11 @@ export interface HandlerSandbox {
   /** The limits every call runs under, defaults filled in. */
   readonly limits: Readonly<Required<SandboxLimits>>;
   /** Calls run; QuickJS instances replaced after a call broke one; workers stopped (a runaway) or lost (a crash) and replaced. */
-  stats(): { calls: number; instanceRestarts: number; workerRestarts: number };
+  stats(): { calls: number; reusedCalls: number; instanceRestarts: number; workerRestarts: number };
 }
+
+/**
+ * The shape of a source proven stateless (stateless-source.ts): one function (`expression`), or data
+ * `var`s and function declarations with one `handler` (`script`).
+ */
+export type StatelessForm = 'expression' | 'script';

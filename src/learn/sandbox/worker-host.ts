@@ -8,9 +8,9 @@ import type { Worker } from 'node:worker_threads';
 import { StewardError } from '../../errors/index.js';
 import { startModuleWorker } from '../../threads/index.js';
 import { type EvaluationResult, evaluationTimeoutMs, type HandlerArguments } from './evaluate.js';
-import type { WorkerMessage, WorkerRequest } from './sandbox-worker.js';
+import type { WorkerDrop, WorkerMessage, WorkerRequest } from './sandbox-worker.js';
 import { wallClockFactor } from './time-limit.js';
-import type { SandboxLimits } from './types.js';
+import type { SandboxLimits, StatelessForm } from './types.js';
 
 /**
  * How long past its wall-clock backstop (`wallClockFactor` × its limit: the limit itself is CPU time) a call
@@ -24,8 +24,15 @@ const MAX_FAILED_STARTS = 2;
 interface PendingEvaluation {
   source: string;
   input: HandlerArguments | undefined;
+  shape: SourceShape | undefined;
   resolve(result: EvaluationResult): void;
   reject(error: unknown): void;
+}
+
+/** A proven-stateless source (stateless-source.ts); with `key`, its calls may reuse the runtime kept under it. */
+export interface SourceShape {
+  form: StatelessForm;
+  key?: string;
 }
 
 interface RunningWorker {
@@ -54,12 +61,22 @@ export class SandboxWorkerHost {
     await this.running().ready;
   }
 
-  evaluate(source: string, input: HandlerArguments | undefined): Promise<EvaluationResult> {
+  evaluate(
+    source: string,
+    input: HandlerArguments | undefined,
+    shape?: SourceShape,
+  ): Promise<EvaluationResult> {
     if (this.closed) return Promise.reject(closedError());
     return new Promise((resolve, reject) => {
-      this.queue.push({ source, input, resolve, reject });
+      this.queue.push({ source, input, shape, resolve, reject });
       this.pump();
     });
+  }
+
+  /** Frees the runtime the worker keeps for `key` (a new worker keeps none). */
+  drop(key: string): void {
+    if (this.closed || !this.current) return;
+    this.current.worker.postMessage({ drop: key } satisfies WorkerDrop);
   }
 
   close(): void {
@@ -125,6 +142,8 @@ export class SandboxWorkerHost {
           id,
           source: pending.source,
           input: pending.input,
+          ...(pending.shape ? { form: pending.shape.form } : {}),
+          ...(pending.shape?.key === undefined ? {} : { key: pending.shape.key }),
         } satisfies WorkerRequest);
         this.failedStarts = 0;
       },
@@ -151,7 +170,11 @@ export class SandboxWorkerHost {
     this.inFlight = undefined;
     worker.unref();
     if (message.instanceBroken) this.instanceRestarts += 1;
-    pending.resolve({ evaluation: message.evaluation, instanceBroken: message.instanceBroken });
+    pending.resolve({
+      evaluation: message.evaluation,
+      instanceBroken: message.instanceBroken,
+      reused: message.reused === true,
+    });
     this.pump();
   }
 

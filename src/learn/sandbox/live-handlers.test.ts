@@ -1,0 +1,208 @@
+import { newQuickJSWASMModule } from 'quickjs-emscripten';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveSandboxLimits } from './limits.js';
+import { LiveHandlers } from './live-handlers.js';
+import { createHandlerSandbox } from './sandbox.js';
+import { statelessForm } from './stateless-source.js';
+import type { HandlerContext, HandlerSandbox } from './types.js';
+
+const context: HandlerContext = { tenantId: 'tenant-a', agentId: 'agent-1', now: '2026-12-04T10:00:00.000Z' };
+
+let sandbox: HandlerSandbox;
+
+beforeAll(async () => {
+  sandbox = await createHandlerSandbox({ timeoutMs: 100 });
+});
+
+afterAll(() => {
+  sandbox.close();
+});
+
+const tableHandler = `var table = { order: ['Your order is on its way.', 2], refund: ['Refunds take 5 days.', -1.5] };
+var words = ["order", "refund"];
+function pick(text) {
+  for (var i = 0; i < words.length; i++) if (text.indexOf(words[i]) >= 0) return table[words[i]][0];
+  return null;
+}
+function handler(request, context) { return pick(request.text.toLowerCase()); }`;
+
+describe('statelessForm', () => {
+  it('proves function sources and data-plus-functions scripts stateless', () => {
+    expect(statelessForm('function (request) { return request.text; }')).toBe('expression');
+    expect(statelessForm('(request) => request.text;')).toBe('expression');
+    expect(statelessForm('function handler(request, context) { return null }  ;\n')).toBe('expression');
+    expect(statelessForm(tableHandler)).toBe('script');
+    expect(
+      statelessForm(
+        'var n = -1, s = `x`, o = { "a b": [true, null, 2e3] };\nfunction handler() { return null; }',
+      ),
+    ).toBe('script');
+  });
+
+  it('leaves everything else to a fresh runtime per call', () => {
+    for (const code of [
+      // a closure made at load time can count calls
+      '(() => { let count = 0; return () => String(++count); })()',
+      // top-level let and const are not properties of the global object, so they are not frozen with it
+      'let seen = [];\nfunction handler(request) { seen.push(request.text); return null; }',
+      'const seen = [];\nfunction handler(request) { seen.push(request.text); return null; }',
+      // data that is not a literal, or a literal that builds a prototype
+      'var seen = new Map();\nfunction handler() { return null; }',
+      'var seen = [].concat([]);\nfunction handler() { return null; }',
+      'var pattern = /x/g;\nfunction handler() { return null; }',
+      'var o = { __proto__: { polluted: 1 } };\nfunction handler() { return null; }',
+      'var o = { get x() { return 1; } };\nfunction handler() { return null; }',
+      'var o = { ["x"]: 1 };\nfunction handler() { return null; }',
+      // a script with no handler, two handlers, a statement run at load, a class, an async or generator handler
+      'var x = 1;\nfunction helper() { return null; }',
+      'function handler() { return null; }\nfunction handler() { return "x"; }',
+      'var x = 1;\nx = 2;\nfunction handler() { return null; }',
+      'class Handler {}\nfunction handler() { return null; }',
+      'async function handler() { return null; }',
+      'function* handler() { yield null; }',
+      'async (request) => null',
+      // not JavaScript, or nested past the host's parser
+      'function (request) { return ',
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+    ]) {
+      expect(statelessForm(code), code.slice(0, 80)).toBeUndefined();
+    }
+  });
+});
+
+describe('a handler kept across calls', () => {
+  it('evaluates its source once and answers every later call from the kept runtime', async () => {
+    const handler = await sandbox.compile(tableHandler);
+    const before = sandbox.stats().reusedCalls;
+    expect(await handler.run({ text: 'Where is my ORDER?' }, context)).toEqual({
+      kind: 'reply',
+      text: 'Your order is on its way.',
+    });
+    expect(await handler.run({ text: 'a refund please' }, context)).toEqual({
+      kind: 'reply',
+      text: 'Refunds take 5 days.',
+    });
+    expect(await handler.run({ text: 'hello' }, context)).toEqual({ kind: 'abstain' });
+    expect(sandbox.stats().reusedCalls - before).toBe(2);
+    handler.dispose();
+  });
+
+  it('keeps nothing of a call for the next: its data, the globals and the built-ins are frozen', async () => {
+    const writers = [
+      `var table = { count: 0 };\nfunction handler() { table.count += 1; return String(table.count); }`,
+      `var seen = [];\nfunction handler(request) { seen.push(request.text); return seen.join(','); }`,
+      `function handler() { globalThis.count = (globalThis.count || 0) + 1; return String(globalThis.count); }`,
+      `function handler() { handler.count = (handler.count || 0) + 1; return String(handler.count); }`,
+      '() => { Object.prototype.marker = 1; return "wrote"; }',
+      '() => { String.prototype.trim = () => "hijacked"; return "wrote"; }',
+      '() => { Symbol.for("last request"); return "wrote"; }',
+      // shadowing the built-ins the freeze uses does not stop it: it took them before the source loaded
+      `var WeakSet = [], Reflect = { ownKeys: 0 }, Object = { freeze: 0 };\nfunction handler() { globalThis.count = 1; return "wrote"; }`,
+    ];
+    for (const code of writers) {
+      const handler = await sandbox.compile(code);
+      const before = sandbox.stats().reusedCalls;
+      const first = await handler.run({ text: 'first customer' }, context);
+      const second = await handler.run({ text: 'second customer' }, context);
+      expect(sandbox.stats().reusedCalls - before, code).toBe(1);
+      expect(first, code).toMatchObject({
+        kind: 'error',
+        code: 'exception',
+        message: expect.stringContaining('TypeError'),
+      });
+      expect(second, code).toEqual(first);
+      handler.dispose();
+    }
+    // A handler kept alongside them sees pristine built-ins.
+    const probe = await sandbox.compile(
+      '() => [typeof ({}).marker, " padded ".trim(), typeof Symbol.for, typeof globalThis.count].join(",")',
+    );
+    expect(await probe.run({ text: 'x' }, context)).toEqual({
+      kind: 'reply',
+      text: 'undefined,padded,undefined,undefined',
+    });
+    probe.dispose();
+  });
+
+  it('reads its data tables (frozen, not copied)', async () => {
+    const handler = await sandbox.compile(
+      'var weights = { a: [0, 1.5], b: [1, -2] };\nfunction handler(request) { var w = weights[request.text]; return w ? String(w[0] + w[1]) + (Object.isFrozen(w) ? " frozen" : "") : null; }',
+    );
+    expect(await handler.run({ text: 'a' }, context)).toEqual({ kind: 'reply', text: '1.5 frozen' });
+    expect(await handler.run({ text: 'b' }, context)).toEqual({ kind: 'reply', text: '-1 frozen' });
+    expect(await handler.run({ text: 'c' }, context)).toEqual({ kind: 'abstain' });
+    handler.dispose();
+  });
+
+  it('drops its runtime after a time-out or a memory error, and loads it again for the next call', async () => {
+    for (const code of [
+      'function handler(request) { if (request.text === "loop") for (;;) {} return "fine"; }',
+      'function handler(request) { if (request.text === "bomb") return "x".repeat(1e9); return "fine"; }',
+    ]) {
+      const handler = await sandbox.compile(code);
+      expect(await handler.run({ text: 'warm' }, context)).toEqual({ kind: 'reply', text: 'fine' });
+      const failed = await handler.run({ text: code.includes('loop') ? 'loop' : 'bomb' }, context);
+      expect(failed, code).toMatchObject({
+        kind: 'error',
+        code: code.includes('loop') ? 'timeout' : 'memory',
+      });
+      const before = sandbox.stats().reusedCalls;
+      expect(await handler.run({ text: 'again' }, context)).toEqual({ kind: 'reply', text: 'fine' });
+      // Loaded again, not reused.
+      expect(sandbox.stats().reusedCalls).toBe(before);
+      expect(await handler.run({ text: 'again' }, context)).toEqual({ kind: 'reply', text: 'fine' });
+      expect(sandbox.stats().reusedCalls).toBe(before + 1);
+      handler.dispose();
+    }
+  });
+
+  it('runs a source it cannot prove stateless in a fresh runtime each call', async () => {
+    for (const code of [
+      '(() => { let count = 0; return () => String(++count); })()',
+      'let count = 0;\nfunction handler() { count += 1; return String(count); }',
+    ]) {
+      const handler = await sandbox.compile(code).catch(() => undefined);
+      if (!handler) {
+        // A script without a function expression form does not compile as one: refused, never run.
+        expect(code).toContain('let count');
+        continue;
+      }
+      const before = sandbox.stats().reusedCalls;
+      expect(await handler.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: '1' });
+      expect(await handler.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: '1' });
+      expect(sandbox.stats().reusedCalls).toBe(before);
+      handler.dispose();
+    }
+  });
+
+  it('keeps two handlers apart: each call runs its own source', async () => {
+    const first = await sandbox.compile('var reply = "first";\nfunction handler() { return reply; }');
+    const second = await sandbox.compile('var reply = "second";\nfunction handler() { return reply; }');
+    for (let round = 0; round < 3; round++) {
+      expect(await first.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: 'first' });
+      expect(await second.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: 'second' });
+    }
+    first.dispose();
+    second.dispose();
+  });
+});
+
+describe('LiveHandlers', () => {
+  it('keeps at most `capacity` runtimes; a handler finding none free is left to a fresh runtime until one is dropped', async () => {
+    const module = await newQuickJSWASMModule();
+    const live = new LiveHandlers(resolveSandboxLimits(), 2);
+    const input = { request: { text: 'x' }, context };
+    const call = (key: string) => live.call(module, key, `() => ${JSON.stringify(key)}`, 'expression', input);
+    expect(call('a')).toMatchObject({ evaluation: { kind: 'reply', text: 'a' }, reused: false });
+    expect(call('b')).toMatchObject({ evaluation: { kind: 'reply', text: 'b' }, reused: false });
+    expect(call('c')).toBeUndefined();
+    expect(call('a')).toMatchObject({ evaluation: { kind: 'reply', text: 'a' }, reused: true });
+    expect(live.size).toBe(2);
+    live.drop('b');
+    expect(call('c')).toMatchObject({ evaluation: { kind: 'reply', text: 'c' }, reused: false });
+    expect(call('c')).toMatchObject({ evaluation: { kind: 'reply', text: 'c' }, reused: true });
+    live.drop('a');
+    live.drop('c');
+    expect(live.size).toBe(0);
+  });
+});
