@@ -190,7 +190,7 @@ describe('a handler kept across calls', () => {
 describe('LiveHandlers', () => {
   it('keeps at most `capacity` runtimes; a handler finding none free is left to a fresh runtime until one is dropped', async () => {
     const module = await newQuickJSWASMModule();
-    const live = new LiveHandlers(resolveSandboxLimits(), 2);
+    const live = new LiveHandlers(resolveSandboxLimits(), { maxRuntimes: 2, maxBytes: 64 * 1024 * 1024 });
     const input = { request: { text: 'x' }, context };
     const call = (key: string) => live.call(module, key, `() => ${JSON.stringify(key)}`, 'expression', input);
     expect(call('a')).toMatchObject({ evaluation: { kind: 'reply', text: 'a' }, reused: false });
@@ -204,5 +204,44 @@ describe('LiveHandlers', () => {
     live.drop('a');
     live.drop('c');
     expect(live.size).toBe(0);
+    expect(live.keptBytes).toBe(0);
+  });
+
+  it('keeps at most `maxBytes` of heap: a handler that does not fit runs fresh, and is loaded once room is freed', async () => {
+    const module = await newQuickJSWASMModule();
+    const input = { request: { text: 'word1' }, context };
+    const entries = Array.from({ length: 2_000 }, (_, index) => `"word${index}": ${index}`).join(', ');
+    const big = `var table = { ${entries} };\nfunction handler(request) { return String(table[request.text]); }`;
+    const small = '() => "small"';
+    const measure = (key: string, code: string, form: 'expression' | 'script') => {
+      const alone = new LiveHandlers(resolveSandboxLimits(), { maxRuntimes: 8, maxBytes: 64 * 1024 * 1024 });
+      alone.call(module, key, code, form, input);
+      const bytes = alone.keptBytes;
+      alone.drop(key);
+      return bytes;
+    };
+    const smallBytes = measure('small', small, 'expression');
+    const bigBytes = measure('big', big, 'script');
+    expect(smallBytes).toBeGreaterThan(10_000);
+    expect(bigBytes).toBeGreaterThan(smallBytes);
+    // Room for either alone, not for both.
+    const live = new LiveHandlers(resolveSandboxLimits(), {
+      maxRuntimes: 8,
+      maxBytes: bigBytes + smallBytes / 2,
+    });
+    expect(live.call(module, 'small', small, 'expression', input)).toMatchObject({ reused: false });
+    expect(live.call(module, 'big', big, 'script', input)).toBeUndefined();
+    expect(live.call(module, 'big', big, 'script', input)).toBeUndefined();
+    expect(live.size).toBe(1);
+    expect(live.keptBytes).toBe(smallBytes);
+    live.drop('small');
+    expect(live.call(module, 'big', big, 'script', input)).toMatchObject({
+      evaluation: { kind: 'reply', text: '1' },
+      reused: false,
+    });
+    expect(live.call(module, 'big', big, 'script', input)).toMatchObject({ reused: true });
+    expect(live.keptBytes).toBe(bigBytes);
+    live.drop('big');
+    expect(live.keptBytes).toBe(0);
   });
 });

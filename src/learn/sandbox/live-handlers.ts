@@ -7,10 +7,11 @@
  *
  * Limits are as for a fresh runtime: the runtime's memory and stack limits, the call's time limit, the
  * output cap. A call that runs out of time or memory drops its runtime (the next call loads the source
- * again); a broken WebAssembly instance drops them all. At most `capacity` runtimes are kept per worker;
- * a handler that finds them all taken runs in a fresh runtime per call (as before) until a disposed
- * handler frees one. Evicting instead would make an agent with more serving handlers than that reload
- * and refreeze (~10 ms) on every call, far slower than a fresh evaluation.
+ * again); a broken WebAssembly instance drops them all. A worker keeps at most `maxRuntimes` runtimes
+ * and `maxBytes` of their heaps as measured just after loading (a runtime with no data uses ~90 KB; a
+ * 4,000-term table ~0.8 MB). A handler that finds no room runs in a fresh runtime per call (as before)
+ * until a disposed handler frees some. Evicting instead would make an agent with more serving handlers
+ * than fit reload and refreeze (~10 ms) on every call, far slower than a fresh evaluation.
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import {
@@ -60,8 +61,21 @@ export const FREEZE_SOURCE = `(function () {
   };
 })()`;
 
+/** How much a worker keeps: runtimes, and bytes of their heaps as loaded. */
+export interface LiveCapacity {
+  maxRuntimes: number;
+  maxBytes: number;
+}
+
+export const defaultLiveCapacity: Readonly<LiveCapacity> = Object.freeze({
+  maxRuntimes: 64,
+  maxBytes: 64 * 1024 * 1024,
+});
+
 interface Live {
   runtime: QuickJSRuntime;
+  /** Heap bytes in use just after loading and freezing. */
+  bytes: number;
   context: QuickJSContext;
   handler: QuickJSHandle;
   describe: QuickJSHandle;
@@ -74,16 +88,24 @@ export interface LiveCallResult extends EvaluationResult {
 
 export class LiveHandlers {
   private readonly live = new Map<string, Live>();
+  /** Handlers that did not fit when loaded: not loaded again until a kept runtime is dropped. */
+  private readonly refused = new Set<string>();
+  private bytes = 0;
 
   constructor(
     private readonly limits: Limits,
-    private readonly capacity = 32,
+    private readonly capacity: Readonly<LiveCapacity> = defaultLiveCapacity,
     private readonly now: () => number = () => performance.now(),
     private readonly cpuNow: (() => number) | null = null,
   ) {}
 
   get size(): number {
     return this.live.size;
+  }
+
+  /** Heap bytes of the kept runtimes, as measured when each was loaded. */
+  get keptBytes(): number {
+    return this.bytes;
   }
 
   /**
@@ -104,10 +126,16 @@ export class LiveHandlers {
     const reused = entry !== undefined;
     try {
       if (!entry) {
-        if (this.live.size >= this.capacity) return undefined;
+        if (this.live.size >= this.capacity.maxRuntimes || this.refused.has(key)) return undefined;
         entry = this.load(module, source, form);
         if (!entry) return undefined;
+        if (this.bytes + entry.bytes > this.capacity.maxBytes) {
+          free(entry);
+          this.refused.add(key);
+          return undefined;
+        }
         this.live.set(key, entry);
+        this.bytes += entry.bytes;
       }
       const evaluation = this.callIn(entry, input);
       if (evaluation.kind === 'error' && (evaluation.code === 'timeout' || evaluation.code === 'memory')) {
@@ -116,22 +144,28 @@ export class LiveHandlers {
       return { evaluation, instanceBroken: false, reused };
     } catch (error) {
       // The instance failed mid-operation: every runtime of it is abandoned, none freed.
-      this.live.clear();
+      this.forget();
       return { evaluation: instanceFailure(error, false), instanceBroken: true, reused };
     }
   }
 
   /** Frees the runtime kept for `key`, if any. */
   drop(key: string): void {
+    this.refused.delete(key);
     const entry = this.live.get(key);
     if (!entry) return;
     this.live.delete(key);
+    this.bytes -= entry.bytes;
+    // Room was freed: the handlers refused for want of it may fit now.
+    this.refused.clear();
     free(entry);
   }
 
   /** The WebAssembly instance was replaced: its runtimes are gone with it. */
   forget(): void {
     this.live.clear();
+    this.refused.clear();
+    this.bytes = 0;
   }
 
   private load(module: QuickJSWASMModule, source: string, form: StatelessForm): Live | undefined {
@@ -176,7 +210,12 @@ export class LiveHandlers {
     }
     frozen.value.dispose();
     freezer.value.dispose();
-    return { runtime, context, handler, describe };
+    const usage = runtime.computeMemoryUsage();
+    const used = (context.dump(usage) as { memory_used_size?: unknown }).memory_used_size;
+    usage.dispose();
+    // Unreadable usage counts as a full heap: the runtime is kept only if that fits.
+    const bytes = typeof used === 'number' && used > 0 ? used : this.limits.memoryBytes;
+    return { runtime, context, handler, describe, bytes };
   }
 
   private callIn(entry: Live, input: HandlerArguments): HandlerOutcome {

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { newQuickJSWASMModule, type QuickJSWASMModule } from 'quickjs-emscripten';
 import { evaluateHandler, type HandlerArguments } from './evaluate.js';
-import { LiveHandlers } from './live-handlers.js';
+import { defaultLiveCapacity, LiveHandlers } from './live-handlers.js';
 import { threadCpuClock } from './time-limit.js';
 import type { SandboxLimits, StatelessForm } from './types.js';
 
@@ -30,9 +30,6 @@ export type WorkerMessage =
   | { type: 'failed'; message: string }
   | ({ type: 'result'; id: number; reused?: boolean } & ReturnType<typeof evaluateHandler>);
 
-/** Runtimes kept across calls per worker: each holds its handler's heap, at most `memoryBytes`. */
-const LIVE_CAPACITY = 64;
-
 const port = parentPort!;
 const { limits } = workerData as { limits: Required<SandboxLimits> };
 /** Evaluated before a new instance serves: V8 compiles QuickJS's WebAssembly lazily, and a cold instance's first call took ~250 ms. */
@@ -53,7 +50,7 @@ instance.then(
 );
 
 const cpuClock = threadCpuClock() ?? null;
-const live = new LiveHandlers(limits, LIVE_CAPACITY, () => performance.now(), cpuClock);
+const live = new LiveHandlers(limits, defaultLiveCapacity, () => performance.now(), cpuClock);
 
 // The host sends the next request only after this one's result: evaluations never overlap.
 port.on('message', async (message: WorkerRequest | WorkerDrop) => {
