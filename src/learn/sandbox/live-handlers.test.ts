@@ -1,7 +1,7 @@
 import { newQuickJSWASMModule } from 'quickjs-emscripten';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSandboxLimits } from './limits.js';
-import { LiveHandlers } from './live-handlers.js';
+import { defaultLiveCapacity, LiveHandlers } from './live-handlers.js';
 import { createHandlerSandbox } from './sandbox.js';
 import { statelessForm } from './stateless-source.js';
 import type { HandlerContext, HandlerSandbox } from './types.js';
@@ -243,5 +243,20 @@ describe('LiveHandlers', () => {
     expect(live.keptBytes).toBe(bigBytes);
     live.drop('big');
     expect(live.keptBytes).toBe(0);
+  });
+
+  it('does not try again on every call to load a source that did not load', async () => {
+    const module = await newQuickJSWASMModule();
+    const input = { request: { text: 'x' }, context };
+    let clock = 0;
+    // A clock that jumps past every limit: each load and each call runs out of time at once.
+    const live = new LiveHandlers(resolveSandboxLimits(), defaultLiveCapacity, () => (clock += 10_000), null);
+    const loadsBefore = clock;
+    expect(live.call(module, 'slow', '() => "x"', 'expression', input)).toBeUndefined();
+    const firstAttempt = clock - loadsBefore;
+    expect(firstAttempt).toBeGreaterThan(0);
+    expect(live.call(module, 'slow', '() => "x"', 'expression', input)).toBeUndefined();
+    expect(clock - loadsBefore).toBe(firstAttempt);
+    expect(live.size).toBe(0);
   });
 });

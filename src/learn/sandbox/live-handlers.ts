@@ -88,7 +88,7 @@ export interface LiveCallResult extends EvaluationResult {
 
 export class LiveHandlers {
   private readonly live = new Map<string, Live>();
-  /** Handlers that did not fit when loaded: not loaded again until a kept runtime is dropped. */
+  /** Handlers that did not load or did not fit: not loaded again until a kept runtime is dropped. */
   private readonly refused = new Set<string>();
   private bytes = 0;
 
@@ -110,8 +110,9 @@ export class LiveHandlers {
 
   /**
    * Calls the handler `key` (loading `source` first when no runtime is kept for it). Undefined when the
-   * source does not load into a function (the caller evaluates it afresh, which reports why) or every
-   * runtime is taken (the caller evaluates it afresh).
+   * source does not load into a function (the caller evaluates it afresh, which reports why) or there is
+   * no room for its runtime (the caller evaluates it afresh). Either way the source is not loaded again
+   * until a kept runtime is dropped.
    */
   call(
     module: QuickJSWASMModule,
@@ -128,7 +129,11 @@ export class LiveHandlers {
       if (!entry) {
         if (this.live.size >= this.capacity.maxRuntimes || this.refused.has(key)) return undefined;
         entry = this.load(module, source, form);
-        if (!entry) return undefined;
+        if (!entry) {
+          // It did not load (its load ran out of time on a busy host, say): not tried again on every call.
+          this.refused.add(key);
+          return undefined;
+        }
         if (this.bytes + entry.bytes > this.capacity.maxBytes) {
           free(entry);
           this.refused.add(key);
