@@ -175,6 +175,25 @@ describe('a handler kept across calls', () => {
     }
   });
 
+  it('sends its source to a new worker after the old one was stopped', async () => {
+    const kept = await sandbox.compile('var reply = "kept";\nfunction handler() { return reply; }');
+    expect(await kept.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: 'kept' });
+    expect(await kept.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: 'kept' });
+    const restarts = sandbox.stats().workerRestarts;
+    // Returned by code run at load: a fresh runtime, where QuickJS is late to interrupt it (the watchdog stops the worker).
+    const runaway = await sandbox.compile(
+      '(() => () => { const all = []; for (;;) all.push({ padding: "x".repeat(100000) + all.length }); })()',
+    );
+    expect(await runaway.run({ text: 'x' }, context)).toMatchObject({ kind: 'error', code: 'timeout' });
+    expect(sandbox.stats().workerRestarts).toBe(restarts + 1);
+    const before = sandbox.stats().reusedCalls;
+    expect(await kept.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: 'kept' });
+    expect(await kept.run({ text: 'x' }, context)).toEqual({ kind: 'reply', text: 'kept' });
+    expect(sandbox.stats().reusedCalls).toBe(before + 1);
+    kept.dispose();
+    runaway.dispose();
+  });
+
   it('keeps two handlers apart: each call runs its own source', async () => {
     const first = await sandbox.compile('var reply = "first";\nfunction handler() { return reply; }');
     const second = await sandbox.compile('var reply = "second";\nfunction handler() { return reply; }');

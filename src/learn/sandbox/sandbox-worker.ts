@@ -12,7 +12,8 @@ import type { SandboxLimits, StatelessForm } from './types.js';
 /** What the host posts: one evaluation (`input` absent: the compile check), or a kept runtime to free. */
 export interface WorkerRequest {
   id: number;
-  source: string;
+  /** Absent when the worker already holds the source of `key` (sent with an earlier call). */
+  source?: string;
   input?: HandlerArguments;
   /** The source's shape when proven stateless (stateless-source.ts). */
   form?: StatelessForm;
@@ -51,22 +52,40 @@ instance.then(
 
 const cpuClock = threadCpuClock() ?? null;
 const live = new LiveHandlers(limits, defaultLiveCapacity, () => performance.now(), cpuClock);
+/** Sources of kept handlers by key, as the host sent them with their first call. */
+const sources = new Map<string, string>();
 
 // The host sends the next request only after this one's result: evaluations never overlap.
 port.on('message', async (message: WorkerRequest | WorkerDrop) => {
   if ('drop' in message) {
     live.drop(message.drop);
+    sources.delete(message.drop);
     return;
   }
   const request = message;
+  if (request.key !== undefined && request.source !== undefined) sources.set(request.key, request.source);
+  const source = request.source ?? (request.key === undefined ? undefined : sources.get(request.key));
+  if (source === undefined) {
+    const evaluation = {
+      kind: 'error' as const,
+      code: 'exception' as const,
+      message: 'the sandbox worker does not hold this handler’s source (an internal error; compile it again)',
+    };
+    port.postMessage({
+      type: 'result',
+      id: request.id,
+      evaluation,
+      instanceBroken: false,
+    } satisfies WorkerMessage);
+    return;
+  }
   const module = await instance;
   const kept =
     request.key !== undefined && request.form !== undefined && request.input !== undefined
-      ? live.call(module, request.key, request.source, request.form, request.input)
+      ? live.call(module, request.key, source, request.form, request.input)
       : undefined;
   const result =
-    kept ??
-    evaluateHandler(module, limits, request.source, request.input, undefined, undefined, request.form);
+    kept ?? evaluateHandler(module, limits, source, request.input, undefined, undefined, request.form);
   if (result.instanceBroken) {
     live.forget();
     instance = warmInstance();

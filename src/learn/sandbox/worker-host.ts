@@ -38,6 +38,8 @@ export interface SourceShape {
 interface RunningWorker {
   worker: Worker;
   ready: Promise<void>;
+  /** Keys whose source this worker already holds: their calls post the key alone. */
+  sources: Set<string>;
 }
 
 export class SandboxWorkerHost {
@@ -76,6 +78,7 @@ export class SandboxWorkerHost {
   /** Frees the runtime the worker keeps for `key` (a new worker keeps none). */
   drop(key: string): void {
     if (this.closed || !this.current) return;
+    this.current.sources.delete(key);
     this.current.worker.postMessage({ drop: key } satisfies WorkerDrop);
   }
 
@@ -118,7 +121,7 @@ export class SandboxWorkerHost {
     });
     // A rejection is handled where it is awaited; this keeps an unawaited one from being reported.
     ready.catch(() => {});
-    this.current = { worker, ready };
+    this.current = { worker, ready, sources: new Set() };
     return this.current;
   }
 
@@ -138,9 +141,14 @@ export class SandboxWorkerHost {
           evaluationTimeoutMs(this.limits, pending.input === undefined) * wallClockFactor + WATCHDOG_GRACE_MS,
         );
         this.inFlight.posted = true;
+        // A kept handler's source crosses to its worker once (a 187 KB source copied on every call cost
+        // about as much as the call itself); the worker keeps it under the key until it is dropped.
+        const key = pending.input === undefined ? undefined : pending.shape?.key;
+        const sourceHeld = key !== undefined && running.sources.has(key);
+        if (key !== undefined) running.sources.add(key);
         running.worker.postMessage({
           id,
-          source: pending.source,
+          ...(sourceHeld ? {} : { source: pending.source }),
           input: pending.input,
           ...(pending.shape ? { form: pending.shape.form } : {}),
           ...(pending.shape?.key === undefined ? {} : { key: pending.shape.key }),
