@@ -80,7 +80,8 @@ describe('readSpecifierCommand', () => {
         ).toEqual(grammar.segments.map((segment) => [segment.texts[0], segment.redirects]));
         return true;
       }),
-      { numRuns: 2_000 },
+      // Found by a CI run: the grammar reads two backquoted words split by a line break as one.
+      { numRuns: 2_000, examples: [['`id`\n`id` git && git']] },
     );
   });
 

@@ -637,6 +637,10 @@ describe('parseShellCommand', () => {
     expect(parseShellCommand('echo `x').complete).toBe(false);
     // tree-sitter-bash reads a line break followed by a backslash as part of the previous word.
     expect(parseShellCommand('true\n\\rm x').complete).toBe(false);
+    // It also reads two backquoted words split by a line break as one substitution; the shell runs two.
+    expect(parseShellCommand('`id`\n`rm -rf x` y').complete).toBe(false);
+    expect(parseShellCommand('`id`\nrm x').complete).toBe(true);
+    expect(parseShellCommand('echo `echo \\`date\\``').complete).toBe(true);
   });
 });
 

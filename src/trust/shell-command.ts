@@ -140,6 +140,7 @@ class ShellReader {
         return this.redirected(node, context);
       case 'command_substitution':
       case 'process_substitution':
+        this.checkBackquotes(node);
         return this.children(node, { ...context, nested: true });
       case 'comment':
         return '';
@@ -165,10 +166,23 @@ class ShellReader {
     return text;
   }
 
+  /**
+   * The shell ends a backquoted substitution at the first backquote not escaped by a backslash.
+   * tree-sitter-bash reads an empty pair split by a line break as one token, so it reads
+   * `` `a`\n`b` c `` as a single substitution where the shell runs two commands: such a line is not
+   * read as the shell reads it.
+   */
+  checkBackquotes(node: ShellSyntaxNode): void {
+    const { text } = node;
+    if (!text.startsWith('`')) return;
+    if (/(^|[^\\])(\\\\)*`/.test(text.slice(1, -1))) this.complete = false;
+  }
+
   /** Substitutions anywhere inside a node (words, assignments, redirections, heredocs) are read nested. */
   inside(node: ShellSyntaxNode): void {
     if (!this.substitutions) return;
     if (node.type === 'command_substitution' || node.type === 'process_substitution') {
+      this.checkBackquotes(node);
       this.children(node, { nested: true, unsafe: false, redirects: '' });
     } else if (node.childCount > 0) {
       for (const child of node.children) this.inside(child);
