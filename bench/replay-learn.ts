@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { ClaudeAgent } from '../src/agent/index.js';
 import { parseLabelledCsv } from '../src/optimize/cache/index.js';
 import { FunctionRuntime } from '../src/runtime/index.js';
-import { readGenerationPrompt, writeKeywordHandler } from '../src/simulator/index.js';
+import { readGenerationPrompt, writeHandler } from '../src/simulator/index.js';
 import { openStore } from '../src/store/index.js';
 import { printTable } from './stats.js';
 
@@ -49,7 +49,7 @@ export async function runLearnReplay(): Promise<void> {
     runtime: new FunctionRuntime(
       async (request) => {
         const generation = readGenerationPrompt(request.prompt);
-        if (generation) return `\`\`\`javascript\n${writeKeywordHandler(generation)}\n\`\`\``;
+        if (generation) return `\`\`\`javascript\n${writeHandler(generation)}\n\`\`\``;
         return answerFor(intentOf.get(request.prompt.trim()) ?? 'unknown');
       },
       { costUsd: MODEL_COST_USD },

@@ -22,7 +22,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * above `pipeline`, below `agent`. Adding a primitive needs no change here.
  */
 const lowerLayers = [
-  ['errors', 'threads', 'simulator', 'loading'],
+  ['errors', 'threads', 'simulator', 'loading', 'classify'],
   ['config'],
   ['privacy', 'runtime'],
   ['store'],

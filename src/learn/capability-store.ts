@@ -39,6 +39,19 @@ export interface ClusterSummary {
   /** Requests of neighbouring clusters shown to the model as requests to refuse (masked). */
   nearMisses: string[];
   /**
+   * Members a model cross-fitted on the scope's requests tells apart from every other answer (its
+   * out-of-fold probability of this answer ≥ 0.7): the held-out members are drawn from these only.
+   * Absent on clusters detected before it was measured.
+   */
+  core?: number;
+  /**
+   * The requests of the neighbouring answers the cross-fitted model confused with this one most, one
+   * list per neighbour, most confused first (masked): what the handler must tell this cluster apart from.
+   */
+  nearMissGroups?: string[][];
+  /** Requests of other answers beyond the neighbours, most confusable first (masked): to refuse as well. */
+  background?: string[];
+  /**
    * For a regeneration after a rollback: requests the rolled-back generation failed on (it threw or timed
    * out, its reply was rated negative, or trust recorded a failure), masked.
    */
@@ -83,6 +96,9 @@ export interface ArmCounters {
 
 /** Which arm an interaction was in for one capability (`promoted`: after the canary). */
 export type CapabilityArm = 'canary' | 'control' | 'promoted';
+
+/** What the learn tier needs of a serving capability on every request. */
+export type ServingCapability = Pick<Capability, 'id' | 'state' | 'rollout'>;
 
 export interface Capability {
   id: string;
@@ -316,6 +332,36 @@ export class CapabilityStore {
     if (filter.scopeKey !== undefined) query = query.where('scope_key', '=', filter.scopeKey);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id').execute();
     return rows.map(toCapability);
+  }
+
+  /**
+   * The capabilities serving one scope, without their cluster, prompt or code (read on every request
+   * the learn tier sees: a handler's code and its cluster can be hundreds of kilobytes each).
+   */
+  async listServing(selector: CapabilitySelector, scopeKey: string): Promise<ServingCapability[]> {
+    const rows = await this.db
+      .selectFrom('capabilities')
+      .select(['id', 'state', 'rollout'])
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId)
+      .where('scope_key', '=', scopeKey)
+      .where('state', 'in', ['canary', 'promoted'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({ id: row.id, state: row.state, rollout: Number(row.rollout) }));
+  }
+
+  /** The handler's code (set once, when the model wrote it; a regeneration is a new capability). */
+  async codeOf(selector: CapabilitySelector, id: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('capabilities')
+      .select('code')
+      .where('tenant_id', '=', selector.tenantId)
+      .where('agent_id', '=', selector.agentId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.code ?? null;
   }
 
   /** Stores the handler the model wrote; `detected` → `generated`. */

@@ -1,27 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { scoreClusters, splitExamples } from './detect.js';
+import { type Observation, scoreClusters, validationFold } from './detect.js';
 
-const examples = Array.from({ length: 12 }, (_, index) => ({
-  request: `what time do you open on day ${index}`,
-  reply: 'We are open 9 to 5.',
-}));
+const observationOf = (id: string, answerKey: string, request: string): Observation => ({
+  id,
+  scopeKey: 'scope',
+  answerKey,
+  request,
+  vector: Float32Array.from([1, 0]),
+  createdAt: 0,
+});
 
-describe('splitExamples', () => {
-  it('holds out a third, the same members whatever order the observations arrived in', () => {
-    const split = splitExamples(examples);
-    expect(split.heldOut).toHaveLength(4);
-    expect(split.training).toHaveLength(8);
-    const sortedRequests = (list: typeof examples) => list.map((example) => example.request).sort();
-    for (const order of [[...examples].reverse(), [...examples.slice(5), ...examples.slice(0, 5)]]) {
-      const again = splitExamples(order);
-      expect(sortedRequests(again.heldOut)).toEqual(sortedRequests(split.heldOut));
-      expect(sortedRequests(again.training)).toEqual(sortedRequests(split.training));
+describe('validationFold', () => {
+  const observations = [
+    ...Array.from({ length: 12 }, (_, index) =>
+      observationOf(`h${index}`, 'hours', `what time do you open on day ${index}`),
+    ),
+    ...Array.from({ length: 7 }, (_, index) =>
+      observationOf(`r${index}`, 'refund', `where is my refund number ${index}`),
+    ),
+  ];
+  const masked = (observation: Observation) => observation.request;
+
+  it('keeps every third request of each answer for validation, the same ones whatever order they arrived in', () => {
+    const { validation } = validationFold(observations, masked);
+    expect([...validation].filter((id) => id.startsWith('h'))).toHaveLength(4);
+    expect([...validation].filter((id) => id.startsWith('r'))).toHaveLength(2);
+    for (const order of [
+      [...observations].reverse(),
+      [...observations.slice(5), ...observations.slice(0, 5)],
+    ]) {
+      expect([...validationFold(order, masked).validation].sort()).toEqual([...validation].sort());
     }
   });
 
-  it('holds out one of two, and none of one', () => {
-    expect(splitExamples(examples.slice(0, 2)).heldOut).toHaveLength(1);
-    expect(splitExamples(examples.slice(0, 1))).toMatchObject({ heldOut: [], training: [examples[0]] });
+  it('keeps none of an answer seen once or twice', () => {
+    expect(validationFold(observations.slice(0, 2), masked).validation.size).toBe(0);
   });
 });
 

@@ -20,6 +20,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import {
+  type SparseDocument,
+  softmaxProbabilities,
+  textFeatures,
+  trainSoftmaxYielding,
+  Vocabulary,
+} from '../classify/index.js';
 import { normalizeRequest } from '../optimize/index.js';
 import type { Redactor } from '../privacy/index.js';
 import type { StewardStore } from '../store/index.js';
@@ -65,7 +72,7 @@ export interface DetectedCluster {
   memberTimes: number[];
 }
 
-interface Observation {
+export interface Observation {
   id: string;
   scopeKey: string;
   answerKey: string;
@@ -74,10 +81,23 @@ interface Observation {
   createdAt: number;
 }
 
-/** Members shown to the model at most; the rest (and at least a third) are held out for validation. */
-const MAX_TRAINING = 24;
+/** Members shown to the model at most (the rest of the two thirds not held out are not shown). */
+const MAX_TRAINING = 300;
 const MAX_NEAR_MISSES = 12;
 const NEIGHBOURS_FOR_NEAR_MISSES = 3;
+/** A member is in its cluster's core when the cross-fitted model gives its own answer at least this. */
+export const CORE_PROBABILITY = 0.7;
+/** Fewer core members than this leave too little to validate on: the cluster is not a candidate. */
+const MIN_CORE = 4;
+/** Neighbouring answer groups whose requests the generation prompt labels, most confused first. */
+const NEAR_MISS_GROUPS = 12;
+const NEAR_MISSES_PER_GROUP = 100;
+const BACKGROUND_REQUESTS = 200;
+/** Answer groups the cross-fitted model tells apart; smaller groups share one class, "the rest". */
+const MAX_CLASSES = 127;
+/** Observations of one scope the cross-fitted model reads at most (an even sample of them). */
+const MAX_CLASSIFIED = 20_000;
+const FOLDS = 3;
 
 /**
  * @example
@@ -128,42 +148,220 @@ export async function detectClusters(
   for (const [scopeKey, observations] of byScope) {
     const scored = scoreClusters(observations);
     clusterCount += scored.length;
-    for (const cluster of scored) {
-      if (cluster.members.length < options.minOccurrences) continue;
-      if (cluster.confidence < options.confidenceThreshold) continue;
-      const reply = answerText.get(`${scopeKey}:${cluster.answerKey}`);
-      if (reply === undefined) continue;
-      const masked = (text: string) => redactor.text(text);
-      const examples: ClusterExample[] = cluster.members.map((member) => ({
-        request: masked(member.request),
-        reply: masked(reply),
-      }));
-      const { training, heldOut } = splitExamples(examples);
-      const nearMisses = cluster.neighbours
+    const eligible = scored.filter(
+      (cluster) =>
+        cluster.members.length >= options.minOccurrences &&
+        cluster.confidence >= options.confidenceThreshold &&
+        answerText.has(`${scopeKey}:${cluster.answerKey}`),
+    );
+    if (eligible.length === 0) continue;
+    const maskedById = new Map(observations.map((item) => [item.id, redactor.text(item.request)]));
+    const masked = (observation: Observation) => maskedById.get(observation.id)!;
+    const separability = await crossFit(observations, masked);
+    const shownFold = validationFold(observations, masked);
+    for (const cluster of eligible) {
+      const own = separability.classOf.get(cluster.answerKey);
+      if (own === undefined) continue;
+      const core = cluster.members.filter(
+        (member) => separability.probability(member, own) >= CORE_PROBABILITY,
+      );
+      if (core.length < MIN_CORE) continue;
+      const reply = redactor.text(answerText.get(`${scopeKey}:${cluster.answerKey}`)!);
+      const example = (member: Observation): ClusterExample => ({ request: masked(member), reply });
+      // Every third core member is held out; the model may see any other member.
+      const heldOut = hashOrder(core, masked).filter((_, index) => index % 3 === 2);
+      const held = new Set(heldOut.map((member) => member.id));
+      const training = hashOrder(cluster.members, masked)
+        .filter((member) => !held.has(member.id))
+        .slice(0, MAX_TRAINING);
+      // Neighbours: the groups the cross-fitted model confused with this one most, in both directions.
+      const neighbours = separability
+        .neighboursOf(own)
+        .slice(0, NEAR_MISS_GROUPS)
+        .map((neighbour) => separability.groups[neighbour]!);
+      const neighbourKeys = new Set(neighbours.map((group) => group.answerKey));
+      const shown = new Set<string>();
+      // The most confusable first: the requests of the group the model gave this cluster's answer most.
+      const mostConfusable = (list: readonly Observation[], limit: number) =>
+        list
+          .filter((item) => !shownFold.validation.has(item.id))
+          .map((item) => ({ item, p: separability.probability(item, own) }))
+          .sort((left, right) => right.p - left.p)
+          .slice(0, limit)
+          .map(({ item }) => {
+            shown.add(item.id);
+            return masked(item);
+          });
+      const nearMissGroups = neighbours.map((group) => mostConfusable(group.members, NEAR_MISSES_PER_GROUP));
+      const background = mostConfusable(
+        observations.filter(
+          (item) => item.answerKey !== cluster.answerKey && !neighbourKeys.has(item.answerKey),
+        ),
+        BACKGROUND_REQUESTS,
+      );
+      const nearMisses = nearMissGroups
         .slice(0, NEIGHBOURS_FOR_NEAR_MISSES)
-        .flatMap((neighbour) => neighbour.members.slice(0, 4).map((member) => masked(member.request)))
+        .flatMap((group) => group.slice(0, 4))
         .slice(0, MAX_NEAR_MISSES);
       candidates.push({
         scopeKey,
         signature: cluster.answerKey,
         summary: {
           size: cluster.members.length,
+          core: core.length,
           confidence: round(cluster.confidence),
           cohesion: round(cluster.cohesion),
           consistency: round(cluster.consistency),
           separation: round(cluster.separation),
-          training,
-          heldOut,
+          training: training.map(example),
+          heldOut: heldOut.map(example),
           nearMisses,
+          nearMissGroups,
+          background,
         },
+        // Validation's others: every request of another answer that the prompt did not show.
         others: observations
-          .filter((observation) => observation.answerKey !== cluster.answerKey)
-          .map((observation) => masked(observation.request)),
+          .filter((item) => item.answerKey !== cluster.answerKey && !shown.has(item.id))
+          .map(masked),
         memberTimes: cluster.members.map((member) => member.createdAt),
       });
     }
   }
   return { candidates, clusters: clusterCount, observations: rows.length };
+}
+
+interface AnswerGroup {
+  answerKey: string;
+  members: Observation[];
+}
+
+interface Separability {
+  groups: AnswerGroup[];
+  /** The class of each answer group the model tells apart (not those in "the rest"). */
+  classOf: Map<string, number>;
+  /** The out-of-fold probability the model gives `observation` of having class `index`'s answer. */
+  probability(observation: Observation, index: number): number;
+  /** Other classes, most confused with `index` first (confusion mass > 0 only). */
+  neighboursOf(index: number): number[];
+}
+
+/**
+ * Cross-fits a softmax model over the scope's requests (their words and word pairs) to its answers: each
+ * observation is scored by a model trained on the other folds only, so its probabilities say how well
+ * an unseen request like it would be told apart from the neighbouring answers.
+ */
+async function crossFit(
+  observations: readonly Observation[],
+  masked: (observation: Observation) => string,
+): Promise<Separability> {
+  const byAnswer = new Map<string, Observation[]>();
+  for (const observation of observations) {
+    const list = byAnswer.get(observation.answerKey) ?? [];
+    list.push(observation);
+    byAnswer.set(observation.answerKey, list);
+  }
+  const groups = [...byAnswer.entries()]
+    .map(([answerKey, members]) => ({ answerKey, members }))
+    .filter((group) => group.members.length >= 2)
+    .sort(
+      (left, right) =>
+        right.members.length - left.members.length || (left.answerKey < right.answerKey ? -1 : 1),
+    )
+    .slice(0, MAX_CLASSES);
+  const classOf = new Map(groups.map((group, index) => [group.answerKey, index]));
+  const rest = groups.length;
+  const classes = groups.length + 1;
+  const sample = evenSampleOf(observations, MAX_CLASSIFIED);
+  const vocabulary = new Vocabulary();
+  const documents: SparseDocument[] = sample.map((item) => vocabulary.encode(textFeatures(masked(item))));
+  const labels = sample.map((item) => classOf.get(item.answerKey) ?? rest);
+  const fold = sample.map((item) => parseInt(sha256(masked(item)).slice(0, 8), 16) % FOLDS);
+  const row = new Map<string, number>(sample.map((item, index) => [item.id, index]));
+  const probabilities = new Float32Array(sample.length * classes);
+  // Fewer requests take more and larger steps to fit: 6 passes at rate 0.5 over 36 requests leave the
+  // model near uniform, and no member would be core.
+  const size = Math.max(1, sample.length);
+  const epochs = Math.min(60, Math.max(6, Math.round(40_000 / size)));
+  const rate = Math.min(2, Math.max(0.5, 500 / size));
+  for (let held = 0; held < FOLDS; held++) {
+    const trainingRows = documents.map((_, index) => index).filter((index) => fold[index] !== held);
+    const model = await trainSoftmaxYielding(
+      trainingRows.map((index) => documents[index]!),
+      trainingRows.map((index) => labels[index]!),
+      { classes, terms: vocabulary.size },
+      { epochs, rate, seed: 1 },
+    );
+    for (const [index, document] of documents.entries()) {
+      if (fold[index] === held) probabilities.set(softmaxProbabilities(model, document), index * classes);
+    }
+  }
+  const confusion = Array.from({ length: classes }, () => new Float64Array(classes));
+  for (const [index, label] of labels.entries()) {
+    for (let other = 0; other < classes; other++) {
+      if (other === label) continue;
+      const mass = probabilities[index * classes + other]!;
+      confusion[label]![other]! += mass;
+      confusion[other]![label]! += mass;
+    }
+  }
+  return {
+    groups,
+    classOf,
+    probability(observation, index) {
+      const position = row.get(observation.id);
+      return position === undefined ? 0 : probabilities[position * classes + index]!;
+    },
+    neighboursOf(index) {
+      return [...confusion[index]!.keys()]
+        .filter((other) => other !== index && other !== rest && confusion[index]![other]! > 0)
+        .sort((left, right) => confusion[index]![right]! - confusion[index]![left]!);
+    },
+  };
+}
+
+/**
+ * Every third observation of each answer group, in the order of a hash of its request (not in the order
+ * it arrived: the same observations give the same split however concurrent requests happened to finish),
+ * is kept for validation and never shown to the model: a cluster's held-out members, and the others its
+ * handler must leave alone.
+ */
+export function validationFold(
+  observations: readonly Observation[],
+  masked: (observation: Observation) => string,
+): { validation: Set<string> } {
+  const byAnswer = new Map<string, Observation[]>();
+  for (const observation of observations) {
+    const list = byAnswer.get(observation.answerKey) ?? [];
+    list.push(observation);
+    byAnswer.set(observation.answerKey, list);
+  }
+  const validation = new Set<string>();
+  for (const members of byAnswer.values()) {
+    for (const [index, member] of hashOrder(members, masked).entries()) {
+      if (index % 3 === 2) validation.add(member.id);
+    }
+  }
+  return { validation };
+}
+
+function hashOrder(
+  list: readonly Observation[],
+  masked: (observation: Observation) => string,
+): Observation[] {
+  return list
+    .map((item) => ({ item, key: `${sha256(masked(item))}:${item.id}` }))
+    .sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0))
+    .map((entry) => entry.item);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function evenSampleOf<Entry>(entries: readonly Entry[], limit: number): Entry[] {
+  if (entries.length <= limit) return [...entries];
+  const step = entries.length / limit;
+  return Array.from({ length: limit }, (_, index) => entries[Math.floor(index * step)]!);
 }
 
 interface ScoredCluster {
@@ -256,30 +454,6 @@ export function scoreClusters(observations: readonly Observation[]): ScoredClust
       .map((entry) => entry.other);
   }
   return scored;
-}
-
-/**
- * Every third member (and at least one) is held out; the model sees at most MAX_TRAINING of the rest.
- * Members are taken in the order of a hash of their request, not in the order they arrived: the same
- * observations give the same split however concurrent requests happened to finish (a split by arrival
- * made validation of one cluster pass or fail with the timing of its history).
- */
-export function splitExamples(examples: readonly ClusterExample[]): {
-  training: ClusterExample[];
-  heldOut: ClusterExample[];
-} {
-  const training: ClusterExample[] = [];
-  const heldOut: ClusterExample[] = [];
-  const ordered = examples
-    .map((example) => ({ example, key: createHash('sha256').update(example.request).digest('hex') }))
-    .sort((left, right) => (left.key < right.key ? -1 : left.key > right.key ? 1 : 0))
-    .map((entry) => entry.example);
-  for (const [index, example] of ordered.entries()) {
-    if (index % 3 === 2 || training.length >= MAX_TRAINING) heldOut.push(example);
-    else training.push(example);
-  }
-  if (heldOut.length === 0 && training.length > 1) heldOut.push(training.pop()!);
-  return { training, heldOut };
 }
 
 function decodeVector(text: string): Float32Array {

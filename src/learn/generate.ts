@@ -20,6 +20,9 @@ export function buildGenerationPrompt(cluster: ClusterSummary): string {
   const data = {
     examples: cluster.training,
     nearMisses: cluster.nearMisses,
+    ...(cluster.nearMissGroups && cluster.nearMissGroups.length > 0
+      ? { nearMissGroups: cluster.nearMissGroups, background: cluster.background ?? [] }
+      : {}),
     ...(counterExamples.length > 0 ? { counterExamples } : {}),
   };
   return [
@@ -29,6 +32,13 @@ export function buildGenerationPrompt(cluster: ClusterSummary): string {
     '  from the request (an order number, a date) when the recorded replies do.',
     '- Return null for anything else, including every near-miss request: a wrong answer is far worse than',
     '  handing the request back to the model.',
+    ...(cluster.nearMissGroups && cluster.nearMissGroups.length > 0
+      ? [
+          '- `nearMissGroups` lists requests of the neighbouring kinds of request, one list per kind, the',
+          '  hardest to tell apart first; `background` lists requests of other kinds. The handler must return',
+          '  null on them and on requests like them. Data may live in top-level `var`s (plain literals).',
+        ]
+      : []),
     '- Pure function: no I/O, no global state, deterministic, fast (under a millisecond).',
     ...(counterExamples.length > 0
       ? [

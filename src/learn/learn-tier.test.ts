@@ -109,4 +109,21 @@ describe('LearnTier', () => {
     );
     expect(served).toBe(3);
   });
+
+  it('stops asking a handler the moment it is rolled back, and asks it never again', async () => {
+    const { learning, ask } = await servingTier([
+      replyingOn('card', 'Your card arrives in 3 days.'),
+      replyingOn('pin', 'Reset your PIN in the app.'),
+    ]);
+    expect((await ask('my pin is blocked'))?.text).toBe('Reset your PIN in the app.');
+    await learning.capabilities.transition(selector, 'capability-1', {
+      from: ['promoted'],
+      to: 'rolled-back',
+      rollout: 0,
+    });
+    expect(await ask('my pin is blocked')).toBeUndefined();
+    expect((await ask('where is my card'))?.text).toBe('Your card arrives in 3 days.');
+    const pin = await learning.capabilities.get(selector, 'capability-1');
+    expect(pin?.served).toBe(1);
+  });
 });

@@ -13,14 +13,18 @@
 import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
 import { emptyUsage } from '../runtime/index.js';
 import { canaryArm } from './canary-stats.js';
-import type { Capability, CapabilityArm } from './capability-store.js';
+import type { CapabilityArm, ServingCapability } from './capability-store.js';
 import type { LearningService } from './learning-service.js';
 import type { CompiledHandler, HandlerOutcome } from './sandbox/index.js';
 import { equivalentReplies } from './validate.js';
 
 export class LearnTier implements AnswerTier {
   readonly name = 'pattern' as const;
-  private readonly compiled = new Map<string, { code: string; handler: Promise<CompiledHandler> }>();
+  /** Compiled handlers by capability id (a capability's code never changes once written). */
+  private readonly compiled = new Map<
+    string,
+    { scopeKey: string; handler: Promise<CompiledHandler | undefined> }
+  >();
 
   constructor(
     private readonly learning: LearningService,
@@ -30,24 +34,23 @@ export class LearnTier implements AnswerTier {
 
   async answer(context: TierContext): Promise<TierAnswer | undefined> {
     const scopeKey = this.scopeOf(context);
-    const serving = await this.learning.capabilities.list(
-      { tenantId: context.tenantId, agentId: context.agentId },
-      { states: ['canary', 'promoted'], scopeKey },
-    );
+    const selector = { tenantId: context.tenantId, agentId: context.agentId };
+    const serving = await this.learning.capabilities.listServing(selector, scopeKey);
+    this.forgetOthers(scopeKey, serving);
     const replies: Array<{
-      capability: Capability;
+      capability: ServingCapability;
       arm: CapabilityArm;
       outcome: HandlerOutcome;
       text: string;
     }> = [];
     for (const capability of serving) {
-      if (!capability.code) continue;
       // A canary's control arm runs the handler in the shadow: counted, never sent.
       const arm =
         capability.state === 'promoted'
           ? 'promoted'
           : canaryArm(capability.id, context.conversationId, capability.rollout);
-      const handler = await this.handlerOf(capability);
+      const handler = await this.handlerOf(selector, scopeKey, capability.id);
+      if (!handler) continue;
       const outcome = await handler.run(
         { text: context.text, channel: context.channel },
         {
@@ -82,26 +85,49 @@ export class LearnTier implements AnswerTier {
   close(): void {
     for (const entry of this.compiled.values())
       void entry.handler.then(
-        (handler) => handler.dispose(),
+        (handler) => handler?.dispose(),
         () => {},
       );
     this.compiled.clear();
   }
 
-  private handlerOf(capability: Capability): Promise<CompiledHandler> {
-    const cached = this.compiled.get(capability.id);
-    if (cached && cached.code === capability.code) return cached.handler;
-    const code = capability.code!;
-    const handler = this.learning
-      .handlerSandbox()
-      .then((sandbox) => sandbox.compile(code))
-      .catch(
-        (error: unknown): CompiledHandler => ({
+  /** The compiled handler of a capability, compiled on first use; undefined when it has no code. */
+  private handlerOf(
+    selector: { tenantId: string; agentId: string },
+    scopeKey: string,
+    id: string,
+  ): Promise<CompiledHandler | undefined> {
+    const cached = this.compiled.get(id);
+    if (cached) return cached.handler;
+    const handler = this.learning.capabilities.codeOf(selector, id).then(async (code) => {
+      if (code === null) return undefined;
+      try {
+        return await (await this.learning.handlerSandbox()).compile(code);
+      } catch (error) {
+        return {
           run: async () => ({ kind: 'error', code: 'compile', message: String(error) }),
           dispose() {},
-        }),
-      );
-    this.compiled.set(capability.id, { code, handler });
+        } satisfies CompiledHandler;
+      }
+    });
+    this.compiled.set(id, { scopeKey, handler });
+    // A failed read (the database went away) is not remembered: the next request reads again.
+    handler.catch(() => {
+      if (this.compiled.get(id)?.handler === handler) this.compiled.delete(id);
+    });
     return handler;
+  }
+
+  /** Disposes the handlers of this scope that no longer serve (rolled back): their sandbox room is freed. */
+  private forgetOthers(scopeKey: string, serving: readonly ServingCapability[]): void {
+    const ids = new Set(serving.map((capability) => capability.id));
+    for (const [id, entry] of this.compiled) {
+      if (entry.scopeKey !== scopeKey || ids.has(id)) continue;
+      this.compiled.delete(id);
+      void entry.handler.then(
+        (handler) => handler?.dispose(),
+        () => {},
+      );
+    }
   }
 }

@@ -329,7 +329,7 @@ export class LearningService {
    * interaction in the store, so a rating or trust's failure of it counts later on any instance.
    */
   async countCall(
-    capability: Capability,
+    capability: Pick<Capability, 'id' | 'state'>,
     arm: CapabilityArm,
     outcome: HandlerOutcome,
     interactionId: string,
@@ -364,7 +364,10 @@ export class LearningService {
    * Adds to a capability's counters and, when they move its verdict, decides for a canary: promote,
    * roll back, or go on (a promoted one can still be rolled back).
    */
-  async count(capability: Capability, increments: Partial<Record<CapabilityCounter, number>>): Promise<void> {
+  async count(
+    capability: Pick<Capability, 'id' | 'state'>,
+    increments: Partial<Record<CapabilityCounter, number>>,
+  ): Promise<void> {
     await this.capabilities.count(this.selector, capability.id, increments);
     if (capability.state !== 'canary' && capability.state !== 'promoted') return;
     if (!Object.keys(increments).some((counter) => judgedCounters.has(counter as CapabilityCounter))) return;

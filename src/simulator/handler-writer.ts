@@ -1,9 +1,13 @@
 /**
  * Stands in for the model when Learn asks it to write a handler offline: it recognises the generation
- * prompt (the `<steward-learn-examples>` block), and writes, deterministically from the examples alone, a
- * keyword handler that answers requests made of the examples' words and returns null on anything else.
+ * prompt (the `<steward-learn-examples>` block), and writes, deterministically from the prompt's requests
+ * alone, a handler: a softmax model over the examples and the labelled neighbouring requests when the
+ * prompt has them (softmax-writer.ts), else a keyword handler that answers requests made of the examples'
+ * words; both return null on anything else.
  * It is not Claude and writes no clever code; validation judges its handlers like the model's.
  */
+import { writeSoftmaxHandler } from './softmax-writer.js';
+import { stopWords } from './stop-words.js';
 import type { SimulatedResponder } from './types.js';
 
 const examplesPattern = /<steward-learn-examples>\s*([\s\S]*?)\s*<\/steward-learn-examples>/;
@@ -11,6 +15,10 @@ const examplesPattern = /<steward-learn-examples>\s*([\s\S]*?)\s*<\/steward-lear
 interface GenerationData {
   examples: Array<{ request: string; reply: string }>;
   nearMisses: string[];
+  /** Requests of the neighbouring kinds of request, one list per kind, hardest first. */
+  nearMissGroups?: string[][];
+  /** Requests of other kinds. */
+  background?: string[];
   /** Requests a rolled-back generation failed on: the new handler must return null on them. */
   counterExamples?: string[];
 }
@@ -22,9 +30,15 @@ export function readGenerationPrompt(text: string): GenerationData | undefined {
   try {
     const data = JSON.parse(match[1]!) as Partial<GenerationData>;
     if (!Array.isArray(data.examples)) return undefined;
+    const groups = Array.isArray(data.nearMissGroups)
+      ? data.nearMissGroups.filter((group): group is string[] => Array.isArray(group))
+      : [];
     return {
       examples: data.examples,
       nearMisses: Array.isArray(data.nearMisses) ? data.nearMisses : [],
+      ...(groups.length > 0
+        ? { nearMissGroups: groups, background: Array.isArray(data.background) ? data.background : [] }
+        : {}),
       ...(Array.isArray(data.counterExamples) && data.counterExamples.length > 0
         ? { counterExamples: data.counterExamples }
         : {}),
@@ -33,63 +47,6 @@ export function readGenerationPrompt(text: string): GenerationData | undefined {
     return undefined;
   }
 }
-
-/** Words too common to tell requests apart. */
-const stopWords = [
-  'the',
-  'and',
-  'for',
-  'you',
-  'your',
-  'are',
-  'can',
-  'how',
-  'what',
-  'when',
-  'where',
-  'why',
-  'who',
-  'this',
-  'that',
-  'with',
-  'have',
-  'has',
-  'was',
-  'were',
-  'will',
-  'would',
-  'could',
-  'should',
-  'please',
-  'there',
-  'from',
-  'about',
-  'into',
-  'any',
-  'our',
-  'out',
-  'get',
-  'got',
-  'did',
-  'does',
-  'not',
-  'but',
-  'all',
-  'its',
-  'just',
-  'need',
-  'want',
-  'tell',
-  'know',
-  'like',
-  'some',
-  'been',
-  'them',
-  'they',
-  'then',
-  'than',
-  'which',
-];
 
 /** The tokeniser the written handler uses too (kept in one string so both agree). */
 const tokenizeSource = `function tokens(text) {
@@ -157,7 +114,23 @@ export function writeKeywordHandler(data: GenerationData): string {
 }
 
 /**
- * Answers Learn's generation prompts with a keyword handler and passes every other request to `fallback`.
+ * The handler for a generation prompt: a softmax handler when the prompt labels the neighbouring kinds of
+ * request (src/simulator/softmax-writer.ts), the keyword handler otherwise.
+ */
+export function writeHandler(data: GenerationData): string {
+  if (data.nearMissGroups?.some((group) => group.length > 0)) {
+    return writeSoftmaxHandler({
+      examples: data.examples,
+      nearMissGroups: data.nearMissGroups,
+      background: data.background ?? [],
+      ...(data.counterExamples ? { counterExamples: data.counterExamples } : {}),
+    });
+  }
+  return writeKeywordHandler(data);
+}
+
+/**
+ * Answers Learn's generation prompts with `writeHandler` and passes every other request to `fallback`.
  *
  * @example
  * await startSimulatedModel({ respond: writesHandlers(demoResponder) });
@@ -166,6 +139,6 @@ export function writesHandlers(fallback: SimulatedResponder): SimulatedResponder
   return (request, context) => {
     const data = readGenerationPrompt(context.lastUserText);
     if (!data) return fallback(request, context);
-    return { text: `\`\`\`javascript\n${writeKeywordHandler(data)}\n\`\`\`` };
+    return { text: `\`\`\`javascript\n${writeHandler(data)}\n\`\`\`` };
   };
 }

@@ -1,5 +1,5 @@
 /** A local simulated Anthropic Messages API, for the offline demo and the tests. Never Claude. */
-export { readGenerationPrompt, writeKeywordHandler, writesHandlers } from './handler-writer.js';
+export { readGenerationPrompt, writeHandler, writeKeywordHandler, writesHandlers } from './handler-writer.js';
 export {
   allMessageText,
   callToolThenReply,
@@ -19,6 +19,7 @@ export {
   type SimulatedModelOptions,
   startSimulatedModel,
 } from './simulated-model.js';
+export { ANSWER_PROBABILITY, writeSoftmaxHandler } from './softmax-writer.js';
 export type {
   MessagesApiMessage,
   MessagesApiRequest,

@@ -4,8 +4,9 @@ import { validateConfig } from '../../config/index.js';
 import type { SandboxLimits } from './types.js';
 
 /**
- * Defaults sized for slot-filling handlers (a regex, a template): they run in well under a
- * millisecond and a few hundred kilobytes. The time limit is the CPU time of the sandbox's thread
+ * Defaults sized for slot-filling handlers (a regex, a template) and for handlers that carry a table of
+ * weights (up to 256 KB of source, like the offline writer's softmax handlers): they run in well under a
+ * millisecond and a few hundred kilobytes of heap. The time limit is the CPU time of the sandbox's thread
  * (time-limit.ts; wall-clock where that clock is missing), with a wall-clock backstop at 5× the limit:
  * a timeout counts against the handler in validation and canary, and on a loaded 2-core host wall-clock
  * time made ordinary handlers time out. The stack limit is small on purpose: QuickJS counts its
@@ -19,7 +20,7 @@ export const defaultSandboxLimits: Readonly<Required<SandboxLimits>> = Object.fr
   compileTimeoutMs: 1_000,
   maxOutputChars: 4_000,
   maxStackBytes: 32 * 1024,
-  maxCodeChars: 64 * 1024,
+  maxCodeChars: 256 * 1024,
 });
 
 const limitsSchema = z

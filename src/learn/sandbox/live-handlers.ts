@@ -9,7 +9,7 @@
  * output cap. A call that runs out of time or memory drops its runtime (the next call loads the source
  * again); a broken WebAssembly instance drops them all. A worker keeps at most `maxRuntimes` runtimes
  * and `maxBytes` of their heaps as measured just after loading (a runtime with no data uses ~90 KB; a
- * 4,000-term table ~0.8 MB). A handler that finds no room runs in a fresh runtime per call (as before)
+ * 4,000-term table ~0.8 MB; the offline writer's softmax handler, ~125 KB of source, ~0.53 MB). A handler that finds no room runs in a fresh runtime per call (as before)
  * until a disposed handler frees some. Evicting instead would make an agent with more serving handlers
  * than fit reload and refreeze (~10 ms) on every call, far slower than a fresh evaluation.
  */
@@ -68,8 +68,8 @@ export interface LiveCapacity {
 }
 
 export const defaultLiveCapacity: Readonly<LiveCapacity> = Object.freeze({
-  maxRuntimes: 64,
-  maxBytes: 64 * 1024 * 1024,
+  maxRuntimes: 256,
+  maxBytes: 128 * 1024 * 1024,
 });
 
 interface Live {

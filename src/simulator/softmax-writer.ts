@@ -1,0 +1,138 @@
+/**
+ * The offline writer's handler for a prompt that labels the neighbouring kinds of request
+ * (`nearMissGroups`): a softmax model over the examples' own kind, each neighbouring kind and the
+ * background, trained here on the prompt's requests alone and written into the handler as data. The
+ * handler answers when its own kind has probability ≥ 0.8 and at least half of the request's content words
+ * (three letters or more, not a stop word) are words of the examples; null otherwise. The feature function is the one detection uses
+ * (src/classify/text-features.ts), carried in the handler's source.
+ *
+ * Weights are quantized to steps of 0.2 and written two characters per non-zero weight (the class, then
+ * the step count), which keeps a handler over ~1,500 requests near 100 KB; a handler larger than
+ * `maxChars` is written with coarser steps.
+ */
+import {
+  type SparseDocument,
+  textFeatures,
+  textFeaturesSource,
+  textWords,
+  trainSoftmax,
+  Vocabulary,
+} from '../classify/index.js';
+import { stopWords } from './stop-words.js';
+
+export interface SoftmaxHandlerData {
+  examples: Array<{ request: string; reply: string }>;
+  nearMissGroups: string[][];
+  background: string[];
+  counterExamples?: string[];
+}
+
+/** The share of probability the handler's own kind needs to answer. */
+export const ANSWER_PROBABILITY = 0.8;
+/** At most this many neighbouring kinds get a class of their own (the class letters are A to Z). */
+const MAX_GROUPS = 24;
+const STEPS = [0.2, 0.3, 0.5, 0.8];
+const MAX_STEP_COUNT = 45;
+
+/** One character for a step count in [-45, 45]: printable ASCII from `#`, skipping the backslash. */
+function stepCharacter(count: number): string {
+  const code = 80 + count;
+  return String.fromCharCode(code >= 92 ? code + 1 : code);
+}
+
+export function writeSoftmaxHandler(data: SoftmaxHandlerData, maxChars = 240 * 1024): string {
+  const groups = data.nearMissGroups.slice(0, MAX_GROUPS);
+  const backgroundClass = groups.length + 1;
+  const classes = groups.length + 2;
+  const vocabulary = new Vocabulary();
+  const documents: SparseDocument[] = [];
+  const labels: number[] = [];
+  const addDocument = (text: string, label: number) => {
+    documents.push(vocabulary.encode(textFeatures(text)));
+    labels.push(label);
+  };
+  for (const example of data.examples) addDocument(example.request, 0);
+  for (const [index, group] of groups.entries()) for (const text of group) addDocument(text, index + 1);
+  for (const text of [...data.background, ...(data.counterExamples ?? [])])
+    addDocument(text, backgroundClass);
+  const model = trainSoftmax(
+    documents,
+    labels,
+    { classes, terms: vocabulary.size },
+    { epochs: 30, rate: 2, seed: 1 },
+  );
+  const stop = new Set(stopWords);
+  const content = (word: string) => word.length >= 3 && !stop.has(word);
+  const ownWords = [
+    ...new Set(data.examples.flatMap((example) => textWords(example.request).filter(content))),
+  ].sort();
+  const replies = new Map<string, number>();
+  for (const example of data.examples) replies.set(example.reply, (replies.get(example.reply) ?? 0) + 1);
+  const reply = [...replies.entries()].sort((left, right) => right[1] - left[1])[0]?.[0] ?? '';
+  let source = '';
+  for (const step of STEPS) {
+    const weights: Record<string, string> = {};
+    for (const [term, position] of vocabulary.terms.map((term, position) => [term, position] as const)) {
+      let encoded = '';
+      for (let c = 0; c < classes; c++) {
+        const count = Math.round(model.weights[position * classes + c]! / step);
+        if (count === 0) continue;
+        const clamped = Math.max(-MAX_STEP_COUNT, Math.min(MAX_STEP_COUNT, count));
+        encoded += String.fromCharCode(65 + c) + stepCharacter(clamped);
+      }
+      if (encoded !== '') weights[term] = encoded;
+    }
+    source = handlerSource({
+      weights,
+      bias: Array.from(model.bias, (value) => Math.round(value * 1000) / 1000),
+      step,
+      ownWords,
+      reply,
+    });
+    if (source.length <= maxChars) break;
+  }
+  return source;
+}
+
+function handlerSource(parts: {
+  weights: Record<string, string>;
+  bias: number[];
+  step: number;
+  ownWords: string[];
+  reply: string;
+}): string {
+  return `var weights = ${JSON.stringify(parts.weights)};
+var bias = ${JSON.stringify(parts.bias)};
+var ownWords = ${JSON.stringify(Object.fromEntries(parts.ownWords.map((word) => [word, 1])))};
+var stopWords = ${JSON.stringify(Object.fromEntries(stopWords.map((word) => [word, 1])))};
+var reply = ${JSON.stringify(parts.reply)};
+${textFeaturesSource}
+function handler(request, context) {
+  var features = textFeatures(request && request.text);
+  var known = 0;
+  var words = 0;
+  for (var i = 0; i < features.length; i++) {
+    if (features[i][0].charAt(0) !== 'w') continue;
+    var word = features[i][0].slice(2);
+    if (word.length < 3 || stopWords[word] === 1) continue;
+    words += 1;
+    if (ownWords[word] === 1) known += 1;
+  }
+  if (words === 0 || known * 2 < words) return null;
+  var scores = bias.slice();
+  for (var j = 0; j < features.length; j++) {
+    var encoded = weights[features[j][0]];
+    if (typeof encoded !== 'string') continue;
+    for (var k = 0; k + 1 < encoded.length; k += 2) {
+      var code = encoded.charCodeAt(k + 1);
+      if (code > 92) code -= 1;
+      scores[encoded.charCodeAt(k) - 65] += (code - 80) * ${parts.step} * features[j][1];
+    }
+  }
+  var max = scores[0];
+  for (var m = 1; m < scores.length; m++) if (scores[m] > max) max = scores[m];
+  var total = 0;
+  for (var n = 0; n < scores.length; n++) total += Math.exp(scores[n] - max);
+  return Math.exp(scores[0] - max) / total >= ${ANSWER_PROBABILITY} ? reply : null;
+}`;
+}
