@@ -1,3 +1,4 @@
+export { fillTemplate, fillTemplateSource, slotTokens, slotTokensSource, templateOf } from './slots.js';
 export {
   type SoftmaxModel,
   type SoftmaxOptions,

@@ -23,6 +23,7 @@ import type { Kysely } from 'kysely';
 import {
   type SparseDocument,
   softmaxProbabilities,
+  templateOf,
   textFeatures,
   trainSoftmaxYielding,
   Vocabulary,
@@ -75,7 +76,10 @@ export interface DetectedCluster {
 export interface Observation {
   id: string;
   scopeKey: string;
+  /** The kind of answer: the pattern tier's answer key, or for a reply that repeats a slot of its request, its template's key. */
   answerKey: string;
+  /** The pattern tier's key of this observation's own reply (the reply text is looked up by it). */
+  replyKey?: string;
   request: string;
   vector: Float32Array;
   createdAt: number;
@@ -131,10 +135,20 @@ export async function detectClusters(
   );
   const byScope = new Map<string, Observation[]>();
   for (const row of rows) {
+    // Replies that differ only in the slots they repeat from their requests (an order number) are one
+    // kind of answer: grouped by their template.
+    const reply = answerText.get(`${row.shape_hash}:${row.answer_key}`);
+    const template = reply === undefined ? undefined : templateOf(row.request_text, reply);
     const observation: Observation = {
       id: row.id,
       scopeKey: row.shape_hash,
-      answerKey: row.answer_key,
+      answerKey:
+        template === undefined
+          ? row.answer_key
+          : createHash('sha256')
+              .update(`template:${normalizeRequest(template.replace(/\{\{(\d+)\}\}/g, ' slot$1 '))}`)
+              .digest('hex'),
+      replyKey: row.answer_key,
       request: row.request_text,
       vector: unit(decodeVector(row.embedding)),
       createdAt: Number(row.created_at),
@@ -152,7 +166,7 @@ export async function detectClusters(
       (cluster) =>
         cluster.members.length >= options.minOccurrences &&
         cluster.confidence >= options.confidenceThreshold &&
-        answerText.has(`${scopeKey}:${cluster.answerKey}`),
+        cluster.members.every((member) => answerText.has(`${scopeKey}:${member.replyKey}`)),
     );
     if (eligible.length === 0) continue;
     const maskedById = new Map(observations.map((item) => [item.id, redactor.text(item.request)]));
@@ -166,8 +180,11 @@ export async function detectClusters(
         (member) => separability.probability(member, own) >= CORE_PROBABILITY,
       );
       if (core.length < MIN_CORE) continue;
-      const reply = redactor.text(answerText.get(`${scopeKey}:${cluster.answerKey}`)!);
-      const example = (member: Observation): ClusterExample => ({ request: masked(member), reply });
+      // Each member with its own reply: the same text, or the template filled from its request.
+      const example = (member: Observation): ClusterExample => ({
+        request: masked(member),
+        reply: redactor.text(answerText.get(`${scopeKey}:${member.replyKey}`)!),
+      });
       // Every third core member is held out; the model may see any other member.
       const heldOut = hashOrder(core, masked).filter((_, index) => index % 3 === 2);
       const held = new Set(heldOut.map((member) => member.id));

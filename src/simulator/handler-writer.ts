@@ -6,6 +6,7 @@
  * words; both return null on anything else.
  * It is not Claude and writes no clever code; validation judges its handlers like the model's.
  */
+import { replyExpression, replyFunctions, replyPlan } from './reply-plan.js';
 import { writeSoftmaxHandler } from './softmax-writer.js';
 import { stopWords } from './stop-words.js';
 import type { SimulatedResponder } from './types.js';
@@ -89,12 +90,11 @@ export function writeKeywordHandler(data: GenerationData): string {
   ].sort();
   // A counter-example made only of the examples' words is refused by its words as a whole.
   const refusedRequests = [...new Set(counterExamples.map((text) => tokens(text).sort().join(' ')))].sort();
-  const replies = new Map<string, number>();
-  for (const example of data.examples) replies.set(example.reply, (replies.get(example.reply) ?? 0) + 1);
-  const reply = [...replies.entries()].sort((left, right) => right[1] - left[1])[0]?.[0] ?? '';
+  const plan = replyPlan(data.examples);
   const requiredHits = 1;
   return `function handler(request, context) {
   ${tokenizeSource}
+  ${replyFunctions(plan)}
   var keywords = ${JSON.stringify(keywords)};
   var vocabulary = ${JSON.stringify(vocabulary)};
   var refuse = ${JSON.stringify(nearMissOnly)};
@@ -109,7 +109,7 @@ export function writeKeywordHandler(data: GenerationData): string {
     if (vocabulary.indexOf(words[i]) >= 0) known++;
   }
   if (hits < ${requiredHits} || known / words.length < 0.5) return null;
-  return ${JSON.stringify(reply)};
+  return ${replyExpression(plan, 'request.text')};
 }`;
 }
 

@@ -18,6 +18,7 @@ import {
   trainSoftmax,
   Vocabulary,
 } from '../classify/index.js';
+import { type ReplyPlan, replyExpression, replyFunctions, replyPlan } from './reply-plan.js';
 import { stopWords } from './stop-words.js';
 
 export interface SoftmaxHandlerData {
@@ -62,13 +63,12 @@ export function writeSoftmaxHandler(data: SoftmaxHandlerData, maxChars = 240 * 1
     { epochs: 30, rate: 2, seed: 1 },
   );
   const stop = new Set(stopWords);
-  const content = (word: string) => word.length >= 3 && !stop.has(word);
+  // Content words: three letters or more, not a stop word, no digit (an order number is a slot, not a word).
+  const content = (word: string) => word.length >= 3 && !stop.has(word) && !/[0-9]/.test(word);
   const ownWords = [
     ...new Set(data.examples.flatMap((example) => textWords(example.request).filter(content))),
   ].sort();
-  const replies = new Map<string, number>();
-  for (const example of data.examples) replies.set(example.reply, (replies.get(example.reply) ?? 0) + 1);
-  const reply = [...replies.entries()].sort((left, right) => right[1] - left[1])[0]?.[0] ?? '';
+  const plan = replyPlan(data.examples);
   let source = '';
   for (const step of STEPS) {
     const weights: Record<string, string> = {};
@@ -87,7 +87,7 @@ export function writeSoftmaxHandler(data: SoftmaxHandlerData, maxChars = 240 * 1
       bias: Array.from(model.bias, (value) => Math.round(value * 1000) / 1000),
       step,
       ownWords,
-      reply,
+      plan,
     });
     if (source.length <= maxChars) break;
   }
@@ -99,14 +99,14 @@ function handlerSource(parts: {
   bias: number[];
   step: number;
   ownWords: string[];
-  reply: string;
+  plan: ReplyPlan;
 }): string {
   return `var weights = ${JSON.stringify(parts.weights)};
 var bias = ${JSON.stringify(parts.bias)};
 var ownWords = ${JSON.stringify(Object.fromEntries(parts.ownWords.map((word) => [word, 1])))};
 var stopWords = ${JSON.stringify(Object.fromEntries(stopWords.map((word) => [word, 1])))};
-var reply = ${JSON.stringify(parts.reply)};
 ${textFeaturesSource}
+${replyFunctions(parts.plan)}
 function handler(request, context) {
   var features = textFeatures(request && request.text);
   var known = 0;
@@ -114,7 +114,7 @@ function handler(request, context) {
   for (var i = 0; i < features.length; i++) {
     if (features[i][0].charAt(0) !== 'w') continue;
     var word = features[i][0].slice(2);
-    if (word.length < 3 || stopWords[word] === 1) continue;
+    if (word.length < 3 || stopWords[word] === 1 || /[0-9]/.test(word)) continue;
     words += 1;
     if (ownWords[word] === 1) known += 1;
   }
@@ -133,6 +133,6 @@ function handler(request, context) {
   for (var m = 1; m < scores.length; m++) if (scores[m] > max) max = scores[m];
   var total = 0;
   for (var n = 0; n < scores.length; n++) total += Math.exp(scores[n] - max);
-  return Math.exp(scores[0] - max) / total >= ${ANSWER_PROBABILITY} ? reply : null;
+  return Math.exp(scores[0] - max) / total >= ${ANSWER_PROBABILITY} ? ${replyExpression(parts.plan, 'request.text')} : null;
 }`;
 }
