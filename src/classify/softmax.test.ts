@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { softmaxProbabilities, trainSoftmax, trainSoftmaxYielding, Vocabulary } from './softmax.js';
+import {
+  softmaxEpochs,
+  softmaxProbabilities,
+  trainSoftmax,
+  trainSoftmaxYielding,
+  Vocabulary,
+} from './softmax.js';
 import { textFeatures, textWords } from './text-features.js';
 
 const kinds = [
@@ -45,7 +51,7 @@ describe('trainSoftmax', () => {
     expect(probability('my refund has not arrived')[1]).toBeGreaterThan(0.7);
   });
 
-  it('gives the same model for the same documents, and the same when it yields between epochs', async () => {
+  it('gives the same model for the same documents, and the same when it yields between steps', async () => {
     const once = fitKinds(trainSoftmax).model;
     expect(fitKinds(trainSoftmax).model.weights).toEqual(once.weights);
     const vocabulary = new Vocabulary();
@@ -59,5 +65,25 @@ describe('trainSoftmax', () => {
     );
     expect(yielded.weights).toEqual(once.weights);
     expect(yielded.bias).toEqual(once.bias);
+  });
+
+  it('yields within an epoch over many documents, and trains the same as without yielding', async () => {
+    const vocabulary = new Vocabulary();
+    const texts = Array.from({ length: 80 }, (_, round) =>
+      kinds.map((list) => list.map((text) => `${text} ${round}`)),
+    );
+    const documents = texts.flatMap((round) =>
+      round.flat().map((text) => vocabulary.encode(textFeatures(text))),
+    );
+    const labels = texts.flatMap((round) => round.flatMap((list, label) => list.map(() => label)));
+    const shape = { classes: 2, terms: vocabulary.size };
+    const options = { epochs: 2, rate: 0.5, seed: 3 };
+    let steps = 0;
+    const epochs = softmaxEpochs(documents, labels, shape, options);
+    while (!epochs.next().done) steps += 1;
+    expect(documents.length).toBe(640);
+    expect(steps).toBe(2 * Math.ceil(640 / 256));
+    const yielded = await trainSoftmaxYielding(documents, labels, shape, options);
+    expect(yielded.weights).toEqual(trainSoftmax(documents, labels, shape, options).weights);
   });
 });

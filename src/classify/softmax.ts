@@ -53,7 +53,10 @@ export interface SoftmaxModel {
   bias: Float32Array;
 }
 
-/** One epoch at a time, so a caller can yield between epochs. */
+/** Documents trained on between two yields: a few milliseconds of work with a hundred classes. */
+const DOCUMENTS_PER_STEP = 256;
+
+/** A step at a time (an epoch's next DOCUMENTS_PER_STEP documents), so a caller can yield between steps. */
 export function* softmaxEpochs(
   documents: readonly SparseDocument[],
   labels: readonly number[],
@@ -76,7 +79,12 @@ export function* softmaxEpochs(
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     const rate = options.rate / (1 + epoch);
+    let sinceYield = 0;
     for (const position of order) {
+      if (++sinceYield > DOCUMENTS_PER_STEP) {
+        sinceYield = 1;
+        yield epoch;
+      }
       const { index, weight } = documents[position]!;
       score(weights, bias, classes, index, weight, scores);
       const label = labels[position]!;
@@ -106,7 +114,7 @@ export function trainSoftmax(
   }
 }
 
-/** Trains as `trainSoftmax` does, giving the event loop a turn between epochs. */
+/** Trains as `trainSoftmax` does, giving the event loop a turn every DOCUMENTS_PER_STEP documents. */
 export async function trainSoftmaxYielding(
   documents: readonly SparseDocument[],
   labels: readonly number[],
