@@ -43,22 +43,27 @@ export class LearnTier implements AnswerTier {
       outcome: HandlerOutcome;
       text: string;
     }> = [];
-    for (const capability of serving) {
+    const handlerContext = {
+      tenantId: context.tenantId,
+      agentId: context.agentId,
+      now: new Date(this.options.now()).toISOString(),
+    };
+    // Asked all at once: the sandbox runs them one after another without a round trip between them.
+    const outcomes = await Promise.all(
+      serving.map(async (capability) => {
+        const handler = await this.handlerOf(selector, scopeKey, capability.id);
+        if (!handler) return undefined;
+        return handler.run({ text: context.text, channel: context.channel }, handlerContext);
+      }),
+    );
+    for (const [index, capability] of serving.entries()) {
+      const outcome = outcomes[index];
+      if (!outcome) continue;
       // A canary's control arm runs the handler in the shadow: counted, never sent.
       const arm =
         capability.state === 'promoted'
           ? 'promoted'
           : canaryArm(capability.id, context.conversationId, capability.rollout);
-      const handler = await this.handlerOf(selector, scopeKey, capability.id);
-      if (!handler) continue;
-      const outcome = await handler.run(
-        { text: context.text, channel: context.channel },
-        {
-          tenantId: context.tenantId,
-          agentId: context.agentId,
-          now: new Date(this.options.now()).toISOString(),
-        },
-      );
       // A handler that abstains or fails, and a control arm's shadow call, are counted now; a reply is
       // counted once the tier knows it is served (a reply overruled by a disagreement counts for nothing).
       if (outcome.kind !== 'reply' || arm === 'control') {

@@ -174,6 +174,37 @@ describe('the sandbox bounds time', () => {
     await attempt('() => "ok"');
   });
 
+  it('stops a runaway among calls posted ahead of it; the calls before it answer, the calls after it run on the new worker', async () => {
+    const runaway = await sandbox.compile(
+      '(() => () => { const all = []; for (;;) all.push({ padding: "x".repeat(100000) + all.length }); })()',
+    );
+    const kept = await sandbox.compile('function handler(request) { return "kept " + request.text; }');
+    const fresh = await sandbox.compile('(() => (request) => "fresh " + request.text)()');
+    const restartsBefore = sandbox.stats().workerRestarts;
+    const before = Array.from({ length: 5 }, (_, index) => kept.run({ text: `b${index}` }, context));
+    const stopped = runaway.run({ text: 'x' }, context);
+    // More than MAX_POSTED behind it: some posted to the worker that is stopped, some still queued.
+    const after = Array.from({ length: 24 }, (_, index) =>
+      (index % 2 === 0 ? kept : fresh).run({ text: `a${index}` }, context),
+    );
+    expect(await Promise.all(before)).toEqual(
+      Array.from({ length: 5 }, (_, index) => ({ kind: 'reply', text: `kept b${index}` })),
+    );
+    expect(await stopped).toMatchObject({
+      kind: 'error',
+      code: 'timeout',
+      message: expect.stringContaining('worker'),
+    });
+    expect(await Promise.all(after)).toEqual(
+      Array.from({ length: 24 }, (_, index) => ({
+        kind: 'reply',
+        text: `${index % 2 === 0 ? 'kept' : 'fresh'} a${index}`,
+      })),
+    );
+    expect(sandbox.stats().workerRestarts).toBe(restartsBefore + 1);
+    kept.dispose();
+  });
+
   it('does not let a returned object run code: getters, toString and proxies are never touched', async () => {
     for (const code of [
       '() => ({ get text() { while (true) {} } })',

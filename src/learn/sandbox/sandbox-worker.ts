@@ -55,7 +55,8 @@ const live = new LiveHandlers(limits, defaultLiveCapacity, () => performance.now
 /** Sources of kept handlers by key, as the host sent them with their first call. */
 const sources = new Map<string, string>();
 
-// The host sends the next request only after this one's result: evaluations never overlap.
+// The host may post requests ahead (worker-host.ts, MAX_POSTED); they never overlap: each runs to its
+// result synchronously once the instance is ready, and awaiting the instance resumes them in arrival order.
 port.on('message', async (message: WorkerRequest | WorkerDrop) => {
   if ('drop' in message) {
     live.drop(message.drop);

@@ -1,5 +1,5 @@
 /**
- * The host side of the sandbox's worker: one evaluation in flight at a time, a watchdog that stops
+ * The host side of the sandbox's worker: up to MAX_POSTED calls posted ahead, run one at a time, a watchdog that stops
  * the worker when a call outlives its time limit by more than a grace period (QuickJS polls its
  * interrupt handler only every ~10,000 operations, and a few slow operations can take seconds), and a
  * new worker after every stop or crash.
@@ -38,16 +38,31 @@ export interface SourceShape {
 interface RunningWorker {
   worker: Worker;
   ready: Promise<void>;
+  /** Set once `ready` resolved: calls are posted only to a ready worker. */
+  isReady: boolean;
   /** Keys whose source this worker already holds: their calls post the key alone. */
   sources: Set<string>;
 }
 
+/** A call posted to the worker; the worker runs them one after another, in the order posted. */
+interface Posted {
+  id: number;
+  pending: PendingEvaluation;
+  watchdog?: NodeJS.Timeout;
+}
+
+/**
+ * Calls posted to the worker ahead of their turn: the worker goes from one to the next without waiting
+ * for the host to read a result and post again (a learn tier asking 70 handlers about one request spent
+ * about half its time on those round trips). Only the oldest is running; the watchdog times it alone.
+ */
+export const MAX_POSTED = 16;
+
 export class SandboxWorkerHost {
   private readonly queue: PendingEvaluation[] = [];
   private current: RunningWorker | undefined;
-  private inFlight:
-    | { id: number; pending: PendingEvaluation; posted: boolean; watchdog?: NodeJS.Timeout }
-    | undefined;
+  /** Posted to the current worker, oldest (the one running) first. */
+  private posted: Posted[] = [];
   private nextId = 1;
   private failedStarts = 0;
   private closed = false;
@@ -86,10 +101,9 @@ export class SandboxWorkerHost {
     this.closed = true;
     const running = this.current;
     this.current = undefined;
-    if (this.inFlight) {
-      clearTimeout(this.inFlight.watchdog);
-      this.inFlight.pending.reject(closedError());
-      this.inFlight = undefined;
+    for (const posted of this.posted.splice(0)) {
+      clearTimeout(posted.watchdog);
+      posted.pending.reject(closedError());
     }
     for (const pending of this.queue.splice(0)) pending.reject(closedError());
     void running?.worker.terminate();
@@ -121,64 +135,78 @@ export class SandboxWorkerHost {
     });
     // A rejection is handled where it is awaited; this keeps an unawaited one from being reported.
     ready.catch(() => {});
-    this.current = { worker, ready, sources: new Set() };
-    return this.current;
+    const running: RunningWorker = { worker, ready, isReady: false, sources: new Set() };
+    this.current = running;
+    ready.then(
+      () => {
+        running.isReady = true;
+        this.failedStarts = 0;
+        if (this.current === running) this.pump();
+      },
+      (error: unknown) => this.failedStart(running, error),
+    );
+    return running;
+  }
+
+  /** A worker that never became ready: start another, or after MAX_FAILED_STARTS fail every waiting call. */
+  private failedStart(running: RunningWorker, error: unknown): void {
+    if (this.current !== running || this.closed) return;
+    this.current = undefined;
+    void running.worker.terminate();
+    this.failedStarts += 1;
+    if (this.failedStarts >= MAX_FAILED_STARTS) {
+      this.failedStarts = 0;
+      for (const waiting of this.queue.splice(0)) waiting.reject(error);
+      return;
+    }
+    this.pump();
   }
 
   private pump(): void {
-    if (this.closed || this.inFlight || this.queue.length === 0) return;
+    if (this.closed || this.queue.length === 0) return;
     const running = this.running();
-    const pending = this.queue.shift()!;
-    const id = this.nextId++;
-    this.inFlight = { id, pending, posted: false };
-    running.worker.ref();
-    running.ready.then(
-      () => {
-        if (this.inFlight?.id !== id || this.current !== running) return;
-        // Armed once the worker is ready: its start-up is not counted against the call.
-        this.inFlight.watchdog = setTimeout(
-          () => this.stopRunaway(running, id),
-          evaluationTimeoutMs(this.limits, pending.input === undefined) * wallClockFactor + WATCHDOG_GRACE_MS,
-        );
-        this.inFlight.posted = true;
-        // A kept handler's source crosses to its worker once (a 187 KB source copied on every call cost
-        // about as much as the call itself); the worker keeps it under the key until it is dropped.
-        const key = pending.input === undefined ? undefined : pending.shape?.key;
-        const sourceHeld = key !== undefined && running.sources.has(key);
-        if (key !== undefined) running.sources.add(key);
-        running.worker.postMessage({
-          id,
-          ...(sourceHeld ? {} : { source: pending.source }),
-          input: pending.input,
-          ...(pending.shape ? { form: pending.shape.form } : {}),
-          ...(pending.shape?.key === undefined ? {} : { key: pending.shape.key }),
-        } satisfies WorkerRequest);
-        this.failedStarts = 0;
-      },
-      (error: unknown) => {
-        if (this.inFlight?.id !== id) return;
-        this.failedStarts += 1;
-        this.inFlight = undefined;
-        if (this.current === running) this.current = undefined;
-        if (this.failedStarts >= MAX_FAILED_STARTS) {
-          pending.reject(error);
-          for (const waiting of this.queue.splice(0)) waiting.reject(error);
-          return;
-        }
-        this.queue.unshift(pending);
-        this.pump();
-      },
+    // Before it is ready nothing is posted: its start-up is not counted against any call.
+    if (!running.isReady) return;
+    while (this.queue.length > 0 && this.posted.length < MAX_POSTED) {
+      const pending = this.queue.shift()!;
+      const posted: Posted = { id: this.nextId++, pending };
+      this.posted.push(posted);
+      if (this.posted.length === 1) this.arm(running, posted);
+      running.worker.ref();
+      // A kept handler's source crosses to its worker once (a 187 KB source copied on every call cost
+      // about as much as the call itself); the worker keeps it under the key until it is dropped.
+      const key = pending.input === undefined ? undefined : pending.shape?.key;
+      const sourceHeld = key !== undefined && running.sources.has(key);
+      if (key !== undefined) running.sources.add(key);
+      running.worker.postMessage({
+        id: posted.id,
+        ...(sourceHeld ? {} : { source: pending.source }),
+        input: pending.input,
+        ...(pending.shape ? { form: pending.shape.form } : {}),
+        ...(pending.shape?.key === undefined ? {} : { key: pending.shape.key }),
+      } satisfies WorkerRequest);
+    }
+  }
+
+  /** Times the oldest posted call from now (when the one before it finished, it started). */
+  private arm(running: RunningWorker, posted: Posted): void {
+    posted.watchdog = setTimeout(
+      () => this.stopRunaway(running, posted.id),
+      evaluationTimeoutMs(this.limits, posted.pending.input === undefined) * wallClockFactor +
+        WATCHDOG_GRACE_MS,
     );
   }
 
   private finish(worker: Worker, message: Extract<WorkerMessage, { type: 'result' }>): void {
-    if (this.inFlight?.id !== message.id || this.current?.worker !== worker) return;
-    const { pending, watchdog } = this.inFlight;
-    clearTimeout(watchdog);
-    this.inFlight = undefined;
-    worker.unref();
+    const head = this.posted[0];
+    if (head?.id !== message.id || this.current?.worker !== worker) return;
+    clearTimeout(head.watchdog);
+    this.posted.shift();
+    const next = this.posted[0];
+    if (next) this.arm(this.current, next);
+    else worker.unref();
     if (message.instanceBroken) this.instanceRestarts += 1;
-    pending.resolve({
+    head.pending.resolve({
       evaluation: message.evaluation,
       instanceBroken: message.instanceBroken,
       reused: message.reused === true,
@@ -187,8 +215,8 @@ export class SandboxWorkerHost {
   }
 
   private stopRunaway(running: RunningWorker, id: number): void {
-    if (this.inFlight?.id !== id) return;
-    const { pending } = this.inFlight;
+    if (this.current !== running || this.posted[0]?.id !== id) return;
+    const { pending } = this.posted[0];
     this.replace(running);
     const compiling = pending.input === undefined;
     const limitMs = evaluationTimeoutMs(this.limits, compiling);
@@ -204,22 +232,19 @@ export class SandboxWorkerHost {
     this.pump();
   }
 
-  /** The worker crashed or exited while it was the current one: fail its call, start another. */
+  /** The worker crashed or exited while it was the current one: fail the call it was running, start another. */
   private lose(worker: Worker, message: string): void {
-    if (this.current?.worker !== worker) return;
-    const inFlight = this.inFlight;
-    if (inFlight && !inFlight.posted) {
-      // It failed to start: the call waiting for it is retried (or failed) where `ready` is awaited.
-      this.current = undefined;
-      void worker.terminate();
-      return;
-    }
-    this.replace(this.current);
-    if (inFlight) {
-      inFlight.pending.resolve({
+    const running = this.current;
+    if (running?.worker !== worker) return;
+    // It failed to start: handled where `ready` rejects (failedStart).
+    if (!running.isReady) return;
+    const head = this.posted[0];
+    this.replace(running);
+    if (head) {
+      head.pending.resolve({
         evaluation: {
           kind: 'error',
-          code: inFlight.pending.input === undefined ? 'compile' : 'exception',
+          code: head.pending.input === undefined ? 'compile' : 'exception',
           message: `${message}; it was replaced`,
         },
         instanceBroken: true,
@@ -228,9 +253,14 @@ export class SandboxWorkerHost {
     this.pump();
   }
 
+  /**
+   * Stops `running` and starts the next worker. The oldest posted call is the caller's to settle; the
+   * others had not started, and go back to the front of the queue for the new worker (in their order).
+   */
   private replace(running: RunningWorker): void {
-    if (this.inFlight) clearTimeout(this.inFlight.watchdog);
-    this.inFlight = undefined;
+    const posted = this.posted.splice(0);
+    for (const entry of posted) clearTimeout(entry.watchdog);
+    this.queue.unshift(...posted.slice(1).map((entry) => entry.pending));
     if (this.current === running) this.current = undefined;
     this.workerRestarts += 1;
     void running.worker.terminate();
