@@ -32,6 +32,7 @@ import { normalizeRequest } from '../optimize/index.js';
 import type { Redactor } from '../privacy/index.js';
 import type { StewardStore } from '../store/index.js';
 import type { ClusterExample, ClusterSummary } from './capability-store.js';
+import { evenSample } from './validate.js';
 
 type ObservationTables = {
   pattern_observations: {
@@ -288,7 +289,7 @@ async function crossFit(
   const classOf = new Map(groups.map((group, index) => [group.answerKey, index]));
   const rest = groups.length;
   const classes = groups.length + 1;
-  const sample = evenSampleOf(observations, MAX_CLASSIFIED);
+  const sample = evenSample(observations, MAX_CLASSIFIED);
   const vocabulary = new Vocabulary();
   const documents: SparseDocument[] = sample.map((item) => vocabulary.encode(textFeatures(masked(item))));
   const labels = sample.map((item) => classOf.get(item.answerKey) ?? rest);
@@ -375,11 +376,6 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function evenSampleOf<Entry>(entries: readonly Entry[], limit: number): Entry[] {
-  if (entries.length <= limit) return [...entries];
-  const step = entries.length / limit;
-  return Array.from({ length: limit }, (_, index) => entries[Math.floor(index * step)]!);
-}
 
 interface ScoredCluster {
   answerKey: string;
