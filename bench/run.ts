@@ -36,6 +36,7 @@ import { stopChildrenOnSignals } from './http-processes.js';
 import { httpBenchSettings } from './http-report.js';
 import { benchKeyChecks, type KeyCheckFigures, printKeyChecks } from './keys.bench.js';
 import { benchLearnSandbox, printLearnSandbox } from './learn-sandbox.bench.js';
+import { benchLearnSoftmax, printLearnSoftmax } from './learn-softmax.bench.js';
 import { benchPermissionDecisions, printPermissionDecision } from './permission.bench.js';
 import {
   benchPiiThroughput,
@@ -189,7 +190,10 @@ async function main(): Promise<void> {
     }
   }
   if (wants('sdk')) printSdkTurn(await benchSdkTurn());
-  if (wants('learn-sandbox')) printLearnSandbox(await benchLearnSandbox());
+  if (wants('learn-sandbox')) {
+    printLearnSandbox(await benchLearnSandbox());
+    printLearnSoftmax(await benchLearnSoftmax());
+  }
   if (wants('fleet')) {
     // Each engine touches within the same time bound (maxTouchMs), in a process of its own: a touch
     // costs several times more on PostgreSQL (every write a round trip), so the full 100,000 may take

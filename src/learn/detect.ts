@@ -376,7 +376,6 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-
 interface ScoredCluster {
   answerKey: string;
   members: Observation[];

@@ -87,6 +87,19 @@ describe('the softmax handler', () => {
     expect(await replies(small, unseen(hoursRequests).slice(0, 2))).toEqual([hoursReply, hoursReply]);
   });
 
+  it('keeps only its largest weights when even the coarsest steps do not fit the limit', async () => {
+    // With no room at all it keeps no weights: the fixed part (features, stop words, the examples' words).
+    const fixed = writeSoftmaxHandler(data, 0);
+    expect(fixed).not.toContain('"w:');
+    const limit = fixed.length + 400;
+    const pruned = writeSoftmaxHandler(data, limit);
+    expect(pruned.length).toBeLessThanOrEqual(limit);
+    expect(pruned.length).toBeGreaterThan(fixed.length);
+    expect(statelessForm(pruned)).toBe('script');
+    const outcomes = await replies(pruned, [...unrelatedRequests]);
+    expect(outcomes).toEqual(unrelatedRequests.map(() => null));
+  });
+
   it('reads features in the sandbox exactly as the host does', async () => {
     const texts = [
       "What's   my ORDER #12345? I've been charged twice!!",

@@ -7,8 +7,8 @@
  * (src/classify/text-features.ts), carried in the handler's source.
  *
  * Weights are quantized to steps of 0.2 and written two characters per non-zero weight (the class, then
- * the step count), which keeps a handler over ~1,500 requests near 100 KB; a handler larger than
- * `maxChars` is written with coarser steps.
+ * the step count), which keeps a handler over ~1,500 requests near 125 KB; a handler larger than
+ * `maxChars` is written with coarser steps, and at the coarsest with only its largest weights.
  */
 import {
   type SparseDocument,
@@ -69,10 +69,10 @@ export function writeSoftmaxHandler(data: SoftmaxHandlerData, maxChars = 240 * 1
     ...new Set(data.examples.flatMap((example) => textWords(example.request).filter(content))),
   ].sort();
   const plan = replyPlan(data.examples);
-  let source = '';
-  for (const step of STEPS) {
+  const write = (step: number, keep: (position: number) => boolean) => {
     const weights: Record<string, string> = {};
-    for (const [term, position] of vocabulary.terms.map((term, position) => [term, position] as const)) {
+    for (const [position, term] of vocabulary.terms.entries()) {
+      if (!keep(position)) continue;
       let encoded = '';
       for (let c = 0; c < classes; c++) {
         const count = Math.round(model.weights[position * classes + c]! / step);
@@ -82,14 +82,34 @@ export function writeSoftmaxHandler(data: SoftmaxHandlerData, maxChars = 240 * 1
       }
       if (encoded !== '') weights[term] = encoded;
     }
-    source = handlerSource({
+    return handlerSource({
       weights,
       bias: Array.from(model.bias, (value) => Math.round(value * 1000) / 1000),
       step,
       ownWords,
       plan,
     });
-    if (source.length <= maxChars) break;
+  };
+  let source = '';
+  for (const step of STEPS) {
+    source = write(step, () => true);
+    if (source.length <= maxChars) return source;
+  }
+  // Still too large at the coarsest step: keep the terms with the largest weights, a tenth fewer each time.
+  const step = STEPS[STEPS.length - 1]!;
+  const byWeight = vocabulary.terms
+    .map((_, position) => {
+      let largest = 0;
+      for (let c = 0; c < classes; c++)
+        largest = Math.max(largest, Math.abs(model.weights[position * classes + c]!));
+      return { position, largest };
+    })
+    .sort((left, right) => right.largest - left.largest || left.position - right.position);
+  let kept = byWeight.length;
+  while (source.length > maxChars && kept > 0) {
+    kept = Math.floor(kept * 0.9);
+    const keep = new Set(byWeight.slice(0, kept).map((entry) => entry.position));
+    source = write(step, (position) => keep.has(position));
   }
   return source;
 }
