@@ -226,6 +226,32 @@ describe('LiveHandlers', () => {
     expect(live.keptBytes).toBe(0);
   });
 
+  it('gives the room of a runtime idle for `idleMs` to a handler that finds none; runtimes in use stay', async () => {
+    const module = await newQuickJSWASMModule();
+    let clock = 0;
+    const live = new LiveHandlers(
+      resolveSandboxLimits(),
+      { maxRuntimes: 2, maxBytes: 64 * 1024 * 1024, idleMs: 1_000 },
+      () => clock,
+    );
+    const input = { request: { text: 'x' }, context };
+    const call = (key: string) => live.call(module, key, `() => ${JSON.stringify(key)}`, 'expression', input);
+    expect(call('a')).toMatchObject({ reused: false });
+    expect(call('b')).toMatchObject({ reused: false });
+    clock = 500;
+    expect(call('c')).toBeUndefined();
+    clock = 1_400;
+    expect(call('a')).toMatchObject({ reused: true });
+    // b was last called at 0, a at 1,400: only b is idle at 1,600.
+    clock = 1_600;
+    expect(call('c')).toMatchObject({ evaluation: { kind: 'reply', text: 'c' }, reused: false });
+    expect(call('a')).toMatchObject({ reused: true });
+    expect(call('c')).toMatchObject({ reused: true });
+    expect(live.size).toBe(2);
+    live.drop('a');
+    live.drop('c');
+  });
+
   it('keeps at most `maxBytes` of heap: a handler that does not fit runs fresh, and is loaded once room is freed', async () => {
     const module = await newQuickJSWASMModule();
     const input = { request: { text: 'word1' }, context };

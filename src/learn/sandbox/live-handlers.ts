@@ -10,7 +10,8 @@
  * again); a broken WebAssembly instance drops them all. A worker keeps at most `maxRuntimes` runtimes
  * and `maxBytes` of their heaps as measured just after loading (a runtime with no data uses ~90 KB; a
  * 4,000-term table ~0.8 MB; the offline writer's softmax handler, ~125 KB of source, ~0.53 MB). A handler that finds no room runs in a fresh runtime per call (as before)
- * until a disposed handler frees some. Evicting instead would make an agent with more serving handlers
+ * until a disposed handler frees some, or a kept runtime not called for `idleMs` (10 minutes) gives up
+ * its room. Evicting instead would make an agent with more serving handlers
  * than fit reload and refreeze (~10 ms) on every call, far slower than a fresh evaluation.
  */
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
@@ -65,14 +66,23 @@ export const FREEZE_SOURCE = `(function () {
 export interface LiveCapacity {
   maxRuntimes: number;
   maxBytes: number;
+  /**
+   * A kept runtime not called for this long gives its room to a handler that finds none (an agent gone
+   * quiet should not keep a busy agent's handlers running fresh). Runtimes in use are never evicted:
+   * evicting those would reload one on every call once more handlers serve than fit.
+   */
+  idleMs?: number;
 }
 
 export const defaultLiveCapacity: Readonly<LiveCapacity> = Object.freeze({
   maxRuntimes: 256,
   maxBytes: 128 * 1024 * 1024,
+  idleMs: 10 * 60_000,
 });
 
 interface Live {
+  /** When it was last called (the `now` clock). */
+  lastUsed: number;
   runtime: QuickJSRuntime;
   /** Heap bytes in use just after loading and freezing. */
   bytes: number;
@@ -127,13 +137,17 @@ export class LiveHandlers {
     const reused = entry !== undefined;
     try {
       if (!entry) {
-        if (this.live.size >= this.capacity.maxRuntimes || this.refused.has(key)) return undefined;
+        const full = () => this.live.size >= this.capacity.maxRuntimes;
+        if ((full() || this.refused.has(key)) && (this.dropIdle() === 0 || full() || this.refused.has(key))) {
+          return undefined;
+        }
         entry = this.load(module, source, form);
         if (!entry) {
           // It did not load (its load ran out of time on a busy host, say): not tried again on every call.
           this.refused.add(key);
           return undefined;
         }
+        if (this.bytes + entry.bytes > this.capacity.maxBytes) this.dropIdle();
         if (this.bytes + entry.bytes > this.capacity.maxBytes) {
           free(entry);
           this.refused.add(key);
@@ -142,6 +156,7 @@ export class LiveHandlers {
         this.live.set(key, entry);
         this.bytes += entry.bytes;
       }
+      entry.lastUsed = this.now();
       const evaluation = this.callIn(entry, input);
       if (evaluation.kind === 'error' && (evaluation.code === 'timeout' || evaluation.code === 'memory')) {
         this.drop(key);
@@ -164,6 +179,16 @@ export class LiveHandlers {
     // Room was freed: the handlers refused for want of it may fit now.
     this.refused.clear();
     free(entry);
+  }
+
+  /** Drops the runtimes not called for `idleMs`; returns how many. */
+  private dropIdle(): number {
+    const idleMs = this.capacity.idleMs;
+    if (idleMs === undefined || this.live.size === 0) return 0;
+    const now = this.now();
+    const idle = [...this.live].filter(([, entry]) => now - entry.lastUsed > idleMs).map(([key]) => key);
+    for (const key of idle) this.drop(key);
+    return idle.length;
   }
 
   /** The WebAssembly instance was replaced: its runtimes are gone with it. */
@@ -220,7 +245,7 @@ export class LiveHandlers {
     usage.dispose();
     // Unreadable usage counts as a full heap: the runtime is kept only if that fits.
     const bytes = typeof used === 'number' && used > 0 ? used : this.limits.memoryBytes;
-    return { runtime, context, handler, describe, bytes };
+    return { runtime, context, handler, describe, bytes, lastUsed: this.now() };
   }
 
   private callIn(entry: Live, input: HandlerArguments): HandlerOutcome {
