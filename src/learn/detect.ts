@@ -17,6 +17,14 @@
  * on the others (≥ 99.5% abstention), with the handler itself rather than a proxy.
  *
  * Cohesion (mean similarity of the members to their centre) is reported alongside; it does not gate.
+ *
+ * What does gate, besides size and confidence, is the cluster's core: a softmax model over the words and
+ * word pairs of the scope's requests, cross-fitted to their answers (each request scored by a model that
+ * never saw it), gives each member a probability of its own answer; members at ≥ 0.7 are the core, and a
+ * cluster needs at least 4. Held-out members come from the core only (every third), so validation
+ * judges a handler on the requests the scope's own history can tell apart. The same model orders the
+ * neighbours (confusion mass, both ways), whose requests the prompt labels. A third of every answer's
+ * requests is never shown to the model: validation's "others" are the requests the prompt did not show.
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
