@@ -21,7 +21,7 @@ import { parseLabelledCsv } from '../src/optimize/cache/index.js';
 import { FunctionRuntime } from '../src/runtime/index.js';
 import { readGenerationPrompt, writeHandler } from '../src/simulator/index.js';
 import { openStore } from '../src/store/index.js';
-import { printTable } from './stats.js';
+import { formatMs, printTable, summarise } from './stats.js';
 
 const dataDir = new URL('../../shared/data/banking77/', import.meta.url);
 const offTopicFile = new URL('../test/fixtures/off-topic-requests.txt', import.meta.url);
@@ -100,10 +100,16 @@ export async function runLearnReplay(): Promise<void> {
 
     started = performance.now();
     const tiers = new Map<string, { served: number; wrong: number; cost: number }>();
+    /** Milliseconds per request of the test phase, by the tier that answered. */
+    const timings = new Map<string, number[]>();
     let served = 0;
     for (const row of test) {
       if (performance.now() - started > PHASE_MS) break;
+      const requestStarted = performance.now();
       const reply = await agent.handle({ text: row.text });
+      const took = timings.get(reply.tier) ?? [];
+      took.push(performance.now() - requestStarted);
+      timings.set(reply.tier, took);
       const tier = tiers.get(reply.tier) ?? { served: 0, wrong: 0, cost: 0 };
       tier.served++;
       tier.cost += reply.costUsd;
@@ -148,6 +154,15 @@ export async function runLearnReplay(): Promise<void> {
     console.log(
       `off-topic: ${offTopic.length} requests fitting no intent, ${offTopicWrong} answered by a tier other than the model ` +
         `(${((offTopicWrong / Math.max(1, offTopic.length)) * 100).toFixed(2)}%; by tier: ${[...offTopicTiers.entries()].map(([tier, count]) => `${tier} ${count}`).join(', ')})`,
+    );
+    console.log(
+      `time per test request by the tier that answered, p50 / p99 (every serving handler is asked; ${count('promoted')} serve): ` +
+        [...timings.entries()]
+          .map(([tier, samples]) => {
+            const summary = summarise(samples);
+            return `${tier} ${formatMs(summary.p50)} / ${formatMs(summary.p99)}`;
+          })
+          .join(', '),
     );
     console.log(`learned handlers answered ${(handlerShare * 100).toFixed(1)}% of requests`);
     console.log(
