@@ -28,9 +28,22 @@ const offTopicFile = new URL('../test/fixtures/off-topic-requests.txt', import.m
 const MODEL_COST_USD = 0.05;
 const PHASE_MS = Number(process.env.LEARN_PHASE_MINUTES ?? 8) * 60_000;
 
+/**
+ * `LEARN_REPLAY_SPLIT=dev`: the replay on train.csv alone (two thirds as history, the other third served,
+ * by a hash of the request), so settings can be chosen without looking at test.csv.
+ */
+const DEV_SPLIT = process.env.LEARN_REPLAY_SPLIT === 'dev';
+
 export async function runLearnReplay(): Promise<void> {
-  const train = hashOrder(parseLabelledCsv(readFileSync(new URL('train.csv', dataDir), 'utf8')));
-  const test = hashOrder(parseLabelledCsv(readFileSync(new URL('test.csv', dataDir), 'utf8')));
+  const allTrain = parseLabelledCsv(readFileSync(new URL('train.csv', dataDir), 'utf8'));
+  const servedInDev = (row: { text: string }) =>
+    parseInt(createHash('sha256').update(`dev:${row.text}`).digest('hex').slice(0, 8), 16) % 3 === 0;
+  const train = hashOrder(DEV_SPLIT ? allTrain.filter((row) => !servedInDev(row)) : allTrain);
+  const test = hashOrder(
+    DEV_SPLIT
+      ? allTrain.filter(servedInDev)
+      : parseLabelledCsv(readFileSync(new URL('test.csv', dataDir), 'utf8')),
+  );
   const intentOf = new Map<string, string>();
   for (const row of [...train, ...test]) intentOf.set(row.text.trim(), row.label);
   const answerFor = (intent: string) => `[answer for ${intent}]`;
@@ -143,7 +156,7 @@ export async function runLearnReplay(): Promise<void> {
       'cost/interaction': `$${(figures.cost / Math.max(1, figures.served)).toFixed(4)}`,
     }));
     printTable(
-      `learn replay: ${history} of ${train.length} train requests as history; ${cycle.clusters} clusters, ` +
+      `learn replay${DEV_SPLIT ? ' (development split: train.csv only)' : ''}: ${history} of ${train.length} train requests as history; ${cycle.clusters} clusters, ` +
         `${cycle.detected.length} detected (confidence >= ${process.env.LEARN_CONFIDENCE ?? 0.95}), ${count('promoted')} promoted, ` +
         `${count('failed-validation')} failed validation (learning pass ${learnSeconds.toFixed(1)} s); ${testServed} of ${test.length} test requests and ${offTopic.length} off-topic requests served`,
       rows,
