@@ -102,5 +102,12 @@ describe.each(storeEngines)('CapabilityStore on $name', (engine) => {
       (await capabilities.list(acme, { states: ['canary', 'promoted'], scopeKey: 's1' })).map((c) => c.id),
     ).toEqual(['c1']);
     expect(await capabilities.list(acme, { scopeKey: 'other' })).toEqual([]);
+    // The learn tier's per-request reads: its own serving capabilities, and their code, only.
+    expect(await capabilities.listServing(acme, 's1')).toEqual([{ id: 'c1', state: 'canary', rollout: 10 }]);
+    expect(await capabilities.listServing(globex, 's1')).toEqual([]);
+    expect(await capabilities.listServing(acme, 'other')).toEqual([]);
+    expect(await capabilities.codeOf(acme, 'c1')).toBe('function handler() { return null }');
+    expect(await capabilities.codeOf(globex, 'c1')).toBeNull();
+    expect(await capabilities.codeOf({ tenantId: 'acme', agentId: 'other-agent' }, 'c1')).toBeNull();
   });
 });
