@@ -40,7 +40,7 @@ export interface ClusterSummary {
   nearMisses: string[];
   /**
    * Members a model cross-fitted on the scope's requests tells apart from every other answer (its
-   * out-of-fold probability of this answer ≥ 0.7): the held-out members are drawn from these only.
+   * out-of-fold probability of this answer ≥ 0.97): the held-out members are drawn from these only.
    * Absent on clusters detected before it was measured.
    */
   core?: number;
