@@ -3,7 +3,10 @@
  * request, ~130 recorded requests each; each handler trained on its own kind, its 12 nearest neighbours
  * and 200 others): the source size, the heap a kept runtime holds, the per-call cost, and the cost of one
  * request asked of 70 such handlers (what the learn tier does for each request), asked one after another
- * and all at once. The requests are synthetic (seeded), so the bench runs without the data set.
+ * and all at once. The requests are synthetic (seeded), so the bench runs without the data set. Their common
+ * words are in every kind's examples, so every request passes every handler's word check and is scored in
+ * full: the worst case. On banking77, 30% of (request, handler) pairs pass it; the rest return null before
+ * the four-character pieces are read.
  */
 import { performance } from 'node:perf_hooks';
 import { newQuickJSWASMModule } from 'quickjs-emscripten';

@@ -145,17 +145,19 @@ var stopWords = ${JSON.stringify(Object.fromEntries(stopWords.map((word) => [wor
 ${textFeaturesSource}
 ${replyFunctions(parts.plan)}
 function handler(request, context) {
-  var features = textFeatures(request && request.text, true);
+  var text = request && request.text;
+  var plain = textFeatures(text, false);
   var known = 0;
   var words = 0;
-  for (var i = 0; i < features.length; i++) {
-    if (features[i][0].charAt(0) !== 'w') continue;
-    var word = features[i][0].slice(2);
+  for (var i = 0; i < plain.length; i++) {
+    if (plain[i][0].charAt(0) !== 'w') continue;
+    var word = plain[i][0].slice(2);
     if (word.length < 3 || stopWords[word] === 1 || /[0-9]/.test(word)) continue;
     words += 1;
     if (ownWords[word] === 1) known += 1;
   }
   if (words === 0 || known * 2 < words) return null;
+  var features = textFeatures(text, true);
   var scores = bias.slice();
   for (var j = 0; j < features.length; j++) {
     var encoded = weights[features[j][0]];
@@ -170,6 +172,6 @@ function handler(request, context) {
   for (var m = 1; m < scores.length; m++) if (scores[m] > max) max = scores[m];
   var total = 0;
   for (var n = 0; n < scores.length; n++) total += Math.exp(scores[n] - max);
-  return Math.exp(scores[0] - max) / total >= ${ANSWER_PROBABILITY} ? ${replyExpression(parts.plan, 'request.text')} : null;
+  return Math.exp(scores[0] - max) / total >= ${ANSWER_PROBABILITY} ? ${replyExpression(parts.plan, 'text')} : null;
 }`;
 }
