@@ -47,7 +47,8 @@ describe.each(storeEngines)('audit on $name', (engine) => {
       records.push(...page.records);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    return records.sort((a, b) => a.seq - b.seq);
+    // Pages are newest first; the events a row carries share its seq, so reversed, not sorted by seq.
+    return records.reverse();
   }
 
   it('records every pipeline event masked and durable before the reply, in one verifiable chain', async () => {
@@ -63,7 +64,27 @@ describe.each(storeEngines)('audit on $name', (engine) => {
       'interaction-completed',
       'reply-sent',
     ]);
-    expect(records.map((record) => record.seq)).toEqual([1, 2, 3, 4, 5]);
+    // One chained row for the interaction: its four events ride in it and share its seq.
+    expect(records.map((record) => record.seq)).toEqual([1, 2, 2, 2, 2]);
+    expect(records.slice(1).map((record) => record.id)).toEqual(
+      [0, 1, 2, 3].map((index) => `${records[4]!.id.split('#')[0]}#${index}`),
+    );
+    const rows = await opened!.store.db
+      .withTables<{
+        audit_records: { tenant_id: string; seq: number; event_type: string; payload: string };
+      }>()
+      .selectFrom('audit_records')
+      .select(['seq', 'event_type', 'payload'])
+      .where('tenant_id', '=', 'acme')
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((row) => row.event_type)).toEqual([
+      'config-changed',
+      'interaction:message-received,tier-answered,interaction-completed,reply-sent',
+    ]);
+    // Masked inside the carried events, as stored.
+    expect(rows[1]!.payload).toContain('Send the receipt to [EMAIL] please');
+    expect(rows.map((row) => row.payload).join('\n')).not.toContain('maria.lopez');
     expect(records[1]).toMatchObject({
       interactionId: reply.interactionId,
       conversationId: reply.conversationId,

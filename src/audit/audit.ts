@@ -131,6 +131,7 @@ export class Audit {
   private readonly environment: NodeJS.ProcessEnv;
   private readonly deferred = new DeferredAppends({
     append: (inputs) => this.appendPrepared(inputs),
+    carry: (carried, closing) => this.log.carry(carried, closing),
     onError: (error, scopes) => {
       for (const scope of scopes)
         console.error(

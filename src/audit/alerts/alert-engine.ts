@@ -7,7 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import type { StewardStore } from '../../store/index.js';
-import { type AuditRecord, auditDatabase, fromRecordRow, LruMap, parseAuditRecord } from '../log/index.js';
+import {
+  type AuditRecord,
+  auditDatabase,
+  expandRecord,
+  fromRecordRow,
+  LruMap,
+  parseAuditRecord,
+} from '../log/index.js';
 import { type AgentState, newAgentState } from './agent-state.js';
 import type { Detector } from './detectors/detector.js';
 import { permissionEscalationDetector } from './detectors/permission-escalation.js';
@@ -83,7 +90,8 @@ export class AlertEngine {
    * types, and none for a dedupKey that alerted within `dedupWindowMs`).
    */
   async observe(record: AuditRecord): Promise<Alert[]> {
-    return this.process(record, false);
+    // A row that carries an interaction's events is observed as those events.
+    return expandRecord(record).flatMap((event) => this.process(event, false));
   }
 
   /**
@@ -129,7 +137,8 @@ export class AlertEngine {
           } catch {
             continue; // an unreadable payload (verifyChain reports it) teaches nothing
           }
-          this.process(record, true);
+          // A row that carries an interaction's events teaches each of them.
+          for (const event of expandRecord(record)) if (event.at >= options.since) this.process(event, true);
         }
         records += rows.length;
         const last = rows.at(-1);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { validateConfig } from '../../config/index.js';
 import { StewardError, toStewardError } from '../../errors/index.js';
 import type { StewardStore } from '../../store/index.js';
+import { carryRecords, mayCarry } from './carried-events.js';
 import { type Batch, type BatchResult, type CheckpointRequest, writeBatch } from './chain-writer.js';
 import {
   type AuditCheckpoint,
@@ -196,6 +197,16 @@ export class AuditLog {
       maxPayloadBytes: this.config.maxPayloadBytes,
       maxDepth: this.config.maxPayloadDepth,
     });
+  }
+
+  /**
+   * One row that carries `carried` (records of one interaction made by `prepare`) in `closing`'s record,
+   * or undefined when they may not share a row (see carried-events.ts); append it with `appendPrepared`.
+   */
+  carry(carried: readonly PreparedRecord[], closing: PreparedRecord): PreparedRecord | undefined {
+    // All or none: a record left out would go in a row of its own ahead of earlier events it was after.
+    if (!carried.every((record) => mayCarry(record, closing))) return undefined;
+    return carryRecords(carried, closing, this.config.maxPayloadBytes);
   }
 
   /** Appends records made by `prepare` (atomically, in order) and resolves with them once committed. */

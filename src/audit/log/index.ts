@@ -2,6 +2,17 @@
 export { AuditLog, type AuditLogOptions, auditLogOptionsSchema } from './audit-log.js';
 export { canonicalJson } from './canonical-json.js';
 export {
+  CARRIED_SPAN_MS,
+  CARRIER_PREFIX,
+  carriableEventTypes,
+  carriedTypes,
+  carryRecords,
+  closingEventTypes,
+  expandRecord,
+  isCarrierType,
+  mayCarry,
+} from './carried-events.js';
+export {
   type AuditProblem,
   type AuditProblemKind,
   type VerifyRecordsOptions,

@@ -2,6 +2,13 @@
 import type { ExpressionBuilder } from 'kysely';
 import { StewardError } from '../../errors/index.js';
 import type { StewardStore } from '../../store/index.js';
+import {
+  CARRIED_SPAN_MS,
+  CARRIER_PREFIX,
+  carriableEventTypes,
+  closingEventTypes,
+  expandRecord,
+} from './carried-events.js';
 import { type AuditRecord, parseAuditRecord, type SerializedAuditRecord } from './record.js';
 import { type AuditRecordsTable, auditDatabase, fromRecordRow } from './schema.js';
 
@@ -62,31 +69,53 @@ export async function searchAuditRecords(
       );
     }
   }
-  const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const start = query.cursor ? decodeCursor(query.cursor) : undefined;
   const db = auditDatabase(store.db);
   const { tenantId, conversationId } = query;
+  const eventTypes = query.eventTypes === undefined ? undefined : new Set(query.eventTypes);
+  // Rows that carry an interaction's events (carried-events.ts) are read when a wanted type may ride in
+  // one, and up to CARRIED_SPAN_MS after the window (a row's `at` is its latest event's); their events
+  // are then filtered one by one below.
+  const carriers =
+    eventTypes === undefined ||
+    [...eventTypes].some((type) => carriableEventTypes.has(type) || closingEventTypes.has(type));
   // The filters on the records, aliased `r` in both shapes of the query. The page's bound on seq is
   // added by each shape: through the lookup it goes on the lookup's seq, so that the records are
   // reached by their key (PostgreSQL without statistics otherwise ranged over the records by it).
   const filters = (eb: ExpressionBuilder<{ r: AuditRecordsTable }, 'r'>) => {
     const conditions = [eb('r.tenant_id', '=', tenantId)];
     if (query.agentId !== undefined) conditions.push(eb('r.agent_id', '=', query.agentId));
-    if (query.eventTypes !== undefined) conditions.push(eb('r.event_type', 'in', [...query.eventTypes]));
+    const isCarrier = eb('r.event_type', 'like', `${CARRIER_PREFIX}%`);
+    if (eventTypes !== undefined) {
+      const named = eb('r.event_type', 'in', [...eventTypes]);
+      conditions.push(carriers ? eb.or([named, isCarrier]) : named);
+    }
     if (query.from !== undefined) conditions.push(eb('r.at', '>=', query.from));
-    if (query.to !== undefined) conditions.push(eb('r.at', '<', query.to));
+    if (query.to !== undefined) {
+      const before = eb('r.at', '<', query.to);
+      conditions.push(
+        carriers ? eb.or([before, eb.and([isCarrier, eb('r.at', '<', query.to + CARRIED_SPAN_MS)])]) : before,
+      );
+    }
     return eb.and(conditions);
   };
-  let rows: AuditRecordsTable[];
-  if (conversationId === undefined) {
-    rows = await db
-      .selectFrom('audit_records as r')
-      .selectAll('r')
-      .where(filters)
-      .$if(before !== undefined, (builder) => builder.where('r.seq', '<', before!))
-      .orderBy('r.seq', 'desc')
-      .limit(limit + 1)
-      .execute();
-  } else {
+  const wanted = (event: AuditRecord) =>
+    (eventTypes === undefined || eventTypes.has(event.eventType)) &&
+    (query.from === undefined || event.at >= query.from) &&
+    (query.to === undefined || event.at < query.to);
+  // Reads rows newest first from `bound` on (its row again when the bound is inside it).
+  const readRows = (bound: Position | undefined): Promise<AuditRecordsTable[]> => {
+    const operator = bound?.event === undefined ? '<' : '<=';
+    if (conversationId === undefined) {
+      return db
+        .selectFrom('audit_records as r')
+        .selectAll('r')
+        .where(filters)
+        .$if(bound !== undefined, (builder) => builder.where('r.seq', operator, bound!.seq))
+        .orderBy('r.seq', 'desc')
+        .limit(limit + 1)
+        .execute();
+    }
     // The lookup holds the conversation's seqs up to the head's conversation_indexed_seq; the records
     // after it (at most a few thousand) are read from the records themselves (chain-writer.ts). The
     // two branches hold different seqs (each side of conversation_indexed_seq), merged in seq order.
@@ -104,27 +133,52 @@ export async function searchAuditRecords(
       .where('s.conversation_id', '=', conversationId)
       // A head restarted by hand can point below seqs already in the lookup: those come from the tail.
       .where('s.seq', '<=', indexedSeq)
-      .$if(before !== undefined, (builder) => builder.where('s.seq', '<', before!))
+      .$if(bound !== undefined, (builder) => builder.where('s.seq', operator, bound!.seq))
       .where(filters);
     const tail = db
       .selectFrom('audit_records as r')
       .selectAll('r')
       .where('r.conversation_id', '=', conversationId)
       .where('r.seq', '>', indexedSeq)
-      .$if(before !== undefined, (builder) => builder.where('r.seq', '<', before!))
+      .$if(bound !== undefined, (builder) => builder.where('r.seq', operator, bound!.seq))
       .where(filters);
-    rows = await indexed
+    return indexed
       .unionAll(tail)
       .orderBy('seq', 'desc')
       .limit(limit + 1)
       .execute();
+  };
+  // Events newest first: rows by descending seq, a carrier's events from its last to its first.
+  const found: Array<{ record: AuditRecord; position: Position }> = [];
+  let bound = start;
+  for (;;) {
+    const rows = await readRows(bound);
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      const events = expandRecord(readRecord(fromRecordRow(row)));
+      const below = bound !== undefined && bound.seq === seq ? bound.event : undefined;
+      for (let index = Math.min(events.length, below ?? events.length) - 1; index >= 0; index--) {
+        const event = events[index]!;
+        if (wanted(event)) found.push({ record: event, position: { seq, event: index } });
+      }
+    }
+    const last = rows.at(-1);
+    if (found.length > limit || rows.length <= limit || !last) break;
+    bound = { seq: Number(last.seq) };
   }
-  const records = rows.slice(0, limit).map((row) => readRecord(fromRecordRow(row)));
-  const last = records.at(-1);
+  const records = found.slice(0, limit).map((entry) => entry.record);
+  const lastPosition = found[limit - 1]?.position;
   return {
     records,
-    nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seq)) : null,
+    nextCursor: found.length > limit && lastPosition ? encodeCursor(lastPosition) : null,
   };
+}
+
+/** Where a page ends: a row's seq and, inside a row that carries events, the index of the last event given. */
+interface Position {
+  seq: number;
+  /** Undefined: the whole row was given (the next page starts below it). */
+  event?: number;
 }
 
 /** A stored payload that is not JSON (edited by hand: verifyChain reports it) is returned as its text. */
@@ -136,13 +190,18 @@ function readRecord(record: SerializedAuditRecord): AuditRecord {
   }
 }
 
-/** The seq the next page starts below. */
-function encodeCursor(seq: number): string {
-  return Buffer.from(JSON.stringify([seq])).toString('base64url');
+/**
+ * The cursor of the page after `position`: `[seq]` when the page ended on a row's first event (the next
+ * starts below it), `{ seq, event }` inside a row that carries events (the next starts at its earlier
+ * events).
+ */
+function encodeCursor(position: Position): string {
+  const value = position.event ? { seq: position.seq, event: position.event } : [position.seq];
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** The cursor's seq; cursors of the earlier `[at, seq]` form are read by their seq. */
-function decodeCursor(cursor: string): number {
+/** The position a cursor names; cursors of the earlier `[at, seq]` form are read by their seq. */
+function decodeCursor(cursor: string): Position {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
@@ -150,7 +209,18 @@ function decodeCursor(cursor: string): number {
       (parsed.length === 1 || parsed.length === 2) &&
       parsed.every((value) => Number.isSafeInteger(value))
     ) {
-      return parsed.at(-1) as number;
+      return { seq: parsed.at(-1) as number };
+    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const { seq, event, ...rest } = parsed as { seq?: unknown; event?: unknown };
+      if (
+        Object.keys(rest).length === 0 &&
+        Number.isSafeInteger(seq) &&
+        Number.isSafeInteger(event) &&
+        (event as number) > 0
+      ) {
+        return { seq: seq as number, event: event as number };
+      }
     }
   } catch {
     // fall through to the typed error
@@ -165,7 +235,8 @@ function decodeCursor(cursor: string): number {
 export const maxRecordsPerLookup = 1_000;
 
 /**
- * A tenant's records by seq or by id, in seq order, and the seqs or ids that matched none.
+ * A tenant's records by seq or by id, in seq order, and the seqs or ids that matched none. A row that
+ * carries an interaction's events gives all of them by its seq or its id, one of them by `<id>#<index>`.
  *
  * @example
  * const { records, missing } = await findAuditRecords(store, 'acme', { seqs: [3, 4] });
@@ -187,19 +258,41 @@ export async function findAuditRecords(
     .selectFrom('audit_records')
     .selectAll()
     .where('tenant_id', '=', tenantId);
-  const rows =
-    'seqs' in selector
-      ? await base
-          .where('seq', 'in', wanted as number[])
-          .orderBy('seq')
-          .execute()
-      : await base
-          .where('id', 'in', wanted as string[])
-          .orderBy('seq')
-          .execute();
-  const records = rows.map((row) => readRecord(fromRecordRow(row)));
-  const found = new Set<number | string>(
-    records.map((record) => ('seqs' in selector ? Number(record.seq) : record.id)),
-  );
-  return { records, missing: wanted.filter((value) => !found.has(value)) };
+  if ('seqs' in selector) {
+    const rows = await base
+      .where('seq', 'in', wanted as number[])
+      .orderBy('seq')
+      .execute();
+    const records = rows.map((row) => readRecord(fromRecordRow(row)));
+    const found = new Set(records.map((record) => Number(record.seq)));
+    return {
+      records: records.flatMap(expandRecord),
+      missing: wanted.filter((seq) => !found.has(seq as number)),
+    };
+  }
+  // A carried event's id is its row's id, '#' and its index.
+  const rowIdOf = (id: string) => {
+    const mark = id.lastIndexOf('#');
+    return mark > 0 && /^\d+$/.test(id.slice(mark + 1)) ? id.slice(0, mark) : id;
+  };
+  const rowIds = [...new Set((wanted as string[]).flatMap((id) => [id, rowIdOf(id)]))];
+  const rows = await base.where('id', 'in', rowIds).orderBy('seq').execute();
+  const ids = new Set(wanted as string[]);
+  const records: AuditRecord[] = [];
+  const found = new Set<string>();
+  for (const row of rows) {
+    const record = readRecord(fromRecordRow(row));
+    const events = expandRecord(record);
+    if (ids.has(record.id)) {
+      found.add(record.id);
+      records.push(...events);
+      continue;
+    }
+    for (const event of events) {
+      if (!ids.has(event.id)) continue;
+      found.add(event.id);
+      records.push(event);
+    }
+  }
+  return { records, missing: wanted.filter((id) => !found.has(id as string)) };
 }

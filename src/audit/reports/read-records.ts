@@ -5,7 +5,16 @@
  */
 import { sql } from 'kysely';
 import type { StewardStore } from '../../store/index.js';
-import { type AuditRecordsTable, auditDatabase } from '../log/index.js';
+import {
+  type AuditRecord,
+  type AuditRecordsTable,
+  auditDatabase,
+  CARRIED_SPAN_MS,
+  CARRIER_PREFIX,
+  carriedTypes,
+  expandRecord,
+  isCarrierType,
+} from '../log/index.js';
 
 type PageRow = Pick<
   AuditRecordsTable,
@@ -37,6 +46,98 @@ export interface RecordCounts {
  * const { byEventType, byAgent } = await countRecords(store, { tenantId: 'acme', from, to });
  */
 export async function countRecords(store: StewardStore, window: ReportWindow): Promise<RecordCounts> {
+  const rows = await countRows(store, window);
+  const combinations = [
+    ...new Set(rows.byEventType.map((row) => row.eventType).filter((type) => isCarrierType(type))),
+  ];
+  if (combinations.length === 0 && !(await hasCarriersAfter(store, window))) return rows;
+  // A row that carries an interaction's events (carried-events.ts) counts as those events: its event
+  // type names them, so the GROUP BYs still count them without reading payloads. Only rows near the
+  // window's edges are read, for events on the other side of an edge than their row.
+  const byEventType = new Map<string, { tenantId: string; eventType: string; count: number }>();
+  const byAgent = new Map<string, { tenantId: string; agentId: string; count: number }>();
+  const addType = (tenantId: string, eventType: string, count: number) => {
+    const key = `${tenantId}\u0000${eventType}`;
+    const entry = byEventType.get(key) ?? byEventType.set(key, { tenantId, eventType, count: 0 }).get(key)!;
+    entry.count += count;
+  };
+  const addAgent = (tenantId: string, agentId: string, count: number) => {
+    const key = `${tenantId}\u0000${agentId}`;
+    const entry = byAgent.get(key) ?? byAgent.set(key, { tenantId, agentId, count: 0 }).get(key)!;
+    entry.count += count;
+  };
+  for (const row of rows.byEventType)
+    for (const type of carriedTypes(row.eventType)) addType(row.tenantId, type, row.count);
+  for (const row of rows.byAgent) addAgent(row.tenantId, row.agentId, row.count);
+  const db = auditDatabase(store.db);
+  if (combinations.length > 0) {
+    // Each carrier row was counted once per agent: add its other events.
+    let carriersByAgent = db
+      .selectFrom('audit_records')
+      .select((eb) => ['tenant_id', 'agent_id', 'event_type', eb.fn.countAll<number | string>().as('count')])
+      .where('event_type', 'in', combinations)
+      .where('at', '>=', window.from)
+      .where('at', '<', window.to)
+      .groupBy(['tenant_id', 'agent_id', 'event_type']);
+    if (window.tenantId !== null) carriersByAgent = carriersByAgent.where('tenant_id', '=', window.tenantId);
+    for (const row of await carriersByAgent.execute())
+      addAgent(row.tenant_id, row.agent_id, Number(row.count) * (carriedTypes(row.event_type).length - 1));
+  }
+  // Rows stamped in [from, from + span) may carry events before `from`; rows in [to, to + span) events
+  // before `to`.
+  let edges = db
+    .selectFrom('audit_records')
+    .select(['tenant_id', 'agent_id', 'event_type', 'at', 'payload'])
+    .where('event_type', 'like', `${CARRIER_PREFIX}%`)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('at', '>=', window.from),
+          eb('at', '<', Math.min(window.to, window.from + CARRIED_SPAN_MS)),
+        ]),
+        eb.and([eb('at', '>=', window.to), eb('at', '<', window.to + CARRIED_SPAN_MS)]),
+      ]),
+    );
+  if (window.tenantId !== null) edges = edges.where('tenant_id', '=', window.tenantId);
+  for (const row of await edges.execute()) {
+    const rowInside = Number(row.at) < window.to;
+    const events = expandCarrier(row.event_type, row.payload);
+    if (events.length === 1 && isCarrierType(events[0]!.eventType)) continue;
+    for (const event of events) {
+      const inside = event.at >= window.from && event.at < window.to;
+      if (inside === rowInside) continue;
+      const change = inside ? 1 : -1;
+      addType(row.tenant_id, event.eventType, change);
+      addAgent(row.tenant_id, row.agent_id, change);
+    }
+  }
+  return {
+    byEventType: [...byEventType.values()].filter((row) => row.count > 0),
+    byAgent: [...byAgent.values()].filter((row) => row.count > 0),
+  };
+}
+
+/** Whether a carrier row stamped in [to, to + span) may hold events of the window. */
+async function hasCarriersAfter(store: StewardStore, window: ReportWindow): Promise<boolean> {
+  let query = auditDatabase(store.db)
+    .selectFrom('audit_records')
+    .select('seq')
+    .where('event_type', 'like', `${CARRIER_PREFIX}%`)
+    .where('at', '>=', window.to)
+    .where('at', '<', window.to + CARRIED_SPAN_MS)
+    .limit(1);
+  if (window.tenantId !== null) query = query.where('tenant_id', '=', window.tenantId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** A carrier row's events (type and time); unreadable (edited by hand): counted as the row's types at its time. */
+function expandCarrier(eventType: string, payload: string): Array<{ eventType: string; at: number }> {
+  const events = expandRecord({ eventType, payload: parsePayload(payload) } as AuditRecord);
+  return events.map((event) => ({ eventType: event.eventType, at: Number(event.at) }));
+}
+
+/** Rows per event type and per agent in the window (a carrier row counted once, under its own type). */
+async function countRows(store: StewardStore, window: ReportWindow): Promise<RecordCounts> {
   const db = auditDatabase(store.db);
   const base = db
     .selectFrom('audit_records')
@@ -116,6 +217,10 @@ export interface StreamOptions {
  * One tenant's records of one event type in the window, oldest first (by `at`, then seq), read in
  * keyset pages over the `(tenant_id, event_type, at)` index; the next page is fetched while the
  * caller works through this one.
+ *
+ * Rows by their own event type: the events an interaction's row carries (message-received, tier-answered,
+ * interaction-completed, reply-sent) are counted by countRecords but not streamed; no report section
+ * lists them.
  *
  * @example
  * for await (const record of streamRecords(store, { tenantId: 'acme', eventType: 'tool-call-denied', from, to, pageSize: 2_000 })) …
