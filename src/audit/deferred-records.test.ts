@@ -93,6 +93,51 @@ describe('DeferredAppends', () => {
     expect(log.calls).toEqual([['message-received']]);
   });
 
+  it('carries only the waiting records of the closing record’s own interaction; others keep waiting', async () => {
+    const log = recordingAppend();
+    const carried: string[][] = [];
+    const deferred = new DeferredAppends({
+      append: log.append,
+      carry: (records, closing) => {
+        carried.push([...records, closing].map((record) => record.eventType));
+        return { ...closing, eventType: `interaction:${carried.at(-1)!.join(',')}` };
+      },
+    });
+    const of = (eventType: string, interactionId: string) => ({ ...input(eventType), interactionId });
+    deferred.defer(of('message-received', 'a'));
+    deferred.defer(of('message-received', 'b'));
+    deferred.defer(of('tier-answered', 'a'));
+    // A tool call of b goes after b's waiting record, each in its own row; a's keep waiting.
+    await deferred.append([of('tool-call-requested', 'b')]);
+    expect(log.calls).toEqual([['message-received', 'tool-call-requested']]);
+    expect(deferred.size).toBe(2);
+    const [record] = await deferred.append([of('reply-sent', 'a')]);
+    expect(log.calls[1]).toEqual(['interaction:message-received,tier-answered,reply-sent']);
+    expect(record!.eventType).toBe('interaction:message-received,tier-answered,reply-sent');
+    expect(deferred.size).toBe(0);
+    // A failed append puts the carried records back as they were.
+    deferred.defer(of('message-received', 'c'));
+    log.failNext();
+    await expect(deferred.append([of('reply-sent', 'c')])).rejects.toThrow('store down');
+    expect(deferred.size).toBe(1);
+    await deferred.flush();
+    expect(log.calls[2]).toEqual(['message-received']);
+  });
+
+  it('times out each record by its own wait, not the queue’s', async () => {
+    vi.useFakeTimers();
+    const log = recordingAppend();
+    const deferred = new DeferredAppends({ append: log.append, maxDelayMs: 100 });
+    deferred.defer({ ...input('message-received'), interactionId: 'a' });
+    await vi.advanceTimersByTimeAsync(60);
+    deferred.defer({ ...input('message-received'), interactionId: 'b' });
+    await vi.advanceTimersByTimeAsync(40);
+    expect(log.calls).toEqual([['message-received']]);
+    expect(deferred.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(60);
+    expect(log.calls).toEqual([['message-received'], ['message-received']]);
+  });
+
   it('lets only the events nothing acts on wait: a failed completion and every other event go at once', () => {
     const scope = {
       tenantId: 'a',
