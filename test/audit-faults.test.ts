@@ -13,7 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ClaudeAgent } from '../src/agent/index.js';
 import type { Audit } from '../src/audit/index.js';
-import { AuditLog, type AuditRecordInput, auditDatabase, verifyChain } from '../src/audit/index.js';
+import {
+  AuditLog,
+  type AuditRecord,
+  type AuditRecordInput,
+  auditDatabase,
+  CARRIER_PREFIX,
+  canonicalJson,
+  expandRecord,
+  verifyChain,
+} from '../src/audit/index.js';
 import { StewardError } from '../src/errors/index.js';
 import { FunctionRuntime } from '../src/runtime/index.js';
 import { createApp, createMetrics, startServer } from '../src/server/index.js';
@@ -174,14 +183,20 @@ async function storedPayloads(
 ): Promise<Map<string, { json: string; payload: Record<string, unknown> }>> {
   const rows = await auditDatabase(store.db)
     .selectFrom('audit_records')
-    .select(['event_type', 'payload'])
+    .selectAll()
     .where('interaction_id', '=', interactionId)
     .execute();
+  // A row that carries the interaction's events (interaction:…) stands for each of them.
   return new Map(
-    rows.map((row) => [
-      row.event_type,
-      { json: row.payload, payload: JSON.parse(row.payload) as Record<string, unknown> },
-    ]),
+    rows.flatMap((row) => {
+      const payload = JSON.parse(row.payload) as Record<string, unknown>;
+      if (!row.event_type.startsWith(CARRIER_PREFIX))
+        return [[row.event_type, { json: row.payload, payload }]];
+      return expandRecord({ id: row.id, eventType: row.event_type, payload } as AuditRecord).map((event) => [
+        event.eventType,
+        { json: canonicalJson(event.payload), payload: event.payload },
+      ]);
+    }),
   );
 }
 
