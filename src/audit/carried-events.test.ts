@@ -130,6 +130,16 @@ describe.each(storeEngines)('an interaction in one audit row on $name', (engine)
     const window = await audit.search({ tenantId: 'acme', from: 1_001, to: 1_002, agentId: 'desk' });
     expect(window.records.map((record) => record.eventType)).toEqual(['tier-answered']);
     expect((await audit.search({ tenantId: 'acme', agentId: 'other' })).records).toEqual([]);
+    const conversation = await audit.search({ tenantId: 'acme', conversationId: 'c-i-1', limit: 3 });
+    expect(conversation.records.map((record) => record.eventType)).toEqual(
+      [...fourEvents].reverse().slice(0, 3),
+    );
+    const conversationRest = await audit.search({
+      tenantId: 'acme',
+      conversationId: 'c-i-1',
+      cursor: conversation.nextCursor!,
+    });
+    expect(conversationRest).toEqual({ records: [records[0]], nextCursor: null });
     const replies = await audit.search({ tenantId: 'acme', eventTypes: ['reply-sent'], limit: 2 });
     expect(replies.records).toHaveLength(2);
     const rest = await audit.search({

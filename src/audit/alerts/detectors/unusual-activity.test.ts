@@ -68,6 +68,34 @@ describe('unusual_activity: message rate against the agent’s own baseline', ()
     expect(alerts[0]!.at).toBe(afterBaseline + Math.floor((29 * BUCKET) / 60));
   });
 
+  it('counts the messages that rows of one interaction each carry, as it counted their own records', async () => {
+    const setup = engineWith();
+    // Each interaction in one row: interaction:message-received,…,reply-sent with its events in the payload.
+    const carried = async (start: number, count: number) => {
+      const alerts: Alert[] = [];
+      for (let index = 0; index < count; index++) {
+        const at = start + Math.floor((index * BUCKET) / count);
+        const types = ['message-received', 'tier-answered', 'interaction-completed', 'reply-sent'];
+        const events = types.map((eventType) => ({ at, eventType, payload: {} }));
+        const record = auditRecord(
+          { eventType: `interaction:${types.join(',')}`, at, payload: { events } },
+          setup.clock,
+        );
+        alerts.push(...(await setup.engine.observe(record)));
+      }
+      return alerts;
+    };
+    for (let bucket = 0; bucket < 20; bucket++)
+      expect(await carried(MONDAY + 9 * HOUR + bucket * BUCKET, 10)).toEqual([]);
+    const alerts = await carried(afterBaseline, 60);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      reason: 'rate-anomaly',
+      evidence: { measurements: { count: 30, mean: 10, baselineBuckets: 20 } },
+    });
+    expect(alerts[0]!.evidence.recordIds[0]).toMatch(/^r-\d+#0$/);
+  });
+
   it('does not alert on ordinary wobble, below the minimum count, or before the baseline is built', async () => {
     const ordinary = engineWith();
     await baseline(ordinary, 20);
