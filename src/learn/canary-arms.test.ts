@@ -9,6 +9,8 @@ import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import {
   hoursReply,
   hoursRequests,
+  learnOptimization,
+  learnPatterns,
   refundReply,
   refundRequests,
   shippingReply,
@@ -54,14 +56,10 @@ describe.each(storeEngines)('canary arms on $name', (engine) => {
       agentId: 'desk',
       store: opened.store,
       now: () => clock,
-      optimization: {
-        enableCache: false,
-        fallback: ['pattern' as const, 'intelligent' as const],
-        patterns: { autoDetect: false },
-      },
+      optimization: learnOptimization,
       learning: {
         enabled: true,
-        patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
+        patterns: learnPatterns,
         capabilities: { autoGenerate: true, requireApproval: true, testCoverage: 0.8 },
         deployment: {
           strategy: 'canary' as const,

@@ -8,6 +8,8 @@ import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import {
   hoursReply,
   hoursRequests,
+  learnOptimization,
+  learnPatterns,
   refundReply,
   refundRequests,
   shippingReply,
@@ -38,14 +40,10 @@ function agentOf(store: TestStore['store'], tenantId: string, clock: () => numbe
       },
       { costUsd: 0.04 },
     ),
-    optimization: {
-      enableCache: false,
-      fallback: ['pattern' as const, 'intelligent' as const],
-      patterns: { autoDetect: false },
-    },
+    optimization: learnOptimization,
     learning: {
       enabled: true,
-      patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
+      patterns: learnPatterns,
       capabilities: { autoGenerate: false, requireApproval: true, testCoverage: 0.8 },
     },
   });

@@ -8,6 +8,8 @@ import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import {
   hoursReply,
   hoursRequests,
+  learnOptimization,
+  learnPatterns,
   refundReply,
   refundRequests,
   shippingReply,
@@ -53,16 +55,11 @@ describe.each(storeEngines)('handler generation and the budget on $name', (engin
       now: () => clock,
       learning: {
         enabled: true,
-        patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
+        patterns: learnPatterns,
         capabilities: { autoGenerate: true, requireApproval: true, testCoverage: 0.8 },
       },
     };
-    const optimization = {
-      enableCache: false,
-      fallback: ['pattern' as const, 'intelligent' as const],
-      patterns: { autoDetect: false },
-    };
-    const recorder = new ClaudeAgent({ ...base, runtime: modelStandIn(), optimization });
+    const recorder = new ClaudeAgent({ ...base, runtime: modelStandIn(), optimization: learnOptimization });
     try {
       for (const text of recorded.keys()) {
         clock += 1000;
@@ -75,7 +72,7 @@ describe.each(storeEngines)('handler generation and the budget on $name', (engin
     const spent = new ClaudeAgent({
       ...base,
       runtime: modelStandIn(),
-      optimization: { ...optimization, budget: { daily: 0 } },
+      optimization: { ...learnOptimization, budget: { daily: 0 } },
     });
     try {
       const learning = (await spent.learning())!;
@@ -95,7 +92,7 @@ describe.each(storeEngines)('handler generation and the budget on $name', (engin
     const funded = new ClaudeAgent({
       ...base,
       runtime: modelStandIn(),
-      optimization: { ...optimization, budget: { daily: 5 } },
+      optimization: { ...learnOptimization, budget: { daily: 5 } },
     });
     try {
       const learning = (await funded.learning())!;

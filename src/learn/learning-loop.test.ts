@@ -9,6 +9,8 @@ import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import {
   hoursReply,
   hoursRequests,
+  learnOptimization,
+  learnPatterns,
   refundReply,
   refundRequests,
   shippingReply,
@@ -44,7 +46,7 @@ function modelStandIn() {
 
 const learningConfig = {
   enabled: true,
-  patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
+  patterns: learnPatterns,
   capabilities: { autoGenerate: true, requireApproval: true, testCoverage: 0.8 },
   deployment: { strategy: 'canary' as const, rolloutPercentage: 50, successCriteria: { errorRate: 0.05 } },
 };
@@ -67,11 +69,7 @@ describe.each(storeEngines)('the learning loop through ClaudeAgent on $name', (e
       runtime,
       now: () => clock,
       audit: { level: 'standard' as const },
-      optimization: {
-        enableCache: false,
-        fallback: ['pattern' as const, 'intelligent' as const],
-        patterns: { autoDetect: false },
-      },
+      optimization: learnOptimization,
       learning: learningConfig,
     };
     const agent = new ClaudeAgent(agentConfig);

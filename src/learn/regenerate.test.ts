@@ -7,7 +7,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { hoursReply, hoursRequests, refundReply, refundRequests } from '../../test/support/learn-clusters.js';
+import {
+  hoursReply,
+  hoursRequests,
+  learnOptimization,
+  learnPatterns,
+  refundReply,
+  refundRequests,
+} from '../../test/support/learn-clusters.js';
 import { ClaudeAgent } from '../agent/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
 import { readGenerationPrompt, writeKeywordHandler } from '../simulator/index.js';
@@ -54,14 +61,10 @@ describe.each(storeEngines)('regenerating a rolled-back cluster on $name', (engi
       runtime: modelStandIn(prompts),
       now: () => clock,
       audit: { level: 'standard' as const },
-      optimization: {
-        enableCache: false,
-        fallback: ['pattern' as const, 'intelligent' as const],
-        patterns: { autoDetect: false },
-      },
+      optimization: learnOptimization,
       learning: {
         enabled: true,
-        patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
+        patterns: learnPatterns,
         capabilities: { autoGenerate: true, requireApproval: true, testCoverage: 0.8, maxGenerations: 3 },
         deployment: { strategy: 'canary', rolloutPercentage: 100, successCriteria: { errorRate: 0.05 } },
       },

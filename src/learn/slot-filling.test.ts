@@ -6,7 +6,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { hoursReply, hoursRequests, refundReply, refundRequests } from '../../test/support/learn-clusters.js';
+import {
+  hoursReply,
+  hoursRequests,
+  learnOptimization,
+  learnPatterns,
+  refundReply,
+  refundRequests,
+} from '../../test/support/learn-clusters.js';
 import { ClaudeAgent } from '../agent/index.js';
 import { fillTemplate, slotTokens, templateOf } from '../classify/index.js';
 import { FunctionRuntime } from '../runtime/index.js';
@@ -78,14 +85,10 @@ describe.each(storeEngines)('a slot-filling capability on $name', (engine) => {
         },
         { costUsd: 0.04 },
       ),
-      optimization: {
-        enableCache: false,
-        fallback: ['pattern' as const, 'intelligent' as const],
-        patterns: { autoDetect: false },
-      },
+      optimization: learnOptimization,
       learning: {
         enabled: true,
-        patterns: { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' },
+        patterns: learnPatterns,
         capabilities: { autoGenerate: true, requireApproval: false, testCoverage: 0.8 },
         deployment: { strategy: 'immediate' as const, rolloutPercentage: 100 },
       },

@@ -47,3 +47,16 @@ export const shippingRequests = [
   'how quick is the shipping',
   'shipping duration please',
 ];
+
+/**
+ * The optimization the Learn tests run with: no cache (so every repeat reaches the pattern tier, where
+ * learned handlers serve), patterns observed but never served on their own.
+ */
+export const learnOptimization = {
+  enableCache: false,
+  fallback: ['pattern' as const, 'intelligent' as const],
+  patterns: { autoDetect: false },
+};
+
+/** `learning.patterns` of the Learn tests: the clusters above (12–15 requests each) are candidates. */
+export const learnPatterns = { minOccurrences: 10, confidenceThreshold: 0.85, timeWindow: '7d' };
