@@ -130,4 +130,55 @@ describe.each(storeEngines)('detecting clusters on $name', (engine) => {
       await globex.close();
     }
   });
+  it('finds the same cores and held-out members whatever order the same requests arrived in', async () => {
+    opened = await engine.open();
+    let now = 1_780_000_000_000;
+    const clock = () => now;
+    const history = [...hoursRequests, ...refundRequests, ...shippingRequests];
+    // Arrival orders: as listed, reversed, and pairs swapped (two requests in flight finishing either way).
+    const orders = [
+      history,
+      [...history].reverse(),
+      history.map(
+        (_, index) => history[index % 2 === 0 ? Math.min(index + 1, history.length - 1) : index - 1]!,
+      ),
+    ];
+    expect(new Set(orders[2]).size).toBe(history.length);
+    const found = [];
+    for (const [index, order] of orders.entries()) {
+      const agent = agentOf(opened.store, `tenant-${index}`, clock);
+      try {
+        for (const text of order) {
+          now += 1000;
+          await agent.handle({ text });
+        }
+      } finally {
+        await agent.close();
+      }
+      const detected = await detectClusters(
+        opened.store,
+        { tenantId: `tenant-${index}`, agentId: 'desk' },
+        createRedactor(),
+        {
+          minOccurrences: 10,
+          confidenceThreshold: 0.85,
+          timeWindowMs: 7 * 86_400_000,
+          now,
+        },
+      );
+      found.push(
+        detected.candidates
+          .map(({ summary }) => ({
+            reply: summary.training[0]!.reply,
+            core: summary.core,
+            heldOut: summary.heldOut.map((example) => example.request).sort(),
+            training: summary.training.map((example) => example.request).sort(),
+          }))
+          .sort((left, right) => (left.reply < right.reply ? -1 : 1)),
+      );
+    }
+    expect(found[0]).toHaveLength(3);
+    expect(found[1]).toEqual(found[0]);
+    expect(found[2]).toEqual(found[0]);
+  });
 });

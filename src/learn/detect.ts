@@ -304,7 +304,10 @@ async function crossFit(
   const classOf = new Map(groups.map((group, index) => [group.answerKey, index]));
   const rest = groups.length;
   const classes = groups.length + 1;
-  const sample = evenSample(observations, MAX_CLASSIFIED);
+  // In the order of a hash of each request, not the order they arrived in: training is order-dependent,
+  // and two requests in flight at once finish in either order, so the same history must give the same
+  // cores (and held-out members) however they were stored.
+  const sample = evenSample(hashOrder(observations, masked), MAX_CLASSIFIED);
   const vocabulary = new Vocabulary();
   const documents: SparseDocument[] = sample.map((item) => vocabulary.encode(textFeatures(masked(item))));
   const labels = sample.map((item) => classOf.get(item.answerKey) ?? rest);
