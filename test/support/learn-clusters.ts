@@ -26,7 +26,7 @@ export const refundRequests = [
   'where is my refund',
   'my refund has not arrived yet',
   'how long do refunds take to arrive',
-  'still no refund, how many days',
+  'refund still missing after days',
   'when does the refund arrive',
   'how long until refund',
   'days for a refund to arrive',
