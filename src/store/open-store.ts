@@ -97,7 +97,8 @@ export async function openStore(
   const dialect = sqlite?.dialect ?? createPostgresDialect({ url: target, poolSize: config.poolSize ?? 10 });
   // Connection failures surface as `store-unavailable` (a 503 that names no server), wherever they happen.
   const db = new StoreKysely<Database>({ dialect: withConnectionFailures(dialect) });
-  const latestReader = sqlite && target !== ':memory:' ? openLatestReader(target) : undefined;
+  const latestReader =
+    sqlite && target !== ':memory:' ? openLatestReader(target, sqlite.database) : undefined;
   // The checkpoint worker stops first, so the main connection closes last and folds the WAL back in.
   const destroy = async () => {
     latestReader?.close();

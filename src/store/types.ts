@@ -87,9 +87,10 @@ export interface StewardStore {
     options?: ListenOptions,
   ) => Promise<StoreListener>;
   /**
-   * SQLite file stores only (undefined on PostgreSQL and `:memory:`): a synchronous read of one value on
-   * a dedicated read-only connection, never inside a transaction of the store's own connection; each
-   * call sees the latest commit of any process. For per-request checks the async driver is too slow for.
+   * SQLite file stores only (undefined on PostgreSQL and `:memory:`): a synchronous read of one value, on
+   * the store's own connection while it has no transaction open, else on a dedicated read-only one; each
+   * call sees the latest commit of any process and never an uncommitted write of the store's own
+   * transactions. For per-request checks the async driver is too slow for (latest-reader.ts).
    */
   readonly prepareLatestRead?: (sql: string) => () => unknown;
   /** Closes the connections; pending writes finish first. */

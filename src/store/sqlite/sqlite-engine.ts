@@ -21,6 +21,8 @@ export interface SqliteEngineOptions {
 
 export interface SqliteEngine {
   dialect: Dialect;
+  /** The store's own connection (Kysely's), for the latest-value reads of latest-reader.ts. */
+  database: BetterSqlite3.Database;
   /** The background checkpointer of a file database (none for `:memory:`). */
   checkpointer: WalCheckpointer | undefined;
 }
@@ -49,6 +51,7 @@ export function createSqliteEngine(options: SqliteEngineOptions): SqliteEngine {
   }
   return {
     dialect: new SqliteDialect({ database: cacheStatements(database) as unknown as BetterSqlite3.Database }),
+    database,
     checkpointer,
   };
 }
