@@ -28,8 +28,10 @@ import {
 import type { Redactor } from '../privacy/index.js';
 import { type AgentRuntime, createDefaultRuntime, emptyUsage } from '../runtime/index.js';
 import {
+  conversationTurns,
   dataDirectoryOf,
   type InteractionRecord,
+  interactionRows,
   openStore,
   type StewardStore,
   timeOrderedId,
@@ -193,10 +195,11 @@ export class ClaudeAgent {
       // of the events below are handed to the same writer in this turn of the event loop, so a cache hit
       // commits once. The reply returns only after both are durable; `afterTurn` runs after that.
       const completed: CompletedTurn = { context, answered, record };
-      const written = store.batchWrite(async (db) => {
-        await store.interactions.insert(stored, db);
-        if (turn) await store.conversations.recordTurn(turn, db);
-        for (const primitive of primitives) await primitive.withRecord?.(completed, db);
+      const written = store.batchWrite(async (db, rows) => {
+        // Rows of the commit's interactions go in together: multi-row statements, not three per message.
+        rows.add(interactionRows, stored);
+        if (turn) rows.add(conversationTurns, turn);
+        for (const primitive of primitives) await primitive.withRecord?.(completed, db, rows);
       });
       // Awaited below; observed now so a failure while the events are emitted is never unhandled.
       written.catch(() => {});

@@ -222,8 +222,8 @@ export const optimizePrimitive = definePrimitive({
         });
         return removed;
       },
-      withRecord({ record }, db) {
-        return costs.recordIn(db, record);
+      async withRecord({ record }, _db, rows) {
+        rows.add(costs.rows, record);
       },
       async afterTurn({ context: turn, answered }) {
         if (answered?.tier === 'intelligent') {

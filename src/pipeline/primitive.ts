@@ -20,7 +20,7 @@ import type { Kysely } from 'kysely';
 import type { EventBus } from '../events/index.js';
 import type { Redactor } from '../privacy/index.js';
 import type { AgentRuntime, RuntimeRequest } from '../runtime/index.js';
-import type { Database, InteractionRecord, StewardStore } from '../store/index.js';
+import type { BatchRows, Database, InteractionRecord, StewardStore } from '../store/index.js';
 import type { AnswerTier, TierAnswer, TierContext, TierName } from './tier.js';
 
 /** What every primitive of one agent shares; opened by the agent before any primitive. */
@@ -88,9 +88,10 @@ export interface Primitive {
   /**
    * Inside the transaction that makes the interaction record durable, with `db` its connection: a write
    * derived from the record (a cost rollup) commits with it, in the same commit as the turn's audit
-   * records (one durable write per cache hit). Only writes through `db`; no other I/O, no events.
+   * records (one durable write per cache hit). Only writes through `db`, or hands rows to `rows` (written
+   * together with the other interactions' rows of that commit); no other I/O, no events.
    */
-  withRecord?(turn: CompletedTurn, db: Kysely<Database>): Promise<void>;
+  withRecord?(turn: CompletedTurn, db: Kysely<Database>, rows: BatchRows): Promise<void>;
   /**
    * After the turn's records are durable (the interaction, and with audit on its records up to
    * `reply-sent`), before the reply is returned.

@@ -65,3 +65,48 @@ function makeTemplate<Db, Values extends unknown[], Row>(
   if (used.size !== count || placeholders.some((text) => query.sql.includes(text as string))) return null;
   return { query, slots };
 }
+
+/** The largest number of rows one multi-row statement of `compiledRowsQuery` takes. */
+export const MAX_ROWS_PER_STATEMENT = 64;
+
+/**
+ * A multi-row statement (an insert, an upsert) over any number of rows, each row `width` values: the rows
+ * go in chunks of a power of two (64, 32, … 1), each chunk size compiled once as `compiledQuery` does, so
+ * 30 rows are four statements from at most seven templates. `build` receives the rows of one chunk.
+ *
+ * @example
+ * const insertRows = compiledRowsQuery(2, (db: Kysely<Database>, rows) =>
+ *   db.insertInto('t').values(rows.map(([id, name]) => ({ id, name }))));
+ * await insertRows(db, [['1', 'a'], ['2', 'b'], ['3', 'c']]); // one statement of 2 rows, one of 1
+ */
+export function compiledRowsQuery<Db>(
+  width: number,
+  build: (db: Kysely<Db>, rows: unknown[][]) => Compilable<unknown>,
+): (db: Kysely<Db>, rows: ReadonlyArray<readonly unknown[]>) => Promise<void> {
+  const bySize = new Map<number, (db: Kysely<Db>, ...values: unknown[]) => Promise<unknown>>();
+  const querySized = (size: number) => {
+    let query = bySize.get(size);
+    if (!query) {
+      query = compiledQuery((db: Kysely<Db>, ...values: unknown[]) =>
+        build(
+          db,
+          Array.from({ length: size }, (_, row) => values.slice(row * width, (row + 1) * width)),
+        ),
+      );
+      bySize.set(size, query);
+    }
+    return query;
+  };
+  return async (db, rows) => {
+    for (const row of rows) {
+      if (row.length !== width) throw new Error(`a row of ${row.length} values where ${width} are expected`);
+    }
+    let start = 0;
+    while (start < rows.length) {
+      let size = MAX_ROWS_PER_STATEMENT;
+      while (size > rows.length - start) size >>= 1;
+      await querySized(size)(db, ...rows.slice(start, start + size).flat());
+      start += size;
+    }
+  };
+}

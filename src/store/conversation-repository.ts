@@ -1,6 +1,7 @@
 /** Conversations and the SDK session that continues each, so any instance can resume any conversation. */
 import type { Kysely } from 'kysely';
-import { compiledQuery } from './compiled-query.js';
+import { compiledQuery, compiledRowsQuery } from './compiled-query.js';
+import type { RowKind } from './group-writer.js';
 import type { Database } from './schema.js';
 
 export interface ConversationState {
@@ -158,3 +159,87 @@ const recordTurnQuery = compiledQuery(
         })),
       ),
 );
+
+/** A conversation's turn, as `recordTurn` takes it. */
+export interface ConversationTurn {
+  tenantId: string;
+  agentId: string;
+  conversationId: string;
+  channel: string;
+  sdkSessionId: string | null;
+  at: number;
+}
+
+const recordTurnsQuery = compiledRowsQuery(8, (db: Kysely<Database>, rows) =>
+  db
+    .insertInto('conversations')
+    .values(
+      rows.map(([tenantId, agentId, conversationId, channel, sdkSessionId, turns, first, at]) => ({
+        tenant_id: tenantId as string,
+        agent_id: agentId as string,
+        conversation_id: conversationId as string,
+        channel: channel as string,
+        sdk_session_id: sdkSessionId as string | null,
+        turns: turns as number,
+        created_at: first as number,
+        updated_at: at as number,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict.columns(['tenant_id', 'agent_id', 'conversation_id']).doUpdateSet((eb) => ({
+        turns: eb('conversations.turns', '+', eb.ref('excluded.turns')),
+        updated_at: eb.ref('excluded.updated_at'),
+        sdk_session_id: eb.fn.coalesce(
+          eb.ref('excluded.sdk_session_id'),
+          eb.ref('conversations.sdk_session_id'),
+        ),
+      })),
+    ),
+);
+
+/**
+ * Turns handed to a shared transaction (`rows.add(conversationTurns, turn)` in `store.batchWrite`): the
+ * turns of one conversation added up (its count, its latest time, its latest session id), then one
+ * multi-row upsert for all of them before it commits: what `recordTurn` once per turn would leave. A
+ * statement may not touch one row twice (PostgreSQL), hence one row per conversation.
+ */
+export const conversationTurns: RowKind<ConversationTurn> = {
+  async flush(db, turns) {
+    const byConversation = new Map<
+      string,
+      { turn: ConversationTurn; count: number; first: number; at: number; sdkSessionId: string | null }
+    >();
+    for (const turn of turns) {
+      const key = JSON.stringify([turn.tenantId, turn.agentId, turn.conversationId]);
+      const seen = byConversation.get(key);
+      if (!seen) {
+        byConversation.set(key, {
+          turn,
+          count: 1,
+          first: turn.at,
+          at: turn.at,
+          sdkSessionId: turn.sdkSessionId,
+        });
+        continue;
+      }
+      seen.count++;
+      seen.first = Math.min(seen.first, turn.at);
+      seen.at = Math.max(seen.at, turn.at);
+      // A later turn no model answered (null) keeps the session id of an earlier one, as recordTurn does.
+      if (turn.sdkSessionId !== null) seen.sdkSessionId = turn.sdkSessionId;
+    }
+    await recordTurnsQuery(
+      db,
+      [...byConversation.values()].map(({ turn, count, first, at, sdkSessionId }) => [
+        turn.tenantId,
+        turn.agentId,
+        turn.conversationId,
+        turn.channel,
+        sdkSessionId,
+        count,
+        first,
+        at,
+      ]),
+    );
+  },
+};

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { GroupWriter } from './group-writer.js';
+import { GroupWriter, type RowKind } from './group-writer.js';
 import type { StewardStore } from './types.js';
 
 describe.each(storeEngines)('GroupWriter on $name', (engine) => {
@@ -74,5 +74,48 @@ describe.each(storeEngines)('GroupWriter on $name', (engine) => {
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await rows()).toEqual(['one', 'two']);
+  });
+  it('writes the rows a shared transaction collected once per kind, in it, before it commits', async () => {
+    const { writer, counter, rows } = await countedWriter();
+    const flushes: string[][] = [];
+    const probeRows: RowKind<string> = {
+      async flush(db, ids) {
+        flushes.push([...ids]);
+        for (const id of ids)
+          await sql`insert into group_writer_probe (id, note) values (${id}, 'row')`.execute(db);
+      },
+    };
+    const ids = Array.from({ length: 12 }, (_, index) => `r${String(index).padStart(2, '0')}`);
+    const results = await Promise.all(
+      ids.map((id) =>
+        writer.run(async (_db, collected) => {
+          collected.add(probeRows, id);
+          return id;
+        }),
+      ),
+    );
+    expect(results).toEqual(ids);
+    expect(counter.transactions).toBe(1);
+    expect(flushes).toEqual([ids]);
+    expect(await rows()).toEqual(ids);
+  });
+
+  it('fails only the write whose row fails: the shared transaction is retried write by write, rows included', async () => {
+    const { writer, insert, rows } = await countedWriter();
+    await writer.run(insert('taken'));
+    const probeRows: RowKind<string> = {
+      async flush(db, ids) {
+        for (const id of ids)
+          await sql`insert into group_writer_probe (id, note) values (${id}, 'row')`.execute(db);
+      },
+    };
+    const add = (id: string) =>
+      writer.run(async (_db, collected) => {
+        collected.add(probeRows, id);
+        return id;
+      });
+    const outcomes = await Promise.allSettled([add('a'), add('taken'), add('b')]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await rows()).toEqual(['a', 'b', 'taken']);
   });
 });

@@ -1,13 +1,14 @@
-export { compiledQuery } from './compiled-query.js';
-export type { ConversationState } from './conversation-repository.js';
-export { ConversationRepository } from './conversation-repository.js';
-export { GroupWriter } from './group-writer.js';
+export { compiledQuery, compiledRowsQuery, MAX_ROWS_PER_STATEMENT } from './compiled-query.js';
+export type { ConversationState, ConversationTurn } from './conversation-repository.js';
+export { ConversationRepository, conversationTurns } from './conversation-repository.js';
+export { type BatchRows, GroupWriter, type RowKind } from './group-writer.js';
 export type { InteractionOutcome, InteractionRecord } from './interaction-record.js';
 export type { InteractionPage, InteractionQuery } from './interaction-repository.js';
 export {
   decodeCursor as decodeTimeCursor,
   encodeCursor as encodeTimeCursor,
   InteractionRepository,
+  interactionRows,
 } from './interaction-repository.js';
 export { createMigrationProvider } from './migrations/index.js';
 export { dataDirectoryOf, defaultSqlitePath, openStore, resolveStoreTarget } from './open-store.js';

@@ -1,7 +1,8 @@
 /** Interaction records: written once per handled message, read by the API and analytics. */
 import type { Kysely, Selectable } from 'kysely';
 import { StewardError } from '../errors/index.js';
-import { compiledQuery } from './compiled-query.js';
+import { compiledQuery, compiledRowsQuery } from './compiled-query.js';
+import type { RowKind } from './group-writer.js';
 import type { InteractionRecord } from './interaction-record.js';
 import type { Database, InteractionsTable } from './schema.js';
 
@@ -161,6 +162,33 @@ const insertInteraction = compiledQuery((db: Kysely<Database>, ...values: unknow
     .insertInto('interactions')
     .values(Object.fromEntries(interactionColumns.map((column, index) => [column, values[index]])) as never),
 );
+
+const insertInteractions = compiledRowsQuery(interactionColumns.length, (db: Kysely<Database>, rows) =>
+  db
+    .insertInto('interactions')
+    .values(
+      rows.map(
+        (values) =>
+          Object.fromEntries(interactionColumns.map((column, index) => [column, values[index]])) as never,
+      ),
+    ),
+);
+
+/**
+ * Interaction records handed to a shared transaction (`rows.add(interactionRows, record)` in
+ * `store.batchWrite`): written together as multi-row inserts before it commits.
+ */
+export const interactionRows: RowKind<InteractionRecord> = {
+  async flush(db, records) {
+    await insertInteractions(
+      db,
+      records.map((record) => {
+        const row = toRow(record);
+        return interactionColumns.map((column) => row[column]);
+      }),
+    );
+  },
+};
 
 function toRow(record: InteractionRecord): InteractionsTable {
   return {

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
 import { StewardError } from '../errors/index.js';
+import { conversationTurns } from './conversation-repository.js';
 import type { InteractionRecord } from './interaction-record.js';
+import { interactionRows } from './interaction-repository.js';
 import { openStore } from './open-store.js';
 
 function interaction(overrides: Partial<InteractionRecord> = {}): InteractionRecord {
@@ -110,6 +112,60 @@ describe.each(storeEngines)('store on $name', (engine) => {
     await conversations.recordTurn({ ...turn, sdkSessionId: 's-2', at: 3 });
     expect((await conversations.get('acme', 'fd', 'c'))?.sdkSessionId).toBe('s-2');
     expect(await conversations.get('other', 'fd', 'c')).toBeUndefined();
+  });
+
+  it('writes the interactions and turns of one shared transaction together: one row per conversation, as turn by turn', async () => {
+    opened = await engine.open();
+    const store = opened.store;
+    const turn = { tenantId: 'acme', agentId: 'fd', channel: 'web' };
+    await store.conversations.recordTurn({ ...turn, conversationId: 'old', sdkSessionId: 's-0', at: 1 });
+    // 70 interactions (more than one multi-row statement takes), two turns of conversation `c`, one of `old`,
+    // a turn of another tenant's `c`.
+    const records = Array.from({ length: 70 }, (_, index) =>
+      interaction({ id: `b-${String(index).padStart(2, '0')}`, createdAt: 1_700_000_000_000 + index }),
+    );
+    const turns = [
+      { ...turn, conversationId: 'c', sdkSessionId: 's-1', at: 5 },
+      { ...turn, conversationId: 'old', sdkSessionId: null, at: 6 },
+      { ...turn, conversationId: 'c', sdkSessionId: null, at: 7 },
+      { ...turn, tenantId: 'globex', conversationId: 'c', sdkSessionId: 's-9', at: 8 },
+    ];
+    await Promise.all([
+      ...records.map((record) => store.batchWrite(async (_db, rows) => rows.add(interactionRows, record))),
+      ...turns.map((entry) => store.batchWrite(async (_db, rows) => rows.add(conversationTurns, entry))),
+    ]);
+    expect(
+      (await store.interactions.list({ tenantId: 'acme', limit: 100 })).items.map((item) => item.id),
+    ).toEqual(records.map((record) => record.id).reverse());
+    expect(await store.interactions.get('acme', 'b-42')).toEqual(records[42]);
+    expect(await store.conversations.get('acme', 'fd', 'c')).toMatchObject({
+      sdkSessionId: 's-1',
+      turns: 2,
+      updatedAt: 7,
+    });
+    expect(await store.conversations.get('acme', 'fd', 'old')).toMatchObject({
+      sdkSessionId: 's-0',
+      turns: 2,
+      updatedAt: 6,
+    });
+    expect(await store.conversations.get('globex', 'fd', 'c')).toMatchObject({
+      sdkSessionId: 's-9',
+      turns: 1,
+    });
+    // In one statement (a shared transaction that failed is retried write by write, which would hide it):
+    // PostgreSQL refuses an upsert that touches one row twice, so the turns of `d` must be added up first.
+    await store.writeTransaction((db) =>
+      conversationTurns.flush(db, [
+        { ...turn, conversationId: 'd', sdkSessionId: 's-3', at: 10 },
+        { ...turn, conversationId: 'd', sdkSessionId: 's-4', at: 11 },
+      ]),
+    );
+    expect(await store.conversations.get('acme', 'fd', 'd')).toMatchObject({
+      sdkSessionId: 's-4',
+      turns: 2,
+      createdAt: 10,
+      updatedAt: 11,
+    });
   });
 
   it('stores session transcripts per tenant and agent, idempotent on uuid, encrypted at rest', async () => {

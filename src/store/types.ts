@@ -1,6 +1,7 @@
 /** The store seam: one interface over two engines (SQLite embedded, PostgreSQL for scale-out). */
 import type { Kysely } from 'kysely';
 import type { ConversationRepository } from './conversation-repository.js';
+import type { BatchRows } from './group-writer.js';
 import type { InteractionRepository } from './interaction-repository.js';
 import type { ListenHandlers, ListenOptions, StoreListener } from './postgres/postgres-listener.js';
 import type { Database } from './schema.js';
@@ -65,8 +66,10 @@ export interface StewardStore {
    * Runs a small write in a transaction shared with the other writes handed over while the store's group
    * writer is busy or in the same turn of the event loop (group commit); resolves once it committed.
    * `work` must use only the `db` it is given. A failed shared transaction is retried write by write.
+   * Rows `work` adds to `rows` are written together, per kind, before the transaction commits
+   * (group-writer.ts `RowKind`).
    */
-  batchWrite<Result>(work: (db: Kysely<Database>) => Promise<Result>): Promise<Result>;
+  batchWrite<Result>(work: (db: Kysely<Database>, rows: BatchRows) => Promise<Result>): Promise<Result>;
   /**
    * Resolves once the store answered a trivial query; rejects with `store-unavailable` when it fails or
    * takes longer than `timeoutMs` (default 2,000). Readiness probes call it.

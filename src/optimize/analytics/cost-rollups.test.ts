@@ -103,4 +103,46 @@ describe.each(storeEngines)('cost rollups on $name', (engine) => {
     await costs.record(interaction('intelligent', 0.01, { createdAt: Date.UTC(2026, 10, 26, 3) }));
     expect((await costs.report()).rows[0]?.day).toBe('2026-11-25');
   });
+  it('adds the interactions of one shared transaction up per row: the same rollups as one commit each', async () => {
+    opened = await engine.open();
+    const store = opened.store;
+    const costs = new CostRollups(store);
+    // Model answers first: a transaction's cheaper answers are priced at the mean its model answers make.
+    const batch = [
+      interaction('intelligent', 0.06),
+      interaction('intelligent', 0.04, { outcome: 'error' }),
+      interaction('intelligent', 0.02, { tenantId: 'globex' }),
+      interaction('cache', 0),
+      interaction('cache', 0),
+      interaction('pattern', 0.001),
+      interaction('cache', 0, { tenantId: 'globex' }),
+      interaction('cache', 0, { createdAt: Date.UTC(2026, 10, 26, 1) }),
+    ];
+    // One shared transaction (every write handed over in one turn of the event loop).
+    await Promise.all(
+      batch.map((record) => store.batchWrite(async (_db, rows) => rows.add(costs.rows, record))),
+    );
+    const shared = await costs.report({});
+
+    const other = await engine.open();
+    try {
+      const oneByOne = new CostRollups(other.store);
+      for (const record of batch) await oneByOne.record(record);
+      const separate = await oneByOne.report({});
+      expect(shared).toEqual(separate);
+    } finally {
+      await other.cleanup();
+    }
+    expect(
+      shared.rows.find((row) => row.tenantId === 'acme' && row.tier === 'cache' && row.day === '2026-11-25'),
+    ).toMatchObject({ requests: 2, savingsUsd: 0.1 });
+    expect(shared.rows.find((row) => row.tenantId === 'globex' && row.tier === 'cache')).toMatchObject({
+      requests: 1,
+      savingsUsd: 0.02,
+    });
+    expect(shared.rows.find((row) => row.tenantId === 'acme' && row.tier === 'intelligent')).toMatchObject({
+      requests: 2,
+      errors: 1,
+    });
+  });
 });

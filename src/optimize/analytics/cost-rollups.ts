@@ -10,6 +10,7 @@ import {
   compiledQuery,
   type Database,
   type InteractionRecord,
+  type RowKind,
   type StewardStore,
 } from '../../store/index.js';
 import { budgetDay, fromMicroUsd, toMicroUsd } from '../budget/index.js';
@@ -74,12 +75,13 @@ export interface CostReport {
   };
 }
 
-/** One interaction's figures for its day's rollup row. */
+/** The figures of one day's rollup row added up over one or more interactions of one tier. */
 type RollupValues = [
   tenantId: string,
   agentId: string,
   day: string,
   tier: string,
+  requests: number,
   errors: number,
   cost: number,
   inputTokens: number,
@@ -87,16 +89,17 @@ type RollupValues = [
 ];
 
 /**
- * Adds one interaction to its day's rollup row, compiled once per kind. A model answer's baseline is its own
+ * Adds interactions to their day's rollup row, compiled once per kind. A model answer's baseline is its own
  * cost; a cheaper answer's is the agent's mean model cost so far, rounded half up to the micro-dollar (integer
  * arithmetic on both engines) and read by the upsert itself, not by a query of its own; before any model
- * answer there is none, and the cheaper answer claims no savings.
+ * answer there is none, and the cheaper answer claims no savings. Every increment is the inserted row's
+ * own value (`excluded`), so one statement adds any number of interactions of one key.
  */
 function rollupUpsert(cheaper: boolean) {
   return compiledQuery(
     (
       db: Kysely<CostTables>,
-      ...[tenantId, agentId, day, tier, errors, cost, inputTokens, outputTokens]: RollupValues
+      ...[tenantId, agentId, day, tier, requests, errors, cost, inputTokens, outputTokens]: RollupValues
     ) =>
       db
         .insertInto('cost_rollups')
@@ -105,28 +108,28 @@ function rollupUpsert(cheaper: boolean) {
           agent_id: agentId,
           day,
           tier,
-          requests: 1,
+          requests,
           errors,
           cost_micro_usd: cost,
           baseline_micro_usd: cheaper
-            ? sql<number>`coalesce((select (b.model_cost_micro_usd + b.model_answers / 2) / b.model_answers from cost_baselines as b where b.tenant_id = ${tenantId} and b.agent_id = ${agentId} and b.model_answers > 0), ${cost})`
+            ? sql<number>`coalesce((select ((b.model_cost_micro_usd + b.model_answers / 2) / b.model_answers) * ${requests} from cost_baselines as b where b.tenant_id = ${tenantId} and b.agent_id = ${agentId} and b.model_answers > 0), ${cost})`
             : cost,
           input_tokens: inputTokens,
           output_tokens: outputTokens,
         })
         .onConflict((conflict) =>
           conflict.columns(['tenant_id', 'agent_id', 'day', 'tier']).doUpdateSet((eb) => ({
-            requests: eb('cost_rollups.requests', '+', 1),
-            errors: eb('cost_rollups.errors', '+', errors),
-            cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', cost),
+            requests: eb('cost_rollups.requests', '+', eb.ref('excluded.requests')),
+            errors: eb('cost_rollups.errors', '+', eb.ref('excluded.errors')),
+            cost_micro_usd: eb('cost_rollups.cost_micro_usd', '+', eb.ref('excluded.cost_micro_usd')),
             // The value this row would have been inserted with (the baseline worked out once, above).
             baseline_micro_usd: eb(
               'cost_rollups.baseline_micro_usd',
               '+',
               sql<number>`excluded.baseline_micro_usd`,
             ),
-            input_tokens: eb('cost_rollups.input_tokens', '+', inputTokens),
-            output_tokens: eb('cost_rollups.output_tokens', '+', outputTokens),
+            input_tokens: eb('cost_rollups.input_tokens', '+', eb.ref('excluded.input_tokens')),
+            output_tokens: eb('cost_rollups.output_tokens', '+', eb.ref('excluded.output_tokens')),
           })),
         ),
   );
@@ -134,6 +137,62 @@ function rollupUpsert(cheaper: boolean) {
 
 const upsertModelRollup = rollupUpsert(false);
 const upsertCheaperRollup = rollupUpsert(true);
+
+/** Adds model answers (their count and cost) to the agent's running mean, which cheaper answers' baselines read. */
+const upsertBaseline = compiledQuery(
+  (db: Kysely<CostTables>, tenantId: string, agentId: string, answers: number, cost: number) =>
+    db
+      .insertInto('cost_baselines')
+      .values({ tenant_id: tenantId, agent_id: agentId, model_answers: answers, model_cost_micro_usd: cost })
+      .onConflict((conflict) =>
+        conflict.columns(['tenant_id', 'agent_id']).doUpdateSet((eb) => ({
+          model_answers: eb('cost_baselines.model_answers', '+', eb.ref('excluded.model_answers')),
+          model_cost_micro_usd: eb(
+            'cost_baselines.model_cost_micro_usd',
+            '+',
+            eb.ref('excluded.model_cost_micro_usd'),
+          ),
+        })),
+      ),
+);
+
+/**
+ * Adds interactions to their rollup rows: added up per row first (one upsert per tenant, agent, day and
+ * tier, however many interactions), model answers before cheaper ones, so a cheaper answer's baseline is
+ * the model's mean cost as of its transaction, that transaction's model answers included.
+ */
+async function addInteractions(
+  connection: Kysely<Database>,
+  records: readonly InteractionRecord[],
+  timeZone: string,
+): Promise<void> {
+  const db = connection.withTables<CostTables>() as unknown as Kysely<CostTables>;
+  const rows = new Map<string, RollupValues>();
+  const baselines = new Map<string, [tenantId: string, agentId: string, answers: number, cost: number]>();
+  for (const record of records) {
+    const cost = toMicroUsd(record.costUsd);
+    const day = budgetDay(record.createdAt, timeZone);
+    const key = JSON.stringify([record.tenantId, record.agentId, day, record.tier]);
+    const row = rows.get(key) ?? [record.tenantId, record.agentId, day, record.tier, 0, 0, 0, 0, 0];
+    row[4] += 1;
+    row[5] += record.outcome === 'error' ? 1 : 0;
+    row[6] += cost;
+    row[7] += record.usage.inputTokens;
+    row[8] += record.usage.outputTokens;
+    rows.set(key, row);
+    if (record.tier === 'intelligent') {
+      const agentKey = JSON.stringify([record.tenantId, record.agentId]);
+      const baseline = baselines.get(agentKey) ?? [record.tenantId, record.agentId, 0, 0];
+      baseline[2] += 1;
+      baseline[3] += cost;
+      baselines.set(agentKey, baseline);
+    }
+  }
+  for (const baseline of baselines.values()) await upsertBaseline(db, ...baseline);
+  for (const row of rows.values()) if (row[3] === 'intelligent') await upsertModelRollup(db, ...row);
+  // A cheaper answer's baseline is the model's mean cost so far, read by the upsert itself.
+  for (const row of rows.values()) if (row[3] !== 'intelligent') await upsertCheaperRollup(db, ...row);
+}
 
 export class CostRollups {
   private readonly db: Kysely<CostTables>;
@@ -155,43 +214,16 @@ export class CostRollups {
    * writes it with the interaction itself (the optimize primitive's `withRecord`).
    */
   async recordIn(connection: Kysely<Database>, record: InteractionRecord): Promise<void> {
-    const db = connection.withTables<CostTables>() as unknown as Kysely<CostTables>;
-    const cost = toMicroUsd(record.costUsd);
-    const day = budgetDay(record.createdAt, this.timeZone);
-    const errors = record.outcome === 'error' ? 1 : 0;
-    const { inputTokens, outputTokens } = record.usage;
-    const values: RollupValues = [
-      record.tenantId,
-      record.agentId,
-      day,
-      record.tier,
-      errors,
-      cost,
-      inputTokens,
-      outputTokens,
-    ];
-    if (record.tier !== 'intelligent') {
-      // A cheaper answer's baseline is the model's mean cost so far, read by the upsert itself.
-      await upsertCheaperRollup(db, ...values);
-      return;
-    }
-    await db
-      .insertInto('cost_baselines')
-      .values({
-        tenant_id: record.tenantId,
-        agent_id: record.agentId,
-        model_answers: 1,
-        model_cost_micro_usd: cost,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['tenant_id', 'agent_id']).doUpdateSet((eb) => ({
-          model_answers: eb('cost_baselines.model_answers', '+', 1),
-          model_cost_micro_usd: eb('cost_baselines.model_cost_micro_usd', '+', cost),
-        })),
-      )
-      .execute();
-    await upsertModelRollup(db, ...values);
+    await addInteractions(connection, [record], this.timeZone);
   }
+
+  /**
+   * Interactions handed to a shared transaction (`rows.add(costs.rows, record)` in `store.batchWrite`):
+   * added to their rollup rows together before it commits, one upsert per row however many there are.
+   */
+  readonly rows: RowKind<InteractionRecord> = {
+    flush: (db, records) => addInteractions(db, records, this.timeZone),
+  };
 
   /**
    * Adds model spend that answered no request (e.g. `learn/generation`, writing a handler) to its day's
