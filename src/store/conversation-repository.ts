@@ -1,6 +1,6 @@
 /** Conversations and the SDK session that continues each, so any instance can resume any conversation. */
 import type { Kysely } from 'kysely';
-import { compiledQuery, compiledRowsQuery } from './compiled-query.js';
+import { compiledRowsQuery } from './compiled-query.js';
 import type { RowKind } from './group-writer.js';
 import type { Database } from './schema.js';
 
@@ -99,66 +99,10 @@ export class ConversationRepository {
   }
 
   /** Records a turn; keeps the previous session id when `sdkSessionId` is null (a turn no model answered). */
-  async recordTurn(
-    input: {
-      tenantId: string;
-      agentId: string;
-      conversationId: string;
-      channel: string;
-      sdkSessionId: string | null;
-      at: number;
-    },
-    db: Kysely<Database> = this.db,
-  ): Promise<void> {
-    await recordTurnQuery(
-      db,
-      input.tenantId,
-      input.agentId,
-      input.conversationId,
-      input.channel,
-      input.sdkSessionId,
-      input.at,
-    );
+  async recordTurn(input: ConversationTurn, db: Kysely<Database> = this.db): Promise<void> {
+    await conversationTurns.flush(db, [input]);
   }
 }
-
-/**
- * A turn's upsert, compiled once (it runs on every answered message). The owner stays as the
- * conversation started; a turn no model answered (a null session id) keeps the previous session id.
- */
-const recordTurnQuery = compiledQuery(
-  (
-    db: Kysely<Database>,
-    tenantId: string,
-    agentId: string,
-    conversationId: string,
-    channel: string,
-    sdkSessionId: string | null,
-    at: number,
-  ) =>
-    db
-      .insertInto('conversations')
-      .values({
-        tenant_id: tenantId,
-        agent_id: agentId,
-        conversation_id: conversationId,
-        channel,
-        sdk_session_id: sdkSessionId,
-        turns: 1,
-        created_at: at,
-        updated_at: at,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['tenant_id', 'agent_id', 'conversation_id']).doUpdateSet((eb) => ({
-          turns: eb('conversations.turns', '+', 1),
-          updated_at: eb.ref('excluded.updated_at'),
-          sdk_session_id: eb.fn.coalesce(
-            eb.ref('excluded.sdk_session_id'),
-            eb.ref('conversations.sdk_session_id'),
-          ),
-        })),
-      ),
-);
 
 /** A conversation's turn, as `recordTurn` takes it. */
 export interface ConversationTurn {
@@ -170,6 +114,10 @@ export interface ConversationTurn {
   at: number;
 }
 
+/**
+ * Turns' upserts (several conversations per statement). The owner stays as the conversation started; a
+ * turn no model answered (a null session id) keeps the previous session id.
+ */
 const recordTurnsQuery = compiledRowsQuery(8, (db: Kysely<Database>, rows) =>
   db
     .insertInto('conversations')
