@@ -67,7 +67,7 @@ function makeTemplate<Db, Values extends unknown[], Row>(
 }
 
 /** The largest number of rows one multi-row statement of `compiledRowsQuery` takes. */
-export const MAX_ROWS_PER_STATEMENT = 64;
+const MAX_ROWS_PER_STATEMENT = 64;
 
 /**
  * A multi-row statement (an insert, an upsert) over any number of rows, each row `width` values: the rows

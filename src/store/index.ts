@@ -1,4 +1,4 @@
-export { compiledQuery, compiledRowsQuery, MAX_ROWS_PER_STATEMENT } from './compiled-query.js';
+export { compiledQuery, compiledRowsQuery } from './compiled-query.js';
 export type { ConversationState, ConversationTurn } from './conversation-repository.js';
 export { ConversationRepository, conversationTurns } from './conversation-repository.js';
 export { type BatchRows, GroupWriter, type RowKind } from './group-writer.js';

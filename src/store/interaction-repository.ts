@@ -1,7 +1,7 @@
 /** Interaction records: written once per handled message, read by the API and analytics. */
 import type { Kysely, Selectable } from 'kysely';
 import { StewardError } from '../errors/index.js';
-import { compiledQuery, compiledRowsQuery } from './compiled-query.js';
+import { compiledRowsQuery } from './compiled-query.js';
 import type { RowKind } from './group-writer.js';
 import type { InteractionRecord } from './interaction-record.js';
 import type { Database, InteractionsTable } from './schema.js';
@@ -29,8 +29,7 @@ export class InteractionRepository {
 
   /** Inserts a record; `db` is the transaction to write in (e.g. the store's `batchWrite`), default none. */
   async insert(record: InteractionRecord, db: Kysely<Database> = this.db): Promise<void> {
-    const row = toRow(record);
-    await insertInteraction(db, ...interactionColumns.map((column) => row[column]));
+    await interactionRows.flush(db, [record]);
   }
 
   /** Records feedback on an interaction of this tenant; false when there is no such interaction. */
@@ -126,7 +125,7 @@ export function storableText(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
-/** The columns of an interaction row, in the order `insertInteraction` binds them. */
+/** The columns of an interaction row, in the order `insertInteractions` binds them. */
 const interactionColumns = [
   'id',
   'tenant_id',
@@ -156,13 +155,7 @@ const interactionColumns = [
   'feedback_at',
 ] as const satisfies ReadonlyArray<keyof InteractionsTable>;
 
-/** One interaction row per handled message: compiled once, every column bound. */
-const insertInteraction = compiledQuery((db: Kysely<Database>, ...values: unknown[]) =>
-  db
-    .insertInto('interactions')
-    .values(Object.fromEntries(interactionColumns.map((column, index) => [column, values[index]])) as never),
-);
-
+/** Interaction rows, several per statement: each chunk size compiled once, every column bound. */
 const insertInteractions = compiledRowsQuery(interactionColumns.length, (db: Kysely<Database>, rows) =>
   db
     .insertInto('interactions')

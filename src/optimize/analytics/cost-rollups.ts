@@ -210,8 +210,8 @@ export class CostRollups {
   }
 
   /**
-   * Adds one finished interaction to its day's rollup inside the caller's transaction (`db`): the agent
-   * writes it with the interaction itself (the optimize primitive's `withRecord`).
+   * Adds one finished interaction to its day's rollup inside the caller's transaction (`db`). The agent
+   * hands its interactions to `rows` instead, so a commit's interactions are added up together.
    */
   async recordIn(connection: Kysely<Database>, record: InteractionRecord): Promise<void> {
     await addInteractions(connection, [record], this.timeZone);
