@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { AnswerTier, TierAnswer, TierContext } from '../pipeline/index.js';
 import { emptyUsage } from '../runtime/index.js';
-import { compiledQuery, type StewardStore, timeOrderedId } from '../store/index.js';
+import { compiledLatestRead, type StewardStore, timeOrderedId } from '../store/index.js';
 import {
   type AnswerShape,
   type CacheScope,
@@ -60,8 +60,8 @@ export type CacheabilityVerdict =
   | { cacheable: true }
   | { cacheable: false; reason: 'error' | 'side-effect-tool' | 'pii' | 'follow-up-turn' | 'cache-off' };
 
-/** The unexpired entry of an exact request (looked up for every message), compiled once. */
-const selectExactEntry = compiledQuery(
+/** The unexpired entry of an exact request (looked up for every message), the latest committed, compiled once. */
+const selectExactEntry = compiledLatestRead(
   (db: Kysely<CacheTables>, tenantId: string, agentId: string, key: string, now: number) =>
     db
       .selectFrom('cache_entries')
@@ -84,11 +84,11 @@ export class CacheTier implements AnswerTier {
   private readonly simulatedModel: boolean;
 
   constructor(
-    store: StewardStore,
+    private readonly entries: StewardStore,
     private readonly config: ResolvedOptimizationConfig,
     options: CacheTierOptions,
   ) {
-    this.db = store.db.withTables<CacheTables>() as unknown as Kysely<CacheTables>;
+    this.db = entries.db.withTables<CacheTables>() as unknown as Kysely<CacheTables>;
     this.now = options.now ?? Date.now;
     this.embedder = options.embedder ?? createHashingEmbedder();
     this.scoper = createScoper(options.shape);
@@ -117,9 +117,14 @@ export class CacheTier implements AnswerTier {
     const scope = this.scopeOf(context);
     const normalized = normalizeRequest(context.text);
     const now = this.now();
-    const [exact] = (
-      await selectExactEntry(this.db, scope.tenantId, scope.agentId, exactKey(scope, normalized), now)
-    ).rows;
+    const [exact] = await selectExactEntry(
+      this.entries,
+      this.db,
+      scope.tenantId,
+      scope.agentId,
+      exactKey(scope, normalized),
+      now,
+    );
     if (exact) return this.hit(exact.id, exact.response_text);
 
     if (this.intents) {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
-import { compiledQuery } from './compiled-query.js';
+import { compiledLatestRead, compiledQuery } from './compiled-query.js';
 
 // A type alias, not an interface: Kysely's withTables<T>() needs an index-signature-compatible type.
 type ProbeTables = {
@@ -67,5 +67,37 @@ describe.each(storeEngines)('compiledQuery on $name', (engine) => {
     );
     expect((await literal(db, 'b')).rows.map((row) => Number(row.hits))).toEqual([2]);
     expect((await literal(db, 'c')).rows.map((row) => Number(row.hits))).toEqual([3]);
+  });
+
+  it('compiledLatestRead: the latest committed rows, read while a transaction is open without waiting for it', async () => {
+    const db = await probe();
+    const store = opened!.store;
+    await sql`insert into compiled_probe (id, tenant_id, hits) values ('a', 'acme', 1), ('b', 'globex', 2)`.execute(
+      db,
+    );
+    const byTenant = compiledLatestRead((inner: Kysely<ProbeTables>, tenantId: string) =>
+      inner
+        .selectFrom('compiled_probe')
+        .select(['id', 'hits'])
+        .where('tenant_id', '=', tenantId)
+        .orderBy('id'),
+    );
+    const ids = async (tenantId: string) => (await byTenant(store, db, tenantId)).map((row) => row.id);
+    expect(await ids('acme')).toEqual(['a']);
+    expect(await ids('globex')).toEqual(['b']);
+    expect(await ids('initech')).toEqual([]);
+    // On SQLite a read through the driver would wait for this transaction's connection (and never end here).
+    await store.writeTransaction(async (transaction) => {
+      await sql`insert into compiled_probe (id, tenant_id, hits) values ('c', 'acme', 3)`.execute(
+        transaction,
+      );
+      expect(await ids('acme')).toEqual(['a']);
+    });
+    expect(await ids('acme')).toEqual(['a', 'c']);
+    // A builder that cannot be templated still answers, through the driver.
+    const literal = compiledLatestRead((inner: Kysely<ProbeTables>, id: string) =>
+      inner.selectFrom('compiled_probe').select('hits').where('id', '=', sql.lit(id)),
+    );
+    expect((await literal(store, db, 'c')).map((row) => Number(row.hits))).toEqual([3]);
   });
 });

@@ -7,6 +7,7 @@
  * result is always what Kysely would have run.
  */
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
+import { mapConnectionFailure } from './store-unavailable.js';
 
 /** Where each parameter comes from: the index of a call value, or a constant of the query. */
 type Slot = { value: number } | { constant: unknown };
@@ -27,18 +28,69 @@ const placeholder = (index: number) => `\u0000steward-value-${index}\u0000`;
 export function compiledQuery<Db, Values extends unknown[], Row>(
   build: (db: Kysely<Db>, ...values: Values) => Compilable<Row>,
 ): (db: Kysely<Db>, ...values: Values) => Promise<QueryResult<Row>> {
-  // One template per dialect adapter class: the SQL text differs between SQLite and PostgreSQL.
+  const bind = templateBinder(build);
+  return (db, ...values) => db.executeQuery<Row>(bind(db, values) ?? build(db, ...values).compile());
+}
+
+/** A store's synchronous reads (SQLite files: `StewardStore.prepareLatestRows`), when it has them. */
+export interface LatestRowsSource {
+  readonly prepareLatestRows?: (sql: string) => (parameters: readonly unknown[]) => unknown[];
+}
+
+/**
+ * A hot read of the latest committed rows (a tenant's row, an agent's trust state, a cache entry), compiled
+ * once as `compiledQuery` does. On a SQLite file store it runs synchronously through the store's latest
+ * reader (`prepareLatestRows`): no driver queue, so it does not wait behind a group commit's open
+ * transaction, and it never sees that transaction's uncommitted writes. Elsewhere (PostgreSQL,
+ * `:memory:`) it is the compiled query through `db`. Never use it for a read that must see the caller's
+ * own transaction.
+ *
+ * @example
+ * const tenantRow = compiledLatestRead((db: Kysely<Database>, tenantId: string) =>
+ *   db.selectFrom('tenants').selectAll().where('tenant_id', '=', tenantId));
+ * const [row] = await tenantRow(store, store.db, 'acme');
+ */
+export function compiledLatestRead<Db, Values extends unknown[], Row>(
+  build: (db: Kysely<Db>, ...values: Values) => Compilable<Row>,
+): (store: LatestRowsSource, db: Kysely<Db>, ...values: Values) => Promise<Row[]> {
+  const bind = templateBinder(build);
+  const readers = new WeakMap<LatestRowsSource, (parameters: readonly unknown[]) => unknown[]>();
+  return async (store, db, ...values) => {
+    const query = bind(db, values);
+    if (!query || !store.prepareLatestRows) {
+      return (await db.executeQuery<Row>(query ?? build(db, ...values).compile())).rows;
+    }
+    let read = readers.get(store);
+    if (!read) {
+      read = store.prepareLatestRows(query.sql);
+      readers.set(store, read);
+    }
+    try {
+      return read(query.parameters) as Row[];
+    } catch (error) {
+      throw mapConnectionFailure(error);
+    }
+  };
+}
+
+/**
+ * The compiled query of `values`, from a template built once per dialect (adapter class: the SQL text
+ * differs between SQLite and PostgreSQL); undefined when the builder cannot be templated.
+ */
+function templateBinder<Db, Values extends unknown[], Row>(
+  build: (db: Kysely<Db>, ...values: Values) => Compilable<Row>,
+): (db: Kysely<Db>, values: Values) => CompiledQuery<Row> | undefined {
   const templates = new Map<unknown, Template | null>();
-  return (db, ...values) => {
+  return (db, values) => {
     const dialect = db.getExecutor().adapter.constructor;
     let template = templates.get(dialect);
     if (template === undefined) {
       template = makeTemplate(db, build, values.length);
       templates.set(dialect, template);
     }
-    if (template === null) return db.executeQuery(build(db, ...values).compile());
+    if (template === null) return undefined;
     const parameters = template.slots.map((slot) => ('value' in slot ? values[slot.value] : slot.constant));
-    return db.executeQuery<Row>({ ...template.query, queryId: createQueryId(), parameters });
+    return { ...template.query, queryId: createQueryId(), parameters } as CompiledQuery<Row>;
   };
 }
 

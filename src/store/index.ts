@@ -1,4 +1,9 @@
-export { compiledQuery, compiledRowsQuery } from './compiled-query.js';
+export {
+  compiledLatestRead,
+  compiledQuery,
+  compiledRowsQuery,
+  type LatestRowsSource,
+} from './compiled-query.js';
 export type { ConversationState, ConversationTurn } from './conversation-repository.js';
 export { ConversationRepository, conversationTurns } from './conversation-repository.js';
 export { type BatchRows, GroupWriter, type RowKind } from './group-writer.js';

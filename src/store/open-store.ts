@@ -142,7 +142,12 @@ export async function openStore(
     ...(engine === 'postgres'
       ? { listen: (channels, handlers, options) => listenPostgres(target, channels, handlers, options) }
       : {}),
-    ...(latestReader ? { prepareLatestRead: (sql: string) => latestReader.prepare(sql) } : {}),
+    ...(latestReader
+      ? {
+          prepareLatestRead: (sql: string) => latestReader.prepare(sql),
+          prepareLatestRows: (sql: string) => latestReader.prepareRows(sql),
+        }
+      : {}),
     close() {
       closed ??= destroy();
       return closed;

@@ -96,6 +96,8 @@ export interface StewardStore {
    * transactions. For per-request checks the async driver is too slow for (latest-reader.ts).
    */
   readonly prepareLatestRead?: (sql: string) => () => unknown;
+  /** As `prepareLatestRead`, for every row of a read with parameters (bound in order); see `compiledLatestRead`. */
+  readonly prepareLatestRows?: (sql: string) => (parameters: readonly unknown[]) => unknown[];
   /** Closes the connections; pending writes finish first. */
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { parseDuration } from '../config/index.js';
 import { StewardError } from '../errors/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Redactor } from '../privacy/index.js';
-import { compiledQuery, type StewardStore } from '../store/index.js';
+import { compiledLatestRead, type StewardStore } from '../store/index.js';
 import type { ResolvedTrustConfig, TrustRule } from './config.js';
 import { computeWindowMetrics, type OutcomeSample, type WindowMetrics } from './metrics.js';
 import { createPermissionComparison, type PermissionChange } from './permission-change.js';
@@ -509,13 +509,13 @@ export class TrustService {
   }
 
   private async readState(scope: TrustScope) {
-    const { rows } = await selectTrustState(this.db, scope.tenantId, scope.agentId);
+    const rows = await selectTrustState(this.store, this.db, scope.tenantId, scope.agentId);
     return rows[0];
   }
 }
 
-/** An agent's trust state row (read on every turn, so compiled once). */
-const selectTrustState = compiledQuery((db: Kysely<TrustTables>, tenantId: string, agentId: string) =>
+/** An agent's trust state row (read on every turn, so compiled once), the latest committed. */
+const selectTrustState = compiledLatestRead((db: Kysely<TrustTables>, tenantId: string, agentId: string) =>
   db.selectFrom('trust_states').selectAll().where('tenant_id', '=', tenantId).where('agent_id', '=', agentId),
 );
 

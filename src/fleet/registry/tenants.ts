@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
-import { compiledQuery } from '../../store/index.js';
+import { compiledLatestRead } from '../../store/index.js';
 import type { RegistryChange } from './changes.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { checkActor, checkId, REGISTRY_AGENT_ID } from './ids.js';
@@ -123,7 +123,7 @@ export class TenantRegistry {
   }
 
   async get(tenantId: string): Promise<Tenant | undefined> {
-    const { rows } = await selectTenant(this.db(), checkId('tenantId', tenantId));
+    const rows = await selectTenant(this.context.store, this.db(), checkId('tenantId', tenantId));
     return rows[0] && toTenant(rows[0]);
   }
 
@@ -229,8 +229,8 @@ export class TenantRegistry {
   }
 }
 
-/** A tenant's row (read for every message: its status and limits), compiled once. */
-const selectTenant = compiledQuery((db: RegistryDatabase, tenantId: string) =>
+/** A tenant's row (read for every message: its status and limits), the latest committed, compiled once. */
+const selectTenant = compiledLatestRead((db: RegistryDatabase, tenantId: string) =>
   db.selectFrom('tenants').selectAll().where('tenant_id', '=', tenantId),
 );
 

@@ -34,9 +34,30 @@ describe('store.prepareLatestRead (SQLite)', () => {
     expect(first.prepareLatestRead!('select epoch from api_key_epoch where id = 2')()).toBeUndefined();
   });
 
+  it('prepareLatestRows reads every row with its parameters, the latest commit of any connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-latest-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'steward.db');
+    const first = await openStore({ path }, {});
+    cleanups.push(() => first.close());
+    const second = await openStore({ path }, {});
+    cleanups.push(() => second.close());
+    await sql`create table latest_probe (id text primary key, tenant_id text not null)`.execute(first.db);
+    const byTenant = first.prepareLatestRows!('select id from latest_probe where tenant_id = ? order by id');
+    expect(byTenant(['acme'])).toEqual([]);
+    await sql`insert into latest_probe values ('a', 'acme'), ('b', 'globex')`.execute(second.db);
+    expect(byTenant(['acme'])).toEqual([{ id: 'a' }]);
+    await first.writeTransaction(async (db) => {
+      await sql`insert into latest_probe values ('c', 'acme')`.execute(db);
+      expect(byTenant(['acme'])).toEqual([{ id: 'a' }]);
+    });
+    expect(byTenant(['acme'])).toEqual([{ id: 'a' }, { id: 'c' }]);
+  });
+
   it('is not offered for an in-memory database', async () => {
     const store = await openStore({ path: ':memory:' }, {});
     cleanups.push(() => store.close());
     expect(store.prepareLatestRead).toBeUndefined();
+    expect(store.prepareLatestRows).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@ import BetterSqlite3 from 'better-sqlite3';
 export interface LatestReader {
   /** A prepared read of the first column of the first row (undefined when there is none). */
   prepare(sql: string): () => unknown;
+  /** A prepared read of every row, its parameters bound in order. */
+  prepareRows(sql: string): (parameters: readonly unknown[]) => unknown[];
   close(): void;
 }
 
@@ -35,6 +37,12 @@ export function openLatestReader(path: string, main?: BetterSqlite3.Database): L
       // Kysely's queries on `main` run synchronously to completion (better-sqlite3), so none is half-run here.
       const own = main.prepare(sql).pluck();
       return () => (main.inTransaction ? side.get() : own.get());
+    },
+    prepareRows(sql) {
+      const side = open().prepare(sql);
+      if (!main) return (parameters) => side.all(parameters);
+      const own = main.prepare(sql);
+      return (parameters) => (main.inTransaction ? side : own).all(parameters);
     },
     close() {
       database?.close();
