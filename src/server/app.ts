@@ -30,7 +30,12 @@ import { parseInteractionsQuery } from './interactions-query.js';
 import { limitBody, readJsonBody, requireJsonBody } from './json-body.js';
 import { keyRoutes, registerKeyRoutes } from './keys-routes.js';
 import { registerLearnRoutes } from './learn-routes.js';
-import { type AppLifecycle, createLifecycle } from './lifecycle.js';
+import {
+  type AppLifecycle,
+  type ClientConnection,
+  createLifecycle,
+  type NodeResponseEvents,
+} from './lifecycle.js';
 import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
 import { createReadinessCheck } from './readiness.js';
@@ -99,7 +104,7 @@ export type StewardApp = Hono<AppEnv> & {
 };
 
 /** Values routes pass along on the context. */
-type AppEnv = { Variables: { clientSignal: AbortSignal } & AuthVariables & ScopeVariables };
+type AppEnv = { Variables: { client: ClientConnection } & AuthVariables & ScopeVariables };
 
 const messageBodySchema = z
   .object({
@@ -232,8 +237,9 @@ export function createApp(options: AppOptions): StewardApp {
           { 'retry-after': String(decision.retryAfterSeconds) },
         );
       }
-      // Taken before the body is read: the body limit replaces the request object.
-      c.set('clientSignal', c.req.raw.signal);
+      // Node's response when Node serves the app (one AbortController per request, not two), else the
+      // request's signal, taken before the body is read: the body limit replaces the request object.
+      c.set('client', nodeResponseOf(c) ?? c.req.raw.signal);
       await next();
     },
     requireJsonBody(),
@@ -253,7 +259,7 @@ export function createApp(options: AppOptions): StewardApp {
       });
       const customerKey = customer.kind === 'customer' ? { customerKey: customer.customerKey } : {};
       // The run stops when the client hangs up or when shutdown gives up waiting for it.
-      const run = lifecycle.trackRequest(c.get('clientSignal') as AbortSignal);
+      const run = lifecycle.trackRequest(c.get('client'));
       try {
         const reply = await directory.use(tenantId, agentId, (agent) =>
           agent.handle({ ...message, ...customerKey, channel: 'web' }, { signal: run.signal }),
@@ -374,6 +380,12 @@ function defaultAuthenticator(apiToken: string | undefined, keys: ApiKeyService 
       ? { localAdminWhenKeyless: true }
       : { adminTokens: [{ variable: 'STEWARD_API_TOKEN' as const, token: apiToken }] }),
   });
+}
+
+/** Node's response of the request, when @hono/node-server serves the app (its `outgoing` binding). */
+function nodeResponseOf(c: Context<AppEnv>): NodeResponseEvents | undefined {
+  const outgoing = (c.env as { outgoing?: NodeResponseEvents } | undefined)?.outgoing;
+  return outgoing && typeof outgoing.once === 'function' ? outgoing : undefined;
 }
 
 /** The matched route pattern (bounded, safe as a metric label), or `unmatched`. */

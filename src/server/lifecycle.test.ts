@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { StewardStore } from '../store/index.js';
 import { createLifecycle } from './lifecycle.js';
@@ -29,5 +30,31 @@ describe('AppLifecycle.trackRequest', () => {
     run.dispose();
     client.abort();
     expect(run.signal.aborted).toBe(false);
+  });
+
+  it('aborts when Node’s response closes before it finished, not after, and lets go of it once disposed', () => {
+    const app = lifecycle();
+    const response = () => Object.assign(new EventEmitter(), { writableFinished: false });
+    const hungUp = response();
+    const hangUp = app.trackRequest(hungUp);
+    hungUp.emit('close');
+    expect(hangUp.signal.aborted).toBe(true);
+
+    const answered = response();
+    const done = app.trackRequest(answered);
+    answered.writableFinished = true;
+    answered.emit('close');
+    expect(done.signal.aborted).toBe(false);
+
+    const disposed = response();
+    const run = app.trackRequest(disposed);
+    run.dispose();
+    expect(disposed.listenerCount('close')).toBe(0);
+    disposed.emit('close');
+    expect(run.signal.aborted).toBe(false);
+
+    const inFlight = app.trackRequest(response());
+    app.abortInFlight('shutting down');
+    expect(inFlight.signal.aborted).toBe(true);
   });
 });

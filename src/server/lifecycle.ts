@@ -3,17 +3,31 @@ import type { ClaudeAgent } from '../agent/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
 
+/**
+ * How a request learns that its client hung up: the fetch request's signal, or (cheaper, served by Node)
+ * the Node response itself, closed before it finished.
+ */
+export type ClientConnection = AbortSignal | NodeResponseEvents;
+
+/** The part of Node's `ServerResponse` that tells a hang-up. */
+export interface NodeResponseEvents {
+  readonly writableFinished: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
 export interface AppLifecycle {
   /** True once shutdown began: `/healthz` answers 503 and new API calls are refused. */
   readonly draining: boolean;
   startDraining(): void;
   /**
-   * The signal of one request's work: aborted when `clientSignal` is (the client hung up) or by
-   * `abortInFlight`. Call `dispose` when the work ends. Each request gets its own controller in a set,
-   * rather than a listener on one shared signal, which gained a listener per request in flight (and
-   * Node's MaxListenersExceededWarning past ten).
+   * The signal of one request's work: aborted when the client hangs up (`client` aborts, or its Node
+   * response closes unfinished) or by `abortInFlight`. Call `dispose` when the work ends. Each request gets
+   * its own controller in a set, rather than a listener on one shared signal, which gained a listener per
+   * request in flight (and Node's MaxListenersExceededWarning past ten). Given Node's response, it is the
+   * request's only AbortController (reading the fetch request's `signal` makes @hono/node-server create another).
    */
-  trackRequest(clientSignal: AbortSignal): { signal: AbortSignal; dispose(): void };
+  trackRequest(client: ClientConnection): { signal: AbortSignal; dispose(): void };
   /** Aborts every in-flight handle (their clients get `aborted`), and any request tracked after it. */
   abortInFlight(reason: string): void;
   /** Closes the agents, then the other resources and the runtime, then the store; safe to call more than once. */
@@ -39,19 +53,30 @@ export function createLifecycle(parts: {
     startDraining() {
       draining = true;
     },
-    trackRequest(clientSignal) {
+    trackRequest(client) {
       const controller = new AbortController();
-      const onClientAbort = () => controller.abort(clientSignal.reason);
-      if (abortedWith) controller.abort(abortedWith);
-      else if (clientSignal.aborted) onClientAbort();
-      else {
-        clientSignal.addEventListener('abort', onClientAbort, { once: true });
-        inFlight.add(controller);
+      if (abortedWith) {
+        controller.abort(abortedWith);
+        return { signal: controller.signal, dispose() {} };
       }
+      let stopWatching: () => void;
+      if (client instanceof AbortSignal) {
+        const onClientAbort = () => controller.abort(client.reason);
+        if (client.aborted) onClientAbort();
+        else client.addEventListener('abort', onClientAbort, { once: true });
+        stopWatching = () => client.removeEventListener('abort', onClientAbort);
+      } else {
+        const onClose = () => {
+          if (!client.writableFinished) controller.abort(new Error('the client closed the connection'));
+        };
+        client.once('close', onClose);
+        stopWatching = () => client.off('close', onClose);
+      }
+      if (!controller.signal.aborted) inFlight.add(controller);
       return {
         signal: controller.signal,
         dispose() {
-          clientSignal.removeEventListener('abort', onClientAbort);
+          stopWatching();
           inFlight.delete(controller);
         },
       };
