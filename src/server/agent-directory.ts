@@ -30,8 +30,12 @@ export interface AgentDirectory {
    * `visible` tenants; undefined when none of them has it. Throws `invalid-request` when several do.
    */
   tenantOf(agentId: string, visible: TenantScope): Promise<string | undefined>;
-  /** The tenant's state, or undefined when there is no such tenant. */
-  tenant(tenantId: string): Promise<TenantState | undefined>;
+  /**
+   * The tenant's state, or undefined when there is no such tenant. `epochMark`: where the store's change
+   * epoch stood when the request arrived (`epochWatch(store).mark()`), so a registry tenant may come from
+   * the registry's cache (`TenantRegistry.current`).
+   */
+  tenant(tenantId: string, epochMark?: number): Promise<TenantState | undefined>;
   /** The agents live now (metrics, `GET /api/agents`). */
   live(): ClaudeAgent[];
   /**
@@ -116,8 +120,8 @@ export function hostAgentDirectory(options: HostAgentDirectoryOptions): AgentDir
       }
       return found[0];
     },
-    async tenant(tenantId) {
-      const tenant = await registry.tenants.get(tenantId).catch((error: unknown) => {
+    async tenant(tenantId, epochMark) {
+      const tenant = await registry.tenants.current(tenantId, epochMark).catch((error: unknown) => {
         // An id the registry would never accept names no tenant.
         if (StewardError.isInstance(error) && error.code === 'invalid-request') return undefined;
         throw error;

@@ -16,6 +16,7 @@ import {
   tenantSuspended,
   visibleTenants,
 } from '../fleet/index.js';
+import { epochWatch } from '../fleet/keys/epoch-watch.js';
 import { createRedactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';
@@ -40,7 +41,13 @@ import type { StewardMetrics } from './metrics.js';
 import { registerOptimizeRoutes } from './optimize-routes.js';
 import { createReadinessCheck } from './readiness.js';
 import { registerRegistryRoutes } from './registry-routes.js';
-import { agentScopeOf, createRouteTable, type ScopeVariables, scopeOf } from './route-scope.js';
+import {
+  agentScopeOf,
+  createRouteTable,
+  type EpochMarkVariables,
+  type ScopeVariables,
+  scopeOf,
+} from './route-scope.js';
 import { registerTrustRoutes } from './trust-routes.js';
 import type { NodeWebhook } from './webhook-listener.js';
 
@@ -104,7 +111,9 @@ export type StewardApp = Hono<AppEnv> & {
 };
 
 /** Values routes pass along on the context. */
-type AppEnv = { Variables: { client: ClientConnection } & AuthVariables & ScopeVariables };
+type AppEnv = {
+  Variables: { client: ClientConnection } & AuthVariables & ScopeVariables & EpochMarkVariables;
+};
 
 const messageBodySchema = z
   .object({
@@ -190,9 +199,12 @@ export function createApp(options: AppOptions): StewardApp {
     c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }),
   );
 
-  app.use('/api/*', async (_c, next) => {
+  // Where the registry's change epoch stood when the request arrived: its tenant is read as of then or later.
+  const epochs = registry ? epochWatch(registry.store) : undefined;
+  app.use('/api/*', async (c, next) => {
     if (lifecycle.draining)
       throw new StewardError('shutting-down', 'the server is shutting down; retry on another instance');
+    if (epochs) c.set('epochMark', epochs.mark());
     await next();
   });
   app.use(
@@ -223,7 +235,7 @@ export function createApp(options: AppOptions): StewardApp {
     'messages:send',
     async (c, next) => {
       const { tenantId } = agentScopeOf(c);
-      const tenant = scopeOf(c).tenant ?? (await routes.directory.tenant(tenantId));
+      const tenant = scopeOf(c).tenant ?? (await routes.directory.tenant(tenantId, c.get('epochMark')));
       // Refused before anything is read or handled: nothing is recorded, and resuming lets messages in again.
       if (tenant?.status === 'suspended') throw tenantSuspended(tenantId);
       const decision = rateLimiter?.take(tenantId, tenant?.messagesPerMinute);
@@ -359,12 +371,12 @@ function directoryOf(options: AppOptions): AgentDirectory {
 function withRegistryTenants(directory: AgentDirectory, registry: Registry): AgentDirectory {
   return {
     ...directory,
-    async tenant(tenantId) {
-      const tenant = await registry.tenants.get(tenantId).catch((error: unknown) => {
+    async tenant(tenantId, epochMark) {
+      const tenant = await registry.tenants.current(tenantId, epochMark).catch((error: unknown) => {
         if (StewardError.isInstance(error) && error.code === 'invalid-request') return undefined;
         throw error;
       });
-      if (!tenant) return directory.tenant(tenantId);
+      if (!tenant) return directory.tenant(tenantId, epochMark);
       const perMinute = tenant.limits.messagesPerMinute;
       return { status: tenant.status, ...(perMinute === undefined ? {} : { messagesPerMinute: perMinute }) };
     },

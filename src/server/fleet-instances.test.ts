@@ -1,7 +1,8 @@
 /**
- * Two instances (two apps, each with its own AgentHost) on one real PostgreSQL: a config put through one
- * is in force on the other within a few seconds (the host's version check, `recheckMs`), and a suspension
- * through one refuses messages on the other at once.
+ * Two instances (two apps, each with its own AgentHost, store and connections) on one database, real
+ * PostgreSQL or one SQLite file: a config put through one is in force on the other within a few seconds
+ * (the host's version check, `recheckMs`), and a suspension through one refuses messages on the other at
+ * once (SQLite: though each instance keeps its tenants in process, under the change epoch).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeEngines, type TestStore } from '../../test/support/engines.js';
@@ -11,8 +12,6 @@ import { openStore, type StewardStore } from '../store/index.js';
 import { hostAgentDirectory } from './agent-directory.js';
 import { createApp, type StewardApp } from './app.js';
 import { createMetrics } from './metrics.js';
-
-const postgres = storeEngines.find((engine) => engine.name === 'postgres')!;
 
 function instance(store: StewardStore): StewardApp {
   const registry = new Registry(store, { changes: discardChanges });
@@ -46,14 +45,14 @@ const ask = async (app: StewardApp) => {
   };
 };
 
-describe('two instances on one PostgreSQL', () => {
+describe.each(storeEngines)('two instances on one $name database', (engine) => {
   let opened: TestStore;
   let second: StewardStore;
   let a: StewardApp;
   let b: StewardApp;
 
   beforeAll(async () => {
-    opened = await postgres.open();
+    opened = await engine.open();
     second = await openStore(opened.config, {});
     a = instance(opened.store);
     b = instance(second);
@@ -86,6 +85,8 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('suspends the tenant through A: B refuses its messages at once, and serves them again once resumed', async () => {
+    // B has the tenant in hand (SQLite: kept in process) before A suspends it.
+    expect((await ask(b)).status).toBe(200);
     expect((await send(a, 'PATCH', '/api/tenants/acme', { status: 'suspended' })).status).toBe(200);
     const refused = await ask(b);
     expect(refused.status).toBe(403);

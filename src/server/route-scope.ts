@@ -34,6 +34,9 @@ export interface RouteScope {
 
 export type ScopeVariables = { routeScope: RouteScope };
 
+/** Where the registry's change epoch stood when the request arrived (see `AgentDirectory.tenant`). */
+export type EpochMarkVariables = { epochMark: number | undefined };
+
 /** How a route finds its tenant. */
 export type ScopeKind =
   /** `/api/tenants/:tenantId/…`: the path's tenant, which must exist. */
@@ -153,7 +156,7 @@ export function requireScopedAction(
       case 'tenant-agent': {
         const tenantId = c.req.param('tenantId')!;
         authorize(caller, { action, tenantId }, policy);
-        const tenant = await directory.tenant(tenantId);
+        const tenant = await directory.tenant(tenantId, c.get('epochMark') as number | undefined);
         if (!tenant) throw tenantNotFound(tenantId);
         scope = {
           tenantId,

@@ -1,14 +1,15 @@
 /**
  * SQLite: every key change bumps `api_key_epoch` in its transaction; each cached key check first reads
- * the epoch and drops the whole cache when it moved, whichever process moved it. The read goes through
- * the store's read-only side connection (synchronous, ~3 µs) when it has one, else through the driver.
+ * the epoch and drops the whole cache when it moved, whichever process moved it. The read is synchronous
+ * (the store's epoch watch, shared with the tenant cache) when the store has one, else through the driver.
  */
 import type { StewardStore } from '../../store/index.js';
 import type { ChangeFeedOptions, KeyChangeFeed } from './change-feed.js';
-import { epochQuery, epochSql } from './key-rows.js';
+import { epochWatch } from './epoch-watch.js';
+import { epochQuery } from './key-rows.js';
 
 export function createSqliteChangeFeed(store: StewardStore, options: ChangeFeedOptions): KeyChangeFeed {
-  const readEpoch = store.prepareLatestRead?.(epochSql);
+  const watch = epochWatch(store);
   let known: number | undefined;
   const compare = (epoch: number) => {
     if (epoch !== known) {
@@ -19,7 +20,7 @@ export function createSqliteChangeFeed(store: StewardStore, options: ChangeFeedO
   };
   return {
     cacheUsable() {
-      if (readEpoch) return compare(Number(readEpoch() ?? 0));
+      if (watch) return compare(watch.read());
       return store.db.executeQuery(epochQuery).then((result) => compare(Number(result.rows[0]?.epoch ?? 0)));
     },
     announce: () => ({

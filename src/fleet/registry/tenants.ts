@@ -1,8 +1,10 @@
 /** Tenants as data: create, read, list (keyset pages), and change their name, limits or status. */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import { compiledLatestRead } from '../../store/index.js';
+import { epochWatch } from '../keys/epoch-watch.js';
 import type { RegistryChange } from './changes.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { checkActor, checkId, REGISTRY_AGENT_ID } from './ids.js';
@@ -75,7 +77,13 @@ export interface ListOptions {
 
 const maxDisplayNameLength = 256;
 
+/** Tenants kept by `current` at most (the least recently used goes first). */
+const maxCachedTenants = 10_000;
+
 export class TenantRegistry {
+  /** SQLite: tenants as read under a change epoch (see `current`). */
+  private readonly cached = new Map<string, { epoch: number; tenant: Tenant | undefined }>();
+
   constructor(private readonly context: RegistryContext) {}
 
   /**
@@ -109,6 +117,7 @@ export class TenantRegistry {
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
         throw new StewardError('conflict', `tenant "${tenantId}" already exists; change it with an update`);
       }
+      await bumpChangeEpoch(db);
       return {
         result: toTenant(row),
         changes: [
@@ -125,6 +134,33 @@ export class TenantRegistry {
   async get(tenantId: string): Promise<Tenant | undefined> {
     const rows = await selectTenant(this.context.store, this.db(), checkId('tenantId', tenantId));
     return rows[0] && toTenant(rows[0]);
+  }
+
+  /**
+   * The tenant as `get` reads it, for a request that arrived when the store's epoch watch stood at
+   * `mark` (`epochWatch(store).mark()`). On SQLite a tenant is kept in process under the change epoch it
+   * was read at, and served from there while the epoch, read after the request arrived (usually by its
+   * key check, else here), has not moved: every tenant write, of any process, bumps the epoch in its
+   * transaction, so a suspension applies to the next request of every process. Elsewhere (PostgreSQL,
+   * `:memory:`), or without `mark`, it is `get`.
+   */
+  async current(tenantId: string, mark: number | undefined): Promise<Tenant | undefined> {
+    const watch = mark === undefined ? undefined : epochWatch(this.context.store);
+    if (!watch || mark === undefined) return this.get(tenantId);
+    const epoch = watch.readSince(mark);
+    const kept = this.cached.get(tenantId);
+    if (kept && kept.epoch === epoch) {
+      this.cached.delete(tenantId);
+      this.cached.set(tenantId, kept);
+      return kept.tenant;
+    }
+    // Read after the epoch: a change between the two leaves this entry under the older epoch, read again next time.
+    const tenant = await this.get(tenantId);
+    if (tenant) Object.freeze(Object.freeze(tenant).limits);
+    this.cached.delete(tenantId);
+    if (this.cached.size >= maxCachedTenants) this.cached.delete(this.cached.keys().next().value!);
+    this.cached.set(tenantId, { epoch, tenant });
+    return tenant;
   }
 
   /** Tenants in id order, a page at a time. */
@@ -200,6 +236,7 @@ export class TenantRegistry {
         if (options.ifMatch !== undefined) throw staleVersion(`tenant "${id}"`, options.ifMatch);
         throw new ConcurrentChange();
       }
+      await bumpChangeEpoch(db);
       return {
         result: toTenant(row),
         changes: [
@@ -227,6 +264,11 @@ export class TenantRegistry {
   private db() {
     return registryDatabase(this.context.store.db);
   }
+}
+
+/** Every tenant write bumps the change epoch in its transaction: caches of tenants (and keys) read it. */
+async function bumpChangeEpoch(db: RegistryDatabase): Promise<void> {
+  await sql`update api_key_epoch set epoch = epoch + 1 where id = 1`.execute(db);
 }
 
 /** A tenant's row (read for every message: its status and limits), the latest committed, compiled once. */
