@@ -42,6 +42,8 @@ export {
   type CreatedKey,
   createPlatformAuditSink,
   type EnvAdminTokens,
+  type EpochWatch,
+  epochWatch,
   hashSecret,
   inScope,
   isLoopbackHost,

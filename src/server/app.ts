@@ -10,13 +10,13 @@ import {
   Authenticator,
   ConversationTokens,
   customerOfMessage,
+  epochWatch,
   type PermissionPolicy,
   type Registry,
   TenantRateLimiter,
   tenantSuspended,
   visibleTenants,
 } from '../fleet/index.js';
-import { epochWatch } from '../fleet/keys/epoch-watch.js';
 import { createRedactor } from '../privacy/index.js';
 import type { AgentRuntime } from '../runtime/index.js';
 import type { StewardStore } from '../store/index.js';

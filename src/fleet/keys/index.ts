@@ -11,6 +11,7 @@ export {
   minAdminTokenLength,
 } from './authenticator.js';
 export type { Propagation } from './change-feed.js';
+export { type EpochWatch, epochWatch } from './epoch-watch.js';
 export {
   type ApiKeyInfo,
   ApiKeyService,

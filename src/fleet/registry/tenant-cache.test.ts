@@ -5,6 +5,7 @@ import { openStore, type StewardStore } from '../../store/index.js';
 import { epochWatch } from '../keys/epoch-watch.js';
 import { discardChanges } from './changes.js';
 import { Registry } from './registry.js';
+import { tenantCacheMaxAgeMs } from './tenants.js';
 
 describe.each(storeEngines)('TenantRegistry.current on $name', (engine) => {
   let opened: TestStore | undefined;
@@ -20,7 +21,8 @@ describe.each(storeEngines)('TenantRegistry.current on $name', (engine) => {
     opened = await engine.open();
     // A second store on the same database: another process, as far as the first one can tell.
     other = await openStore(opened.config, {});
-    const here = new Registry(opened.store, { changes: discardChanges });
+    let clock = Date.now();
+    const here = new Registry(opened.store, { changes: discardChanges, now: () => clock });
     const there = new Registry(other, { changes: discardChanges });
     await there.tenants.create({ tenantId: 'acme', displayName: 'Acme' }, { actor: 'alice' });
     const watch = epochWatch(opened.store);
@@ -36,6 +38,9 @@ describe.each(storeEngines)('TenantRegistry.current on $name', (engine) => {
       engine.name === 'sqlite' ? 'Acme' : 'Changed behind',
     );
     expect((await here.tenants.get('acme'))?.displayName).toBe('Changed behind');
+    // …but only for so long: past the maximum age it reads the row again.
+    clock += tenantCacheMaxAgeMs;
+    expect((await here.tenants.current('acme', arrive()))?.displayName).toBe('Changed behind');
 
     // Through the other process's registry: the next request here sees it.
     await there.tenants.suspend('acme', { actor: 'alice' });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { validateConfig } from '../../config/index.js';
 import { StewardError } from '../../errors/index.js';
 import { compiledLatestRead } from '../../store/index.js';
-import { epochWatch } from '../keys/epoch-watch.js';
+import { epochWatch } from '../keys/index.js';
 import type { RegistryChange } from './changes.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { checkActor, checkId, REGISTRY_AGENT_ID } from './ids.js';
@@ -79,10 +79,15 @@ const maxDisplayNameLength = 256;
 
 /** Tenants kept by `current` at most (the least recently used goes first). */
 const maxCachedTenants = 10_000;
+/**
+ * How long `current` serves a kept tenant at most, the epoch unmoved: bounds what a write that bumps no
+ * epoch (a process of an older version during an upgrade, an edit by hand) can leave stale.
+ */
+export const tenantCacheMaxAgeMs = 30_000;
 
 export class TenantRegistry {
   /** SQLite: tenants as read under a change epoch (see `current`). */
-  private readonly cached = new Map<string, { epoch: number; tenant: Tenant | undefined }>();
+  private readonly cached = new Map<string, { epoch: number; readAt: number; tenant: Tenant | undefined }>();
 
   constructor(private readonly context: RegistryContext) {}
 
@@ -141,15 +146,17 @@ export class TenantRegistry {
    * `mark` (`epochWatch(store).mark()`). On SQLite a tenant is kept in process under the change epoch it
    * was read at, and served from there while the epoch, read after the request arrived (usually by its
    * key check, else here), has not moved: every tenant write, of any process, bumps the epoch in its
-   * transaction, so a suspension applies to the next request of every process. Elsewhere (PostgreSQL,
+   * transaction, so a suspension applies to the next request of every process; a tenant is read again
+   * after `tenantCacheMaxAgeMs` whatever the epoch. Elsewhere (PostgreSQL,
    * `:memory:`), or without `mark`, it is `get`.
    */
   async current(tenantId: string, mark: number | undefined): Promise<Tenant | undefined> {
     const watch = mark === undefined ? undefined : epochWatch(this.context.store);
     if (!watch || mark === undefined) return this.get(tenantId);
     const epoch = watch.readSince(mark);
+    const now = this.context.now();
     const kept = this.cached.get(tenantId);
-    if (kept && kept.epoch === epoch) {
+    if (kept && kept.epoch === epoch && now - kept.readAt < tenantCacheMaxAgeMs) {
       this.cached.delete(tenantId);
       this.cached.set(tenantId, kept);
       return kept.tenant;
@@ -159,7 +166,7 @@ export class TenantRegistry {
     if (tenant) Object.freeze(Object.freeze(tenant).limits);
     this.cached.delete(tenantId);
     if (this.cached.size >= maxCachedTenants) this.cached.delete(this.cached.keys().next().value!);
-    this.cached.set(tenantId, { epoch, tenant });
+    this.cached.set(tenantId, { epoch, readAt: now, tenant });
     return tenant;
   }
 
