@@ -10,15 +10,21 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
+/** Two stores on one SQLite file: two processes, as far as either can tell. */
+async function twoStoresOnOneFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-latest-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'steward.db');
+  const first = await openStore({ path }, {});
+  cleanups.push(() => first.close());
+  const second = await openStore({ path }, {});
+  cleanups.push(() => second.close());
+  return [first, second] as const;
+}
+
 describe('store.prepareLatestRead (SQLite)', () => {
   it('reads, synchronously, the latest commit of any connection, never an uncommitted write', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'steward-latest-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'steward.db');
-    const first = await openStore({ path }, {});
-    cleanups.push(() => first.close());
-    const second = await openStore({ path }, {});
-    cleanups.push(() => second.close());
+    const [first, second] = await twoStoresOnOneFile();
     const readEpoch = first.prepareLatestRead!('select epoch from api_key_epoch where id = 1');
     expect(readEpoch()).toBe(0);
 
@@ -35,13 +41,7 @@ describe('store.prepareLatestRead (SQLite)', () => {
   });
 
   it('prepareLatestRows reads every row with its parameters, the latest commit of any connection', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'steward-latest-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'steward.db');
-    const first = await openStore({ path }, {});
-    cleanups.push(() => first.close());
-    const second = await openStore({ path }, {});
-    cleanups.push(() => second.close());
+    const [first, second] = await twoStoresOnOneFile();
     await sql`create table latest_probe (id text primary key, tenant_id text not null)`.execute(first.db);
     const byTenant = first.prepareLatestRows!('select id from latest_probe where tenant_id = ? order by id');
     expect(byTenant(['acme'])).toEqual([]);
