@@ -1,5 +1,5 @@
 /**
- * One-value reads on a hot path, synchronous (no driver queue), that see the latest commit of any process
+ * Reads on a hot path (one value, or the rows of a compiled read), synchronous (no driver queue), that see the latest commit of any process
  * and never an uncommitted write of the store's own connection. While that connection has no transaction
  * open, the read runs on it: its own read sees every commit (WAL), and its page cache is warm (~3 µs). While
  * it has one open (a group commit between two of its statements), the read runs on a dedicated read-only
